@@ -1,0 +1,1 @@
+"""What services share about each other: events, request/reply messages, subjects. Pure data."""

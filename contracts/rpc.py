@@ -1,0 +1,49 @@
+"""The request/reply protocol between the gateway and the services.
+
+A request carries a JSON body and headers (principal, correlation id, idempotency key,
+language, trace context). A reply carries its HTTP status in the `Pu-Status` header and its
+body as JSON; a failure's body is an RFC 9457 problem.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+PRINCIPAL = "Pu-Principal"
+CORRELATION_ID = "Pu-Correlation-Id"
+IDEMPOTENCY_KEY = "Pu-Idempotency-Key"
+LANGUAGE = "Pu-Language"
+STATUS = "Pu-Status"
+
+
+class Principal(BaseModel):
+    """Who calls, as established by the gateway from a verified token."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: UUID
+    roles: tuple[str, ...] = ()
+
+    def has_any(self, *roles: str) -> bool:
+        return any(role in self.roles for role in roles)
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class Reply(BaseModel):
+    status: int
+    body: Any = None

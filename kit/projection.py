@@ -1,0 +1,262 @@
+"""The projection runner: durable JetStream pull consumers feeding read models.
+
+Each projection records every handled event id in the same transaction as its read-model
+change (a redelivery changes nothing) and the last stream sequence it handled (what
+`wait_for` watches). Messages are handled in batches, one transaction per batch; when a
+batch fails, its messages are retried one by one so that a poison message alone is
+redelivered and, after `max_deliver` tries, sent to the dead-letter subject.
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from nats.aio.msg import Msg
+from nats.errors import ConnectionClosedError
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contracts.envelope import Envelope
+from contracts.events import Event, EventRegistry
+from contracts.subjects import context_of, dead_letter, stream_name
+from kit.logging import get_logger
+from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
+from kit.telemetry import context_from, tracer
+
+log = get_logger(__name__)
+
+# Failures of the infrastructure, not of an event: never a reason to dead-letter.
+TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
+
+Handler = Callable[[AsyncConnection, Event, Envelope], Awaitable[None]]
+
+
+def tracking_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """The handled-event and checkpoint tables, in a service's schema."""
+    handled = sa.Table(
+        "projection_handled", metadata,
+        sa.Column("projection", sa.Text, primary_key=True),
+        sa.Column("event_id", sa.Uuid, primary_key=True),
+    )
+    checkpoints = sa.Table(
+        "projection_checkpoints", metadata,
+        sa.Column("projection", sa.Text, primary_key=True),
+        sa.Column("stream", sa.Text, primary_key=True),
+        sa.Column("seq", sa.BigInteger, nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    return handled, checkpoints
+
+
+@dataclass
+class Projection:
+    """A read model fed by events: which events, how each changes it, and its tables."""
+
+    service: str
+    name: str
+    handlers: dict[type[Event], Handler]
+    tables: Sequence[sa.Table]  # emptied on rebuild; owned by this projection alone
+    registry: EventRegistry
+
+    @property
+    def durable(self) -> str:
+        return f"{self.service}-{self.name}"
+
+    @property
+    def streams(self) -> list[str]:
+        return sorted({stream_name(context_of(e.subject)) for e in self.handlers})
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        for event_class, handler in self.handlers.items():
+            if event_class.event_type == event_type:
+                return handler
+        return None
+
+
+@dataclass
+class ProjectionRunner:
+    """Runs one projection: one consumer loop per stream it reads."""
+
+    projection: Projection
+    engine: AsyncEngine
+    js: JetStreamContext
+    handled: sa.Table
+    checkpoints: sa.Table
+    batch_size: int = 256
+    max_deliver: int = 5
+    retry_delay: float = 0.5
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _running: bool = False
+
+    async def start(self) -> None:
+        self._running = True
+        for stream in self.projection.streams:
+            sub = await self._subscribe(stream)
+            self._tasks.append(asyncio.create_task(self._consume(stream, sub)))
+
+    async def stop(self) -> None:
+        # A flag as well as cancel(): nats-py's fetch can turn a cancellation into a timeout.
+        self._running = False
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def rebuild(self) -> None:
+        """Drop the read model and replay every event from the streams."""
+        await self.stop()
+        for stream in self.projection.streams:
+            with contextlib.suppress(NotFoundError):
+                await self.js.delete_consumer(stream, self.projection.durable)
+        async with self.engine.begin() as conn:
+            for table in self.projection.tables:
+                await conn.execute(table.delete())
+            name = self.projection.name
+            await conn.execute(self.handled.delete().where(self.handled.c.projection == name))
+            await conn.execute(
+                self.checkpoints.delete().where(self.checkpoints.c.projection == name))
+        log.info("projection_rebuilding", projection=self.projection.durable)
+        await self.start()
+
+    async def _subscribe(self, stream: str) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=self.projection.durable, ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL, ack_wait=30, max_ack_pending=10_000)
+        await self.js.add_consumer(stream, config)
+        return await self.js.pull_subscribe_bind(self.projection.durable, stream=stream)
+
+    async def _consume(self, stream: str, sub: JetStreamContext.PullSubscription) -> None:
+        while self._running:
+            try:
+                messages = await sub.fetch(self.batch_size, timeout=1.0)
+            except (NatsTimeoutError, TimeoutError):
+                continue
+            except (ConnectionClosedError, ConnectionError) as error:
+                log.warning("projection_fetch_failed", projection=self.projection.durable,
+                            error=type(error).__name__)
+                await asyncio.sleep(0.5)
+                continue
+            try:
+                await self.handle_batch(stream, messages)
+            except Exception as error:  # the database is away: let the messages come back
+                log.warning("projection_batch_failed", projection=self.projection.durable,
+                            error=type(error).__name__, detail=str(error)[:200])
+                await asyncio.sleep(self.retry_delay)
+
+    async def handle_batch(self, stream: str, messages: Sequence[Msg]) -> None:
+        decoded: list[tuple[Msg, Envelope]] = []
+        for msg in messages:
+            try:
+                decoded.append((msg, Envelope.model_validate_json(msg.data)))
+            except ValueError as error:
+                await self._dead_letter(stream, msg, error)
+        try:
+            async with self.engine.begin() as conn:
+                await self._apply(conn, stream, decoded)
+        except Exception:
+            await self._one_by_one(stream, decoded)
+            return
+        for msg, _ in decoded:
+            await msg.ack()
+
+    async def _one_by_one(self, stream: str, decoded: list[tuple[Msg, Envelope]]) -> None:
+        for msg, envelope in decoded:
+            try:
+                async with self.engine.begin() as conn:
+                    await self._apply(conn, stream, [(msg, envelope)])
+            except TRANSIENT:
+                for pending, _ in decoded:  # the database is away: no message is to blame
+                    await pending.nak(delay=self.retry_delay)
+                raise
+            except Exception as error:
+                await self._failed(stream, msg, error)
+            else:
+                await msg.ack()
+
+    async def _apply(self, conn: AsyncConnection, stream: str,
+                     batch: list[tuple[Msg, Envelope]]) -> None:
+        if not batch:
+            return
+        name = self.projection.name
+        inserted = await conn.execute(
+            insert(self.handled).on_conflict_do_nothing().returning(self.handled.c.event_id),
+            [{"projection": name, "event_id": env.event_id} for _, env in batch])
+        new = {event_id for (event_id,) in inserted}
+        for _, envelope in batch:
+            if envelope.event_id in new:
+                await self._handle(conn, envelope)
+        seq = max(msg.metadata.sequence.stream for msg, _ in batch)
+        await self._checkpoint(conn, stream, seq)
+        PROJECTION_EVENTS.labels(self.projection.durable, "handled").inc(len(new))
+        PROJECTION_EVENTS.labels(self.projection.durable, "duplicate").inc(len(batch) - len(new))
+
+    async def _handle(self, conn: AsyncConnection, envelope: Envelope) -> None:
+        handler = self.projection.handler_for(envelope.event_type)
+        if handler is None:
+            return  # a tolerant reader: other events of the stream pass by
+        event = self.projection.registry.decode(envelope)
+        with tracer(__name__).start_as_current_span(
+                f"project {envelope.event_type}", context=context_from(envelope.trace)):
+            await handler(conn, event, envelope)
+
+    async def _checkpoint(self, conn: AsyncConnection, stream: str, seq: int) -> None:
+        statement = insert(self.checkpoints).values(
+            projection=self.projection.name, stream=stream, seq=seq,
+            updated_at=datetime.now(UTC))
+        await conn.execute(statement.on_conflict_do_update(
+            index_elements=["projection", "stream"],
+            set_={"seq": sa.func.greatest(self.checkpoints.c.seq, statement.excluded.seq),
+                  "updated_at": statement.excluded.updated_at}))
+        PROJECTION_LAG.labels(self.projection.durable, stream).set(seq)
+
+    async def _failed(self, stream: str, msg: Msg, error: Exception) -> None:
+        tries = msg.metadata.num_delivered or 1
+        log.warning("projection_event_failed", projection=self.projection.durable,
+                    tries=tries, error=type(error).__name__, detail=str(error)[:200])
+        if tries >= self.max_deliver:
+            await self._dead_letter(stream, msg, error)
+        else:
+            await msg.nak(delay=self.retry_delay * tries)
+
+    async def _dead_letter(self, stream: str, msg: Msg, error: Exception) -> None:
+        """Park the message on the dead-letter subject and let the stream flow on."""
+        headers = {**(msg.headers or {}), "Pu-Error": f"{type(error).__name__}: {error}"[:500],
+                   "Pu-Source-Stream": stream,
+                   "Pu-Source-Seq": str(msg.metadata.sequence.stream)}
+        msg_id = (msg.headers or {}).get("Nats-Msg-Id")
+        if msg_id:
+            headers["Nats-Msg-Id"] = f"{self.projection.durable}:{msg_id}"
+        await self.js.publish(dead_letter(self.projection.service, self.projection.name),
+                              msg.data, headers=headers)
+        async with self.engine.begin() as conn:
+            await self._checkpoint(conn, stream, msg.metadata.sequence.stream)
+        await msg.ack()
+        PROJECTION_EVENTS.labels(self.projection.durable, "dead_lettered").inc()
+        log.error("projection_dead_lettered", projection=self.projection.durable,
+                  stream=stream, seq=msg.metadata.sequence.stream)
+
+
+async def checkpoint(engine: AsyncEngine, checkpoints: sa.Table, projection: str,
+                     stream: str) -> int:
+    async with engine.connect() as conn:
+        seq = await conn.scalar(sa.select(checkpoints.c.seq).where(
+            checkpoints.c.projection == projection, checkpoints.c.stream == stream))
+    return int(seq or 0)
+
+
+async def wait_for(engine: AsyncEngine, checkpoints: sa.Table, projection: str, stream: str,
+                   seq: int, timeout: float = 30.0) -> None:
+    """Wait until `projection` has handled `stream` up to sequence `seq` (tests use this)."""
+    async with asyncio.timeout(timeout):
+        while await checkpoint(engine, checkpoints, projection, stream) < seq:
+            await asyncio.sleep(0.02)

@@ -1,0 +1,150 @@
+"""Request/reply handlers on NATS (faststream), speaking contracts.rpc.
+
+A handler is `async def handler(request: Request) -> Reply`. Bad input and domain refusals
+become 4xx problems; only our own faults become a 500, logged without personal data.
+"""
+
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+import structlog
+from faststream.nats import NatsBroker, NatsMessage, NatsResponse
+from pydantic import BaseModel, ValidationError
+
+from contracts.rpc import (
+    CORRELATION_ID,
+    IDEMPOTENCY_KEY,
+    LANGUAGE,
+    PRINCIPAL,
+    STATUS,
+    FieldError,
+    Principal,
+    Problem,
+    Reply,
+)
+from kit.errors import ProblemError, forbidden, unauthorized
+from kit.eventstore import Metadata
+from kit.logging import get_logger
+from kit.metrics import RPC_REQUESTS, RPC_SECONDS
+from kit.telemetry import context_from, inject_headers, tracer
+
+log = get_logger(__name__)
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Request:
+    subject: str
+    body: bytes
+    principal: Principal | None
+    correlation_id: str | None
+    idempotency_key: str | None
+    language: str = "en"
+
+    def parse(self, model: type[M]) -> M:
+        """The body as `model`, or a 400/422 problem naming each bad field."""
+        try:
+            return model.model_validate_json(self.body or b"{}")
+        except ValidationError as error:
+            raise validation_problem(error) from None
+
+    def require(self, *roles: str) -> Principal:
+        """The caller, who must be signed in and, if roles are named, hold one of them."""
+        if self.principal is None:
+            raise unauthorized()
+        if roles and not self.principal.has_any(*roles):
+            raise forbidden()
+        return self.principal
+
+    @property
+    def actor(self) -> str | None:
+        return str(self.principal.user_id) if self.principal else None
+
+    def event_metadata(self) -> Metadata:
+        """Who and what caused the events this request appends."""
+        return Metadata(actor=self.actor, correlation_id=self.correlation_id,
+                        trace=inject_headers({}))
+
+
+RpcHandler = Callable[[Request], Awaitable[Reply]]
+
+
+def ok(body: BaseModel | Mapping[str, Any] | list | None = None, status: int = 200) -> Reply:
+    if isinstance(body, BaseModel):
+        body = body.model_dump(mode="json")
+    return Reply(status=status, body=body)
+
+
+def validation_problem(error: ValidationError) -> ProblemError:
+    if any(e["type"] == "json_invalid" for e in error.errors()):
+        return ProblemError(400, "Malformed JSON", "the request body is not valid JSON")
+    errors = [FieldError(field=".".join(str(p) for p in e["loc"]) or "body",
+                         message=e["msg"]) for e in error.errors()]
+    return ProblemError(422, "Invalid request", "some fields are missing or wrong",
+                        errors=errors)
+
+
+def request_from(subject: str, body: bytes, headers: Mapping[str, str]) -> Request:
+    principal = headers.get(PRINCIPAL)
+    return Request(
+        subject=subject, body=body,
+        principal=Principal.model_validate_json(principal) if principal else None,
+        correlation_id=headers.get(CORRELATION_ID), language=headers.get(LANGUAGE, "en"),
+        idempotency_key=headers.get(IDEMPOTENCY_KEY))
+
+
+async def dispatch(service: str, handler: RpcHandler, request: Request,
+                   headers: Mapping[str, str]) -> Reply:
+    """Run one handler with logging context, a span and metrics; never raise."""
+    structlog.contextvars.bind_contextvars(correlation_id=request.correlation_id)
+    started = time.perf_counter()
+    with tracer(service).start_as_current_span(request.subject,
+                                               context=context_from(headers)):
+        try:
+            reply = await handler(request)
+        except ProblemError as error:
+            reply = Reply(status=error.problem.status, body=_problem(error.problem))
+        except Exception as error:
+            log.error("rpc_failed", subject=request.subject, error=type(error).__name__,
+                      exc_info=True)
+            reply = Reply(status=500, body=_problem(Problem(
+                title="Internal error", status=500, detail="the service failed; try again")))
+    RPC_SECONDS.labels(service, request.subject).observe(time.perf_counter() - started)
+    RPC_REQUESTS.labels(service, request.subject, str(reply.status)).inc()
+    structlog.contextvars.unbind_contextvars("correlation_id")
+    return reply
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return problem.model_dump(mode="json", exclude_none=True)
+
+
+def encode(reply: Reply) -> NatsResponse:
+    """The reply on the wire: the body as JSON, the status in a header."""
+    return NatsResponse(orjson.dumps(reply.body), headers={STATUS: str(reply.status)})
+
+
+def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler]) -> None:
+    """Subscribe every route in the service's queue group (replicas share the load)."""
+    for subject, handler in routes.items():
+        broker.subscriber(subject, queue=service)(_endpoint(service, subject, handler))
+
+
+def _endpoint(service: str, subject: str, handler: RpcHandler) -> Callable:
+    async def endpoint(msg: NatsMessage) -> NatsResponse:
+        headers = dict(msg.headers or {})
+        try:
+            request = request_from(subject, msg.body, headers)
+        except (ValidationError, json.JSONDecodeError):
+            reply = Reply(status=400, body=_problem(Problem(
+                title="Bad request", status=400, detail="malformed request headers")))
+        else:
+            reply = await dispatch(service, handler, request, headers)
+        return encode(reply)
+
+    endpoint.__name__ = subject.replace(".", "_")
+    return endpoint

@@ -1,0 +1,128 @@
+"""The runtime of one service process: NATS, streams, request handlers, the outbox relay
+and projections, started in order and stopped cleanly on SIGTERM or SIGINT."""
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from faststream.nats import NatsBroker
+from nats.aio.client import Client
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.subjects import health, rebuild
+from contracts.system.messages import HealthReply, RebuildProjection
+from kit import bus, rpc
+from kit.db import asyncpg_dsn, create_schema, ping
+from kit.errors import not_found
+from kit.eventstore import EventStore
+from kit.logging import get_logger
+from kit.metrics import serve_metrics
+from kit.outbox import OutboxRelay
+from kit.projection import Projection, ProjectionRunner
+from kit.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class Service:
+    """What a service's bootstrap hands to the runtime."""
+
+    name: str  # also its context, its schema and its queue group
+    settings: ServiceSettings
+    engine: AsyncEngine
+    metadata: Sequence[sa.MetaData]
+    routes: Mapping[str, rpc.RpcHandler] = field(default_factory=dict)
+    store: EventStore | None = None  # its outbox is relayed when set
+    projections: Sequence[Projection] = ()
+    tracking: tuple[sa.Table, sa.Table] | None = None
+    on_start: Sequence[Callable[[], Awaitable[None]]] = ()
+    relay: bool = True
+
+
+class Runtime:
+    """Starts and stops one service process."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.nc: Client | None = None
+        self.broker: NatsBroker | None = None
+        self.runners: dict[str, ProjectionRunner] = {}
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        s = self.service
+        await create_schema(s.engine, *s.metadata)
+        for hook in s.on_start:
+            await hook()
+        self.nc = await bus.connect(s.settings.nats_url, s.name)
+        js = self.nc.jetstream()
+        await bus.ensure_streams(js)
+        if s.store is not None and s.relay:
+            relay = OutboxRelay(asyncpg_dsn(s.settings.database_url), s.store.schema, js, s.name)
+            self._tasks.append(asyncio.create_task(relay.run()))
+        for projection in s.projections:
+            await self._start_projection(projection, js)
+        self.broker = NatsBroker(s.settings.nats_url, max_reconnect_attempts=-1,
+                                 reconnect_time_wait=1, logger=None)
+        rpc.serve(self.broker, s.name, {**s.routes, health(s.name): self._health,
+                                        rebuild(s.name): self._rebuild})
+        await self.broker.start()
+        serve_metrics(s.settings.metrics_port)
+        log.info("service_started", projections=[p.durable for p in s.projections])
+
+    async def _start_projection(self, projection: Projection, js: object) -> None:
+        if self.service.tracking is None:
+            raise ValueError("a service with projections needs tracking tables")
+        handled, checkpoints = self.service.tracking
+        runner = ProjectionRunner(projection, self.service.engine, js,  # type: ignore[arg-type]
+                                  handled, checkpoints)
+        await runner.start()
+        self.runners[projection.name] = runner
+
+    async def _health(self, request: rpc.Request) -> rpc.Reply:
+        try:
+            async with self.service.engine.connect() as conn:
+                database = await ping(conn)
+        except Exception:
+            database = False
+        return rpc.ok(HealthReply(service=self.service.name, database=database),
+                      status=200 if database else 503)
+
+    async def _rebuild(self, request: rpc.Request) -> rpc.Reply:
+        """Drop a projection's read model and replay it from the streams (admins only)."""
+        request.require("admin")
+        name = request.parse(RebuildProjection).projection
+        runner = self.runners.get(name)
+        if runner is None:
+            raise not_found(f"projection {name} in {self.service.name}")
+        await runner.rebuild()
+        return rpc.ok({"projection": name, "status": "rebuilding"}, status=202)
+
+    async def stop(self) -> None:
+        if self.broker is not None:
+            await self.broker.stop()
+        for runner in self.runners.values():
+            await runner.stop()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self.nc is not None:
+            with contextlib.suppress(Exception):
+                await self.nc.close()
+        await self.service.engine.dispose()
+        log.info("service_stopped")
+
+    async def run_until_signalled(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        await stop.wait()
+        await self.stop()

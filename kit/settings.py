@@ -1,0 +1,20 @@
+"""Settings from the environment (pydantic-settings). Never URLs at module level."""
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service process reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    nats_url: str = "nats://127.0.0.1:4222"
+    metrics_port: int = 0  # 0: no metrics endpoint
+    log_level: str = "info"
+    log_format: str = "json"  # json or console
+    otel_traces_exporter: str = "none"  # none or console
+    db_pool_size: int = 10
+    rpc_timeout_s: float = 5.0
+    # 32 bytes, base64: wraps every per-person data key. Required outside the demo profile.
+    personal_data_master_key: str = ""

@@ -1,0 +1,41 @@
+"""OpenTelemetry traces whose context crosses NATS in message headers."""
+
+from collections.abc import Mapping
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.propagate import extract, inject
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+
+_configured = False
+
+
+def configure_tracing(service: str, exporter: str = "none",
+                      processor: SpanProcessor | None = None) -> None:
+    """Install the process's tracer provider once; `processor` lets tests collect spans."""
+    global _configured
+    if _configured:
+        return
+    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    if exporter == "console":
+        provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
+    if processor is not None:
+        provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    _configured = True
+
+
+def tracer(name: str) -> trace.Tracer:
+    return trace.get_tracer(name)
+
+
+def inject_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Add the current trace context (traceparent) to outgoing message headers."""
+    inject(headers)
+    return headers
+
+
+def context_from(headers: Mapping[str, str] | None) -> otel_context.Context:
+    return extract(dict(headers or {}))

@@ -1,0 +1,113 @@
+"""Feed use cases, one small function each, listed in HANDLERS at the bottom."""
+
+from dataclasses import dataclass
+from functools import partial
+from uuid import UUID, uuid4
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contracts.feed.messages import (
+    Author,
+    Communities,
+    Community,
+    CreatePost,
+    FeedItem,
+    FeedPage,
+    FeedQuery,
+    PostAccepted,
+    PostRef,
+)
+from contracts.subjects import rpc
+from feed import domain
+from feed.adapters import sql
+from feed.communities import COMMUNITIES
+from feed.projections import FORMER_MEMBER, post_row
+from kit.errors import invalid, not_found
+from kit.idempotency import once
+from kit.rpc import Reply, Request, RpcHandler, ok
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: AsyncEngine
+
+
+async def create_post(deps: Deps, request: Request) -> Reply:
+    principal = request.require()
+    command = request.parse(CreatePost)
+    async with deps.engine.begin() as conn:
+        return await once(conn, sql.idempotency, request,
+                          partial(_create_post, conn, principal.user_id, command, request))
+
+
+async def _create_post(conn: AsyncConnection, author_id: UUID, command: CreatePost,
+                       request: Request) -> Reply:
+    post_id = uuid4()
+    try:
+        events = domain.create_post(post_id, author_id, command)
+    except domain.UnknownCommunityError:
+        raise invalid("community", "no such community") from None
+    envelopes = await sql.store.append(conn, domain.stream_id(post_id), 0, events,
+                                       request.event_metadata())
+    await conn.execute(sql.posts.insert().values(post_row(events[0], envelopes[0])))
+    return ok(PostAccepted(post_id=post_id), status=201)
+
+
+async def get_feed(deps: Deps, request: Request) -> Reply:
+    query = request.parse(FeedQuery)
+    if not domain.known_community(query.community):
+        raise not_found(f"community {query.community}")
+    try:
+        after = domain.decode_cursor(query.cursor) if query.cursor else None
+    except domain.BadCursorError:
+        raise invalid("cursor", "not a cursor this feed gave out") from None
+    async with deps.engine.connect() as conn:
+        rows = await sql.feed_page(conn, query.community, query.limit + 1, after)
+    items = [_item(row) for row in rows[:query.limit]]
+    more = len(rows) > query.limit
+    cursor = domain.encode_cursor(items[-1].created_at, items[-1].post_id) if more else None
+    return ok(FeedPage(items=items, next_cursor=cursor))
+
+
+def _item(row: sa.Row) -> FeedItem:
+    author = Author(user_id=row.author_id, display_name=row.display_name or FORMER_MEMBER,
+                    verified=bool(row.verified), profession=row.profession)
+    return FeedItem(post_id=row.post_id, community=row.community, kind=row.kind,
+                    title=row.title, body=row.body, language=row.language, author=author,
+                    created_at=row.created_at)
+
+
+async def get_post(deps: Deps, request: Request) -> Reply:
+    post_id = request.parse(PostRef).post_id
+    async with deps.engine.connect() as conn:
+        row = (await conn.execute(
+            sa.select(sql.posts, sql.authors.c.display_name, sql.authors.c.verified,
+                      sql.authors.c.profession)
+            .outerjoin(sql.authors, sql.authors.c.user_id == sql.posts.c.author_id)
+            .where(sql.posts.c.post_id == post_id))).one_or_none()
+    if row is None:
+        raise not_found("the post")
+    return ok(_item(row))
+
+
+async def list_communities(deps: Deps, request: Request) -> Reply:
+    async with deps.engine.connect() as conn:
+        counts = await sql.counts(conn)
+    language = request.language
+    return ok(Communities(items=[
+        Community(id=c.id, slug=c.slug, name=c.name(language),
+                  description=c.description(language), post_count=counts.get(c.slug, 0))
+        for c in COMMUNITIES]))
+
+
+HANDLERS = {
+    rpc("feed", "create_post"): create_post,
+    rpc("feed", "get_feed"): get_feed,
+    rpc("feed", "get_post"): get_post,
+    rpc("feed", "list_communities"): list_communities,
+}
+
+
+def routes(deps: Deps) -> dict[str, RpcHandler]:
+    return {subject: partial(handler, deps) for subject, handler in HANDLERS.items()}

@@ -1,0 +1,7 @@
+"""Feed settings, from the environment."""
+
+from kit.settings import ServiceSettings
+
+
+class FeedSettings(ServiceSettings):
+    pass

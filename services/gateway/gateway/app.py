@@ -1,0 +1,80 @@
+"""The gateway's FastAPI application."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import orjson
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from nats.aio.client import Client
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from contracts.rpc import STATUS
+from contracts.subjects import health
+from gateway import problems
+from gateway.auth import TokenVerifier
+from gateway.bus import ServiceBus
+from gateway.middleware import EdgeMiddleware
+from gateway.routes import router
+from gateway.settings import GatewaySettings
+from kit import bus as nats_bus
+
+
+def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = nc or await nats_bus.connect(settings.nats_url, "gateway")
+        app.state.nc = client
+        app.state.bus = ServiceBus(client, settings.rpc_timeout_s)
+        app.state.verifier = TokenVerifier(client, settings.jwt_issuer, settings.jwt_audience)
+        yield
+        if nc is None:
+            with contextlib.suppress(Exception):
+                await client.drain()
+
+    app = FastAPI(title="Patients' Union API", version="1.0.0", lifespan=lifespan,
+                  description="The public API of the Patients' Union platform.")
+    app.include_router(router)
+    app.add_exception_handler(RequestValidationError, problems.on_validation_error)
+    app.add_exception_handler(HTTPException, problems.on_http_error)
+    app.add_exception_handler(Exception, problems.on_unexpected)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["*"], allow_headers=["*"])
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+    _add_operational_routes(app, settings)
+    return app
+
+
+def _add_operational_routes(app: FastAPI, settings: GatewaySettings) -> None:
+    @app.get("/health", tags=["operations"])
+    async def liveness() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready", tags=["operations"])
+    async def readiness() -> Response:
+        nc: Client = app.state.nc
+        checks = await asyncio.gather(*(_ping(nc, s) for s in settings.ready_services))
+        report = {"nats": nc.is_connected, **dict(zip(settings.ready_services, checks,
+                                                      strict=True))}
+        ready = all(report.values())
+        return Response(orjson.dumps({"status": "ready" if ready else "not ready", **report}),
+                        status_code=200 if ready else 503, media_type="application/json")
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _ping(nc: Client, service: str) -> bool:
+    if not nc.is_connected:
+        return False
+    try:
+        reply = await nc.request(health(service), b"{}", timeout=2)
+    except Exception:
+        return False
+    return (reply.headers or {}).get(STATUS) == "200"

@@ -1,0 +1,53 @@
+"""Bearer tokens: verified with identity's public key, never trusted from the client."""
+
+import time
+from uuid import UUID
+
+import jwt
+import orjson
+from nats.aio.client import Client
+
+from contracts.identity.messages import SigningKey
+from contracts.rpc import STATUS, Principal
+from contracts.subjects import rpc
+
+
+class InvalidTokenError(Exception):
+    """Missing, malformed, expired, tampered, or not for us."""
+
+
+class TokenVerifier:
+    """Verifies access tokens; fetches the signing key from identity when needed."""
+
+    REFRESH_AFTER_S = 30.0
+
+    def __init__(self, nc: Client, issuer: str, audience: str) -> None:
+        self.nc, self.issuer, self.audience = nc, issuer, audience
+        self._key: SigningKey | None = None
+        self._fetched_at = 0.0
+
+    async def principal(self, token: str) -> Principal:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError as error:
+            raise InvalidTokenError("malformed token") from error
+        key = await self._signing_key(kid)
+        try:
+            claims = jwt.decode(token, key.public_key_pem, algorithms=[key.algorithm],
+                                audience=self.audience, issuer=self.issuer,
+                                options={"require": ["exp", "iat", "sub", "aud", "iss"]})
+            return Principal(user_id=UUID(claims["sub"]), roles=tuple(claims.get("roles", ())))
+        except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
+            raise InvalidTokenError(type(error).__name__) from error
+
+    async def _signing_key(self, kid: str | None) -> SigningKey:
+        stale = time.monotonic() - self._fetched_at > self.REFRESH_AFTER_S
+        if self._key is None or (self._key.kid != kid and stale):
+            reply = await self.nc.request(rpc("identity", "signing_key"), b"{}", timeout=5)
+            if (reply.headers or {}).get(STATUS) != "200":
+                raise ConnectionError("identity did not give its signing key")
+            self._key = SigningKey.model_validate(orjson.loads(reply.data))
+            self._fetched_at = time.monotonic()
+        if self._key.kid != kid:
+            raise InvalidTokenError("unknown signing key")
+        return self._key

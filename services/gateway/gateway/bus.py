@@ -1,0 +1,75 @@
+"""Forwarding HTTP requests to the owning service over NATS request/reply."""
+
+import orjson
+from nats.aio.client import Client
+from nats.errors import ConnectionClosedError, NoRespondersError, OutboundBufferLimitError
+from nats.errors import TimeoutError as NatsTimeoutError
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from contracts.rpc import CORRELATION_ID, IDEMPOTENCY_KEY, LANGUAGE, PRINCIPAL, STATUS, Principal
+from gateway.problems import PROBLEM_JSON, localise, problem_response
+from kit.telemetry import inject_headers
+
+
+class Caller:
+    """What the gateway knows of the HTTP caller, passed on to services."""
+
+    __slots__ = ("correlation_id", "idempotency_key", "language", "principal")
+
+    def __init__(self, principal: Principal | None, correlation_id: str, language: str,
+                 idempotency_key: str | None = None) -> None:
+        self.principal = principal
+        self.correlation_id = correlation_id
+        self.language = language
+        self.idempotency_key = idempotency_key
+
+    def headers(self) -> dict[str, str]:
+        headers = {CORRELATION_ID: self.correlation_id, LANGUAGE: self.language}
+        if self.principal is not None:
+            headers[PRINCIPAL] = self.principal.model_dump_json()
+        if self.idempotency_key:
+            headers[IDEMPOTENCY_KEY] = self.idempotency_key
+        return inject_headers(headers)
+
+
+class ServiceBus:
+    """Request/reply to services; NATS trouble becomes 503, a slow service 504."""
+
+    def __init__(self, nc: Client, timeout: float) -> None:
+        self.nc = nc
+        self.timeout = timeout
+
+    async def call(self, subject: str, caller: Caller,
+                   body: BaseModel | dict | None = None) -> tuple[int, bytes]:
+        payload = (body.model_dump_json().encode() if isinstance(body, BaseModel)
+                   else orjson.dumps(body or {}))
+        reply = await self.nc.request(subject, payload, timeout=self.timeout,
+                                      headers=caller.headers())
+        return int((reply.headers or {}).get(STATUS, "500")), reply.data
+
+    async def forward(self, subject: str, caller: Caller,
+                      body: BaseModel | dict | None = None) -> Response:
+        """The service's reply as an HTTP response."""
+        if not self.nc.is_connected:
+            return _unavailable(caller)
+        try:
+            status, data = await self.call(subject, caller, body)
+        except NoRespondersError:
+            return _unavailable(caller, "the service is not running; try again shortly")
+        except (NatsTimeoutError, TimeoutError):
+            if not self.nc.is_connected:
+                return _unavailable(caller)
+            return problem_response(504, "the service did not answer in time",
+                                    language=caller.language)
+        except (ConnectionClosedError, OutboundBufferLimitError, ConnectionError):
+            return _unavailable(caller)
+        if status >= 400:
+            problem = localise(orjson.loads(data), caller.language)
+            return Response(orjson.dumps(problem), status_code=status, media_type=PROBLEM_JSON)
+        return Response(data, status_code=status, media_type="application/json")
+
+
+def _unavailable(caller: Caller, detail: str = "the message bus is unreachable") -> Response:
+    return problem_response(503, detail, language=caller.language,
+                            headers={"Retry-After": "2"})

@@ -1,0 +1,92 @@
+"""The public HTTP API (../shared/API.md), each route forwarded to its owning service."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Form, Query
+from starlette.responses import Response
+
+from contracts.feed.messages import (
+    Communities,
+    CreatePost,
+    FeedItem,
+    FeedPage,
+    FeedQuery,
+    PostAccepted,
+    PostRef,
+)
+from contracts.identity.messages import (
+    AccountCreated,
+    IssueToken,
+    Me,
+    RegisterAccount,
+    TokenIssued,
+)
+from contracts.subjects import rebuild, rpc
+from contracts.system.messages import RebuildProjection
+from gateway.deps import BusDep, CallerDep
+from gateway.problems import PROBLEM_JSON
+
+PROBLEMS = {code: {"description": "problem details (RFC 9457)",
+                   "content": {PROBLEM_JSON: {}}} for code in (400, 401, 403, 404, 409, 413,
+                                                              422, 503, 504)}
+router = APIRouter(prefix="/v1", responses=PROBLEMS)  # type: ignore[arg-type]
+SERVICES = ("identity", "feed", "ratings", "pharmacovigilance", "voices")
+
+
+@router.post("/accounts", status_code=201, response_model=AccountCreated, tags=["identity"])
+async def register_account(body: RegisterAccount, caller: CallerDep, bus: BusDep) -> Response:
+    """Sign up as a patient or caregiver."""
+    return await bus.forward(rpc("identity", "register_account"), caller, body)
+
+
+@router.post("/auth/token", response_model=TokenIssued, tags=["identity"])
+async def issue_token(username: Annotated[str, Form(max_length=320)],
+                      password: Annotated[str, Form(max_length=256)],
+                      caller: CallerDep, bus: BusDep,
+                      grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+                      ) -> Response:
+    """OAuth2 password grant: a bearer access token."""
+    body = IssueToken(username=username, password=password)
+    return await bus.forward(rpc("identity", "issue_token"), caller, body)
+
+
+@router.get("/me", response_model=Me, tags=["identity"])
+async def me(caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("identity", "get_me"), caller)
+
+
+@router.get("/communities", response_model=Communities, tags=["feed"])
+async def communities(caller: CallerDep, bus: BusDep) -> Response:
+    """The 27 health communities, with their post counts."""
+    return await bus.forward(rpc("feed", "list_communities"), caller)
+
+
+@router.get("/feed", response_model=FeedPage, tags=["feed"])
+async def feed(caller: CallerDep, bus: BusDep,
+               community: Annotated[str, Query(max_length=64, pattern="^[a-z0-9-]+$")] = "common",
+               limit: Annotated[int, Query(ge=1, le=100)] = 20,
+               cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """Posts of one community (or "common"), newest first."""
+    query = FeedQuery(community=community, limit=limit, cursor=cursor)
+    return await bus.forward(rpc("feed", "get_feed"), caller, query)
+
+
+@router.post("/posts", status_code=201, response_model=PostAccepted, tags=["feed"])
+async def create_post(body: CreatePost, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "create_post"), caller, body)
+
+
+@router.get("/posts/{post_id}", response_model=FeedItem, tags=["feed"])
+async def get_post(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "get_post"), caller, PostRef(post_id=post_id))
+
+
+@router.post("/admin/projections/{service}/{projection}/rebuild", status_code=202,
+             tags=["admin"])
+async def rebuild_projection(service: str, projection: str, caller: CallerDep,
+                             bus: BusDep) -> Response:
+    """Drop a projection's read model and replay it from the events."""
+    if service not in SERVICES and service != "feed-worker":
+        return await bus.forward(rebuild("unknown"), caller)
+    return await bus.forward(rebuild(service), caller, RebuildProjection(projection=projection))

@@ -1,0 +1,19 @@
+"""Gateway settings, from the environment."""
+
+from pydantic_settings import BaseSettings
+
+
+class GatewaySettings(BaseSettings):
+    nats_url: str = "nats://127.0.0.1:4222"
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    rpc_timeout_s: float = 5.0
+    max_body_bytes: int = 256 * 1024
+    cors_origins: list[str] = []
+    jwt_issuer: str = "patients-union"
+    jwt_audience: str = "patients-union-api"
+    log_level: str = "info"
+    log_format: str = "json"
+    otel_traces_exporter: str = "none"
+    ready_services: list[str] = ["identity", "feed", "feed-worker", "ratings",
+                                 "pharmacovigilance", "voices"]

@@ -1,0 +1,1 @@
+"""Running the whole platform on one machine: embedded servers, processes, demo data."""

@@ -1,0 +1,105 @@
+"""Every service and the gateway as child processes: what `make run` and the tests start."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from kit.embedded import free_port, wait_for_port
+
+# name -> python module to run
+PROCESSES = {
+    "identity": "identity",
+    "feed": "feed",
+    "feed-worker": "feed.worker",
+    "ratings": "ratings",
+    "pharmacovigilance": "pharmacovigilance",
+    "voices": "voices",
+}
+
+
+@dataclass
+class Stack:
+    """The platform's processes, sharing one environment."""
+
+    env: dict[str, str]
+    log_dir: Path
+    gateway_port: int = 0
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    metrics_ports: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def start(self, timeout: float = 60.0) -> Stack:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in PROCESSES:
+            self.start_process(name)
+        self.start_gateway()
+        self.wait_ready(timeout)
+        return self
+
+    def start_process(self, name: str) -> None:
+        port = self.metrics_ports.setdefault(name, free_port())
+        self._spawn(name, ["-m", PROCESSES[name]], {"METRICS_PORT": str(port)})
+
+    def start_gateway(self) -> None:
+        self.gateway_port = self.gateway_port or free_port(8000)
+        self._spawn("gateway", ["-m", "gateway"], {"GATEWAY_PORT": str(self.gateway_port)})
+        wait_for_port(self.gateway_port, timeout=30, process=self.processes["gateway"])
+
+    def _spawn(self, name: str, args: list[str], extra: dict[str, str]) -> None:
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self.processes[name] = subprocess.Popen(
+            [sys.executable, *args], env={**os.environ, **self.env, **extra},
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        last = ""
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                reply = httpx.get(f"{self.url}/ready", timeout=5)
+                if reply.status_code == 200:
+                    return
+                last = reply.text
+            except httpx.HTTPError as error:
+                last = type(error).__name__
+            time.sleep(0.2)
+        raise TimeoutError(f"the platform is not ready after {timeout}s: {last}")
+
+    def _check_alive(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                log = (self.log_dir / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"{name} exited with {process.returncode}:\n{log}")
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process, as a crash would."""
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait()
+
+    def stop_process(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        for name in ["gateway", *reversed(list(PROCESSES))]:
+            self.stop_process(name)

@@ -1,0 +1,54 @@
+"""Fixtures: PostgreSQL (embedded, or DATABASE_URL) and NATS started by the suite itself."""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from kit.embedded import EmbeddedNats, EmbeddedPostgres
+from tests.platform import Platform, create_database
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/unit/" not in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Postgres server: DATABASE_URL's when set, else one from the pgserver wheel."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    server = EmbeddedPostgres(tmp_path_factory.mktemp("postgres"), fast_unsafe=True).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+async def database_url(postgres_url: str) -> str:
+    """A fresh, empty database for one test."""
+    return await create_database(postgres_url)
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
+    """A NATS server with JetStream of this test's own."""
+    server = EmbeddedNats(tmp_path / "nats").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+async def platform(postgres_url: str,
+                   tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
+    """The whole platform as processes, for one test module."""
+    running = Platform(tmp_path_factory.mktemp("platform"), await create_database(postgres_url))
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        await running.engine.dispose()

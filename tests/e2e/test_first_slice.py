@@ -1,0 +1,85 @@
+"""The first slice through the gateway: register, log in, post, read it in the feed."""
+
+import httpx
+
+from tests.platform import Platform, login, register
+
+
+async def test_a_patient_posts_in_diabetes_and_reads_it_back(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        user_id = await register(client, "meera@example.in", display_name="Meera")
+        headers = await login(client, "Meera@Example.in ")
+        me = (await client.get("/v1/me", headers=headers)).json()
+        assert me["user_id"] == user_id and me["roles"] == ["patient"]
+        assert me["display_name"] == "Meera" and me["verified"] is False
+
+        reply = await client.post("/v1/posts", headers=headers, json={
+            "community": "diabetes", "kind": "question", "title": "Sugar at night",
+            "body": "My sugar drops at night. Has anyone else seen this?", "language": "en"})
+        assert reply.status_code == 201, reply.text
+        post_id = reply.json()["post_id"]
+        await platform.settled()
+
+        feed = (await client.get("/v1/feed", params={"community": "diabetes"})).json()
+        assert [item["post_id"] for item in feed["items"]] == [post_id]
+        assert feed["items"][0]["author"]["display_name"] == "Meera"
+        assert feed["items"][0]["title"] == "Sugar at night"
+        assert feed["next_cursor"] is None
+        assert (await client.get("/v1/feed", params={"community": "cancer"})).json()["items"] == []
+        communities = (await client.get("/v1/communities")).json()["items"]
+        counts = {c["slug"]: c["post_count"] for c in communities}
+        assert len(communities) == 27 and counts["diabetes"] == 1 and counts["cancer"] == 0
+
+
+async def test_the_post_is_readable_at_once_from_the_inline_model(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        headers = await login_new(client, "ravi@example.in")
+        reply = await client.post("/v1/posts", headers=headers, json={
+            "community": "common", "body": "नमस्ते सभी को", "language": "hi"})
+        post = (await client.get(f"/v1/posts/{reply.json()['post_id']}")).json()
+        assert post["body"] == "नमस्ते सभी को" and post["community"] == "common"
+
+
+async def test_feed_pages_with_a_cursor(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        headers = await login_new(client, "pages@example.in")
+        ids = []
+        for n in range(5):
+            reply = await client.post("/v1/posts", headers=headers, json={
+                "community": "kidney-health", "body": f"post {n}"})
+            ids.append(reply.json()["post_id"])
+        await platform.settled()
+        seen, cursor = [], None
+        while True:
+            params = {"community": "kidney-health", "limit": 2}
+            if cursor:
+                params["cursor"] = cursor
+            page = (await client.get("/v1/feed", params=params)).json()
+            seen += [item["post_id"] for item in page["items"]]
+            if not (cursor := page["next_cursor"]):
+                break
+        assert seen == ids[::-1]
+
+
+async def test_communities_in_hindi(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        reply = await client.get("/v1/communities", headers={"Accept-Language": "hi-IN,hi;q=0.9"})
+        names = {c["slug"]: c["name"] for c in reply.json()["items"]}
+        assert names["diabetes"] == "मधुमेह"
+
+
+async def test_health_ready_and_openapi(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        assert (await client.get("/health")).json() == {"status": "ok"}
+        ready = await client.get("/ready")
+        assert ready.status_code == 200 and ready.json()["feed"] is True
+        paths = (await client.get("/openapi.json")).json()["paths"]
+        assert {"/v1/accounts", "/v1/auth/token", "/v1/me", "/v1/posts", "/v1/feed",
+                "/v1/communities"} <= set(paths)
+        assert (await client.get("/docs")).status_code == 200
+        assert "pu_http_requests_total" in (await client.get("/metrics")).text
+
+
+async def login_new(client: httpx.AsyncClient, email: str) -> dict[str, str]:
+    await register(client, email)
+    return await login(client, email)

@@ -1,0 +1,130 @@
+"""Test helpers: real servers on free ports, fresh databases, the platform's processes."""
+
+import asyncio
+import base64
+import os
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import asyncpg
+import httpx
+import nats
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from identity.tokens import new_private_key_pem
+from kit.db import make_engine
+from kit.embedded import EmbeddedNats
+from kit.projection import wait_for
+from stack.processes import Stack
+
+ADMIN_EMAIL = "admin@test.patientsunion.in"
+ADMIN_PASSWORD = "admin-password-for-tests"
+MASTER_KEY = base64.b64encode(os.urandom(32)).decode()
+JWT_KEY = new_private_key_pem()
+
+
+async def create_database(server_url: str) -> str:
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    conn = await asyncpg.connect(server_url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
+    return {"DATABASE_URL": database_url, "NATS_URL": nats_url,
+            "PERSONAL_DATA_MASTER_KEY": MASTER_KEY, "JWT_PRIVATE_KEY": JWT_KEY,
+            "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "DB_POOL_SIZE": "4", "LOG_LEVEL": "info"}
+
+
+class Platform:
+    """A running platform for one test module: its own NATS, database and processes."""
+
+    def __init__(self, tmp: Path, database_url: str) -> None:
+        self.tmp = tmp
+        self.database_url = database_url
+        self.nats = EmbeddedNats(tmp / "nats").start()
+        self.stack = Stack(platform_env(database_url, self.nats.url), tmp / "logs")
+        self.engine: AsyncEngine = make_engine(database_url, 2)
+
+    @property
+    def url(self) -> str:
+        return self.stack.url
+
+    def start(self) -> "Platform":
+        self.stack.start()
+        return self
+
+    def stop(self) -> None:
+        self.stack.stop()
+        self.nats.stop()
+
+    def logs(self) -> str:
+        return "".join(p.read_text(errors="replace") for p in (self.tmp / "logs").glob("*.log"))
+
+    async def scalar(self, sql: str, **params: object) -> object:
+        async with self.engine.connect() as conn:
+            return await conn.scalar(sa.text(sql), params)
+
+    async def settled(self, timeout: float = 30.0) -> None:
+        """Wait until every outbox is empty and every projection has caught up."""
+        async with asyncio.timeout(timeout):
+            for schema in ("identity", "feed"):
+                while await self.scalar(f"SELECT count(*) FROM {schema}.outbox"):
+                    await asyncio.sleep(0.05)
+        from feed.adapters.sql import tracking
+
+        last = await stream_last_seqs(self.nats.url)
+        for projection, streams in (("timeline", ("PU_FEED", "PU_IDENTITY")),
+                                    ("community-stats", ("PU_FEED",))):
+            for stream in streams:
+                await wait_for(self.engine, tracking[1], projection, stream,
+                               last[stream], timeout)
+
+
+async def stream_last_seqs(nats_url: str) -> dict[str, int]:
+    nc = await nats.connect(nats_url)
+    try:
+        js = nc.jetstream()
+        return {name: (await js.stream_info(name)).state.last_seq
+                for name in ("PU_FEED", "PU_IDENTITY")}
+    finally:
+        await nc.close()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not await check():
+            await asyncio.sleep(0.05)
+
+
+CONSENTS = [{"purpose": "terms", "version": "2026-11"},
+            {"purpose": "health_data_processing", "version": "2026-11"}]
+
+
+async def register(client: httpx.AsyncClient, email: str, password: str = "a-long-password-1",
+                   display_name: str = "Meera", role: str = "patient") -> str:
+    reply = await client.post("/v1/accounts", json={
+        "email": email, "password": password, "display_name": display_name, "role": role,
+        "preferred_language": "en", "consents": CONSENTS})
+    assert reply.status_code == 201, reply.text
+    return reply.json()["user_id"]
+
+
+async def login(client: httpx.AsyncClient, username: str,
+                password: str = "a-long-password-1") -> dict[str, str]:
+    reply = await client.post("/v1/auth/token", data={"username": username,
+                                                      "password": password})
+    assert reply.status_code == 200, reply.text
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+async def patient(client: httpx.AsyncClient, name: str = "Meera") -> dict[str, str]:
+    email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.in"
+    await register(client, email, display_name=name)
+    return await login(client, email)
