@@ -114,13 +114,19 @@ def _run_as() -> str | None:
     return PG_SYSTEM_USER
 
 
-def _make_reachable(path: Path, user: str) -> None:
-    """Let `user` traverse every parent folder and own `path`."""
-    entry = pwd.getpwnam(user)
+def _let_others_traverse(path: Path) -> None:
+    """Let other users pass through every folder above `path` (a private temp dir, say)."""
     for parent in list(path.parents)[::-1]:
         mode = parent.stat().st_mode
         if not mode & 0o001:
             parent.chmod(mode | 0o011)
+
+
+def _make_reachable(path: Path, user: str) -> None:
+    """Let `user` run the server binaries and own `path`."""
+    entry = pwd.getpwnam(user)
+    _let_others_traverse(_pg_bin())
+    _let_others_traverse(path)
     for root, dirs, files in os.walk(path):
         for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
             os.chown(name, entry.pw_uid, entry.pw_gid)
