@@ -1,0 +1,115 @@
+"""The projection runner against real NATS and Postgres: redelivery, poison, rebuild."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+from nats.aio.client import Client
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contracts.envelope import Envelope
+from contracts.feed.events import PostCreated
+from contracts.registry import ALL
+from feed import projections
+from feed.adapters import sql
+from kit.db import create_schema
+from kit.projection import Projection, ProjectionRunner, wait_for
+
+HANDLED, CHECKPOINTS = sql.tracking
+
+
+def envelope(community: str = "diabetes", body: str = "hello") -> Envelope:
+    event = PostCreated(post_id=uuid4(), author_id=uuid4(), community=community,
+                        kind="discussion", body=body, language="en")
+    return Envelope(event_id=uuid4(), event_type=event.event_type,
+                    schema_version=event.version, stream_id=f"post-{event.post_id}",
+                    stream_version=1, position=1, occurred_at=datetime.now(UTC),
+                    data=event.model_dump(mode="json"))
+
+
+async def publish(nc: Client, env: Envelope, msg_id: str | None = None) -> int:
+    ack = await nc.jetstream().publish(
+        "feed.post.created", env.model_dump_json().encode(),
+        headers={"Nats-Msg-Id": msg_id or str(env.event_id)})
+    return ack.seq
+
+
+@pytest.fixture
+async def tables(engine: AsyncEngine) -> None:
+    await create_schema(engine, sql.metadata)
+
+
+@contextlib.asynccontextmanager
+async def running(projection: Projection, engine: AsyncEngine, nc: Client,
+                  **options: float) -> AsyncIterator[ProjectionRunner]:
+    runner = ProjectionRunner(projection, engine, nc.jetstream(), HANDLED, CHECKPOINTS,
+                              **options)  # type: ignore[arg-type]
+    await runner.start()
+    try:
+        yield runner
+    finally:
+        await runner.stop()
+
+
+async def counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as conn:
+        return await sql.counts(conn)
+
+
+async def caught_up(engine: AsyncEngine, projection: str, seq: int) -> None:
+    await wait_for(engine, CHECKPOINTS, projection, "PU_FEED", seq, timeout=20)
+
+
+@pytest.mark.usefixtures("tables")
+async def test_the_same_event_delivered_twice_changes_nothing(engine: AsyncEngine,
+                                                              nc: Client) -> None:
+    first = envelope("diabetes")
+    async with running(projections.community_stats(), engine, nc):
+        seq = await publish(nc, first)
+        await caught_up(engine, "community-stats", seq)
+        before = await counts(engine)
+        # A redelivery: the same event, past JetStream's de-duplication.
+        seq = await publish(nc, first, msg_id="redelivered")
+        await caught_up(engine, "community-stats", seq)
+        assert await counts(engine) == before == {"diabetes": 1}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_a_poison_event_goes_to_the_dead_letter_subject_and_the_stream_flows(
+        engine: AsyncEngine, nc: Client) -> None:
+    async def fail_on_poison(conn: AsyncConnection, event: PostCreated, env: Envelope) -> None:
+        if event.body == "poison":
+            raise ValueError("cannot handle this one")
+        await projections.count_post(conn, event, env)
+
+    flaky = Projection(service="feed", name="flaky", registry=ALL,
+                       handlers={PostCreated: fail_on_poison},  # type: ignore[dict-item]
+                       tables=[sql.community_counts])
+    dead = await nc.jetstream().subscribe("dlq.feed.flaky", durable="dlq-reader")
+    poison = envelope("cancer", body="poison")
+    async with running(flaky, engine, nc, max_deliver=3, retry_delay=0.05):
+        await publish(nc, envelope("cancer"))
+        await publish(nc, poison)
+        last = await publish(nc, envelope("cancer"))
+        await caught_up(engine, "flaky", last)
+        parked = await dead.next_msg(timeout=10)
+    assert Envelope.model_validate_json(parked.data).event_id == poison.event_id
+    assert parked.headers and "cannot handle this one" in parked.headers["Pu-Error"]
+    assert await counts(engine) == {"cancer": 2}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_a_rebuilt_read_model_equals_the_live_one(engine: AsyncEngine,
+                                                         nc: Client) -> None:
+    async with running(projections.community_stats(), engine, nc) as runner:
+        for n in range(60):
+            last = await publish(nc, envelope(["diabetes", "hiv", "cancer"][n % 3]))
+        await caught_up(engine, "community-stats", last)
+        live = await counts(engine)
+        async with engine.begin() as conn:  # damage the read model: the rebuild must not care
+            await conn.execute(sql.community_counts.update().values(post_count=999))
+        await runner.rebuild()
+        await caught_up(engine, "community-stats", last)
+        assert await counts(engine) == live == {"diabetes": 20, "hiv": 20, "cancer": 20}
