@@ -36,6 +36,10 @@ log = get_logger(__name__)
 # Failures of the infrastructure, not of an event: never a reason to dead-letter.
 TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
 
+# How long a fetched message may stay unacknowledged (a crashed consumer's batch comes
+# back after this). A batch takes well under a second; ten leaves a wide margin.
+ACK_WAIT_S = 10.0
+
 Handler = Callable[[AsyncConnection, Event, Envelope], Awaitable[None]]
 
 
@@ -131,7 +135,7 @@ class ProjectionRunner:
     async def _subscribe(self, stream: str) -> JetStreamContext.PullSubscription:
         config = ConsumerConfig(
             durable_name=self.projection.durable, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, ack_wait=30, max_ack_pending=10_000)
+            deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT_S, max_ack_pending=10_000)
         await self.js.add_consumer(stream, config)
         return await self.js.pull_subscribe_bind(self.projection.durable, stream=stream)
 
@@ -246,17 +250,23 @@ class ProjectionRunner:
                   stream=stream, seq=msg.metadata.sequence.stream)
 
 
-async def checkpoint(engine: AsyncEngine, checkpoints: sa.Table, projection: str,
-                     stream: str) -> int:
-    async with engine.connect() as conn:
-        seq = await conn.scalar(sa.select(checkpoints.c.seq).where(
-            checkpoints.c.projection == projection, checkpoints.c.stream == stream))
-    return int(seq or 0)
+async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
+    """The stream sequence below which the projection has handled every message.
+
+    The consumer's ack floor, not the highest sequence handled: messages are acknowledged
+    only after their transaction commits, and a batch lost in a crash is redelivered later
+    than the batches after it.
+    """
+    try:
+        info = await js.consumer_info(stream, durable)
+    except NotFoundError:
+        return 0
+    return info.ack_floor.stream_seq if info.ack_floor else 0
 
 
-async def wait_for(engine: AsyncEngine, checkpoints: sa.Table, projection: str, stream: str,
-                   seq: int, timeout: float = 30.0) -> None:
-    """Wait until `projection` has handled `stream` up to sequence `seq` (tests use this)."""
+async def wait_for(js: JetStreamContext, durable: str, stream: str, seq: int,
+                   timeout: float = 30.0) -> None:
+    """Wait until projection `durable` has handled `stream` up to `seq` (tests use this)."""
     async with asyncio.timeout(timeout):
-        while await checkpoint(engine, checkpoints, projection, stream) < seq:
+        while await handled_up_to(js, durable, stream) < seq:
             await asyncio.sleep(0.02)

@@ -71,30 +71,25 @@ class Platform:
         async with self.engine.connect() as conn:
             return await conn.scalar(sa.text(sql), params)
 
+    async def count(self, table: str) -> int:
+        return int(await self.scalar(f"SELECT count(*) FROM {table}"))  # type: ignore[call-overload]
+
     async def settled(self, timeout: float = 30.0) -> None:
         """Wait until every outbox is empty and every projection has caught up."""
         async with asyncio.timeout(timeout):
             for schema in ("identity", "feed"):
-                while await self.scalar(f"SELECT count(*) FROM {schema}.outbox"):
+                while await self.count(f"{schema}.outbox"):
                     await asyncio.sleep(0.05)
-        from feed.adapters.sql import tracking
-
-        last = await stream_last_seqs(self.nats.url)
-        for projection, streams in (("timeline", ("PU_FEED", "PU_IDENTITY")),
-                                    ("community-stats", ("PU_FEED",))):
-            for stream in streams:
-                await wait_for(self.engine, tracking[1], projection, stream,
-                               last[stream], timeout)
-
-
-async def stream_last_seqs(nats_url: str) -> dict[str, int]:
-    nc = await nats.connect(nats_url)
-    try:
-        js = nc.jetstream()
-        return {name: (await js.stream_info(name)).state.last_seq
-                for name in ("PU_FEED", "PU_IDENTITY")}
-    finally:
-        await nc.close()
+        nc = await nats.connect(self.nats.url)
+        try:
+            js = nc.jetstream()
+            for durable, streams in (("feed-timeline", ("PU_FEED", "PU_IDENTITY")),
+                                     ("feed-community-stats", ("PU_FEED",))):
+                for stream in streams:
+                    last = (await js.stream_info(stream)).state.last_seq
+                    await wait_for(js, durable, stream, last, timeout)
+        finally:
+            await nc.close()
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 30.0) -> None:

@@ -58,8 +58,8 @@ async def counts(engine: AsyncEngine) -> dict[str, int]:
         return await sql.counts(conn)
 
 
-async def caught_up(engine: AsyncEngine, projection: str, seq: int) -> None:
-    await wait_for(engine, CHECKPOINTS, projection, "PU_FEED", seq, timeout=20)
+async def caught_up(nc: Client, projection: str, seq: int) -> None:
+    await wait_for(nc.jetstream(), f"feed-{projection}", "PU_FEED", seq, timeout=20)
 
 
 @pytest.mark.usefixtures("tables")
@@ -68,11 +68,11 @@ async def test_the_same_event_delivered_twice_changes_nothing(engine: AsyncEngin
     first = envelope("diabetes")
     async with running(projections.community_stats(), engine, nc):
         seq = await publish(nc, first)
-        await caught_up(engine, "community-stats", seq)
+        await caught_up(nc, "community-stats", seq)
         before = await counts(engine)
         # A redelivery: the same event, past JetStream's de-duplication.
         seq = await publish(nc, first, msg_id="redelivered")
-        await caught_up(engine, "community-stats", seq)
+        await caught_up(nc, "community-stats", seq)
         assert await counts(engine) == before == {"diabetes": 1}
 
 
@@ -93,7 +93,7 @@ async def test_a_poison_event_goes_to_the_dead_letter_subject_and_the_stream_flo
         await publish(nc, envelope("cancer"))
         await publish(nc, poison)
         last = await publish(nc, envelope("cancer"))
-        await caught_up(engine, "flaky", last)
+        await caught_up(nc, "flaky", last)
         parked = await dead.next_msg(timeout=10)
     assert Envelope.model_validate_json(parked.data).event_id == poison.event_id
     assert parked.headers and "cannot handle this one" in parked.headers["Pu-Error"]
@@ -106,10 +106,10 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engine: AsyncEngine,
     async with running(projections.community_stats(), engine, nc) as runner:
         for n in range(60):
             last = await publish(nc, envelope(["diabetes", "hiv", "cancer"][n % 3]))
-        await caught_up(engine, "community-stats", last)
+        await caught_up(nc, "community-stats", last)
         live = await counts(engine)
         async with engine.begin() as conn:  # damage the read model: the rebuild must not care
             await conn.execute(sql.community_counts.update().values(post_count=999))
         await runner.rebuild()
-        await caught_up(engine, "community-stats", last)
+        await caught_up(nc, "community-stats", last)
         assert await counts(engine) == live == {"diabetes": 20, "hiv": 20, "cancer": 20}
