@@ -1,0 +1,64 @@
+"""JSON Schemas of every published event version, kept in contracts/schemas/.
+
+`python -m contracts.schemagen` writes the files; it refuses to overwrite a shipped version
+with an incompatible one (a change needs a new version and an upcaster instead).
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from contracts.events import Event
+from contracts.registry import ALL
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+def schema_of(event: type[Event]) -> dict[str, Any]:
+    return {**event.model_json_schema(), "x-event-type": event.event_type,
+            "x-version": event.version, "x-subject": event.subject}
+
+
+def path_of(event: type[Event]) -> Path:
+    context = event.subject.split(".", 1)[0]
+    return SCHEMA_DIR / context / f"{event.event_type}.v{event.version}.json"
+
+
+def incompatibilities(shipped: dict[str, Any], current: dict[str, Any]) -> list[str]:
+    """What in `current` would break readers or writers of the `shipped` schema."""
+    problems = []
+    old_props, new_props = shipped.get("properties", {}), current.get("properties", {})
+    for name, prop in old_props.items():
+        if name not in new_props:
+            problems.append(f"field {name!r} was removed")
+        elif _shape(new_props[name]) != _shape(prop):
+            problems.append(f"field {name!r} changed type")
+    for name in set(current.get("required", ())) - set(shipped.get("required", ())):
+        problems.append(f"field {name!r} became required")
+    return problems
+
+
+def _shape(prop: dict[str, Any]) -> str:
+    ignored = {"title", "description", "default", "examples"}
+    return json.dumps({k: v for k, v in prop.items() if k not in ignored}, sort_keys=True)
+
+
+def generate() -> int:
+    failed = 0
+    for event in ALL.classes:
+        path, schema = path_of(event), schema_of(event)
+        if path.exists():
+            problems = incompatibilities(json.loads(path.read_text()), schema)
+            if problems:
+                print(f"{path}: shipped version changed incompatibly: {problems}; "
+                      "add a new version with an upcaster instead", file=sys.stderr)
+                failed += 1
+                continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(1 if generate() else 0)

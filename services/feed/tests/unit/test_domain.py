@@ -1,0 +1,38 @@
+"""Feed rules: posts, communities, cursors."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from contracts.feed.messages import CreatePost
+from feed import domain
+from feed.communities import COMMUNITIES
+
+
+def test_there_are_27_communities_with_english_and_hindi_names() -> None:
+    assert len(COMMUNITIES) == 27 == len({c.slug for c in COMMUNITIES})
+    assert all(c.name("hi") != c.name("en") for c in COMMUNITIES if c.slug != "hiv")
+    assert {"diabetes", "tuberculosis", "health-policy-schemes", "caregivers"} <= {
+        c.slug for c in COMMUNITIES}
+
+
+def test_a_post_in_a_known_community_is_created() -> None:
+    post_id, author = uuid4(), uuid4()
+    [event] = domain.create_post(post_id, author, CreatePost(community="diabetes", body="hi"))
+    assert (event.post_id, event.author_id, event.community) == (post_id, author, "diabetes")
+    assert event.title is None and event.kind == "discussion"
+
+
+def test_common_is_a_community_too_and_unknown_ones_are_refused() -> None:
+    assert domain.create_post(uuid4(), uuid4(), CreatePost(community="common", body="x"))
+    with pytest.raises(domain.UnknownCommunityError):
+        domain.create_post(uuid4(), uuid4(), CreatePost(community="astrology", body="x"))
+
+
+def test_cursors_round_trip_and_garbage_is_refused() -> None:
+    at, post_id = datetime(2026, 11, 23, 8, 0, 1, 123456, tzinfo=UTC), uuid4()
+    assert domain.decode_cursor(domain.encode_cursor(at, post_id)) == (at, post_id)
+    for garbage in ("!!!", "bm9wZQ", ""):
+        with pytest.raises(domain.BadCursorError):
+            domain.decode_cursor(garbage)

@@ -1,0 +1,75 @@
+"""Request/reply handlers in the fast tier, on faststream's in-memory broker."""
+
+from uuid import uuid4
+
+import orjson
+import pytest
+from faststream.nats import NatsBroker, TestNatsBroker
+from pydantic import BaseModel
+
+from contracts.rpc import PRINCIPAL, STATUS, Principal
+from kit import rpc
+from kit.errors import conflict
+
+
+class Greeting(BaseModel):
+    name: str
+
+
+async def greet(request: rpc.Request) -> rpc.Reply:
+    body = request.parse(Greeting)
+    if body.name == "taken":
+        raise conflict("that name is taken")
+    if body.name == "crash":
+        raise RuntimeError("a bug of ours")
+    return rpc.ok({"hello": body.name, "caller": request.actor}, status=201)
+
+
+async def admin_only(request: rpc.Request) -> rpc.Reply:
+    request.require("admin")
+    return rpc.ok({})
+
+
+@pytest.fixture
+def broker() -> NatsBroker:
+    broker = NatsBroker()
+    rpc.serve(broker, "test", {"rpc.test.greet": greet, "rpc.test.admin": admin_only})
+    return broker
+
+
+async def call(broker: NatsBroker, subject: str, body: bytes,
+               principal: Principal | None = None) -> tuple[int, dict]:
+    headers = {PRINCIPAL: principal.model_dump_json()} if principal else {}
+    async with TestNatsBroker(broker) as test_broker:
+        reply = await test_broker.request(body, subject, headers=headers)
+    return int(reply.headers[STATUS]), orjson.loads(reply.body)
+
+
+async def test_a_handler_replies_with_status_and_body(broker: NatsBroker) -> None:
+    user = Principal(user_id=uuid4(), roles=("patient",))
+    assert await call(broker, "rpc.test.greet", b'{"name": "Asha"}', user) == (
+        201, {"hello": "Asha", "caller": str(user.user_id)})
+
+
+@pytest.mark.parametrize(("body", "status", "title"), [
+    (b'{"name": ', 400, "Malformed JSON"),
+    (b'{"nom": "x"}', 422, "Invalid request"),
+    (b'{"name": "taken"}', 409, "Conflict"),
+    (b'{"name": "crash"}', 500, "Internal error"),
+])
+async def test_failures_become_problems(broker: NatsBroker, body: bytes, status: int,
+                                        title: str) -> None:
+    got_status, problem = await call(broker, "rpc.test.greet", body)
+    assert got_status == status == problem["status"] and problem["title"] == title
+    if status == 422:
+        assert problem["errors"] == [{"field": "name", "message": "Field required"}]
+    if status == 500:
+        assert "bug" not in problem.get("detail", "")
+
+
+async def test_roles_are_checked_from_the_principal(broker: NatsBroker) -> None:
+    assert (await call(broker, "rpc.test.admin", b"{}"))[0] == 401
+    patient = Principal(user_id=uuid4(), roles=("patient",))
+    assert (await call(broker, "rpc.test.admin", b"{}", patient))[0] == 403
+    admin = Principal(user_id=uuid4(), roles=("admin",))
+    assert (await call(broker, "rpc.test.admin", b"{}", admin))[0] == 200
