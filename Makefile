@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint format bench schemas lock clean venv
+.PHONY: run test test-fast lint format bench schemas lock clean venv rebuild
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -48,3 +48,6 @@ lock:  ## re-resolve the pinned dependencies into requirements.lock
 
 clean:
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache
+
+rebuild: $(STAMP)  ## make rebuild SERVICE=feed PROJECTION=timeline (NATS_URL of the running platform)
+	$(BIN)/python -m stack.rebuild $(SERVICE) $(PROJECTION)

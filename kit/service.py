@@ -40,6 +40,8 @@ class Service:
     projections: Sequence[Projection] = ()
     tracking: tuple[sa.Table, sa.Table] | None = None
     on_start: Sequence[Callable[[], Awaitable[None]]] = ()
+    # Inline read models, rebuilt from the service's own event store: name -> rebuild.
+    inline_models: Mapping[str, Callable[[], Awaitable[int]]] = field(default_factory=dict)
     relay: bool = True
 
 
@@ -96,6 +98,9 @@ class Runtime:
         """Drop a projection's read model and replay it from the streams (admins only)."""
         request.require("admin")
         name = request.parse(RebuildProjection).projection
+        if name in self.service.inline_models:
+            replayed = await self.service.inline_models[name]()
+            return rpc.ok({"projection": name, "status": "rebuilt", "replayed": replayed})
         runner = self.runners.get(name)
         if runner is None:
             raise not_found(f"projection {name} in {self.service.name}")

@@ -25,13 +25,13 @@ from contracts.identity.messages import (
 from contracts.subjects import rebuild, rpc
 from contracts.system.messages import RebuildProjection
 from gateway.deps import BusDep, CallerDep
-from gateway.problems import PROBLEM_JSON
+from gateway.problems import PROBLEM_JSON, problem_response
 
 PROBLEMS = {code: {"description": "problem details (RFC 9457)",
                    "content": {PROBLEM_JSON: {}}} for code in (400, 401, 403, 404, 409, 413,
                                                               422, 503, 504)}
 router = APIRouter(prefix="/v1", responses=PROBLEMS)  # type: ignore[arg-type]
-SERVICES = ("identity", "feed", "ratings", "pharmacovigilance", "voices")
+SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices")
 
 
 @router.post("/accounts", status_code=201, response_model=AccountCreated, tags=["identity"])
@@ -87,6 +87,6 @@ async def get_post(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
 async def rebuild_projection(service: str, projection: str, caller: CallerDep,
                              bus: BusDep) -> Response:
     """Drop a projection's read model and replay it from the events."""
-    if service not in SERVICES and service != "feed-worker":
-        return await bus.forward(rebuild("unknown"), caller)
+    if service not in SERVICES:
+        return problem_response(404, f"no service {service}", language=caller.language)
     return await bus.forward(rebuild(service), caller, RebuildProjection(projection=projection))

@@ -1,6 +1,7 @@
 """The composition root of the identity service."""
 
 import hashlib
+from functools import partial
 
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,7 +40,8 @@ def bootstrap(settings: IdentitySettings | None = None) -> Service:
 
     return Service(name="identity", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
-                   store=sql.store, on_start=[first_admin])
+                   store=sql.store, on_start=[first_admin],
+                   inline_models={"accounts": partial(handlers.rebuild_accounts, deps)})
 
 
 async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:

@@ -173,9 +173,8 @@ async def signing_key(deps: Deps, request: Request) -> Reply:
     return ok(deps.signer.public_key())
 
 
-async def rebuild_read_model(deps: Deps, request: Request) -> Reply:
-    """Drop the inline read model and replay it from the event store (admins only)."""
-    request.require("admin")
+async def rebuild_accounts(deps: Deps) -> int:
+    """Drop the inline accounts model and replay it from the event store."""
     async with deps.engine.begin() as conn:
         await conn.execute(sql.login_names.delete())
         await conn.execute(sql.accounts.delete())
@@ -184,7 +183,7 @@ async def rebuild_read_model(deps: Deps, request: Request) -> Reply:
             events = [domain.REGISTRY.decode(envelope) for envelope in batch]
             await apply_all(conn, deps, events, batch)
             after, replayed = batch[-1].position, replayed + len(batch)
-    return ok({"replayed": replayed})
+    return replayed
 
 
 HANDLERS = {
@@ -192,7 +191,6 @@ HANDLERS = {
     rpc("identity", "issue_token"): issue_token,
     rpc("identity", "get_me"): get_me,
     rpc("identity", "signing_key"): signing_key,
-    rpc("identity", "rebuild_read_model"): rebuild_read_model,
 }
 
 
