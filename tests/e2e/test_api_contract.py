@@ -13,7 +13,15 @@ import sqlalchemy as sa
 
 from identity.tokens import new_private_key_pem
 from kit.personal import KeyShreddedError, PersonalData, master_key_from
-from tests.platform import JWT_KEY, MASTER_KEY, Platform, login, patient, register
+from tests.platform import (
+    ADMIN_PASSWORD,
+    JWT_KEY,
+    MASTER_KEY,
+    Platform,
+    login,
+    patient,
+    register,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -222,3 +230,12 @@ async def test_an_indian_phone_number_signs_in_however_it_is_written(
             headers = await login(client, written)
             me = (await client.get("/v1/me", headers=headers)).json()
             assert me["roles"] == ["caregiver"] and me["display_name"] == "Anu"
+
+
+async def test_no_personal_data_password_or_token_in_any_log_line(platform: Platform) -> None:
+    """Runs last in this module: every request above has been logged by then."""
+    logs = platform.logs()
+    assert '"event": "service_started"' in logs  # the logs are there, and JSON
+    for secret in ("@example.in", "a-long-password-1", "another-password", "9876543210",
+                   "Kavya", "Bearer", "eyJ", ADMIN_PASSWORD):
+        assert secret not in logs, secret

@@ -79,6 +79,12 @@ async def test_health_ready_and_openapi(platform: Platform) -> None:
                 "/v1/communities"} <= set(paths)
         assert (await client.get("/docs")).status_code == 200
         assert "pu_http_requests_total" in (await client.get("/metrics")).text
+    for process, port in platform.stack.metrics_ports.items():
+        async with httpx.AsyncClient() as client:
+            metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+        assert "pu_rpc_requests_total" in metrics, process
+    feed_metrics = httpx.get(f"http://127.0.0.1:{platform.stack.metrics_ports['feed']}/metrics")
+    assert 'pu_outbox_published_total{service="feed"}' in feed_metrics.text
 
 
 async def login_new(client: httpx.AsyncClient, email: str) -> dict[str, str]:

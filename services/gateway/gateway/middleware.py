@@ -1,16 +1,14 @@
-"""ASGI middleware at the edge: body size limit, correlation id, a span and metrics."""
+"""ASGI middleware at the edge: body size limit, correlation id and metrics."""
 
 import time
 from collections.abc import MutableMapping
 from typing import Any
 from uuid import uuid4
 
-from opentelemetry.trace import SpanKind
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.problems import language_of, problem_response
 from kit.metrics import HTTP_REQUESTS, HTTP_SECONDS
-from kit.telemetry import context_from, tracer
 
 
 class BodyTooLargeError(Exception):
@@ -53,14 +51,12 @@ class EdgeMiddleware:
                     (b"x-request-id", correlation_id.encode()))
             await send(message)
 
-        span_name = f"{scope['method']} {scope['path']}"
-        with tracer("gateway").start_as_current_span(
-                span_name, kind=SpanKind.SERVER, context=context_from(headers)):
-            try:
-                await self.app(scope, limited_receive, send_with_id)
-            except BodyTooLargeError:
-                await problem_response(413, "the body is too large",
-                                       language=language)(scope, receive, send_with_id)
+        # The server span itself is FastAPI's (it continues a caller's traceparent).
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except BodyTooLargeError:
+            await problem_response(413, "the body is too large",
+                                   language=language)(scope, receive, send_with_id)
         route = _route_path(scope)
         HTTP_REQUESTS.labels(scope["method"], route, str(status["code"])).inc()
         HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
