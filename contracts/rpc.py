@@ -15,6 +15,7 @@ CORRELATION_ID = "Pu-Correlation-Id"
 IDEMPOTENCY_KEY = "Pu-Idempotency-Key"
 LANGUAGE = "Pu-Language"
 STATUS = "Pu-Status"
+CLIENT_ADDRESS = "Pu-Client-Address"
 
 
 class Principal(BaseModel):

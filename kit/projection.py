@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from nats.aio.msg import Msg
@@ -40,7 +41,9 @@ TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
 # back after this). A batch takes well under a second; ten leaves a wide margin.
 ACK_WAIT_S = 10.0
 
-Handler = Callable[[AsyncConnection, Event, Envelope], Awaitable[None]]
+# (connection, the event at its latest version, its envelope); typed loosely so that each
+# handler can name the event class it takes.
+Handler = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
 
 
 def tracking_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:

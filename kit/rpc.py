@@ -16,6 +16,7 @@ from faststream.nats import NatsBroker, NatsMessage, NatsResponse
 from pydantic import BaseModel, ValidationError
 
 from contracts.rpc import (
+    CLIENT_ADDRESS,
     CORRELATION_ID,
     IDEMPOTENCY_KEY,
     LANGUAGE,
@@ -44,6 +45,7 @@ class Request:
     correlation_id: str | None
     idempotency_key: str | None
     language: str = "en"
+    client_address: str | None = None
 
     def parse(self, model: type[M]) -> M:
         """The body as `model`, or a 400/422 problem naming each bad field."""
@@ -79,6 +81,11 @@ def ok(body: BaseModel | Mapping[str, Any] | list | None = None, status: int = 2
     return Reply(status=status, body=body)
 
 
+def refuse(error: ProblemError) -> Reply:
+    """A problem as a reply, for refusals whose transaction must still commit."""
+    return Reply(status=error.problem.status, body=_problem(error.problem))
+
+
 def validation_problem(error: ValidationError) -> ProblemError:
     if any(e["type"] == "json_invalid" for e in error.errors()):
         return ProblemError(400, "Malformed JSON", "the request body is not valid JSON")
@@ -94,7 +101,8 @@ def request_from(subject: str, body: bytes, headers: Mapping[str, str]) -> Reque
         subject=subject, body=body,
         principal=Principal.model_validate_json(principal) if principal else None,
         correlation_id=headers.get(CORRELATION_ID), language=headers.get(LANGUAGE, "en"),
-        idempotency_key=headers.get(IDEMPOTENCY_KEY))
+        idempotency_key=headers.get(IDEMPOTENCY_KEY),
+        client_address=headers.get(CLIENT_ADDRESS))
 
 
 async def dispatch(service: str, handler: RpcHandler, request: Request,

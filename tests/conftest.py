@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kit.embedded import EmbeddedNats, EmbeddedPostgres
-from tests.platform import Platform, create_database
+from tests.platform import Platform, create_database, running_platform
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -45,10 +45,5 @@ def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
 async def platform(postgres_url: str,
                    tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
     """The whole platform as processes, for one test module."""
-    running = Platform(tmp_path_factory.mktemp("platform"), await create_database(postgres_url))
-    try:
-        running.start()
+    async for running in running_platform(postgres_url, tmp_path_factory.mktemp("platform")):
         yield running
-    finally:
-        running.stop()
-        await running.engine.dispose()

@@ -4,7 +4,7 @@ import asyncio
 import base64
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -39,17 +39,19 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
     return {"DATABASE_URL": database_url, "NATS_URL": nats_url,
             "PERSONAL_DATA_MASTER_KEY": MASTER_KEY, "JWT_PRIVATE_KEY": JWT_KEY,
             "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "DB_POOL_SIZE": "4", "LOG_LEVEL": "info"}
+            "DB_POOL_SIZE": "4", "LOG_LEVEL": "info",
+            # Tests post in bursts; the sandbox itself is tested with its own limits.
+            "SANDBOX_POSTS_PER_HOUR": "100000"}
 
 
 class Platform:
     """A running platform for one test module: its own NATS, database and processes."""
 
-    def __init__(self, tmp: Path, database_url: str) -> None:
+    def __init__(self, tmp: Path, database_url: str, **env: str) -> None:
         self.tmp = tmp
         self.database_url = database_url
         self.nats = EmbeddedNats(tmp / "nats").start()
-        self.stack = Stack(platform_env(database_url, self.nats.url), tmp / "logs")
+        self.stack = Stack({**platform_env(database_url, self.nats.url), **env}, tmp / "logs")
         self.engine: AsyncEngine = make_engine(database_url, 2)
 
     @property
@@ -117,6 +119,18 @@ async def login(client: httpx.AsyncClient, username: str,
                                                       "password": password})
     assert reply.status_code == 200, reply.text
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+async def running_platform(postgres_url: str, tmp: Path,
+                           **env: str) -> AsyncIterator[Platform]:
+    """A platform for one test module (the `platform` fixture), with extra environment."""
+    running = Platform(tmp, await create_database(postgres_url), **env)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        await running.engine.dispose()
 
 
 async def patient(client: httpx.AsyncClient, name: str = "Meera") -> dict[str, str]:

@@ -85,7 +85,7 @@ async def test_a_poison_event_goes_to_the_dead_letter_subject_and_the_stream_flo
         await projections.count_post(conn, event, env)
 
     flaky = Projection(service="feed", name="flaky", registry=ALL,
-                       handlers={PostCreated: fail_on_poison},  # type: ignore[dict-item]
+                       handlers={PostCreated: fail_on_poison},
                        tables=[sql.community_counts])
     dead = await nc.jetstream().subscribe("dlq.feed.flaky", durable="dlq-reader")
     poison = envelope("cancer", body="poison")

@@ -16,7 +16,8 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
     data = personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
     return Service(name="feed", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata],
-                   routes=handlers.routes(Deps(engine)), store=sql.store,
+                   routes=handlers.routes(Deps(engine, settings.sandbox_posts_per_hour)),
+                   store=sql.store,
                    projections=[projections.timeline(data)], tracking=sql.tracking)
 
 

@@ -1,6 +1,7 @@
 """Feed use cases, one small function each, listed in HANDLERS at the bottom."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from uuid import UUID, uuid4
 
@@ -23,14 +24,16 @@ from feed import domain
 from feed.adapters import sql
 from feed.communities import COMMUNITIES
 from feed.projections import FORMER_MEMBER, post_row
-from kit.errors import invalid, not_found
+from kit.errors import ProblemError, invalid, not_found
 from kit.idempotency import once
+from kit.pagination import decode_cursor, next_cursor
 from kit.rpc import Reply, Request, RpcHandler, ok
 
 
 @dataclass(frozen=True)
 class Deps:
     engine: AsyncEngine
+    sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
 
 
 async def create_post(deps: Deps, request: Request) -> Reply:
@@ -38,36 +41,50 @@ async def create_post(deps: Deps, request: Request) -> Reply:
     command = request.parse(CreatePost)
     async with deps.engine.begin() as conn:
         return await once(conn, sql.idempotency, request,
-                          partial(_create_post, conn, principal.user_id, command, request))
+                          partial(_create_post, conn, deps, principal.user_id, command, request))
 
 
-async def _create_post(conn: AsyncConnection, author_id: UUID, command: CreatePost,
-                       request: Request) -> Reply:
+async def _create_post(conn: AsyncConnection, deps: Deps, author_id: UUID,
+                       command: CreatePost, request: Request) -> Reply:
     post_id = uuid4()
+    now = datetime.now(UTC)
     try:
         events = domain.create_post(post_id, author_id, command)
+        domain.check_sandbox(command, await _sandbox(conn, deps, author_id, now), now,
+                             await sql.posts_since(conn, author_id, now - timedelta(hours=1)))
     except domain.UnknownCommunityError:
         raise invalid("community", "no such community") from None
+    except domain.SandboxError as error:
+        if error.too_many:
+            raise ProblemError(429, "Too many posts", str(error)) from None
+        raise invalid("body", str(error)) from None
     envelopes = await sql.store.append(conn, domain.stream_id(post_id), 0, events,
                                        request.event_metadata())
     await conn.execute(sql.posts.insert().values(post_row(events[0], envelopes[0])))
     return ok(PostAccepted(post_id=post_id), status=201)
 
 
+async def _sandbox(conn: AsyncConnection, deps: Deps, author_id: UUID,
+                   now: datetime) -> domain.Sandbox | None:
+    author = await sql.author(conn, author_id)
+    if author is None:
+        return domain.unknown_author_sandbox(now, deps.sandbox_posts_per_hour)
+    if author.sandbox_until is None:
+        return None
+    return domain.Sandbox(until=author.sandbox_until,
+                          posts_per_hour=author.sandbox_posts_per_hour,
+                          links_allowed=bool(author.sandbox_links_allowed))
+
+
 async def get_feed(deps: Deps, request: Request) -> Reply:
     query = request.parse(FeedQuery)
     if not domain.known_community(query.community):
         raise not_found(f"community {query.community}")
-    try:
-        after = domain.decode_cursor(query.cursor) if query.cursor else None
-    except domain.BadCursorError:
-        raise invalid("cursor", "not a cursor this feed gave out") from None
+    after = decode_cursor(query.cursor)
     async with deps.engine.connect() as conn:
         rows = await sql.feed_page(conn, query.community, query.limit + 1, after)
-    items = [_item(row) for row in rows[:query.limit]]
-    more = len(rows) > query.limit
-    cursor = domain.encode_cursor(items[-1].created_at, items[-1].post_id) if more else None
-    return ok(FeedPage(items=items, next_cursor=cursor))
+    return ok(FeedPage(items=[_item(row) for row in rows[:query.limit]],
+                       next_cursor=next_cursor(rows, query.limit, "created_at", "post_id")))
 
 
 def _item(row: sa.Row) -> FeedItem:

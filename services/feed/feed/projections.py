@@ -7,7 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
 from contracts.feed.events import PostCreated
-from contracts.identity.events import AccountRegistered
+from contracts.identity.events import (
+    AccountRegistered,
+    PersonErased,
+    ProfessionalVerified,
+    SandboxApplied,
+)
 from contracts.registry import ALL
 from feed.adapters import sql
 from kit.personal import PersonalData
@@ -28,20 +33,41 @@ def post_row(event: PostCreated, envelope: Envelope) -> dict:
 
 
 def timeline(personal: PersonalData) -> Projection:
+    """Feed pages, and what they show of authors: name, verified badge, first-day limits."""
     async def add_author(conn: AsyncConnection, event: AccountRegistered, _: Envelope) -> None:
         name = await personal.reveal(conn, event.user_id, "display_name", event.display_name)
-        await upsert_author(conn, event.user_id, name or FORMER_MEMBER)
+        await upsert_author(conn, event.user_id, display_name=name or FORMER_MEMBER)
 
     return Projection(
         service="feed", name="timeline", registry=ALL,
-        handlers={PostCreated: add_to_timeline, AccountRegistered: add_author},  # type: ignore[dict-item]
+        handlers={PostCreated: add_to_timeline, AccountRegistered: add_author,
+                  ProfessionalVerified: verify_author, SandboxApplied: sandbox_author,
+                  PersonErased: forget_author},
         tables=[sql.timeline, sql.authors])
 
 
-async def upsert_author(conn: AsyncConnection, user_id: UUID, display_name: str) -> None:
-    statement = insert(sql.authors).values(user_id=user_id, display_name=display_name)
+async def upsert_author(conn: AsyncConnection, user_id: UUID, **values: object) -> None:
+    """Set some of an author's columns, whichever identity event arrives first."""
+    statement = insert(sql.authors).values(
+        user_id=user_id, **{"display_name": FORMER_MEMBER, **values})
     await conn.execute(statement.on_conflict_do_update(
-        index_elements=["user_id"], set_={"display_name": statement.excluded.display_name}))
+        index_elements=["user_id"], set_={k: statement.excluded[k] for k in values}))
+
+
+async def verify_author(conn: AsyncConnection, event: ProfessionalVerified, _: Envelope) -> None:
+    await upsert_author(conn, event.user_id, verified=True, profession=event.profession)
+
+
+async def sandbox_author(conn: AsyncConnection, event: SandboxApplied, _: Envelope) -> None:
+    await upsert_author(conn, event.user_id, sandbox_until=event.until,
+                        sandbox_posts_per_hour=event.posts_per_hour,
+                        sandbox_links_allowed=event.links_allowed)
+
+
+async def forget_author(conn: AsyncConnection, event: PersonErased, _: Envelope) -> None:
+    """The person was erased: their posts stay, by a former member."""
+    await upsert_author(conn, event.user_id, display_name=FORMER_MEMBER, verified=False,
+                        profession=None)
 
 
 async def count_post(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:
@@ -53,5 +79,5 @@ async def count_post(conn: AsyncConnection, event: PostCreated, _: Envelope) -> 
 
 def community_stats() -> Projection:
     return Projection(service="feed", name="community-stats", registry=ALL,
-                      handlers={PostCreated: count_post},  # type: ignore[dict-item]
+                      handlers={PostCreated: count_post},
                       tables=[sql.community_counts])

@@ -15,11 +15,10 @@ from starlette.responses import Response
 
 from contracts.rpc import STATUS
 from contracts.subjects import health
-from gateway import problems
+from gateway import problems, routes, routes_identity
 from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
 from gateway.middleware import EdgeMiddleware
-from gateway.routes import router
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 
@@ -38,7 +37,8 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
 
     app = FastAPI(title="Patients' Union API", version="1.0.0", lifespan=lifespan,
                   description="The public API of the Patients' Union platform.")
-    app.include_router(router)
+    app.include_router(routes_identity.router)
+    app.include_router(routes.router)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(HTTPException, problems.on_http_error)
     app.add_exception_handler(Exception, problems.on_unexpected)

@@ -7,7 +7,15 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from pydantic import BaseModel
 from starlette.responses import Response
 
-from contracts.rpc import CORRELATION_ID, IDEMPOTENCY_KEY, LANGUAGE, PRINCIPAL, STATUS, Principal
+from contracts.rpc import (
+    CLIENT_ADDRESS,
+    CORRELATION_ID,
+    IDEMPOTENCY_KEY,
+    LANGUAGE,
+    PRINCIPAL,
+    STATUS,
+    Principal,
+)
 from gateway.problems import PROBLEM_JSON, localise, problem_response
 from kit.telemetry import inject_headers
 
@@ -15,17 +23,20 @@ from kit.telemetry import inject_headers
 class Caller:
     """What the gateway knows of the HTTP caller, passed on to services."""
 
-    __slots__ = ("correlation_id", "idempotency_key", "language", "principal")
+    __slots__ = ("address", "correlation_id", "idempotency_key", "language", "principal")
 
     def __init__(self, principal: Principal | None, correlation_id: str, language: str,
-                 idempotency_key: str | None = None) -> None:
+                 idempotency_key: str | None = None, address: str | None = None) -> None:
         self.principal = principal
         self.correlation_id = correlation_id
         self.language = language
         self.idempotency_key = idempotency_key
+        self.address = address
 
     def headers(self) -> dict[str, str]:
         headers = {CORRELATION_ID: self.correlation_id, LANGUAGE: self.language}
+        if self.address:
+            headers[CLIENT_ADDRESS] = self.address
         if self.principal is not None:
             headers[PRINCIPAL] = self.principal.model_dump_json()
         if self.idempotency_key:

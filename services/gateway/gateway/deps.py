@@ -37,7 +37,7 @@ async def caller(request: Request) -> Caller:
             raise HTTPException(403, "your role does not allow this")
     return Caller(principal, request.state.correlation_id,
                   language_of(request.headers.get("accept-language")),
-                  _idempotency_key(request))
+                  _idempotency_key(request), request.client.host if request.client else None)
 
 
 def _idempotency_key(request: Request) -> str | None:

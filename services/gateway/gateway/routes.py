@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, Query
 from starlette.responses import Response
 
 from contracts.feed.messages import (
@@ -15,13 +15,6 @@ from contracts.feed.messages import (
     PostAccepted,
     PostRef,
 )
-from contracts.identity.messages import (
-    AccountCreated,
-    IssueToken,
-    Me,
-    RegisterAccount,
-    TokenIssued,
-)
 from contracts.subjects import rebuild, rpc
 from contracts.system.messages import RebuildProjection
 from gateway.deps import BusDep, CallerDep
@@ -32,28 +25,6 @@ PROBLEMS = {code: {"description": "problem details (RFC 9457)",
                                                               422, 503, 504)}
 router = APIRouter(prefix="/v1", responses=PROBLEMS)  # type: ignore[arg-type]
 SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices")
-
-
-@router.post("/accounts", status_code=201, response_model=AccountCreated, tags=["identity"])
-async def register_account(body: RegisterAccount, caller: CallerDep, bus: BusDep) -> Response:
-    """Sign up as a patient or caregiver."""
-    return await bus.forward(rpc("identity", "register_account"), caller, body)
-
-
-@router.post("/auth/token", response_model=TokenIssued, tags=["identity"])
-async def issue_token(username: Annotated[str, Form(max_length=320)],
-                      password: Annotated[str, Form(max_length=256)],
-                      caller: CallerDep, bus: BusDep,
-                      grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
-                      ) -> Response:
-    """OAuth2 password grant: a bearer access token."""
-    body = IssueToken(username=username, password=password)
-    return await bus.forward(rpc("identity", "issue_token"), caller, body)
-
-
-@router.get("/me", response_model=Me, tags=["identity"])
-async def me(caller: CallerDep, bus: BusDep) -> Response:
-    return await bus.forward(rpc("identity", "get_me"), caller)
 
 
 @router.get("/communities", response_model=Communities, tags=["feed"])

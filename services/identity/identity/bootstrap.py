@@ -4,11 +4,12 @@ import hashlib
 from functools import partial
 
 from argon2 import PasswordHasher
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from identity import handlers
 from identity.adapters import sql
-from identity.handlers import Deps, NewAccount
+from identity.domain import SandboxRule
+from identity.handlers.accounts import NewAccount, create_account
+from identity.handlers.deps import Deps, Throttle
 from identity.settings import IdentitySettings
 from identity.tokens import TokenSigner, load_private_key
 from kit import personal
@@ -20,28 +21,35 @@ from kit.service import Service
 log = get_logger(__name__)
 
 
-def build_deps(settings: IdentitySettings, engine: AsyncEngine) -> Deps:
+def build_deps(settings: IdentitySettings) -> Deps:
     master = personal.master_key_from(settings.personal_data_master_key)
     signer = TokenSigner(load_private_key(settings.jwt_private_key,
                                           settings.jwt_private_key_file),
                          settings.jwt_issuer, settings.jwt_audience, settings.access_token_ttl_s)
-    return Deps(engine=engine, personal=personal.PersonalData(master), signer=signer,
-                hasher=PasswordHasher(),
-                lookup_key=hashlib.sha256(b"login-names:" + master).digest())
+    return Deps(
+        engine=make_engine(settings.database_url, settings.db_pool_size),
+        personal=personal.PersonalData(master), signer=signer, hasher=PasswordHasher(),
+        lookup_key=hashlib.sha256(b"blind-index:" + master).digest(),
+        sandbox=SandboxRule(hours=settings.sandbox_hours,
+                            posts_per_hour=settings.sandbox_posts_per_hour),
+        throttle=Throttle(failures_per_name=settings.login_failures_per_account,
+                          failures_per_address=settings.login_failures_per_address,
+                          lockout_s=settings.login_lockout_s),
+        refresh_ttl_s=settings.refresh_token_ttl_s)
 
 
 def bootstrap(settings: IdentitySettings | None = None) -> Service:
     settings = settings or IdentitySettings()
-    engine = make_engine(settings.database_url, settings.db_pool_size)
-    deps = build_deps(settings, engine)
+    deps = build_deps(settings)
 
-    async def first_admin() -> None:
-        await ensure_first_admin(deps, settings)
+    async def rebuild_accounts() -> int:
+        async with deps.engine.begin() as conn:
+            return await deps.inline.rebuild(conn)
 
-    return Service(name="identity", settings=settings, engine=engine,
+    return Service(name="identity", settings=settings, engine=deps.engine,
                    metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
-                   store=sql.store, on_start=[first_admin],
-                   inline_models={"accounts": partial(handlers.rebuild_accounts, deps)})
+                   store=sql.store, on_start=[partial(ensure_first_admin, deps, settings)],
+                   inline_models={"accounts": rebuild_accounts})
 
 
 async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:
@@ -52,7 +60,7 @@ async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:
         if await sql.admin_exists(conn):
             return
         new = NewAccount("admin", "Administrator", settings.admin_email, None,
-                         settings.admin_password, "en")
-        await handlers.create_account(conn, deps, new, deps.hasher.hash(new.password),
-                                      Metadata(actor="system"))
+                         settings.admin_password, "en", [("terms", "admin")])
+        await create_account(conn, deps, new, deps.hasher.hash(new.password),
+                             Metadata(actor="system"), sandboxed=False)
     log.info("first_admin_created")

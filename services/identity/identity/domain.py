@@ -1,17 +1,27 @@
-"""Accounts: pure rules, no I/O. Contacts are normalised before they are sealed."""
+"""Accounts: pure rules, no I/O. State is evolved from events; decisions return events."""
 
 import re
-from dataclasses import dataclass
-from typing import ClassVar
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
 from uuid import UUID
 
 from contracts.events import Event, EventRegistry
 from contracts.identity.events import REGISTRY as PUBLISHED
-from contracts.identity.events import AccountRegistered
+from contracts.identity.events import (
+    AccountRegistered,
+    ConsentGiven,
+    ConsentWithdrawn,
+    PersonErased,
+    ProfessionalVerified,
+    RolesChanged,
+    SandboxApplied,
+)
 
 SELF_SERVICE_ROLES = frozenset({"patient", "caregiver"})
 STAFF_ROLES = frozenset({"moderator", "pharmacist_reviewer", "pv_officer",
                          "regulator_liaison", "admin"})
+ALL_ROLES = SELF_SERVICE_ROLES | STAFF_ROLES | {"applicant", "professional"}
 INDIAN_MOBILE = re.compile(r"^[6-9]\d{9}$")
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -22,6 +32,10 @@ class IdentityError(Exception):
 
 class InvalidContactError(IdentityError):
     pass
+
+
+class ErasedError(IdentityError):
+    """The person was erased: nothing more happens to this account."""
 
 
 class CredentialsSet(Event):
@@ -35,7 +49,124 @@ class CredentialsSet(Event):
     password_hash: str
 
 
-REGISTRY = PUBLISHED.merged(EventRegistry([CredentialsSet]))
+@dataclass(frozen=True)
+class SandboxRule:
+    """New accounts' first-day limits."""
+
+    hours: int = 24
+    posts_per_hour: int = 5
+    links_allowed: bool = False
+
+
+@dataclass(frozen=True)
+class SealedContact:
+    """Personal fields, already encrypted with the person's data key."""
+
+    display_name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Account:
+    user_id: UUID | None = None
+    roles: frozenset[str] = frozenset()
+    profession: str | None = None
+    consents: dict[str, str] = field(default_factory=dict)  # purpose -> version
+    erased: bool = False
+
+
+def apply(state: Account, event: Event) -> Account:
+    """The account after `event`; events that do not change it pass by."""
+    evolve = _EVOLVERS.get(type(event))
+    return evolve(state, event) if evolve else state
+
+
+_EVOLVERS: dict[type[Event], Any] = {
+    AccountRegistered: lambda s, e: replace(s, user_id=e.user_id, roles=frozenset({e.role})),
+    RolesChanged: lambda s, e: replace(s, roles=frozenset(e.roles)),
+    ProfessionalVerified: lambda s, e: replace(s, profession=e.profession),
+    ConsentGiven: lambda s, e: replace(s, consents={**s.consents, e.purpose: e.consent_version}),
+    ConsentWithdrawn: lambda s, e: replace(
+        s, consents={p: v for p, v in s.consents.items() if p != e.purpose}),
+    PersonErased: lambda s, e: replace(s, erased=True, roles=frozenset(), consents={}),
+}
+
+
+def replay(events: list[Event]) -> Account:
+    state = Account()
+    for event in events:
+        state = apply(state, event)
+    return state
+
+
+def register(user_id: UUID, role: str, language: str, sealed: SealedContact,
+             password_hash: str, consents: list[tuple[str, str]], now: datetime,
+             sandbox: SandboxRule | None) -> list[Event]:
+    if role not in ALL_ROLES - {"professional"}:
+        raise IdentityError(f"unknown role {role}")
+    events: list[Event] = [
+        AccountRegistered(user_id=user_id, role=role, preferred_language=language,
+                          display_name=sealed.display_name, email=sealed.email,
+                          phone=sealed.phone),
+        CredentialsSet(user_id=user_id, password_hash=password_hash),
+    ]
+    events += [ConsentGiven(user_id=user_id, purpose=p, consent_version=v) for p, v in consents]
+    if sandbox is not None:
+        events.append(SandboxApplied(user_id=user_id, until=now + timedelta(hours=sandbox.hours),
+                                     posts_per_hour=sandbox.posts_per_hour,
+                                     links_allowed=sandbox.links_allowed))
+    return events
+
+
+def set_staff_roles(account: Account, staff_roles: set[str], reason: str | None) -> list[Event]:
+    """Admins grant staff roles; the base role (patient, professional…) is kept as it is."""
+    _alive(account)
+    unknown = staff_roles - STAFF_ROLES
+    if unknown:
+        raise IdentityError(f"only staff roles can be assigned here, not {sorted(unknown)}")
+    roles = (account.roles - STAFF_ROLES) | staff_roles
+    if roles == account.roles:
+        return []
+    return [RolesChanged(user_id=_id(account), roles=sorted(roles), reason=reason)]
+
+
+def verify_professional(account: Account, profession: str, reason: str | None) -> list[Event]:
+    _alive(account)
+    roles = (account.roles - {"applicant"}) | {"professional"}
+    return [RolesChanged(user_id=_id(account), roles=sorted(roles), reason=reason),
+            ProfessionalVerified(user_id=_id(account), profession=profession)]
+
+
+def give_consent(account: Account, purpose: str, version: str) -> list[Event]:
+    _alive(account)
+    if account.consents.get(purpose) == version:
+        return []
+    return [ConsentGiven(user_id=_id(account), purpose=purpose, consent_version=version)]
+
+
+def withdraw_consent(account: Account, purpose: str) -> list[Event]:
+    _alive(account)
+    if purpose == "terms":
+        raise IdentityError("the terms cannot be withdrawn: erase the account instead")
+    if purpose not in account.consents:
+        return []
+    return [ConsentWithdrawn(user_id=_id(account), purpose=purpose)]
+
+
+def erase(account: Account) -> list[Event]:
+    _alive(account)
+    return [PersonErased(user_id=_id(account))]
+
+
+def _alive(account: Account) -> None:
+    if account.user_id is None or account.erased:
+        raise ErasedError("no such account")
+
+
+def _id(account: Account) -> UUID:
+    assert account.user_id is not None
+    return account.user_id
 
 
 def normalise_email(email: str) -> str:
@@ -77,26 +208,8 @@ def login_name_of(username: str) -> str:
     return "phone:" + normalise_phone(username)
 
 
-@dataclass(frozen=True)
-class SealedContact:
-    """Personal fields, already encrypted with the person's data key."""
-
-    display_name: str
-    email: str | None
-    phone: str | None
-
-
-def register(user_id: UUID, role: str, language: str, sealed: SealedContact,
-             password_hash: str) -> list[Event]:
-    if role not in SELF_SERVICE_ROLES | STAFF_ROLES:
-        raise IdentityError(f"unknown role {role}")
-    return [
-        AccountRegistered(user_id=user_id, role=role, preferred_language=language,
-                          display_name=sealed.display_name, email=sealed.email,
-                          phone=sealed.phone),
-        CredentialsSet(user_id=user_id, password_hash=password_hash),
-    ]
-
-
 def stream_id(user_id: UUID) -> str:
     return f"account-{user_id}"
+
+
+REGISTRY = PUBLISHED.merged(EventRegistry([CredentialsSet]))

@@ -9,5 +9,11 @@ class IdentitySettings(ServiceSettings):
     jwt_issuer: str = "patients-union"
     jwt_audience: str = "patients-union-api"
     access_token_ttl_s: int = 900
+    refresh_token_ttl_s: int = 30 * 24 * 3600
     admin_email: str = ""
     admin_password: str = ""
+    sandbox_hours: int = 24
+    sandbox_posts_per_hour: int = 5
+    login_failures_per_account: int = 10
+    login_failures_per_address: int = 100
+    login_lockout_s: int = 300

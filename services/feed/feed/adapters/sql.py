@@ -42,6 +42,10 @@ authors = sa.Table(
     sa.Column("display_name", sa.Text, nullable=False),
     sa.Column("verified", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("profession", sa.Text),
+    # The first-day limits identity published for the account (SandboxApplied).
+    sa.Column("sandbox_until", sa.DateTime(timezone=True)),
+    sa.Column("sandbox_posts_per_hour", sa.Integer),
+    sa.Column("sandbox_links_allowed", sa.Boolean),
 )
 
 # Projection "community-stats", run by the feed worker process.
@@ -62,6 +66,16 @@ async def feed_page(conn: AsyncConnection, community: str, limit: int,
     if after is not None:
         query = query.where(sa.tuple_(timeline.c.created_at, timeline.c.post_id) < after)
     return list((await conn.execute(query)).all())
+
+
+async def author(conn: AsyncConnection, user_id: UUID) -> sa.Row | None:
+    return (await conn.execute(sa.select(authors).where(authors.c.user_id == user_id))
+            ).one_or_none()
+
+
+async def posts_since(conn: AsyncConnection, author_id: UUID, since: datetime) -> int:
+    return int(await conn.scalar(sa.select(sa.func.count()).select_from(posts).where(
+        posts.c.author_id == author_id, posts.c.created_at >= since)) or 0)
 
 
 async def counts(conn: AsyncConnection) -> dict[str, int]:
