@@ -136,10 +136,13 @@ def encode(reply: Reply) -> NatsResponse:
     return NatsResponse(orjson.dumps(reply.body), headers={STATUS: str(reply.status)})
 
 
-def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler]) -> None:
-    """Subscribe every route in the service's queue group (replicas share the load)."""
+def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler],
+          concurrency: int = 16) -> None:
+    """Subscribe every route in the service's queue group (replicas share the load),
+    handling up to `concurrency` requests of each route at once."""
     for subject, handler in routes.items():
-        broker.subscriber(subject, queue=service)(_endpoint(service, subject, handler))
+        broker.subscriber(subject, queue=service, max_workers=concurrency)(
+            _endpoint(service, subject, handler))
 
 
 def _endpoint(service: str, subject: str, handler: RpcHandler) -> Callable:

@@ -71,7 +71,8 @@ class Runtime:
         self.broker = NatsBroker(s.settings.nats_url, max_reconnect_attempts=-1,
                                  reconnect_time_wait=1, logger=None)
         rpc.serve(self.broker, s.name, {**s.routes, health(s.name): self._health,
-                                        rebuild(s.name): self._rebuild})
+                                        rebuild(s.name): self._rebuild},
+                  concurrency=s.settings.rpc_concurrency)
         await self.broker.start()
         serve_metrics(s.settings.metrics_port)
         log.info("service_started", projections=[p.durable for p in s.projections])

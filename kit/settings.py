@@ -15,6 +15,7 @@ class ServiceSettings(BaseSettings):
     log_format: str = "json"  # json or console
     otel_traces_exporter: str = "none"  # none or console
     db_pool_size: int = 10
+    rpc_concurrency: int = 16  # requests of one route handled at once (within the pool)
     rpc_timeout_s: float = 5.0
     # 32 bytes, base64: wraps every per-person data key. Required outside the demo profile.
     personal_data_master_key: str = ""

@@ -1,10 +1,12 @@
 """Bearer tokens: verified with identity's public key, never trusted from the client."""
 
 import time
+from typing import Any
 from uuid import UUID
 
 import jwt
 import orjson
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from nats.aio.client import Client
 
 from contracts.identity.messages import SigningKey
@@ -24,6 +26,7 @@ class TokenVerifier:
     def __init__(self, nc: Client, issuer: str, audience: str) -> None:
         self.nc, self.issuer, self.audience = nc, issuer, audience
         self._key: SigningKey | None = None
+        self._public_key: Any = None  # parsed once, not on every request
         self._fetched_at = 0.0
 
     async def principal(self, token: str) -> Principal:
@@ -33,7 +36,7 @@ class TokenVerifier:
             raise InvalidTokenError("malformed token") from error
         key = await self._signing_key(kid)
         try:
-            claims = jwt.decode(token, key.public_key_pem, algorithms=[key.algorithm],
+            claims = jwt.decode(token, self._public_key, algorithms=[key.algorithm],
                                 audience=self.audience, issuer=self.issuer,
                                 options={"require": ["exp", "iat", "sub", "aud", "iss"]})
             return Principal(user_id=UUID(claims["sub"]), roles=tuple(claims.get("roles", ())))
@@ -47,6 +50,7 @@ class TokenVerifier:
             if (reply.headers or {}).get(STATUS) != "200":
                 raise ConnectionError("identity did not give its signing key")
             self._key = SigningKey.model_validate(orjson.loads(reply.data))
+            self._public_key = load_pem_public_key(self._key.public_key_pem.encode())
             self._fetched_at = time.monotonic()
         if self._key.kid != kid:
             raise InvalidTokenError("unknown signing key")

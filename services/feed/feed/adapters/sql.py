@@ -30,7 +30,8 @@ def _post_columns() -> list[sa.Column]:
 
 
 # Inline read model: written in the same transaction as the events (read-your-writes).
-posts = sa.Table("posts", metadata, *_post_columns())
+posts = sa.Table("posts", metadata, *_post_columns(),
+                 sa.Index("posts_by_author", "author_id", "created_at"))
 
 # Projection "timeline": the feed pages, and the authors they show.
 timeline = sa.Table("timeline", metadata, *_post_columns(),
