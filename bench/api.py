@@ -1,0 +1,154 @@
+"""(c) The gateway's write and read paths against a bare FastAPI app, same load generator."""
+
+import asyncio
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import orjson
+import sqlalchemy as sa
+
+from bench.infra import Servers
+from bench.load import LoadResult, http_request, run_load
+from bench.report import Figure, Report
+from identity.tokens import new_private_key_pem
+from kit import bus
+from kit.db import make_engine
+from kit.embedded import free_port, wait_for_port
+from kit.personal import new_master_key
+from kit.projection import wait_for
+from stack.processes import Stack
+
+CONCURRENCY = 32
+USERS = 8  # patients posting and reading, each over CONCURRENCY / USERS connections
+WARMUP_S, MEASURE_S, MAX_REQUESTS = 1.0, 6.0, 100_000
+WRITE_TARGET, READ_TARGET = 0.30, 0.60
+POST = orjson.dumps({"community": "diabetes", "title": "Walking after dinner",
+                     "body": "Twenty minutes of walking after dinner lowered my fasting "
+                             "sugar more than anything else. Has anyone else tried it?"})
+
+
+async def bench(servers: Servers, report: Report) -> None:
+    hello = await measure_hello(report, servers.run_dir)
+    # A port of its own: a developer's `make run` may hold the default 8000.
+    stack = Stack(platform_env(servers), servers.run_dir / "logs", free_port())
+    try:
+        await asyncio.to_thread(stack.start)
+        tokens = await asyncio.gather(*(sign_in(stack.url) for _ in range(USERS)))
+        port, feed = stack.gateway_port, "/v1/feed?community=diabetes"
+        posts = [http_request("POST", "/v1/posts", port,
+                              {**token, "Content-Type": "application/json"}, POST)
+                 for token in tokens]
+        write = await measure(report, "gateway POST /v1/posts", port, posts)
+        report.notes.append(await settled(servers, write.count))
+        reads = [http_request("GET", feed, port, token) for token in tokens]
+        read = await measure(report, f"gateway GET {feed}", port, reads)
+    finally:
+        await asyncio.to_thread(stack.stop)
+    report.compare("(c) POST /v1/posts / hello-world", write, hello, WRITE_TARGET)
+    report.compare("(c) GET /v1/feed / hello-world", read, hello, READ_TARGET)
+    report.notes.append(f"(c) {CONCURRENCY} keep-alive connections, {WARMUP_S:.0f} s warm-up, "
+                        f"then {MEASURE_S:.0f} s; gateway requests carry the bearer token of "
+                        f"one of {USERS} patients")
+
+
+async def measure(report: Report, name: str, port: int, requests: list[bytes]) -> Figure:
+    await run_load(port, requests, concurrency=CONCURRENCY, seconds=WARMUP_S,
+                   max_requests=MAX_REQUESTS)
+    result = await run_load(port, requests, concurrency=CONCURRENCY, seconds=MEASURE_S,
+                            max_requests=MAX_REQUESTS)
+    if result.errors:
+        report.notes.append(f"{name}: responses by status {dict(sorted(result.statuses.items()))}"
+                            f", {result.broken} connections lost")
+    measured = figure(name, result)
+    report.add(measured)
+    return measured
+
+
+def figure(name: str, result: LoadResult) -> Figure:
+    return Figure(name, result.requests, result.seconds, "req/s", result.percentile_ms(50),
+                  result.percentile_ms(99), result.errors)
+
+
+async def measure_hello(report: Report, run_dir: Path) -> Figure:
+    """The baseline app in a process of its own, started and stopped around its measurement."""
+    process, port = await asyncio.to_thread(start_hello, run_dir)
+    try:
+        return await measure(report, "hello-world FastAPI GET /hello", port,
+                             [http_request("GET", "/hello", port)])
+    finally:
+        await asyncio.to_thread(stop, process)
+
+
+def start_hello(run_dir: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / "hello.log", "ab") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bench.hello", str(port)],
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_port(port, 30.0, process)
+    except BaseException:
+        stop(process)
+        raise
+    return process, port
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def platform_env(servers: Servers) -> dict[str, str]:
+    """What `make run` gives the processes: fresh secrets, default pool sizes and logging."""
+    return {"DATABASE_URL": servers.database_url, "NATS_URL": servers.nats_url,
+            "PERSONAL_DATA_MASTER_KEY": new_master_key(), "JWT_PRIVATE_KEY": new_private_key_pem(),
+            "ADMIN_EMAIL": "admin@bench.patientsunion.in", "ADMIN_PASSWORD": uuid.uuid4().hex,
+            "LOG_LEVEL": "info",
+            # The bench's patients are a minute old: lift the first-day posting limit.
+            "SANDBOX_POSTS_PER_HOUR": "1000000"}
+
+
+async def sign_in(url: str) -> dict[str, str]:
+    """Register a patient through the API and return the bearer header of their token."""
+    email, password = f"bench-{uuid.uuid4().hex[:8]}@example.in", "a-long-password-1"
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        reply = await client.post("/v1/accounts", json={
+            "email": email, "password": password, "display_name": "Bench Patient",
+            "role": "patient", "preferred_language": "en",
+            "consents": [{"purpose": "terms", "version": "2026-11"},
+                         {"purpose": "health_data_processing", "version": "2026-11"}]})
+        reply.raise_for_status()
+        reply = await client.post("/v1/auth/token",
+                                  data={"username": email, "password": password})
+        reply.raise_for_status()
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}
+
+
+async def settled(servers: Servers, posts: int) -> str:
+    """Wait for the outbox and the feed's projections to catch up with the write run."""
+    started = time.perf_counter()
+    engine = make_engine(servers.database_url, 1)
+    nc = await bus.connect(servers.nats_url, "bench-settle")
+    try:
+        async with asyncio.timeout(120):
+            async with engine.connect() as conn:
+                while await conn.scalar(sa.text("SELECT count(*) FROM feed.outbox")):
+                    await conn.commit()
+                    await asyncio.sleep(0.05)
+        js = nc.jetstream()
+        last = (await js.stream_info("PU_FEED")).state.last_seq
+        for durable in ("feed-timeline", "feed-community-stats"):
+            await wait_for(js, durable, "PU_FEED", last, timeout=120)
+    finally:
+        await nc.close()
+        await engine.dispose()
+    return (f"(c) after the write run ({posts} posts), the outbox and both feed projections "
+            f"caught up in {time.perf_counter() - started:.1f} s")
