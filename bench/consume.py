@@ -57,7 +57,7 @@ async def bench(servers: Servers, report: Report, n: int) -> None:
 def no_op() -> Projection:
     """The runner's own cost: decoding, tracking, checkpoints and acks, with nothing to do."""
 
-    async def ignore(conn: AsyncConnection, event: Event, envelope: Envelope) -> None:
+    async def ignore(conn: AsyncConnection, run: list[tuple[Event, Envelope]]) -> None:
         return None
 
     return Projection(service="bench", name="no-op", handlers={PostCreated: ignore},

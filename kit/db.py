@@ -16,9 +16,12 @@ def asyncpg_dsn(database_url: str) -> str:
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+    # No pre-ping (three round trips per checkout): a connection the server dropped fails
+    # one statement, SQLAlchemy discards it, and the caller's retry gets a fresh one.
     return create_async_engine(
         sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size,
-        pool_pre_ping=True, connect_args={"server_settings": {"application_name": "pu"}},
+        pool_recycle=1800, hide_parameters=True,
+        connect_args={"server_settings": {"application_name": "pu"}},
     )
 
 

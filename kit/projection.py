@@ -9,7 +9,8 @@ redelivered and, after `max_deliver` tries, sent to the dead-letter subject.
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+import itertools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -21,7 +22,7 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -32,6 +33,8 @@ from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
 from kit.telemetry import context_from, tracer
 
+TRACER = tracer(__name__)
+
 log = get_logger(__name__)
 
 # Failures of the infrastructure, not of an event: never a reason to dead-letter.
@@ -41,9 +44,20 @@ TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
 # back after this). A batch takes well under a second; ten leaves a wide margin.
 ACK_WAIT_S = 10.0
 
-# (connection, the event at its latest version, its envelope); typed loosely so that each
-# handler can name the event class it takes.
-Handler = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
+# A handler takes a run of consecutive events of one type, in stream order, so that it can
+# change its read model with a few statements per batch rather than one per event. Events
+# come at their latest version, each with its envelope; typed loosely so that each handler
+# can name the event class it takes.
+Handler = Callable[[AsyncConnection, list[tuple[Any, Envelope]]], Awaitable[None]]
+OneHandler = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
+
+
+def one_by_one(handler: OneHandler) -> Handler:
+    """A handler for events that are rare enough to be handled one statement at a time."""
+    async def handle(conn: AsyncConnection, run: list[tuple[Any, Envelope]]) -> None:
+        for event, envelope in run:
+            await handler(conn, event, envelope)
+    return handle
 
 
 def tracking_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
@@ -69,9 +83,12 @@ class Projection:
 
     service: str
     name: str
-    handlers: dict[type[Event], Handler]
+    handlers: Mapping[type[Event], Handler]
     tables: Sequence[sa.Table]  # emptied on rebuild; owned by this projection alone
     registry: EventRegistry
+
+    def __post_init__(self) -> None:
+        self._by_type = {e.event_type: h for e, h in self.handlers.items()}
 
     @property
     def durable(self) -> str:
@@ -82,10 +99,7 @@ class Projection:
         return sorted({stream_name(context_of(e.subject)) for e in self.handlers})
 
     def handler_for(self, event_type: str) -> Handler | None:
-        for event_class, handler in self.handlers.items():
-            if event_class.event_type == event_type:
-                return handler
-        return None
+        return self._by_type.get(event_type)
 
 
 @dataclass
@@ -102,6 +116,14 @@ class ProjectionRunner:
     retry_delay: float = 0.5
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _running: bool = False
+
+    def __post_init__(self) -> None:
+        # One statement for a whole batch: the ids that were not handled before come back.
+        table = f'"{self.handled.schema}"."{self.handled.name}"'
+        self._track = sa.text(
+            f"INSERT INTO {table} (projection, event_id) SELECT :projection, unnest(:ids)"
+            " ON CONFLICT DO NOTHING RETURNING event_id").bindparams(
+                sa.bindparam("ids", type_=ARRAY(sa.Uuid)))
 
     async def start(self) -> None:
         self._running = True
@@ -143,22 +165,36 @@ class ProjectionRunner:
         return await self.js.pull_subscribe_bind(self.projection.durable, stream=stream)
 
     async def _consume(self, stream: str, sub: JetStreamContext.PullSubscription) -> None:
-        while self._running:
-            try:
-                messages = await sub.fetch(self.batch_size, timeout=1.0)
-            except (NatsTimeoutError, TimeoutError):
-                continue
-            except (ConnectionClosedError, ConnectionError) as error:
-                log.warning("projection_fetch_failed", projection=self.projection.durable,
-                            error=type(error).__name__)
-                await asyncio.sleep(0.5)
-                continue
-            try:
-                await self.handle_batch(stream, messages)
-            except Exception as error:  # the database is away: let the messages come back
-                log.warning("projection_batch_failed", projection=self.projection.durable,
-                            error=type(error).__name__, detail=str(error)[:200])
-                await asyncio.sleep(self.retry_delay)
+        ahead: asyncio.Task[list[Msg]] | None = None
+        try:
+            while self._running:
+                messages = await (ahead or self._fetch(sub))
+                # The next batch travels while this one is handled (one fetch at a time).
+                ahead = asyncio.create_task(self._fetch(sub)) if messages else None
+                if messages:
+                    await self._handle_safely(stream, messages)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+
+    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
+        try:
+            return await sub.fetch(self.batch_size, timeout=1.0)
+        except (NatsTimeoutError, TimeoutError):
+            return []
+        except (ConnectionClosedError, ConnectionError) as error:
+            log.warning("projection_fetch_failed", projection=self.projection.durable,
+                        error=type(error).__name__)
+            await asyncio.sleep(0.5)
+            return []
+
+    async def _handle_safely(self, stream: str, messages: list[Msg]) -> None:
+        try:
+            await self.handle_batch(stream, messages)
+        except Exception as error:  # the database is away: let the messages come back
+            log.warning("projection_batch_failed", projection=self.projection.durable,
+                        error=type(error).__name__, detail=str(error)[:200])
+            await asyncio.sleep(self.retry_delay)
 
     async def handle_batch(self, stream: str, messages: Sequence[Msg]) -> None:
         decoded: list[tuple[Msg, Envelope]] = []
@@ -194,27 +230,29 @@ class ProjectionRunner:
                      batch: list[tuple[Msg, Envelope]]) -> None:
         if not batch:
             return
-        name = self.projection.name
-        inserted = await conn.execute(
-            insert(self.handled).on_conflict_do_nothing().returning(self.handled.c.event_id),
-            [{"projection": name, "event_id": env.event_id} for _, env in batch])
+        inserted = await conn.execute(self._track, {
+            "projection": self.projection.name, "ids": [env.event_id for _, env in batch]})
         new = {event_id for (event_id,) in inserted}
-        for _, envelope in batch:
-            if envelope.event_id in new:
-                await self._handle(conn, envelope)
-        seq = max(msg.metadata.sequence.stream for msg, _ in batch)
+        fresh = [envelope for _, envelope in batch if envelope.event_id in new]
+        for event_type, run in itertools.groupby(fresh, key=lambda e: e.event_type):
+            await self._handle(conn, event_type, list(run))
+        seq = batch[-1][0].metadata.sequence.stream  # a batch comes in stream order
         await self._checkpoint(conn, stream, seq)
         PROJECTION_EVENTS.labels(self.projection.durable, "handled").inc(len(new))
         PROJECTION_EVENTS.labels(self.projection.durable, "duplicate").inc(len(batch) - len(new))
 
-    async def _handle(self, conn: AsyncConnection, envelope: Envelope) -> None:
-        handler = self.projection.handler_for(envelope.event_type)
+    async def _handle(self, conn: AsyncConnection, event_type: str,
+                      envelopes: list[Envelope]) -> None:
+        """One run of consecutive events of one type, in one span that continues the first
+        event's trace (under live traffic a run is mostly one event)."""
+        handler = self.projection.handler_for(event_type)
         if handler is None:
             return  # a tolerant reader: other events of the stream pass by
-        event = self.projection.registry.decode(envelope)
-        with tracer(__name__).start_as_current_span(
-                f"project {envelope.event_type}", context=context_from(envelope.trace)):
-            await handler(conn, event, envelope)
+        run = [(self.projection.registry.decode(e), e) for e in envelopes]
+        with TRACER.start_as_current_span(f"project {event_type}",
+                                          context=context_from(envelopes[0].trace),
+                                          attributes={"events": len(run)}):
+            await handler(conn, run)
 
     async def _checkpoint(self, conn: AsyncConnection, stream: str, seq: int) -> None:
         statement = insert(self.checkpoints).values(

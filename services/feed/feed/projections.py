@@ -1,5 +1,6 @@
 """The feed's projections: the timeline (with its authors) and community post counts."""
 
+from collections import Counter
 from uuid import UUID
 
 from sqlalchemy.dialects.postgresql import insert
@@ -15,15 +16,15 @@ from contracts.identity.events import (
 )
 from contracts.registry import ALL
 from feed.adapters import sql
+from kit.bulk import insert_new
 from kit.personal import PersonalData
-from kit.projection import Projection
+from kit.projection import Projection, one_by_one
 
 FORMER_MEMBER = "former member"
 
 
-async def add_to_timeline(conn: AsyncConnection, event: PostCreated, envelope: Envelope) -> None:
-    await conn.execute(insert(sql.timeline).values(**post_row(event, envelope))
-                       .on_conflict_do_nothing())
+async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
+    await insert_new(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run])
 
 
 def post_row(event: PostCreated, envelope: Envelope) -> dict:
@@ -40,9 +41,10 @@ def timeline(personal: PersonalData) -> Projection:
 
     return Projection(
         service="feed", name="timeline", registry=ALL,
-        handlers={PostCreated: add_to_timeline, AccountRegistered: add_author,
-                  ProfessionalVerified: verify_author, SandboxApplied: sandbox_author,
-                  PersonErased: forget_author},
+        handlers={PostCreated: add_to_timeline, AccountRegistered: one_by_one(add_author),
+                  ProfessionalVerified: one_by_one(verify_author),
+                  SandboxApplied: one_by_one(sandbox_author),
+                  PersonErased: one_by_one(forget_author)},
         tables=[sql.timeline, sql.authors])
 
 
@@ -70,14 +72,19 @@ async def forget_author(conn: AsyncConnection, event: PersonErased, _: Envelope)
                         profession=None)
 
 
-async def count_post(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:
-    statement = insert(sql.community_counts).values(community=event.community, post_count=1)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=["community"],
-        set_={"post_count": sql.community_counts.c.post_count + 1}))
+async def count_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
+    """One statement per community in the run, however many posts it has."""
+    added = Counter(event.community for event, _ in run)
+    await conn.execute(COUNT_POSTS, [{"community": c, "post_count": n} for c, n in added.items()])
+
+
+_counts = insert(sql.community_counts)
+COUNT_POSTS = _counts.on_conflict_do_update(
+    index_elements=["community"],
+    set_={"post_count": sql.community_counts.c.post_count + _counts.excluded.post_count})
 
 
 def community_stats() -> Projection:
     return Projection(service="feed", name="community-stats", registry=ALL,
-                      handlers={PostCreated: count_post},
+                      handlers={PostCreated: count_posts},
                       tables=[sql.community_counts])
