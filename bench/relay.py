@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import asyncpg
 import sqlalchemy as sa
+from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -41,7 +42,7 @@ async def bench(servers: Servers, report: Report, n: int) -> None:
         report.add(await append_events(engine, store, n * TRIALS))
         payload, headers = await sample_message(servers.database_url)
         await raw_publish(js, 1000, payload)  # warm-up
-        relay = Relay(servers.database_url, nc_relay.jetstream())
+        relay = Relay(servers.database_url, nc_relay)
         raws, with_ids, relayed = [], [], []
         try:
             for _ in range(TRIALS):  # interleaved, so that drifts hit both sides alike
@@ -81,7 +82,7 @@ async def sample_message(database_url: str) -> tuple[bytes, dict[str, str]]:
     """The payload and headers the relay will send for the oldest outbox row."""
     conn = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
-        (row,) = await conn.fetch(FETCH.format(schema=SCHEMA), 1)
+        (row,) = await conn.fetch(FETCH.format(schema=SCHEMA), 1, [])
     finally:
         await conn.close()
     return message(row)
@@ -102,10 +103,10 @@ async def raw_publish(js: JetStreamContext, n: int, payload: bytes,
 
 
 class Relay:
-    """The relay's own rounds (`publish_batch`, as `OutboxRelay.run` calls them)."""
+    """The relay's own rounds (`drain`, as `OutboxRelay.run` calls it)."""
 
-    def __init__(self, database_url: str, js: JetStreamContext) -> None:
-        self.relay = OutboxRelay(asyncpg_dsn(database_url), SCHEMA, js, "bench")
+    def __init__(self, database_url: str, nc: Client) -> None:
+        self.relay = OutboxRelay(asyncpg_dsn(database_url), SCHEMA, nc, "bench")
         self.conn: asyncpg.Connection | None = None
 
     async def drain(self, n: int) -> Figure:
@@ -116,7 +117,7 @@ class Relay:
         published = 0
         started = time.perf_counter()
         while published < n:
-            batch = await self.relay.publish_batch(self.conn)
+            batch = await self.relay.drain(self.conn, limit=n - published)
             if not batch:
                 raise RuntimeError(f"the outbox ran dry after {published} of {n} events")
             published += batch

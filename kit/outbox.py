@@ -9,14 +9,16 @@ de-duplication absorbs, never a loss. Rows are deleted one by one rather than pa
 """
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import AsyncIterator
 
 import asyncpg
 import orjson
-from nats.js import JetStreamContext
+from nats.aio.client import Client
 
 from kit.eventstore import outbox_channel
+from kit.jetstream import AckedPublisher
 from kit.logging import get_logger
 from kit.metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
 
@@ -27,8 +29,11 @@ SELECT o.position, o.subject, e.event_id, e.event_type, e.schema_version, e.stre
        e.version, e.occurred_at, e.actor, e.correlation_id, e.causation_id,
        e.trace::text AS trace, e.data::text AS data
 FROM {schema}.outbox o JOIN {schema}.events e USING (position)
+WHERE o.position <> ALL($2::bigint[])
 ORDER BY o.position LIMIT $1
 """
+# Batches published before the oldest one's acknowledgements are awaited.
+IN_FLIGHT = 3
 
 
 def message(row: asyncpg.Record) -> tuple[bytes, dict[str, str]]:
@@ -49,10 +54,11 @@ def message(row: asyncpg.Record) -> tuple[bytes, dict[str, str]]:
 class OutboxRelay:
     """Publishes one service's outbox to JetStream."""
 
-    def __init__(self, dsn: str, schema: str, js: JetStreamContext, service: str, *,
+    def __init__(self, dsn: str, schema: str, nc: Client, service: str, *,
                  batch_size: int = 1000, poll_interval: float = 1.0,
                  ack_timeout: float = 10.0) -> None:
-        self.dsn, self.schema, self.js, self.service = dsn, schema, js, service
+        self.dsn, self.schema, self.service = dsn, schema, service
+        self.publisher = AckedPublisher(nc)
         self.batch_size, self.poll_interval, self.ack_timeout = (
             batch_size, poll_interval, ack_timeout)
         self._fetch = FETCH.format(schema=schema)
@@ -99,30 +105,55 @@ class OutboxRelay:
     async def _pump(self, conn: asyncpg.Connection) -> None:
         while True:
             self._wake.clear()
-            if await self.publish_batch(conn) < self.batch_size:
+            if not await self.drain(conn):
+                OUTBOX_PENDING.labels(self.service).set(0)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
 
-    async def publish_batch(self, conn: asyncpg.Connection) -> int:
-        """Publish the oldest outbox rows; return how many were published."""
-        rows = await conn.fetch(self._fetch, self.batch_size)
-        if not rows:
-            OUTBOX_PENDING.labels(self.service).set(0)
-            return 0
+    async def drain(self, conn: asyncpg.Connection, limit: int | None = None) -> int:
+        """Publish what the outbox holds, oldest first, with up to IN_FLIGHT batches on the
+        wire: the next batch is read and sent while the previous one's acks come back.
+
+        Each read takes the oldest rows not on the wire, never "rows after the last one
+        sent": a row that commits late with a smaller position still goes out before any
+        later event of its stream (which cannot have been written before it committed).
+        """
+        in_flight: collections.deque[tuple[list[asyncpg.Record], list[asyncio.Future]]] = (
+            collections.deque())
+        published = 0
+        while True:
+            sending = [row["position"] for rows, _ in in_flight for row in rows]
+            room = self.batch_size if limit is None else min(
+                self.batch_size, limit - published - len(sending))
+            rows = await conn.fetch(self._fetch, room, sending) if room > 0 else []
+            if rows:
+                in_flight.append((rows, await self._publish(rows)))
+            if in_flight and (len(in_flight) >= IN_FLIGHT or not rows):
+                published += await self._settle(conn, *in_flight.popleft())
+            if not in_flight and not rows:
+                return published
+
+    async def _publish(self, rows: list[asyncpg.Record]) -> list[asyncio.Future]:
         futures = []
         for row in rows:
             payload, headers = message(row)
-            futures.append(await self.js.publish_async(row["subject"], payload, headers=headers))
+            futures.append(await self.publisher.publish(row["subject"], payload, headers))
+        return futures
+
+    async def _settle(self, conn: asyncpg.Connection, rows: list[asyncpg.Record],
+                      futures: list[asyncio.Future]) -> int:
+        """Delete the rows JetStream acknowledged; fail the round if any was not."""
         done = await self._acknowledged(futures)
         if done:
             await conn.execute(f"DELETE FROM {self.schema}.outbox WHERE position = ANY($1)",
                                [row["position"] for row in rows[:done]])
             OUTBOX_PUBLISHED.labels(self.service).inc(done)
         if done < len(rows):
+            # The round restarts from the oldest row left; re-sends are de-duplicated.
             raise ConnectionError(f"{len(rows) - done} publishes not acknowledged")
         return done
 
-    async def _acknowledged(self, futures: list[asyncio.Future]) -> int:
+    async def _acknowledged(self, futures: list[asyncio.Future[int]]) -> int:
         """How many publishes, from the first, JetStream acknowledged (order is kept)."""
         finished, pending = await asyncio.wait(futures, timeout=self.ack_timeout)
         for future in pending:

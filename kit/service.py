@@ -64,7 +64,8 @@ class Runtime:
         js = self.nc.jetstream()
         await bus.ensure_streams(js)
         if s.store is not None and s.relay:
-            relay = OutboxRelay(asyncpg_dsn(s.settings.database_url), s.store.schema, js, s.name)
+            relay = OutboxRelay(asyncpg_dsn(s.settings.database_url), s.store.schema, self.nc,
+                                s.name)
             self._tasks.append(asyncio.create_task(relay.run()))
         for projection in s.projections:
             await self._start_projection(projection, js)

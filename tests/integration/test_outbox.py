@@ -46,7 +46,7 @@ async def relaying(relay: OutboxRelay) -> AsyncIterator[OutboxRelay]:
 
 
 def relay_for(database_url: str, nc: Client, **options: float) -> OutboxRelay:
-    return OutboxRelay(asyncpg_dsn(database_url), SCHEMA, nc.jetstream(), "test",
+    return OutboxRelay(asyncpg_dsn(database_url), SCHEMA, nc, "test",
                        **options)  # type: ignore[arg-type]
 
 
