@@ -46,10 +46,15 @@ async def bench(servers: Servers, report: Report) -> None:
         report.notes.append(await settled(servers, write.count))
         reads = [http_request("GET", feed, port, token) for token in tokens]
         read = await measure(report, f"gateway GET {feed}", port, reads)
+        # The same reads past the gateway's one-second micro-cache: the service path itself.
+        fresh = [http_request("GET", feed, port, {**token, "Cache-Control": "no-cache"})
+                 for token in tokens]
+        uncached = await measure(report, f"gateway GET {feed}, no-cache", port, fresh)
     finally:
         await asyncio.to_thread(stack.stop)
     report.compare("(c) POST /v1/posts / hello-world", write, hello, WRITE_TARGET)
     report.compare("(c) GET /v1/feed / hello-world", read, hello, READ_TARGET)
+    report.compare("(c) GET /v1/feed no-cache / hello-world", uncached, hello, READ_TARGET)
     report.notes.append(f"(c) {CONCURRENCY} keep-alive connections, {WARMUP_S:.0f} s warm-up, "
                         f"then {MEASURE_S:.0f} s; gateway requests carry the bearer token of "
                         f"one of {USERS} patients")

@@ -17,9 +17,10 @@ def asyncpg_dsn(database_url: str) -> str:
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
     # No pre-ping (three round trips per checkout): a connection the server dropped fails
-    # one statement, SQLAlchemy discards it, and the caller's retry gets a fresh one.
+    # one statement, SQLAlchemy discards it, and the caller's retry gets a fresh one. No
+    # overflow: connections beyond the pool would be opened and closed on every burst.
     return create_async_engine(
-        sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=pool_size,
+        sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=0,
         pool_recycle=1800, hide_parameters=True,
         connect_args={"server_settings": {"application_name": "pu"}},
     )

@@ -141,12 +141,18 @@ def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler],
     """Subscribe every route in the service's queue group (replicas share the load),
     handling up to `concurrency` requests of each route at once."""
     for subject, handler in routes.items():
-        broker.subscriber(subject, queue=service, max_workers=concurrency)(
-            _endpoint(service, subject, handler))
+        broker.subscriber(subject, queue=service, max_workers=concurrency,
+                          decoder=_whole_message)(_endpoint(service, subject, handler))
+
+
+async def _whole_message(message: NatsMessage, original: Any = None) -> NatsMessage:
+    # The handler takes the message itself (body and headers) as its "body": asking for it
+    # by annotation instead would resolve it in a worker thread on every request.
+    return message
 
 
 def _endpoint(service: str, subject: str, handler: RpcHandler) -> Callable:
-    async def endpoint(msg: NatsMessage) -> NatsResponse:
+    async def endpoint(msg: Any) -> NatsResponse:
         headers = dict(msg.headers or {})
         try:
             request = request_from(subject, msg.body, headers)

@@ -41,7 +41,9 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "DB_POOL_SIZE": "4", "LOG_LEVEL": "info",
             # Tests post in bursts; the sandbox itself is tested with its own limits.
-            "SANDBOX_POSTS_PER_HOUR": "100000"}
+            "SANDBOX_POSTS_PER_HOUR": "100000",
+            # Tests read right after they write; the micro-cache has a test of its own.
+            "PUBLIC_CACHE_TTL_S": "0"}
 
 
 class Platform:

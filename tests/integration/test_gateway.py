@@ -1,5 +1,6 @@
-"""The gateway's answers when services are slow, absent, or NATS is gone."""
+"""The gateway's answers when services are slow, absent, or NATS is gone; its cache."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import httpx
@@ -48,3 +49,34 @@ async def test_nats_gone_is_a_503_and_not_ready(gateway: httpx.AsyncClient,
     assert reply.status_code == 503 and reply.json()["status"] == 503
     assert (await gateway.get("/ready")).json()["nats"] is False
     assert (await gateway.get("/health")).status_code == 200
+
+
+@pytest.fixture
+async def cached_gateway(nats_server: EmbeddedNats) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(GatewaySettings(nats_url=nats_server.url, public_cache_ttl_s=30))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+        yield client
+
+
+async def test_public_reads_are_micro_cached_and_revalidated(
+        cached_gateway: httpx.AsyncClient, nc: Client) -> None:
+    calls: list[bytes] = []
+
+    async def feed_service(msg: Msg) -> None:
+        calls.append(msg.data)
+        await nc.publish(msg.reply, b'{"items": [], "next_cursor": null}',
+                         headers={"Pu-Status": "200"})
+
+    await nc.subscribe("rpc.feed.get_feed", cb=feed_service)
+    await nc.flush()
+    first, second = await asyncio.gather(cached_gateway.get("/v1/feed?community=hiv"),
+                                         cached_gateway.get("/v1/feed?community=hiv"))
+    assert first.status_code == second.status_code == 200 and len(calls) == 1
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"].startswith("public, max-age=")
+    again = await cached_gateway.get("/v1/feed?community=hiv", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and len(calls) == 1
+    await cached_gateway.get("/v1/feed?community=cancer")
+    await cached_gateway.get("/v1/feed?community=hiv", headers={"Cache-Control": "no-cache"})
+    assert len(calls) == 3

@@ -18,6 +18,7 @@ from contracts.subjects import health
 from gateway import problems, routes, routes_identity
 from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
+from gateway.cache import MicroCache
 from gateway.middleware import EdgeMiddleware
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
@@ -30,13 +31,17 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
         app.state.nc = client
         app.state.bus = ServiceBus(client, settings.rpc_timeout_s)
         app.state.verifier = TokenVerifier(client, settings.jwt_issuer, settings.jwt_audience)
+        app.state.cache = MicroCache(settings.public_cache_ttl_s)
         yield
         if nc is None:
             with contextlib.suppress(Exception):
                 await client.drain()
 
     app = FastAPI(title="Patients' Union API", version="1.0.0", lifespan=lifespan,
-                  description="The public API of the Patients' Union platform.")
+                  description="The public API of the Patients' Union platform.",
+                  # Server spans only: metrics are Prometheus's, logs are ours (they could
+                  # otherwise carry request values), per-operation spans cost too much.
+                  telemetry={"operation_spans": False, "metrics": False, "logs": False})
     app.include_router(routes_identity.router)
     app.include_router(routes.router)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)

@@ -1,6 +1,7 @@
 """Bearer tokens: verified with identity's public key, never trusted from the client."""
 
 import time
+from collections import OrderedDict
 from typing import Any
 from uuid import UUID
 
@@ -22,14 +23,28 @@ class TokenVerifier:
     """Verifies access tokens; fetches the signing key from identity when needed."""
 
     REFRESH_AFTER_S = 30.0
+    REMEMBERED = 20_000  # verified tokens kept (oldest forgotten first)
 
     def __init__(self, nc: Client, issuer: str, audience: str) -> None:
         self.nc, self.issuer, self.audience = nc, issuer, audience
         self._key: SigningKey | None = None
         self._public_key: Any = None  # parsed once, not on every request
         self._fetched_at = 0.0
+        # Tokens already verified, until they expire: a client sends the same token for
+        # minutes, and checking its signature again each time was most of a cached read.
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     async def principal(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None and known[1] > time.time():
+            return known[0]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > self.REMEMBERED:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as error:
@@ -39,7 +54,9 @@ class TokenVerifier:
             claims = jwt.decode(token, self._public_key, algorithms=[key.algorithm],
                                 audience=self.audience, issuer=self.issuer,
                                 options={"require": ["exp", "iat", "sub", "aud", "iss"]})
-            return Principal(user_id=UUID(claims["sub"]), roles=tuple(claims.get("roles", ())))
+            principal = Principal(user_id=UUID(claims["sub"]),
+                                  roles=tuple(claims.get("roles", ())))
+            return principal, float(claims["exp"])
         except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
             raise InvalidTokenError(type(error).__name__) from error
 

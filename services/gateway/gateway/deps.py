@@ -53,7 +53,7 @@ def _unauthorized(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def bus(request: Request) -> ServiceBus:
+async def bus(request: Request) -> ServiceBus:
     return request.app.state.bus
 
 

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from contracts.feed.messages import (
@@ -17,6 +17,7 @@ from contracts.feed.messages import (
 )
 from contracts.subjects import rebuild, rpc
 from contracts.system.messages import RebuildProjection
+from gateway.cache import MicroCache
 from gateway.deps import BusDep, CallerDep
 from gateway.problems import PROBLEM_JSON, problem_response
 
@@ -28,19 +29,25 @@ SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "
 
 
 @router.get("/communities", response_model=Communities, tags=["feed"])
-async def communities(caller: CallerDep, bus: BusDep) -> Response:
+async def communities(request: Request, caller: CallerDep, bus: BusDep) -> Response:
     """The 27 health communities, with their post counts."""
-    return await bus.forward(rpc("feed", "list_communities"), caller)
+    return await cache(request).serve(
+        request, lambda: bus.forward(rpc("feed", "list_communities"), caller), caller.language)
 
 
 @router.get("/feed", response_model=FeedPage, tags=["feed"])
-async def feed(caller: CallerDep, bus: BusDep,
+async def feed(request: Request, caller: CallerDep, bus: BusDep,
                community: Annotated[str, Query(max_length=64, pattern="^[a-z0-9-]+$")] = "common",
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-    """Posts of one community (or "common"), newest first."""
+    """Posts of one community (or "common"), newest first (cached for about a second)."""
     query = FeedQuery(community=community, limit=limit, cursor=cursor)
-    return await bus.forward(rpc("feed", "get_feed"), caller, query)
+    return await cache(request).serve(
+        request, lambda: bus.forward(rpc("feed", "get_feed"), caller, query), caller.language)
+
+
+def cache(request: Request) -> MicroCache:
+    return request.app.state.cache
 
 
 @router.post("/posts", status_code=201, response_model=PostAccepted, tags=["feed"])

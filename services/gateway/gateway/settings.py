@@ -9,6 +9,7 @@ class GatewaySettings(BaseSettings):
     gateway_port: int = 8000
     rpc_timeout_s: float = 5.0
     max_body_bytes: int = 256 * 1024
+    public_cache_ttl_s: float = 1.0  # public reads (feed pages, communities); 0 turns it off
     cors_origins: list[str] = []
     jwt_issuer: str = "patients-union"
     jwt_audience: str = "patients-union-api"
