@@ -1,9 +1,19 @@
-"""Demo data for the embedded profile, loaded through the public API like any client."""
+"""Demo data for the embedded profile, loaded through the public API like any client:
+one account per role, reached the way real users reach them, and a few posts."""
 
 import httpx
 
 from stack.secrets import DEMO_ACCOUNTS
 
+CONSENTS = [{"purpose": "terms", "version": "2026-11"},
+            {"purpose": "health_data_processing", "version": "2026-11"}]
+NAMES = {"patient": "Asha", "caregiver": "Ravi", "moderator": "Kiran",
+         "pharmacist_reviewer": "Joseph", "pv_officer": "Lakshmi", "regulator_liaison": "Arjun"}
+PROFESSIONALS = {
+    "applicant": ("Dr. Meena Iyer", "Tamil Nadu Medical Council", "TNMC-88120", "MBBS"),
+    "professional": ("Dr. Farida Shaikh", "Maharashtra Medical Council", "MMC-2011-04567",
+                     "MBBS, MD (Medicine)"),
+}
 POSTS = [
     ("diabetes", "question", "Checking sugar at home",
      "My father was just diagnosed with type 2 diabetes. How often should we check his "
@@ -18,22 +28,54 @@ POSTS = [
 
 
 def load(base_url: str, passwords: dict[str, str]) -> None:
-    """Create the demo accounts and posts, unless they exist already."""
+    """Create the demo accounts and posts, unless an earlier run did."""
     with httpx.Client(base_url=base_url, timeout=30) as client:
-        for role in ("patient", "caregiver"):
-            reply = client.post("/v1/accounts", json={
-                "email": DEMO_ACCOUNTS[role], "password": passwords[f"password_{role}"],
-                "display_name": {"patient": "Asha", "caregiver": "Ravi"}[role], "role": role,
-                "preferred_language": "en",
-                "consents": [{"purpose": "terms", "version": "2026-11"},
-                             {"purpose": "health_data_processing", "version": "2026-11"}]})
-            if reply.status_code == 409:
-                return  # loaded on an earlier run
-            reply.raise_for_status()
-        token = client.post("/v1/auth/token", data={
-            "username": DEMO_ACCOUNTS["patient"],
-            "password": passwords["password_patient"]}).json()["access_token"]
+        if client.post("/v1/auth/token", data={
+                "username": DEMO_ACCOUNTS["patient"],
+                "password": passwords["password_patient"]}).status_code == 200:
+            return  # loaded on an earlier run
+        admin = _sign_in(client, "admin", passwords)
+        for role, name in NAMES.items():
+            _register(client, role, name, passwords)
+            if role not in ("patient", "caregiver"):
+                user_id = _register_id(client, role, passwords)
+                client.put(f"/v1/admin/users/{user_id}/roles", headers=admin,
+                           json={"roles": [role], "reason": "demo team"}).raise_for_status()
+        for role, (name, council, number, qualification) in PROFESSIONALS.items():
+            applied = client.post("/v1/professional-applications", json={
+                "full_name": name, "email": DEMO_ACCOUNTS[role], "profession": "doctor",
+                "registration_council": council, "registration_number": number,
+                "qualification": qualification, "workplace": "Government hospital",
+                "password": passwords[f"password_{role}"]})
+            applied.raise_for_status()
+            if role == "professional":
+                client.post(f"/v1/admin/professional-applications/"
+                            f"{applied.json()['application_id']}/decision", headers=admin,
+                            json={"decision": "approve", "reason": "Demo: registration "
+                                  "checked on the council's register"}).raise_for_status()
+        patient = _sign_in(client, "patient", passwords)
         for community, kind, title, body, language in POSTS:
-            client.post("/v1/posts", headers={"Authorization": f"Bearer {token}"},
-                        json={"community": community, "kind": kind, "title": title,
-                              "body": body, "language": language}).raise_for_status()
+            client.post("/v1/posts", headers=patient, json={
+                "community": community, "kind": kind, "title": title, "body": body,
+                "language": language}).raise_for_status()
+
+
+def _register(client: httpx.Client, role: str, name: str, passwords: dict[str, str]) -> None:
+    base_role = role if role in ("patient", "caregiver") else "patient"
+    client.post("/v1/accounts", json={
+        "email": DEMO_ACCOUNTS[role], "password": passwords[f"password_{role}"],
+        "display_name": name, "role": base_role, "preferred_language": "en",
+        "consents": CONSENTS}).raise_for_status()
+
+
+def _register_id(client: httpx.Client, role: str, passwords: dict[str, str]) -> str:
+    me = client.get("/v1/me", headers=_sign_in(client, role, passwords))
+    me.raise_for_status()
+    return str(me.json()["user_id"])
+
+
+def _sign_in(client: httpx.Client, role: str, passwords: dict[str, str]) -> dict[str, str]:
+    reply = client.post("/v1/auth/token", data={"username": DEMO_ACCOUNTS[role],
+                                                "password": passwords[f"password_{role}"]})
+    reply.raise_for_status()
+    return {"Authorization": f"Bearer {reply.json()['access_token']}"}

@@ -72,7 +72,7 @@ Patients' Union is running.
 
 Demo accounts (demo profile only):""")
     for role, email in DEMO_ACCOUNTS.items():
-        print(f"  {role:<10} {email:<42} {secrets['password_' + role]}")
+        print(f"  {role:<20} {email:<44} {secrets['password_' + role]}")
     print("\nCtrl-C stops everything.", flush=True)
 
 
