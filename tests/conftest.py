@@ -7,13 +7,35 @@ from pathlib import Path
 import pytest
 
 from kit.embedded import EmbeddedNats, EmbeddedPostgres
-from tests.platform import Platform, create_database, running_platform
+from tests.platform import (
+    ADMIN_PASSWORD,
+    LOG_DIRS,
+    Platform,
+    create_database,
+    running_platform,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "/unit/" not in str(item.path):
             item.add_marker(pytest.mark.integration)
+
+
+# What the suite's users type that must never reach a log line.
+SECRETS_IN_TESTS = ("@example.in", "a-long-password-1", "stethoscope-and-chai",
+                    "9876543210", "Bearer ", "eyJ", ADMIN_PASSWORD)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log() -> Iterator[None]:
+    """After the whole suite: no password, token, email or phone in any process's log."""
+    yield
+    for folder in LOG_DIRS:
+        for log in folder.glob("*.log"):
+            text = log.read_text(errors="replace")
+            leaked = [s for s in SECRETS_IN_TESTS if s in text]
+            assert not leaked, f"{log} holds {leaked}"
 
 
 @pytest.fixture(scope="session")

@@ -46,10 +46,15 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             "PUBLIC_CACHE_TTL_S": "0"}
 
 
+# Every platform's log folder, for the suite-wide check that no log line holds secrets.
+LOG_DIRS: list[Path] = []
+
+
 class Platform:
     """A running platform for one test module: its own NATS, database and processes."""
 
     def __init__(self, tmp: Path, database_url: str, **env: str) -> None:
+        LOG_DIRS.append(tmp / "logs")
         self.tmp = tmp
         self.database_url = database_url
         self.nats = EmbeddedNats(tmp / "nats").start()

@@ -83,3 +83,20 @@ def _expected(allowed: frozenset[str] | None, role: str | None) -> int | str:
     if role is None:
         return 401
     return "through" if role in allowed else 403
+
+
+async def test_malformed_bodies_on_every_write_are_problems_and_write_nothing(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        before = (await platform.count("identity.events"), await platform.count("feed.events"))
+        for (method, path), _ in sorted(ACCESS.items()):
+            if method not in ("POST", "PUT") or path.endswith("/rebuild"):
+                continue
+            for body in (b"{not json", b"[]", b'{"unexpected": true}'):
+                reply = await client.request(method, concrete(path), content=body, headers={
+                    **admin, "Content-Type": "application/json"})
+                assert 400 <= reply.status_code < 500, (method, path, body, reply.text)
+                assert reply.headers["content-type"] == "application/problem+json"
+        after = (await platform.count("identity.events"), await platform.count("feed.events"))
+        assert after == before

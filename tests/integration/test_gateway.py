@@ -80,3 +80,17 @@ async def test_public_reads_are_micro_cached_and_revalidated(
     await cached_gateway.get("/v1/feed?community=cancer")
     await cached_gateway.get("/v1/feed?community=hiv", headers={"Cache-Control": "no-cache"})
     assert len(calls) == 3
+
+
+async def test_cors_allows_only_the_configured_origins(nats_server: EmbeddedNats) -> None:
+    app = create_app(GatewaySettings(nats_url=nats_server.url,
+                                     cors_origins=["https://app.patientsunion.in"]))
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
+        preflight = {"Access-Control-Request-Method": "POST"}
+        allowed = await client.options("/v1/posts", headers={
+            **preflight, "Origin": "https://app.patientsunion.in"})
+        refused = await client.options("/v1/posts", headers={
+            **preflight, "Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://app.patientsunion.in"
+    assert "access-control-allow-origin" not in refused.headers
