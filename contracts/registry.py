@@ -2,5 +2,6 @@
 
 from contracts.feed.events import REGISTRY as FEED
 from contracts.identity.events import REGISTRY as IDENTITY
+from contracts.pharmacovigilance.events import REGISTRY as PHARMACOVIGILANCE
 
-ALL = IDENTITY.merged(FEED)
+ALL = IDENTITY.merged(FEED).merged(PHARMACOVIGILANCE)

@@ -15,6 +15,7 @@ CORRELATION_ID = "Pu-Correlation-Id"
 IDEMPOTENCY_KEY = "Pu-Idempotency-Key"
 LANGUAGE = "Pu-Language"
 STATUS = "Pu-Status"
+CONTENT_TYPE = "Pu-Content-Type"
 CLIENT_ADDRESS = "Pu-Client-Address"
 
 
@@ -47,4 +48,5 @@ class Problem(BaseModel):
 
 class Reply(BaseModel):
     status: int
-    body: Any = None
+    body: Any = None  # JSON-able, or bytes sent as they are with `content_type`
+    content_type: str = "application/json"

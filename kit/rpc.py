@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from contracts.rpc import (
     CLIENT_ADDRESS,
+    CONTENT_TYPE,
     CORRELATION_ID,
     IDEMPOTENCY_KEY,
     LANGUAGE,
@@ -132,7 +133,11 @@ def _problem(problem: Problem) -> dict[str, Any]:
 
 
 def encode(reply: Reply) -> NatsResponse:
-    """The reply on the wire: the body as JSON, the status in a header."""
+    """The reply on the wire: the body as JSON (or bytes of its own type), the status in a
+    header."""
+    if isinstance(reply.body, bytes):
+        return NatsResponse(reply.body, headers={STATUS: str(reply.status),
+                                                 CONTENT_TYPE: reply.content_type})
     return NatsResponse(orjson.dumps(reply.body), headers={STATUS: str(reply.status)})
 
 

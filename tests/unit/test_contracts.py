@@ -40,4 +40,4 @@ def test_the_compatibility_check_catches_breaking_changes() -> None:
 def test_subjects_follow_context_aggregate_event() -> None:
     for event in ALL.classes:
         context, aggregate, name = event.subject.split(".")
-        assert context in ("identity", "feed") and aggregate and name
+        assert context in ("identity", "feed", "pharmacovigilance") and aggregate and name

@@ -5,6 +5,8 @@ STAFF = frozenset({"moderator", "pharmacist_reviewer", "pv_officer", "regulator_
                    "admin"})
 MEMBERS = frozenset({"patient", "caregiver", "professional"}) | STAFF
 APPLICANT = frozenset({"applicant"})
+PV_OFFICER = frozenset({"pv_officer"})
+PV = frozenset({"pv_officer", "regulator_liaison"})
 SIGNED_IN = MEMBERS | APPLICANT
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
@@ -31,4 +33,12 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/posts"): MEMBERS,
     ("GET", "/v1/posts/{post_id}"): None,
     ("POST", "/v1/admin/projections/{service}/{projection}/rebuild"): ADMIN,
+    ("POST", "/v1/adr-reports"): MEMBERS,
+    ("PUT", "/v1/adr-reports/{report_id}"): MEMBERS,
+    ("GET", "/v1/adr-reports/{report_id}"): MEMBERS,
+    ("GET", "/v1/me/adr-reports"): MEMBERS,
+    ("GET", "/v1/pv/cases"): PV_OFFICER,
+    ("GET", "/v1/pv/cases/{report_id}"): PV,
+    ("GET", "/v1/pv/cases/{report_id}/e2b"): PV,
+    ("GET", "/v1/pv/signals"): PV,
 }

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from contracts.rpc import STATUS
 from contracts.subjects import health
-from gateway import problems, routes, routes_identity
+from gateway import problems, routes, routes_identity, routes_pv
 from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
 from gateway.cache import MicroCache
@@ -44,6 +44,7 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
                   telemetry={"operation_spans": False, "metrics": False, "logs": False})
     app.include_router(routes_identity.router)
     app.include_router(routes.router)
+    app.include_router(routes_pv.router)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(HTTPException, problems.on_http_error)
     app.add_exception_handler(Exception, problems.on_unexpected)

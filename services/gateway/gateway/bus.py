@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from contracts.rpc import (
     CLIENT_ADDRESS,
+    CONTENT_TYPE,
     CORRELATION_ID,
     IDEMPOTENCY_KEY,
     LANGUAGE,
@@ -52,12 +53,14 @@ class ServiceBus:
         self.timeout = timeout
 
     async def call(self, subject: str, caller: Caller,
-                   body: BaseModel | dict | None = None) -> tuple[int, bytes]:
+                   body: BaseModel | dict | None = None) -> tuple[int, bytes, str]:
         payload = (body.model_dump_json().encode() if isinstance(body, BaseModel)
                    else orjson.dumps(body or {}))
         reply = await self.nc.request(subject, payload, timeout=self.timeout,
                                       headers=caller.headers())
-        return int((reply.headers or {}).get(STATUS, "500")), reply.data
+        headers = reply.headers or {}
+        return (int(headers.get(STATUS, "500")), reply.data,
+                headers.get(CONTENT_TYPE, "application/json"))
 
     async def forward(self, subject: str, caller: Caller,
                       body: BaseModel | dict | None = None) -> Response:
@@ -65,7 +68,7 @@ class ServiceBus:
         if not self.nc.is_connected:
             return _unavailable(caller)
         try:
-            status, data = await self.call(subject, caller, body)
+            status, data, media_type = await self.call(subject, caller, body)
         except NoRespondersError:
             return _unavailable(caller, "the service is not running; try again shortly")
         except (NatsTimeoutError, TimeoutError):
@@ -78,7 +81,7 @@ class ServiceBus:
         if status >= 400:
             problem = localise(orjson.loads(data), caller.language)
             return Response(orjson.dumps(problem), status_code=status, media_type=PROBLEM_JSON)
-        return Response(data, status_code=status, media_type="application/json")
+        return Response(data, status_code=status, media_type=media_type)
 
 
 def _unavailable(caller: Caller, detail: str = "the message bus is unreachable") -> Response:

@@ -1,17 +1,26 @@
-"""The composition root of the pharmacovigilance service.
+"""The composition root of the pharmacovigilance service."""
 
-It starts and answers health; no features yet."""
-
-import sqlalchemy as sa
-
+from kit import personal
 from kit.db import make_engine
 from kit.service import Service
-from kit.settings import ServiceSettings
+from pharmacovigilance import handlers, inline
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.handlers import Deps
+from pharmacovigilance.settings import PvSettings
 
-metadata = sa.MetaData(schema="pharmacovigilance")
 
+def bootstrap(settings: PvSettings | None = None) -> Service:
+    settings = settings or PvSettings()
+    engine = make_engine(settings.database_url, settings.db_pool_size)
+    deps = Deps(engine=engine,
+                personal=personal.PersonalData(
+                    personal.master_key_from(settings.personal_data_master_key)),
+                sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id)
 
-def bootstrap(settings: ServiceSettings | None = None) -> Service:
-    settings = settings or ServiceSettings()
-    engine = make_engine(settings.database_url, 2)
-    return Service(name="pharmacovigilance", settings=settings, engine=engine, metadata=[metadata])
+    async def rebuild_reports() -> int:
+        async with engine.begin() as conn:
+            return await inline.rebuild(conn)
+
+    return Service(name="pharmacovigilance", settings=settings, engine=engine,
+                   metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
+                   store=sql.store, inline_models={"reports": rebuild_reports})

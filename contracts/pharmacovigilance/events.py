@@ -1,0 +1,22 @@
+"""Events of the pharmacovigilance context that other contexts may read."""
+
+from typing import ClassVar
+from uuid import UUID
+
+from contracts.events import Event, EventRegistry
+
+
+class AdverseReactionReported(Event):
+    """A patient's report met the minimum criteria of a valid case (ICH E2D)."""
+
+    event_type: ClassVar[str] = "AdverseReactionReported"
+    subject: ClassVar[str] = "pharmacovigilance.case.reported"
+
+    case_id: UUID
+    reference: str
+    reporter_id: UUID
+    serious: bool | None  # None: no seriousness criterion answered either way
+    suspect_medicines: list[str]  # lower-cased names as on the pack
+
+
+REGISTRY = EventRegistry([AdverseReactionReported])

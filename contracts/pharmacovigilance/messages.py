@@ -1,0 +1,107 @@
+"""Request and reply bodies of the pharmacovigilance service: PvPI's consumer
+"Medicines Side Effect Reporting Form", as ../shared/API.md gives it.
+
+Every field may be missing while a report is a draft: validity (ICH E2D's four minimum
+criteria) is decided by the service, which names what is missing.
+"""
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+YesNoUnknown = Literal["yes", "no", "unknown"]
+Sex = Literal["female", "male", "other", "unknown"]
+Outcome = Literal["recovered", "recovering", "not_recovered", "recovered_with_sequelae",
+                  "fatal", "unknown"]
+Relation = Literal["self", "parent", "child", "spouse", "other"]
+AdvisedBy = Literal["doctor", "pharmacist", "friends_relatives", "self"]
+DrugRole = Literal["suspect", "concomitant", "interacting"]
+ActionTaken = Literal["withdrawn", "dose_reduced", "dose_increased", "dose_not_changed",
+                      "not_applicable", "unknown"]
+Rechallenge = Literal["yes", "no", "unknown", "not_done"]
+Causality = Literal["certain", "probable", "possible", "unlikely", "conditional",
+                    "unassessable"]
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Reporter(_Form):
+    name: str | None = Field(default=None, max_length=120)
+    email: str | None = Field(default=None, max_length=320)
+    phone: str | None = Field(default=None, max_length=20)
+    relation: Relation = "self"
+    is_health_professional: bool = False
+    consent_to_contact: bool = False
+    consent_to_be_named: bool = False
+
+
+class Age(_Form):
+    value: int = Field(ge=0, le=130)
+    unit: Literal["years", "months"] = "years"
+
+
+class Patient(_Form):
+    initials: str | None = Field(default=None, max_length=10)
+    sex: Sex | None = None
+    age: Age | None = None
+    date_of_birth: date | None = None
+    weight_kg: float | None = Field(default=None, gt=0, le=400)
+
+
+class Seriousness(_Form):
+    """Three-valued: a flag the reporter did not answer is "unknown", never "no"."""
+
+    death: YesNoUnknown = "unknown"
+    life_threatening: YesNoUnknown = "unknown"
+    hospitalisation: YesNoUnknown = "unknown"
+    disability: YesNoUnknown = "unknown"
+    congenital_anomaly: YesNoUnknown = "unknown"
+    other_medically_important: YesNoUnknown = "unknown"
+
+
+class Reaction(_Form):
+    description: str = Field(min_length=1, max_length=2000)  # the person's own words
+    language: str = Field(default="en", max_length=8)
+    start_date: date | None = None
+    stop_date: date | None = None
+    outcome: Outcome = "unknown"
+    seriousness: Seriousness = Seriousness()
+
+
+class Medicine(_Form):
+    name: str = Field(min_length=1, max_length=200)  # as on the pack
+    manufacturer: str | None = Field(default=None, max_length=200)
+    batch: str | None = Field(default=None, max_length=60)
+    expiry: str | None = Field(default=None, max_length=20)
+    dose: str | None = Field(default=None, max_length=100)
+    route: str | None = Field(default=None, max_length=60)
+    frequency: str | None = Field(default=None, max_length=100)
+    start_date: date | None = None
+    stop_date: date | None = None
+    indication: str | None = Field(default=None, max_length=300)
+    advised_by: AdvisedBy | None = None
+    role: DrugRole = "suspect"
+    action_taken: ActionTaken = "unknown"
+    rechallenge: Rechallenge = "not_done"
+
+
+class AdrReportForm(_Form):
+    """POST /v1/adr-reports."""
+
+    reporter: Reporter = Reporter()
+    patient: Patient = Patient()
+    reactions: list[Reaction] = Field(default=[], max_length=20)
+    medicines: list[Medicine] = Field(default=[], max_length=30)
+    history: str = Field(default="", max_length=5000)
+    draft: bool = False
+
+
+class AdrReportAccepted(BaseModel):
+    report_id: UUID
+    reference: str
+    status: str  # draft or received
+    missing: list[str]

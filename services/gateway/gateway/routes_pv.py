@@ -1,0 +1,74 @@
+"""Pharmacovigilance routes of the public API: ADR reports, cases, ICSRs and signals."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
+from contracts.subjects import rpc
+from gateway.deps import BusDep, CallerDep
+from gateway.routes import PROBLEMS
+
+router = APIRouter(prefix="/v1", responses=PROBLEMS,  # type: ignore[arg-type]
+                   tags=["pharmacovigilance"])
+
+
+def pv(operation: str) -> str:
+    return rpc("pharmacovigilance", operation)
+
+
+@router.post("/adr-reports", status_code=201, response_model=AdrReportAccepted)
+async def submit_report(body: AdrReportForm, caller: CallerDep, bus: BusDep) -> Response:
+    """Report a side effect of a medicine (for yourself or someone you care for). With
+    `draft: true`, or while something is missing, it stays a draft you can complete."""
+    return await bus.forward(pv("submit_report"), caller, body)
+
+
+@router.put("/adr-reports/{report_id}", response_model=AdrReportAccepted)
+async def update_report(report_id: UUID, body: AdrReportForm, caller: CallerDep,
+                        bus: BusDep) -> Response:
+    """Complete or correct a draft; a complete one becomes a case."""
+    return await bus.forward(pv("update_report"), caller,
+                             {"report_id": str(report_id), "form": body.model_dump(mode="json")})
+
+
+@router.get("/adr-reports/{report_id}")
+async def get_report(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """The report and its status timeline (the reporter and the PV roles only)."""
+    return await bus.forward(pv("get_report"), caller, {"report_id": str(report_id)})
+
+
+@router.get("/me/adr-reports")
+async def my_reports(caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(pv("my_reports"), caller)
+
+
+@router.get("/pv/cases")
+async def list_cases(caller: CallerDep, bus: BusDep,
+                     status: Annotated[str | None, Query(max_length=40)] = None,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                     cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    return await bus.forward(pv("list_cases"), caller,
+                             {"status": status, "limit": limit, "cursor": cursor})
+
+
+@router.get("/pv/cases/{report_id}")
+async def get_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """The case with an id on every reaction and medicine (every read is logged)."""
+    return await bus.forward(pv("get_case"), caller, {"report_id": str(report_id)})
+
+
+@router.get("/pv/cases/{report_id}/e2b", response_class=Response,
+            responses={200: {"content": {"application/xml": {}}}})
+async def case_e2b(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """The case as an ICH E2B(R3) ICSR (`application/xml`)."""
+    return await bus.forward(pv("case_e2b"), caller, {"report_id": str(report_id)})
+
+
+@router.get("/pv/signals")
+async def signal_list(caller: CallerDep, bus: BusDep,
+                      min_count: Annotated[int, Query(ge=1, le=10_000)] = 3) -> Response:
+    """Disproportionality (PRR, ROR, chi-squared, IC) of medicine-reaction pairs."""
+    return await bus.forward(pv("signals"), caller, {"min_count": min_count})

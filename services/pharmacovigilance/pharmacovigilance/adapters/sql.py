@@ -1,0 +1,55 @@
+"""Pharmacovigilance's tables: the event store, reports and cases, signal counts, and
+the log of staff reads of cases."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from kit.eventstore import EventStore
+from kit.idempotency import idempotency_table
+
+metadata = sa.MetaData(schema="pharmacovigilance")
+store = EventStore(metadata, "pharmacovigilance")
+idempotency = idempotency_table(metadata)
+references = sa.Sequence("case_reference_seq", metadata=metadata)
+TZ = sa.DateTime(timezone=True)
+
+# Inline read model: one row per report, its clinical part in clear, personal part sealed.
+reports = sa.Table(
+    "reports", metadata,
+    sa.Column("report_id", sa.Uuid, primary_key=True),
+    sa.Column("reporter_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("status", sa.Text, nullable=False, index=True),
+    sa.Column("reference", sa.Text, unique=True),
+    sa.Column("clear", JSONB, nullable=False),
+    sa.Column("personal", sa.Text, nullable=False),  # encrypted with the reporter's key
+    sa.Column("missing", ARRAY(sa.Text), nullable=False),
+    sa.Column("reaction_ids", ARRAY(sa.Uuid)),
+    sa.Column("medicine_ids", ARRAY(sa.Uuid)),
+    sa.Column("received", sa.Date),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+)
+# What the reporter sees: received, under review, …, acknowledged, with dates.
+timeline = sa.Table(
+    "report_timeline", metadata,
+    sa.Column("report_id", sa.Uuid, primary_key=True),
+    sa.Column("at", TZ, primary_key=True),
+    sa.Column("status", sa.Text, nullable=False),
+)
+# Disproportionality counts, kept as cases open: (case, medicine, reaction) pairs.
+signal_pairs = sa.Table(
+    "signal_pairs", metadata,
+    sa.Column("medicine", sa.Text, primary_key=True),
+    sa.Column("reaction", sa.Text, primary_key=True),
+    sa.Column("pairs", sa.BigInteger, nullable=False),
+)
+# Every read of a case by staff.
+case_reads = sa.Table(
+    "case_reads", metadata,
+    sa.Column("case_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("reader_id", sa.Uuid, nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    sa.Column("at", TZ, nullable=False),
+)
+INLINE = (signal_pairs, timeline, reports)

@@ -1,0 +1,49 @@
+"""A stored report as an E2B case: the clinical part always, the personal part while the
+reporter's key exists."""
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from pharmacovigilance import domain
+from pharmacovigilance.case import Case, CaseMedicine, CaseReaction
+
+
+def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
+    form = domain.join(row.clear, personal)
+    reporter, patient = form.reporter, form.patient
+    worldwide = f"IN-PU-{row.reference}"
+    return Case(
+        case_id=row.report_id, safety_report_id=f"{worldwide}-V{row.version}",
+        worldwide_id=worldwide, version=row.version, created_at=row.updated_at,
+        first_received=row.received or row.created_at.date(),
+        most_recent=row.updated_at.date(),
+        reporter_qualification=domain.qualification(form),
+        reporter_name=reporter.name if reporter.consent_to_be_named else None,
+        patient_initials=patient.initials, patient_sex=patient.sex,
+        patient_age=patient.age.value if patient.age else None,
+        patient_age_unit=patient.age.unit if patient.age else "years",
+        patient_birth_date=patient.date_of_birth, patient_weight_kg=patient.weight_kg,
+        reactions=tuple(
+            CaseReaction(reaction_id=rid, description=r.description, language=r.language,
+                         start_date=r.start_date, stop_date=r.stop_date, outcome=r.outcome,
+                         seriousness=r.seriousness.model_dump())
+            for r, rid in zip(form.reactions, row.reaction_ids or [], strict=False)),
+        medicines=tuple(
+            CaseMedicine(medicine_id=mid, name=m.name, role=m.role,
+                         manufacturer=m.manufacturer, batch=m.batch, dose=m.dose,
+                         route=m.route, frequency=m.frequency, start_date=m.start_date,
+                         stop_date=m.stop_date, indication=m.indication,
+                         action_taken=m.action_taken, rechallenge=m.rechallenge)
+            for m, mid in zip(form.medicines, row.medicine_ids or [], strict=False)),
+        narrative=narrative(form.reactions, form.medicines, row.received),
+        history=form.history)
+
+
+def narrative(reactions: Any, medicines: Any, received: date | None) -> str:
+    """H.1: a plain account, in the reporter's words where they gave them."""
+    taken = "; ".join(f"{m.name} ({m.role})" for m in medicines)
+    felt = "; ".join(f"{r.description} [{r.language}], outcome {r.outcome}" for r in reactions)
+    return (f"Consumer report received {received or 'recently'} through the Patients' Union. "
+            f"Medicines: {taken}. Reactions: {felt}.")

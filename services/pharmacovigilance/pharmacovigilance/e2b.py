@@ -1,0 +1,17 @@
+"""ICH E2B(R3) for pharmacovigilance cases: what callers import. Pure: bytes in, bytes out.
+
+- `batch_xml(cases, ...)` writes an ICSR batch (e2b_write), `read_batch(xml)` reads it back
+  into Cases and `read_batch_header(xml)` its N.1 header (e2b_read);
+- `ack_xml(ack, ...)` writes an acknowledgement and `read_ack(xml)` reads one (e2b_ack);
+- every refusal, in writing or in reading, is an `E2BError`.
+
+The vocabulary (OIDs, code lists) is e2b_codes; the ElementTree helpers are e2b_xml.
+"""
+
+from pharmacovigilance.e2b_ack import Acknowledgement, MessageAcknowledgement, ack_xml, read_ack
+from pharmacovigilance.e2b_read import BatchHeader, read_batch, read_batch_header
+from pharmacovigilance.e2b_write import batch_xml
+from pharmacovigilance.e2b_xml import E2BError
+
+__all__ = ["Acknowledgement", "BatchHeader", "E2BError", "MessageAcknowledgement", "ack_xml",
+           "batch_xml", "read_ack", "read_batch", "read_batch_header"]

@@ -1,0 +1,251 @@
+"""Pharmacovigilance use cases, one small function each, listed in HANDLERS at the bottom."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from uuid import UUID, uuid4
+
+import orjson
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
+from contracts.rpc import Principal
+from contracts.subjects import rpc
+from kit.errors import ProblemError, forbidden, not_found
+from kit.eventstore import Metadata
+from kit.idempotency import once
+from kit.pagination import decode_cursor, next_cursor
+from kit.personal import KeyShreddedError, PersonalData
+from kit.rpc import Reply, Request, RpcHandler, ok
+from pharmacovigilance import domain, e2b, inline, signals
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.cases import to_case
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: AsyncEngine
+    personal: PersonalData
+    sender_id: str  # E2B N.1.3, our organisation
+    receiver_id: str  # E2B N.1.4, the regulator (PvPI)
+
+
+class ReportRef(BaseModel):
+    report_id: UUID
+
+
+class UpdateReport(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: UUID
+    form: AdrReportForm
+
+
+class CaseFilter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = Field(default=None, max_length=40)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class SignalQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_count: int = Field(default=3, ge=1, le=10_000)
+
+
+async def submit_report(deps: Deps, request: Request) -> Reply:
+    """A patient (or someone on their behalf) reports a side effect; drafts are allowed."""
+    principal = request.require()
+    form = request.parse(AdrReportForm)
+    async with deps.engine.begin() as conn:
+        return await once(conn, sql.idempotency, request, partial(
+            _save, conn, deps, uuid4(), principal.user_id, form, None, 0,
+            request.event_metadata(), 201))
+
+
+async def update_report(deps: Deps, request: Request) -> Reply:
+    """Complete or correct a draft; once complete it becomes a case."""
+    principal = request.require()
+    body = request.parse(UpdateReport)
+    async with deps.engine.begin() as conn:
+        row = await _report(conn, body.report_id)
+        if row.reporter_id != principal.user_id:
+            raise forbidden("only the reporter can change a report")
+        version = len(await sql.store.load(conn, domain.stream_id(body.report_id)))
+        return await _save(conn, deps, body.report_id, principal.user_id, body.form,
+                           row.status, version, request.event_metadata(), 200)
+
+
+async def _save(conn: AsyncConnection, deps: Deps, report_id: UUID, reporter_id: UUID,
+                form: AdrReportForm, status: str | None, version: int, meta: Metadata,
+                created: int) -> Reply:
+    _, personal = domain.split(form)
+    key = await _key(conn, deps, reporter_id)
+    sealed = deps.personal.encrypt(key, reporter_id, "adr_report", orjson.dumps(personal).decode())
+    try:
+        events = domain.save(report_id, reporter_id, status, form, sealed)
+    except domain.ReportError as error:
+        raise ProblemError(409, "Conflict", str(error)) from None
+    gaps = domain.missing(form)
+    reference = None
+    if not form.draft and not gaps:
+        number = await conn.scalar(sa.select(sql.references.next_value()))
+        reference = domain.reference(int(number), datetime.now(UTC).year)  # type: ignore[arg-type]
+        events += domain.open_case(report_id, reporter_id, form, reference,
+                                   datetime.now(UTC).date(), uuid4)
+    envelopes = await sql.store.append(conn, domain.stream_id(report_id), version, events, meta)
+    await inline.apply_all(conn, events, envelopes)
+    return ok(AdrReportAccepted(report_id=report_id, reference=reference or "",
+                                status=domain.RECEIVED if reference else domain.DRAFT,
+                                missing=gaps), status=created)
+
+
+async def _key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> bytes:
+    try:
+        return await deps.personal.key(conn, reporter_id)
+    except KeyShreddedError:
+        raise ProblemError(409, "Conflict", "this account was erased") from None
+
+
+async def get_report(deps: Deps, request: Request) -> Reply:
+    """The reporter's own report, or any report for the PV roles (each read logged)."""
+    principal = request.require()
+    report_id = request.parse(ReportRef).report_id
+    async with deps.engine.begin() as conn:
+        row = await _report(conn, report_id)
+        await _check_reader(conn, principal, row, "report")
+        return ok(await _view(conn, deps, row))
+
+
+async def my_reports(deps: Deps, request: Request) -> Reply:
+    principal = request.require()
+    async with deps.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(sql.reports).where(
+            sql.reports.c.reporter_id == principal.user_id)
+            .order_by(sql.reports.c.created_at.desc()).limit(100))).all()
+        items = [await _view(conn, deps, row) for row in rows]
+    return ok({"items": items, "next_cursor": None})
+
+
+async def list_cases(deps: Deps, request: Request) -> Reply:
+    request.require("pv_officer")
+    query = request.parse(CaseFilter)
+    after = decode_cursor(query.cursor)
+    r = sql.reports
+    statement = (sa.select(r).where(r.c.status != domain.DRAFT)
+                 .order_by(r.c.created_at, r.c.report_id).limit(query.limit + 1))
+    if query.status:
+        statement = statement.where(r.c.status == query.status)
+    if after is not None:
+        statement = statement.where(sa.tuple_(r.c.created_at, r.c.report_id) > after)
+    async with deps.engine.connect() as conn:
+        rows = list((await conn.execute(statement)).all())
+    items = [_summary(row) for row in rows[:query.limit]]
+    return ok({"items": items,
+               "next_cursor": next_cursor(rows, query.limit, "created_at", "report_id")})
+
+
+async def get_case(deps: Deps, request: Request) -> Reply:
+    principal = request.require(*domain.PV_ROLES)
+    async with deps.engine.begin() as conn:
+        row = await _case_row(conn, request)
+        await _check_reader(conn, principal, row, "case")
+        return ok(await _view(conn, deps, row))
+
+
+async def case_e2b(deps: Deps, request: Request) -> Reply:
+    """The case as an ICH E2B(R3) ICSR, inside a batch of one."""
+    principal = request.require(*domain.PV_ROLES)
+    async with deps.engine.begin() as conn:
+        row = await _case_row(conn, request)
+        await _check_reader(conn, principal, row, "e2b")
+        case = to_case(row, await _personal(conn, deps, row))
+    now = datetime.now(UTC)
+    xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B", sender_id=deps.sender_id,
+                        receiver_id=deps.receiver_id, created_at=now)
+    return Reply(status=200, body=xml, content_type="application/xml")
+
+
+async def signal_list(deps: Deps, request: Request) -> Reply:
+    """Disproportionality of every (medicine, reaction) pair seen at least min_count times."""
+    request.require(*domain.PV_ROLES)
+    min_count = request.parse(SignalQuery).min_count
+    async with deps.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(sql.signal_pairs))).all()
+    counts = signals.Counts()
+    for row in rows:
+        counts.add_pair(row.medicine, row.reaction, row.pairs)
+    return ok({"items": [signals.as_reply(s) for s in signals.signals(counts, min_count)]})
+
+
+async def _case_row(conn: AsyncConnection, request: Request) -> sa.Row:
+    row = await _report(conn, request.parse(ReportRef).report_id)
+    if row.status == domain.DRAFT:
+        raise not_found("the case")
+    return row
+
+
+async def _report(conn: AsyncConnection, report_id: UUID) -> sa.Row:
+    row = (await conn.execute(sa.select(sql.reports).where(
+        sql.reports.c.report_id == report_id))).one_or_none()
+    if row is None:
+        raise not_found("the report")
+    return row
+
+
+async def _check_reader(conn: AsyncConnection, principal: Principal, row: sa.Row,
+                        what: str) -> None:
+    if row.reporter_id == principal.user_id:
+        return
+    if not principal.has_any(*domain.PV_ROLES):
+        raise forbidden("only the reporter and the pharmacovigilance team can read a report")
+    await conn.execute(sql.case_reads.insert().values(
+        case_id=row.report_id, reader_id=principal.user_id, what=what,
+        at=datetime.now(UTC)))
+
+
+async def _personal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any] | None:
+    try:
+        key = await deps.personal.key(conn, row.reporter_id)
+    except KeyShreddedError:
+        return None  # erased: what the regulator keeps is the clinical part
+    return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
+
+
+async def _view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:
+    form = domain.join(row.clear, await _personal(conn, deps, row)).model_dump(mode="json")
+    for items, ids, name in ((form["reactions"], row.reaction_ids, "reaction_id"),
+                             (form["medicines"], row.medicine_ids, "medicine_id")):
+        for item, item_id in zip(items, ids or [], strict=False):
+            item[name] = str(item_id)
+    history = (await conn.execute(sa.select(sql.timeline).where(
+        sql.timeline.c.report_id == row.report_id).order_by(sql.timeline.c.at))).all()
+    return {**_summary(row), **form, "missing": list(row.missing),
+            "history": [{"status": h.status, "at": h.at.isoformat()} for h in history]}
+
+
+def _summary(row: sa.Row) -> dict[str, Any]:
+    return {"report_id": str(row.report_id), "reference": row.reference, "status": row.status,
+            "version": row.version, "created_at": row.created_at.isoformat(),
+            "updated_at": row.updated_at.isoformat()}
+
+
+HANDLERS = {
+    rpc("pharmacovigilance", "submit_report"): submit_report,
+    rpc("pharmacovigilance", "update_report"): update_report,
+    rpc("pharmacovigilance", "get_report"): get_report,
+    rpc("pharmacovigilance", "my_reports"): my_reports,
+    rpc("pharmacovigilance", "list_cases"): list_cases,
+    rpc("pharmacovigilance", "get_case"): get_case,
+    rpc("pharmacovigilance", "case_e2b"): case_e2b,
+    rpc("pharmacovigilance", "signals"): signal_list,
+}
+
+
+def routes(deps: Deps) -> dict[str, RpcHandler]:
+    return {subject: partial(handler, deps) for subject, handler in HANDLERS.items()}

@@ -1,0 +1,146 @@
+"""Patients' ADR reports through the gateway: drafts, valid cases, privacy, ICSRs, signals."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from pharmacovigilance import e2b
+from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, patient, register
+
+PROBLEM = "application/problem+json"
+
+
+def report(medicine: str = "Amoxicillin 500 mg capsule", reaction: str = "त्वचा पर दाने",
+           **overrides: object) -> dict:
+    body = {
+        "reporter": {"name": "Rekha Kumari", "email": "rekha@example.in", "relation": "self",
+                     "is_health_professional": False, "consent_to_contact": True,
+                     "consent_to_be_named": False},
+        "patient": {"initials": "RK", "sex": "female", "age": {"value": 34, "unit": "years"},
+                    "weight_kg": 58},
+        "reactions": [{"description": reaction, "language": "hi", "start_date": "2026-11-01",
+                       "outcome": "recovering",
+                       "seriousness": {"death": "no", "life_threatening": "no",
+                                       "hospitalisation": "unknown"}}],
+        "medicines": [{"name": medicine, "dose": "500 mg", "route": "oral",
+                       "frequency": "three times a day", "start_date": "2026-10-29",
+                       "stop_date": "2026-11-02", "indication": "tooth infection",
+                       "advised_by": "doctor", "role": "suspect", "action_taken": "withdrawn",
+                       "rechallenge": "not_done"}],
+        "history": "", "draft": False}
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+async def client(platform: Platform) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        yield client
+
+
+async def staff(client: httpx.AsyncClient, role: str) -> dict[str, str]:
+    admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+    email = f"{role}-{uuid.uuid4().hex[:6]}@example.in"
+    user_id = await register(client, email)
+    await client.put(f"/v1/admin/users/{user_id}/roles", headers=admin, json={"roles": [role]})
+    return await login(client, email)
+
+
+async def test_a_hindi_report_becomes_a_case_the_patient_can_follow(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Rekha")
+    reply = await client.post("/v1/adr-reports", headers=reporter, json=report())
+    assert reply.status_code == 201, reply.text
+    accepted = reply.json()
+    assert accepted["status"] == "received" and accepted["missing"] == []
+    assert accepted["reference"].startswith("PU-ADR-")
+    mine = (await client.get("/v1/me/adr-reports", headers=reporter)).json()["items"]
+    assert [r["report_id"] for r in mine] == [accepted["report_id"]]
+    assert mine[0]["history"][0]["status"] == "received"
+    assert mine[0]["reactions"][0]["description"] == "त्वचा पर दाने"
+    assert mine[0]["reactions"][0]["seriousness"]["disability"] == "unknown"
+
+    officer = await staff(client, "pv_officer")
+    cases = (await client.get("/v1/pv/cases", headers=officer)).json()["items"]
+    assert accepted["report_id"] in [c["report_id"] for c in cases]
+    case = (await client.get(f"/v1/pv/cases/{accepted['report_id']}", headers=officer)).json()
+    assert case["reactions"][0]["reaction_id"] and case["medicines"][0]["medicine_id"]
+    assert case["reporter"]["email"] == "rekha@example.in"
+    assert await platform.count("pharmacovigilance.case_reads") >= 1
+
+    xml = await client.get(f"/v1/pv/cases/{accepted['report_id']}/e2b", headers=officer)
+    assert xml.status_code == 200 and xml.headers["content-type"].startswith("application/xml")
+    [icsr] = e2b.read_batch(xml.content)
+    assert icsr.worldwide_id.endswith(accepted["reference"])
+    assert icsr.patient_initials == "RK" and icsr.reporter_name is None  # not consented
+    assert icsr.reactions[0].description == "त्वचा पर दाने"
+    assert icsr.reactions[0].language == "hi"
+    assert icsr.medicines[0].role == "suspect" and icsr.reporter_qualification == 5
+
+
+async def test_an_incomplete_report_stays_a_draft_until_completed(
+        client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Draft")
+    incomplete = report(patient={}, medicines=[{"name": "Paracetamol", "role": "concomitant"}])
+    reply = (await client.post("/v1/adr-reports", headers=reporter, json=incomplete)).json()
+    assert reply["status"] == "draft" and reply["reference"] == ""
+    assert reply["missing"] == [
+        "patient: initials, age, date of birth or sex",
+        "medicines: at least one suspect or interacting medicine"]
+    saved = await client.post("/v1/adr-reports", headers=reporter,
+                              json=report(draft=True))
+    assert saved.json()["status"] == "draft" and saved.json()["missing"] == []
+    completed = await client.put(f"/v1/adr-reports/{reply['report_id']}", headers=reporter,
+                                 json=report())
+    assert completed.status_code == 200 and completed.json()["status"] == "received"
+    again = await client.put(f"/v1/adr-reports/{reply['report_id']}", headers=reporter,
+                             json=report())
+    assert again.status_code == 409 and again.headers["content-type"] == PROBLEM
+
+
+async def test_only_the_reporter_and_the_pv_roles_can_read_a_report(
+        client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Private")
+    report_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                   json=report())).json()["report_id"]
+    other = await patient(client, "Nosy")
+    moderator = await staff(client, "moderator")
+    for headers, status in ((other, 403), (moderator, 403), ({}, 401)):
+        reply = await client.get(f"/v1/adr-reports/{report_id}", headers=headers)
+        assert reply.status_code == status and reply.headers["content-type"] == PROBLEM
+        assert (await client.get(f"/v1/pv/cases/{report_id}/e2b", headers=headers)
+                ).status_code in (401, 403)
+    assert (await client.get(f"/v1/adr-reports/{report_id}", headers=reporter)).status_code == 200
+
+
+async def test_signals_count_each_case_pair_once(client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Signals")
+    for medicine, reaction in (("Drugzol", "rash"), ("Drugzol", "rash"), ("Drugzol", "Rash "),
+                               ("Drugzol", "headache"), ("Otherex", "rash")):
+        await client.post("/v1/adr-reports", headers=reporter,
+                          json=report(medicine=medicine, reaction=reaction))
+    officer = await staff(client, "pv_officer")
+    rows = (await client.get("/v1/pv/signals", params={"min_count": 1},
+                             headers=officer)).json()["items"]
+    pair = next(r for r in rows if (r["medicine"], r["reaction"]) == ("drugzol", "rash"))
+    assert (pair["a"], pair["b"]) == (3, 1)
+    assert pair["c"] >= 1 and pair["a"] + pair["b"] + pair["c"] + pair["d"] >= 5
+
+
+@pytest.mark.parametrize("bad", [
+    {"patient": {"sex": "robot"}},
+    {"reactions": [{"description": "x", "outcome": "better"}]},
+    {"reactions": [{"description": "x", "seriousness": {"death": "maybe"}}]},
+    {"medicines": [{"name": "x", "role": "culprit"}]},
+    {"patient": {"age": {"value": -3}}},
+    {"unknown_field": 1},
+])
+async def test_bad_reports_are_problems_and_write_nothing(
+        platform: Platform, client: httpx.AsyncClient, bad: dict) -> None:
+    reporter = await patient(client, "Bad")
+    before = await platform.count("pharmacovigilance.events")
+    reply = await client.post("/v1/adr-reports", headers=reporter, json={**report(), **bad})
+    assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM
+    assert await platform.count("pharmacovigilance.events") == before
