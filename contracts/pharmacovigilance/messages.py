@@ -105,3 +105,36 @@ class AdrReportAccepted(BaseModel):
     reference: str
     status: str  # draft or received
     missing: list[str]
+
+
+class MeddraTerm(_Form):
+    code: str = Field(pattern=r"^\d{8}$")  # a lowest-level term's code
+    term: str = Field(min_length=1, max_length=100)
+    version: str = Field(pattern=r"^\d{1,2}\.\d$")
+
+
+class ReactionCoding(_Form):
+    reaction_id: UUID
+    meddra: MeddraTerm
+
+
+class CausalityAssessment(_Form):
+    medicine_id: UUID
+    reaction_id: UUID
+    category: Causality
+
+
+class Assessment(_Form):
+    """POST /v1/pv/cases/{id}/assessment: the officer's coding and WHO-UMC causality."""
+
+    reactions: list[ReactionCoding] = Field(default=[], max_length=20)
+    causality: list[CausalityAssessment] = Field(default=[], max_length=100)
+    seriousness_confirmed: bool = False
+
+
+class FollowUpRequest(_Form):
+    questions: list[str] = Field(min_length=1, max_length=10)
+
+
+class FollowUpAnswers(_Form):
+    answers: list[str] = Field(min_length=1, max_length=10)

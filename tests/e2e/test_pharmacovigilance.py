@@ -144,3 +144,53 @@ async def test_bad_reports_are_problems_and_write_nothing(
     reply = await client.post("/v1/adr-reports", headers=reporter, json={**report(), **bad})
     assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM
     assert await platform.count("pharmacovigilance.events") == before
+
+
+async def test_review_follow_up_and_submission(platform: Platform,
+                                               client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Followed")
+    case_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                 json=report())).json()["report_id"]
+    officer = await staff(client, "pv_officer")
+    case = (await client.get(f"/v1/pv/cases/{case_id}", headers=officer)).json()
+    reaction_id = case["reactions"][0]["reaction_id"]
+    medicine_id = case["medicines"][0]["medicine_id"]
+    early = await client.post(f"/v1/pv/cases/{case_id}/submit", headers=officer)
+    assert early.status_code == 409  # nothing coded yet
+
+    assessed = await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": reaction_id,
+                       "meddra": {"code": "10099999", "term": "Rash", "version": "27.1"}}],
+        "causality": [{"medicine_id": medicine_id, "reaction_id": reaction_id,
+                       "category": "probable"}],
+        "seriousness_confirmed": True})
+    assert assessed.status_code == 200, assessed.text
+    assert assessed.json()["status"] == "under_review"
+    assert assessed.json()["coding"][reaction_id]["code"] == "10099999"
+    bad = await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": str(uuid.uuid4()),
+                       "meddra": {"code": "10099999", "term": "Rash", "version": "27.1"}}]})
+    assert bad.status_code == 409 and bad.headers["content-type"] == PROBLEM
+
+    asked = await client.post(f"/v1/pv/cases/{case_id}/follow-up-requests", headers=officer,
+                              json={"questions": ["Did the rash come back?"]})
+    assert asked.json()["status"] == "follow_up_requested"
+    mine = (await client.get("/v1/me/adr-reports", headers=reporter)).json()["items"][0]
+    assert mine["follow_ups"][0]["questions"] == ["Did the rash come back?"]
+    answered = await client.post(f"/v1/adr-reports/{case_id}/follow-up", headers=reporter,
+                                 json={"answers": ["No, it cleared in a week"]})
+    assert answered.status_code == 200 and answered.json()["version"] == 2
+    assert answered.json()["follow_ups"][0]["answers"] == ["No, it cleared in a week"]
+
+    submitted = await client.post(f"/v1/pv/cases/{case_id}/submit", headers=officer)
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    assert submitted.json()["relay"]["safety_report_id"].endswith("-V2")
+    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
+    assert any(q["report_id"] == case_id and q["version"] == 2 for q in queue)
+    xml = (await client.get(f"/v1/pv/cases/{case_id}/e2b", headers=officer)).content
+    [icsr] = e2b.read_batch(xml)
+    assert icsr.version == 2 and icsr.reactions[0].meddra is not None
+    assert icsr.causality[0].category == "probable"
+    history = [h["status"] for h in submitted.json()["history"]]
+    assert history == ["received", "under_review", "follow_up_requested", "under_review",
+                       "submitted"]

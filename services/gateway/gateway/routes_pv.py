@@ -6,7 +6,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
-from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
+from contracts.pharmacovigilance.messages import (
+    AdrReportAccepted,
+    AdrReportForm,
+    Assessment,
+    FollowUpAnswers,
+    FollowUpRequest,
+)
 from contracts.subjects import rpc
 from gateway.deps import BusDep, CallerDep
 from gateway.routes import PROBLEMS
@@ -72,3 +78,39 @@ async def signal_list(caller: CallerDep, bus: BusDep,
                       min_count: Annotated[int, Query(ge=1, le=10_000)] = 3) -> Response:
     """Disproportionality (PRR, ROR, chi-squared, IC) of medicine-reaction pairs."""
     return await bus.forward(pv("signals"), caller, {"min_count": min_count})
+
+
+@router.post("/pv/cases/{report_id}/assessment")
+async def assess_case(report_id: UUID, body: Assessment, caller: CallerDep,
+                      bus: BusDep) -> Response:
+    """Code each reaction (MedDRA LLT), assess causality (WHO-UMC), confirm seriousness."""
+    return await bus.forward(pv("assess_case"), caller, {
+        "report_id": str(report_id), "assessment": body.model_dump(mode="json")})
+
+
+@router.post("/pv/cases/{report_id}/follow-up-requests")
+async def request_follow_up(report_id: UUID, body: FollowUpRequest, caller: CallerDep,
+                            bus: BusDep) -> Response:
+    """Questions for the reporter, who sees them in GET /v1/me/adr-reports."""
+    return await bus.forward(pv("request_follow_up"), caller, {
+        "report_id": str(report_id), "request": body.model_dump(mode="json")})
+
+
+@router.post("/adr-reports/{report_id}/follow-up")
+async def answer_follow_up(report_id: UUID, body: FollowUpAnswers, caller: CallerDep,
+                           bus: BusDep) -> Response:
+    """The reporter's answers: the case gets a new version (an E2B follow-up)."""
+    return await bus.forward(pv("answer_follow_up"), caller, {
+        "report_id": str(report_id), "answers": body.model_dump(mode="json")})
+
+
+@router.post("/pv/cases/{report_id}/submit")
+async def submit_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """Queue this version of the case for relay to the regulator."""
+    return await bus.forward(pv("submit_case"), caller, {"report_id": str(report_id)})
+
+
+@router.get("/pv/relay")
+async def relay_queue(caller: CallerDep, bus: BusDep) -> Response:
+    """The relay queue: pending, sent, acknowledged, rejected."""
+    return await bus.forward(pv("relay_queue"), caller)

@@ -3,10 +3,11 @@
 from kit import personal
 from kit.db import make_engine
 from kit.service import Service
-from pharmacovigilance import handlers, inline
+from pharmacovigilance import inline, routes
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.handlers import Deps
 from pharmacovigilance.settings import PvSettings
+from pharmacovigilance.terminology import terminology
 
 
 def bootstrap(settings: PvSettings | None = None) -> Service:
@@ -15,12 +16,13 @@ def bootstrap(settings: PvSettings | None = None) -> Service:
     deps = Deps(engine=engine,
                 personal=personal.PersonalData(
                     personal.master_key_from(settings.personal_data_master_key)),
-                sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id)
+                sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id,
+                terminology=terminology(settings.meddra_llt_file, settings.meddra_version))
 
     async def rebuild_reports() -> int:
         async with engine.begin() as conn:
             return await inline.rebuild(conn)
 
     return Service(name="pharmacovigilance", settings=settings, engine=engine,
-                   metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
+                   metadata=[personal.metadata, sql.metadata], routes=routes.routes(deps),
                    store=sql.store, inline_models={"reports": rebuild_reports})

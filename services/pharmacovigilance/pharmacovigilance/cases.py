@@ -3,11 +3,12 @@ reporter's key exists."""
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 
 from pharmacovigilance import domain
-from pharmacovigilance.case import Case, CaseMedicine, CaseReaction
+from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
 
 
 def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
@@ -28,8 +29,12 @@ def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
         reactions=tuple(
             CaseReaction(reaction_id=rid, description=r.description, language=r.language,
                          start_date=r.start_date, stop_date=r.stop_date, outcome=r.outcome,
-                         seriousness=r.seriousness.model_dump())
+                         seriousness=r.seriousness.model_dump(),
+                         meddra=_coded(row.coding.get(str(rid))))
             for r, rid in zip(form.reactions, row.reaction_ids or [], strict=False)),
+        causality=tuple(Causality(medicine_id=UUID(c["medicine_id"]),
+                                  reaction_id=UUID(c["reaction_id"]), category=c["category"])
+                        for c in row.causality),
         medicines=tuple(
             CaseMedicine(medicine_id=mid, name=m.name, role=m.role,
                          manufacturer=m.manufacturer, batch=m.batch, dose=m.dose,
@@ -39,6 +44,10 @@ def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
             for m, mid in zip(form.medicines, row.medicine_ids or [], strict=False)),
         narrative=narrative(form.reactions, form.medicines, row.received),
         history=form.history)
+
+
+def _coded(coding: dict[str, str] | None) -> CodedTerm | None:
+    return CodedTerm(**coding) if coding else None
 
 
 def narrative(reactions: Any, medicines: Any, received: date | None) -> str:

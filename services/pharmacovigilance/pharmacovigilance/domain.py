@@ -15,7 +15,10 @@ from contracts.pharmacovigilance.events import REGISTRY as PUBLISHED
 from contracts.pharmacovigilance.events import AdverseReactionReported
 from contracts.pharmacovigilance.messages import AdrReportForm
 
-DRAFT, RECEIVED = "draft", "received"
+DRAFT, RECEIVED, UNDER_REVIEW = "draft", "received", "under_review"
+FOLLOW_UP_REQUESTED, SUBMITTED = "follow_up_requested", "submitted"
+SENT, ACKNOWLEDGED, REJECTED = "sent_to_regulator", "acknowledged", "rejected_by_regulator"
+OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED})
 PV_ROLES = ("pv_officer", "regulator_liaison")
 CONSUMER, OTHER_HEALTH_PROFESSIONAL = 5, 3  # E2B C.2.r.4 qualification codes
 
@@ -58,7 +61,109 @@ class CaseOpened(Event):
     medicine_ids: list[UUID]
 
 
-REGISTRY = PUBLISHED.merged(EventRegistry([AdrReportSaved, CaseOpened]))
+class CaseAssessed(Event):
+    """The officer coded the reactions (MedDRA), assessed causality (WHO-UMC) and
+    confirmed seriousness."""
+
+    event_type: ClassVar[str] = "CaseAssessed"
+    subject: ClassVar[str] = "pharmacovigilance.case.assessed"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    coding: dict[str, dict[str, str]]  # reaction id -> {code, term, version}
+    causality: list[dict[str, str]]  # {medicine_id, reaction_id, category}
+    seriousness_confirmed: bool
+
+
+class FollowUpRequested(Event):
+    event_type: ClassVar[str] = "FollowUpRequested"
+    subject: ClassVar[str] = "pharmacovigilance.case.follow_up_requested"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    questions: list[str]
+
+
+class FollowUpAnswered(Event):
+    """The reporter answered: the case gets a new version (an E2B follow-up)."""
+
+    event_type: ClassVar[str] = "FollowUpAnswered"
+    subject: ClassVar[str] = "pharmacovigilance.case.follow_up_answered"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    answers: str  # encrypted JSON list
+    case_version: int
+
+
+class CaseSubmitted(Event):
+    """Queued for relay to the regulator, as this version's ICSR."""
+
+    event_type: ClassVar[str] = "CaseSubmitted"
+    subject: ClassVar[str] = "pharmacovigilance.case.submitted"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    case_version: int
+    safety_report_id: str  # C.1.1, and the message id the regulator acknowledges
+
+
+class RelayOutcome(Event):
+    """What became of one sending: sent, acknowledged, or rejected with the regulator's
+    words."""
+
+    event_type: ClassVar[str] = "RelayOutcome"
+    subject: ClassVar[str] = "pharmacovigilance.case.relayed"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    safety_report_id: str
+    outcome: str  # SENT, ACKNOWLEDGED or REJECTED
+    detail: str | None = None
+
+
+REGISTRY = PUBLISHED.merged(EventRegistry([
+    AdrReportSaved, CaseOpened, CaseAssessed, FollowUpRequested, FollowUpAnswered,
+    CaseSubmitted, RelayOutcome]))
+
+
+def assess(status: str, reaction_ids: set[str], medicine_ids: set[str], report_id: UUID,
+           coding: dict[str, dict[str, str]], causality: list[dict[str, str]],
+           seriousness_confirmed: bool) -> list[Event]:
+    _review_open(status)
+    unknown = (set(coding) - reaction_ids) | {c["reaction_id"] for c in causality} - reaction_ids
+    unknown |= {c["medicine_id"] for c in causality} - medicine_ids
+    if unknown:
+        raise ReportError(f"no such reaction or medicine in this case: {sorted(unknown)}")
+    return [CaseAssessed(report_id=report_id, coding=coding, causality=causality,
+                         seriousness_confirmed=seriousness_confirmed)]
+
+
+def request_follow_up(status: str, report_id: UUID, questions: list[str]) -> list[Event]:
+    _review_open(status)
+    return [FollowUpRequested(report_id=report_id, questions=questions)]
+
+
+def answer_follow_up(status: str, report_id: UUID, sealed_answers: str,
+                     version: int) -> list[Event]:
+    if status != FOLLOW_UP_REQUESTED:
+        raise ReportError("no follow-up questions are waiting for an answer")
+    return [FollowUpAnswered(report_id=report_id, answers=sealed_answers,
+                             case_version=version + 1)]
+
+
+def submit(status: str, coded: bool, report_id: UUID, version: int,
+           safety_report_id: str) -> list[Event]:
+    _review_open(status)
+    if not coded:
+        raise ReportError("code every reaction (MedDRA) before submitting")
+    return [CaseSubmitted(report_id=report_id, case_version=version,
+                          safety_report_id=safety_report_id)]
+
+
+def _review_open(status: str) -> None:
+    if status not in OPEN_FOR_REVIEW:
+        raise ReportError(f"the case is {status.replace('_', ' ')}")
 
 
 def missing(form: AdrReportForm) -> list[str]:

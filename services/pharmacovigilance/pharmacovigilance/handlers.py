@@ -13,16 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
 from contracts.rpc import Principal
-from contracts.subjects import rpc
 from kit.errors import ProblemError, forbidden, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
 from kit.pagination import decode_cursor, next_cursor
 from kit.personal import KeyShreddedError, PersonalData
-from kit.rpc import Reply, Request, RpcHandler, ok
+from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain, e2b, inline, signals
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.cases import to_case
+from pharmacovigilance.terminology import Terminology
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,16 @@ class Deps:
     personal: PersonalData
     sender_id: str  # E2B N.1.3, our organisation
     receiver_id: str  # E2B N.1.4, the regulator (PvPI)
+    terminology: Terminology
 
 
 class ReportRef(BaseModel):
+    report_id: UUID
+
+
+class _ReportOnly(BaseModel):
+    """The report id of any request about one case; the rest of the body is its own."""
+
     report_id: UUID
 
 
@@ -85,7 +92,7 @@ async def _save(conn: AsyncConnection, deps: Deps, report_id: UUID, reporter_id:
                 form: AdrReportForm, status: str | None, version: int, meta: Metadata,
                 created: int) -> Reply:
     _, personal = domain.split(form)
-    key = await _key(conn, deps, reporter_id)
+    key = await reporter_key(conn, deps, reporter_id)
     sealed = deps.personal.encrypt(key, reporter_id, "adr_report", orjson.dumps(personal).decode())
     try:
         events = domain.save(report_id, reporter_id, status, form, sealed)
@@ -105,7 +112,7 @@ async def _save(conn: AsyncConnection, deps: Deps, report_id: UUID, reporter_id:
                                 missing=gaps), status=created)
 
 
-async def _key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> bytes:
+async def reporter_key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> bytes:
     try:
         return await deps.personal.key(conn, reporter_id)
     except KeyShreddedError:
@@ -119,7 +126,7 @@ async def get_report(deps: Deps, request: Request) -> Reply:
     async with deps.engine.begin() as conn:
         row = await _report(conn, report_id)
         await _check_reader(conn, principal, row, "report")
-        return ok(await _view(conn, deps, row))
+        return ok(await view(conn, deps, row))
 
 
 async def my_reports(deps: Deps, request: Request) -> Reply:
@@ -128,7 +135,7 @@ async def my_reports(deps: Deps, request: Request) -> Reply:
         rows = (await conn.execute(sa.select(sql.reports).where(
             sql.reports.c.reporter_id == principal.user_id)
             .order_by(sql.reports.c.created_at.desc()).limit(100))).all()
-        items = [await _view(conn, deps, row) for row in rows]
+        items = [await view(conn, deps, row) for row in rows]
     return ok({"items": items, "next_cursor": None})
 
 
@@ -153,16 +160,16 @@ async def list_cases(deps: Deps, request: Request) -> Reply:
 async def get_case(deps: Deps, request: Request) -> Reply:
     principal = request.require(*domain.PV_ROLES)
     async with deps.engine.begin() as conn:
-        row = await _case_row(conn, request)
+        row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "case")
-        return ok(await _view(conn, deps, row))
+        return ok(await view(conn, deps, row))
 
 
 async def case_e2b(deps: Deps, request: Request) -> Reply:
     """The case as an ICH E2B(R3) ICSR, inside a batch of one."""
     principal = request.require(*domain.PV_ROLES)
     async with deps.engine.begin() as conn:
-        row = await _case_row(conn, request)
+        row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "e2b")
         case = to_case(row, await _personal(conn, deps, row))
     now = datetime.now(UTC)
@@ -183,8 +190,8 @@ async def signal_list(deps: Deps, request: Request) -> Reply:
     return ok({"items": [signals.as_reply(s) for s in signals.signals(counts, min_count)]})
 
 
-async def _case_row(conn: AsyncConnection, request: Request) -> sa.Row:
-    row = await _report(conn, request.parse(ReportRef).report_id)
+async def case_row(conn: AsyncConnection, request: Request) -> sa.Row:
+    row = await _report(conn, request.parse(_ReportOnly).report_id)
     if row.status == domain.DRAFT:
         raise not_found("the case")
     return row
@@ -217,7 +224,7 @@ async def _personal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str,
     return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
 
 
-async def _view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:
+async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:
     form = domain.join(row.clear, await _personal(conn, deps, row)).model_dump(mode="json")
     for items, ids, name in ((form["reactions"], row.reaction_ids, "reaction_id"),
                              (form["medicines"], row.medicine_ids, "medicine_id")):
@@ -226,7 +233,21 @@ async def _view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any
     history = (await conn.execute(sa.select(sql.timeline).where(
         sql.timeline.c.report_id == row.report_id).order_by(sql.timeline.c.at))).all()
     return {**_summary(row), **form, "missing": list(row.missing),
-            "history": [{"status": h.status, "at": h.at.isoformat()} for h in history]}
+            "history": [{"status": h.status, "at": h.at.isoformat()} for h in history],
+            "coding": row.coding, "causality": row.causality,
+            "seriousness_confirmed": row.seriousness_confirmed,
+            "follow_ups": await _follow_ups(conn, deps, row),
+            "relay": {"safety_report_id": row.safety_report_id, "detail": row.relay_detail}}
+
+
+async def _follow_ups(conn: AsyncConnection, deps: Deps, row: sa.Row) -> list[dict[str, Any]]:
+    try:
+        key = await deps.personal.key(conn, row.reporter_id)
+    except KeyShreddedError:
+        key = None
+    return [{**f, "answers": orjson.loads(deps.personal.decrypt(
+        key, row.reporter_id, "follow_up", f["answers"])) if key and f["answers"] else None}
+        for f in row.follow_ups]
 
 
 def _summary(row: sa.Row) -> dict[str, Any]:
@@ -234,18 +255,3 @@ def _summary(row: sa.Row) -> dict[str, Any]:
             "version": row.version, "created_at": row.created_at.isoformat(),
             "updated_at": row.updated_at.isoformat()}
 
-
-HANDLERS = {
-    rpc("pharmacovigilance", "submit_report"): submit_report,
-    rpc("pharmacovigilance", "update_report"): update_report,
-    rpc("pharmacovigilance", "get_report"): get_report,
-    rpc("pharmacovigilance", "my_reports"): my_reports,
-    rpc("pharmacovigilance", "list_cases"): list_cases,
-    rpc("pharmacovigilance", "get_case"): get_case,
-    rpc("pharmacovigilance", "case_e2b"): case_e2b,
-    rpc("pharmacovigilance", "signals"): signal_list,
-}
-
-
-def routes(deps: Deps) -> dict[str, RpcHandler]:
-    return {subject: partial(handler, deps) for subject, handler in HANDLERS.items()}

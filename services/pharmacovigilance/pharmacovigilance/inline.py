@@ -75,8 +75,71 @@ async def _count_pairs(conn: AsyncConnection, event: AdverseReactionReported,
         [{"medicine": m, "reaction": r, "pairs": 1} for m, r in sorted(pairs)])
 
 
+async def _status(conn: AsyncConnection, report_id: Any, status: str, envelope: Envelope,
+                  **values: Any) -> None:
+    await conn.execute(sql.reports.update().where(sql.reports.c.report_id == report_id)
+                       .values(status=status, updated_at=envelope.occurred_at, **values))
+    await conn.execute(insert(sql.timeline).values(
+        report_id=report_id, at=envelope.occurred_at, status=status).on_conflict_do_nothing())
+
+
+async def _assessed(conn: AsyncConnection, event: domain.CaseAssessed,
+                    envelope: Envelope) -> None:
+    await _status(conn, event.report_id, domain.UNDER_REVIEW, envelope, coding=event.coding,
+                  causality=event.causality,
+                  seriousness_confirmed=event.seriousness_confirmed)
+
+
+async def _follow_up_requested(conn: AsyncConnection, event: domain.FollowUpRequested,
+                               envelope: Envelope) -> None:
+    asked = {"asked_at": envelope.occurred_at.isoformat(), "questions": event.questions,
+             "answers": None, "answered_at": None}
+    follow_ups = await conn.scalar(sa.select(sql.reports.c.follow_ups).where(
+        sql.reports.c.report_id == event.report_id)) or []
+    await _status(conn, event.report_id, domain.FOLLOW_UP_REQUESTED, envelope,
+                  follow_ups=[*follow_ups, asked])
+
+
+async def _follow_up_answered(conn: AsyncConnection, event: domain.FollowUpAnswered,
+                              envelope: Envelope) -> None:
+    follow_ups = await conn.scalar(sa.select(sql.reports.c.follow_ups).where(
+        sql.reports.c.report_id == event.report_id)) or []
+    follow_ups[-1] = {**follow_ups[-1], "answers": event.answers,
+                      "answered_at": envelope.occurred_at.isoformat()}
+    await _status(conn, event.report_id, domain.UNDER_REVIEW, envelope, follow_ups=follow_ups,
+                  version=event.case_version)
+
+
+async def _submitted(conn: AsyncConnection, event: domain.CaseSubmitted,
+                     envelope: Envelope) -> None:
+    await _status(conn, event.report_id, domain.SUBMITTED, envelope,
+                  safety_report_id=event.safety_report_id, relay_detail=None)
+    await conn.execute(insert(sql.relay_queue).values(
+        safety_report_id=event.safety_report_id, report_id=event.report_id,
+        case_version=event.case_version, state="pending", queued_at=envelope.occurred_at,
+        updated_at=envelope.occurred_at).on_conflict_do_nothing())
+
+
+RELAY_STATES = {domain.SENT: "sent", domain.ACKNOWLEDGED: "acknowledged",
+                domain.REJECTED: "rejected"}
+
+
+async def _relayed(conn: AsyncConnection, event: domain.RelayOutcome,
+                   envelope: Envelope) -> None:
+    await _status(conn, event.report_id, event.outcome, envelope, relay_detail=event.detail)
+    await conn.execute(sql.relay_queue.update().where(
+        sql.relay_queue.c.safety_report_id == event.safety_report_id).values(
+            state=RELAY_STATES[event.outcome], last_error=event.detail,
+            updated_at=envelope.occurred_at))
+
+
 APPLIERS: dict[type[Event], Applier] = {
     domain.AdrReportSaved: _saved,
     domain.CaseOpened: _case_opened,
     AdverseReactionReported: _count_pairs,
+    domain.CaseAssessed: _assessed,
+    domain.FollowUpRequested: _follow_up_requested,
+    domain.FollowUpAnswered: _follow_up_answered,
+    domain.CaseSubmitted: _submitted,
+    domain.RelayOutcome: _relayed,
 }

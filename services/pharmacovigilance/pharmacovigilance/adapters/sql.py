@@ -27,6 +27,12 @@ reports = sa.Table(
     sa.Column("medicine_ids", ARRAY(sa.Uuid)),
     sa.Column("received", sa.Date),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("coding", JSONB, nullable=False, server_default="{}"),  # reaction id -> MedDRA
+    sa.Column("causality", JSONB, nullable=False, server_default="[]"),
+    sa.Column("seriousness_confirmed", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("follow_ups", JSONB, nullable=False, server_default="[]"),  # answers sealed
+    sa.Column("safety_report_id", sa.Text),  # C.1.1 of the version last submitted
+    sa.Column("relay_detail", sa.Text),  # the regulator's words on a rejection
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
 )
@@ -44,6 +50,20 @@ signal_pairs = sa.Table(
     sa.Column("reaction", sa.Text, primary_key=True),
     sa.Column("pairs", sa.BigInteger, nullable=False),
 )
+# Case versions waiting for, or done with, the regulator: the relay works through them in
+# order. Attempts and back-off are operational state, not events.
+relay_queue = sa.Table(
+    "relay_queue", metadata,
+    sa.Column("safety_report_id", sa.Text, primary_key=True),
+    sa.Column("report_id", sa.Uuid, nullable=False),
+    sa.Column("case_version", sa.Integer, nullable=False),
+    sa.Column("state", sa.Text, nullable=False, index=True),  # pending, sent, acknowledged…
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", TZ),
+    sa.Column("last_error", sa.Text),
+    sa.Column("queued_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+)
 # Every read of a case by staff.
 case_reads = sa.Table(
     "case_reads", metadata,
@@ -52,4 +72,4 @@ case_reads = sa.Table(
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("at", TZ, nullable=False),
 )
-INLINE = (signal_pairs, timeline, reports)
+INLINE = (relay_queue, signal_pairs, timeline, reports)

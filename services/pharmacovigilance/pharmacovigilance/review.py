@@ -1,0 +1,123 @@
+"""The officer's review of a case: coding and causality, follow-up with the reporter,
+submission for relay to the regulator."""
+
+from typing import Any
+from uuid import UUID
+
+import orjson
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.events import Event
+from contracts.pharmacovigilance.messages import Assessment, FollowUpAnswers, FollowUpRequest
+from kit.errors import ProblemError, forbidden
+from kit.rpc import Reply, Request, ok
+from pharmacovigilance import domain
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.handlers import Deps, case_row, reporter_key, view
+from pharmacovigilance.inline import apply_all
+from pharmacovigilance.terminology import UnknownTermError
+
+
+class _On(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: UUID
+
+
+class AssessCase(_On):
+    """Body of rpc.pharmacovigilance.assess_case."""
+
+    assessment: Assessment
+
+
+class AskReporter(_On):
+    request: FollowUpRequest
+
+
+class AnswerQuestions(_On):
+    answers: FollowUpAnswers
+
+
+async def assess(deps: Deps, request: Request) -> Reply:
+    request.require("pv_officer")
+    body = request.parse(AssessCase)
+    a = body.assessment
+    try:
+        coding = {str(c.reaction_id): deps.terminology.confirm(c.meddra.code, c.meddra.term,
+                                                          c.meddra.version)
+                  for c in a.reactions}
+    except UnknownTermError as error:
+        raise ProblemError(422, "Invalid request", str(error)) from None
+    causality = [c.model_dump(mode="json") for c in a.causality]
+    return await _decide(deps, request, lambda row: domain.assess(
+        row.status, {str(i) for i in row.reaction_ids or []},
+        {str(i) for i in row.medicine_ids or []}, row.report_id,
+        {**row.coding, **coding}, causality or row.causality, a.seriousness_confirmed))
+
+
+async def ask_reporter(deps: Deps, request: Request) -> Reply:
+    request.require("pv_officer")
+    body = request.parse(AskReporter)
+    return await _decide(deps, request, lambda row: domain.request_follow_up(
+        row.status, row.report_id, body.request.questions))
+
+
+async def answer(deps: Deps, request: Request) -> Reply:
+    """The reporter answers the officer's questions: a new version of the case."""
+    principal = request.require()
+    body = request.parse(AnswerQuestions)
+    async with deps.engine.begin() as conn:
+        row = await case_row(conn, request)
+        if row.reporter_id != principal.user_id:
+            raise forbidden("only the reporter answers follow-up questions")
+        key = await reporter_key(conn, deps, row.reporter_id)
+        sealed = deps.personal.encrypt(key, row.reporter_id, "follow_up",
+                                       orjson.dumps(body.answers.answers).decode())
+        return await _append(conn, deps, request, row, lambda r: domain.answer_follow_up(
+            r.status, r.report_id, sealed, r.version))
+
+
+async def submit(deps: Deps, request: Request) -> Reply:
+    """Queue this version of the case for the regulator."""
+    request.require("pv_officer")
+    def decide(row: sa.Row) -> list[Event]:
+        coded = bool(row.reaction_ids) and all(str(i) in row.coding for i in row.reaction_ids)
+        return domain.submit(row.status, coded, row.report_id, row.version,
+                             f"IN-PU-{row.reference}-V{row.version}")
+
+    return await _decide(deps, request, decide)
+
+
+async def relay_queue(deps: Deps, request: Request) -> Reply:
+    request.require(*domain.PV_ROLES)
+    q = sql.relay_queue
+    async with deps.engine.connect() as conn:
+        rows = (await conn.execute(sa.select(q).order_by(q.c.queued_at).limit(500))).all()
+    return ok({"items": [{
+        "safety_report_id": r.safety_report_id, "report_id": str(r.report_id),
+        "version": r.case_version, "state": r.state, "attempts": r.attempts,
+        "last_error": r.last_error, "queued_at": r.queued_at.isoformat(),
+        "updated_at": r.updated_at.isoformat()} for r in rows]})
+
+
+async def _decide(deps: Deps, request: Request, decide: Any) -> Reply:
+    async with deps.engine.begin() as conn:
+        row = await case_row(conn, request)
+        return await _append(conn, deps, request, row, decide)
+
+
+async def _append(conn: AsyncConnection, deps: Deps, request: Request, row: sa.Row,
+                  decide: Any) -> Reply:
+    try:
+        events = decide(row)
+    except domain.ReportError as error:
+        raise ProblemError(409, "Conflict", str(error)) from None
+    stream = domain.stream_id(row.report_id)
+    version = len(await sql.store.load(conn, stream))
+    envelopes = await sql.store.append(conn, stream, version, events, request.event_metadata())
+    await apply_all(conn, events, envelopes)
+    fresh = (await conn.execute(sa.select(sql.reports).where(
+        sql.reports.c.report_id == row.report_id))).one()
+    return ok(await view(conn, deps, fresh))
