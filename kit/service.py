@@ -4,8 +4,9 @@ and projections, started in order and stopped cleanly on SIGTERM or SIGINT."""
 import asyncio
 import contextlib
 import signal
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from faststream.nats import NatsBroker
@@ -43,6 +44,8 @@ class Service:
     # Inline read models, rebuilt from the service's own event store: name -> rebuild.
     inline_models: Mapping[str, Callable[[], Awaitable[int]]] = field(default_factory=dict)
     relay: bool = True
+    # Long-running work of the service's own (a relay to the regulator, say).
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
 
 
 class Runtime:
@@ -69,6 +72,7 @@ class Runtime:
             self._tasks.append(asyncio.create_task(relay.run()))
         for projection in s.projections:
             await self._start_projection(projection, js)
+        self._tasks += [asyncio.create_task(work()) for work in s.background]
         self.broker = NatsBroker(s.settings.nats_url, max_reconnect_attempts=-1,
                                  reconnect_time_wait=1, logger=None)
         rpc.serve(self.broker, s.name, {**s.routes, health(s.name): self._health,

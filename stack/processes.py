@@ -34,13 +34,20 @@ class Stack:
     gateway_port: int = 0
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     metrics_ports: dict[str, int] = field(default_factory=dict)
+    regulator_port: int = 0  # the fake regulator's, unless REGULATOR_URL names a real one
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
 
+    @property
+    def regulator_url(self) -> str:
+        return f"http://127.0.0.1:{self.regulator_port}"
+
     def start(self, timeout: float = 60.0) -> Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        if not (self.env.get("REGULATOR_URL") or self.env.get("REGULATOR_DROP_DIR")):
+            self.start_regulator()
         for name in PROCESSES:
             self.start_process(name)
         self.start_gateway()
@@ -50,6 +57,14 @@ class Stack:
     def start_process(self, name: str) -> None:
         port = self.metrics_ports.setdefault(name, free_port())
         self._spawn(name, ["-m", PROCESSES[name]], {"METRICS_PORT": str(port)})
+
+    def start_regulator(self) -> None:
+        """The fake regulator (PvPI stand-in), its own process, and point the relay at it."""
+        self.regulator_port = self.regulator_port or free_port()
+        self._spawn("fake-regulator", ["-m", "pharmacovigilance.fake_regulator",
+                                       "--port", str(self.regulator_port)], {})
+        wait_for_port(self.regulator_port, timeout=30, process=self.processes["fake-regulator"])
+        self.env["REGULATOR_URL"] = f"{self.regulator_url}/e2b"
 
     def start_gateway(self) -> None:
         self.gateway_port = self.gateway_port or free_port(8000)
@@ -101,5 +116,5 @@ class Stack:
             process.wait()
 
     def stop(self) -> None:
-        for name in ["gateway", *reversed(list(PROCESSES))]:
+        for name in ["gateway", *reversed(list(PROCESSES)), "fake-regulator"]:
             self.stop_process(name)

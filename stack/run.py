@@ -69,6 +69,7 @@ Patients' Union is running.
   API:      {stack.url}   (docs: {stack.url}/docs)
   Data:     {data_dir}   (logs in {data_dir / 'logs'})
   Metrics:  {metrics}, gateway={stack.url}/metrics
+  Regulator (fake PvPI, E2B over HTTP): {stack.regulator_url}/stats
 
 Demo accounts (demo profile only):""")
     for role, email in DEMO_ACCOUNTS.items():
@@ -88,6 +89,8 @@ def supervise(stack: Stack) -> None:
                 stack.processes.pop(name)
                 if name == "gateway":
                     stack.start_gateway()
+                elif name == "fake-regulator":
+                    stack.start_regulator()
                 else:
                     stack.start_process(name)
         time.sleep(1)

@@ -43,7 +43,8 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             # Tests post in bursts; the sandbox itself is tested with its own limits.
             "SANDBOX_POSTS_PER_HOUR": "100000",
             # Tests read right after they write; the micro-cache has a test of its own.
-            "PUBLIC_CACHE_TTL_S": "0"}
+            "PUBLIC_CACHE_TTL_S": "0",
+            "REGULATOR_MAX_BACKOFF_S": "1"}
 
 
 # Every platform's log folder, for the suite-wide check that no log line holds secrets.

@@ -7,7 +7,15 @@ import httpx
 import pytest
 
 from pharmacovigilance import e2b
-from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, patient, register
+from tests.platform import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    Platform,
+    eventually,
+    login,
+    patient,
+    register,
+)
 
 PROBLEM = "application/problem+json"
 
@@ -194,3 +202,111 @@ async def test_review_follow_up_and_submission(platform: Platform,
     history = [h["status"] for h in submitted.json()["history"]]
     assert history == ["received", "under_review", "follow_up_requested", "under_review",
                        "submitted"]
+
+
+async def coded_case(client: httpx.AsyncClient, reporter: dict[str, str],
+                     officer: dict[str, str], medicine: str = "Amoxicillin") -> dict:
+    case_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                 json=report(medicine=medicine))).json()["report_id"]
+    case = (await client.get(f"/v1/pv/cases/{case_id}", headers=officer)).json()
+    reaction_id = case["reactions"][0]["reaction_id"]
+    await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": reaction_id,
+                       "meddra": {"code": "10037844", "term": "Rash", "version": "27.1"}}],
+        "causality": [{"medicine_id": case["medicines"][0]["medicine_id"],
+                       "reaction_id": reaction_id, "category": "possible"}],
+        "seriousness_confirmed": True})
+    return case
+
+
+async def regulator(platform: Platform, path: str, **body: object) -> dict:
+    async with httpx.AsyncClient(base_url=platform.stack.regulator_url) as fake:
+        reply = await (fake.post(path, json=body) if body else fake.get(path))
+        return reply.json() if reply.content else {}
+
+
+async def status_of(client: httpx.AsyncClient, headers: dict[str, str], case_id: str) -> str:
+    return (await client.get(f"/v1/adr-reports/{case_id}", headers=headers)).json()["status"]
+
+
+async def test_the_regulator_acknowledges_and_the_patient_sees_it(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Acked"), await staff(client, "pv_officer")
+    case = await coded_case(client, reporter, officer)
+    await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
+    mine = (await client.get(f"/v1/adr-reports/{case['report_id']}", headers=reporter)).json()
+    assert [h["status"] for h in mine["history"]][-3:] == [
+        "submitted", "sent_to_regulator", "acknowledged"]
+
+
+async def test_regulator_down_then_back_delivers_each_case_once_in_order(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Queued"), await staff(client, "pv_officer")
+    await regulator(platform, "/control", mode="down")
+    cases = [await coded_case(client, reporter, officer, f"Medicine {n}") for n in range(3)]
+    for case in cases:
+        await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
+    ours = [q for q in queue if q["report_id"] in {c["report_id"] for c in cases}]
+    await eventually(lambda: _retried(client, officer, ours[0]["safety_report_id"]))
+    assert [await status_of(client, reporter, c["report_id"]) for c in cases] == [
+        "submitted"] * 3
+    await regulator(platform, "/control", mode="up")
+    for case in cases:
+        await eventually(lambda c=case: _is(client, reporter, c["report_id"], "acknowledged"))
+    stats = await regulator(platform, "/stats")
+    ids = [q["safety_report_id"] for q in ours]
+    assert all(stats["accepted"][i] == 1 for i in ids)
+    times = [(await client.get(f"/v1/adr-reports/{c['report_id']}", headers=reporter)
+              ).json()["history"][-1]["at"] for c in cases]
+    assert times == sorted(times)  # acknowledged in the order submitted
+
+
+async def test_a_rejection_returns_the_case_to_the_officer_with_the_reason(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Rejected"), await staff(client, "pv_officer")
+    case = await coded_case(client, reporter, officer)
+    await regulator(platform, "/control", mode="reject", reason="E.i.2.1b: unknown version")
+    try:
+        await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+        await eventually(lambda: _is(client, reporter, case["report_id"],
+                                     "rejected_by_regulator"))
+    finally:
+        await regulator(platform, "/control", mode="up")
+    seen = (await client.get(f"/v1/pv/cases/{case['report_id']}", headers=officer)).json()
+    assert seen["relay"]["detail"] == "E.i.2.1b: unknown version"
+    again = await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+    assert again.json()["relay"]["safety_report_id"].endswith("-V2")
+    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
+
+
+async def _is(client: httpx.AsyncClient, headers: dict[str, str], case_id: str,
+              status: str) -> bool:
+    return await status_of(client, headers, case_id) == status
+
+
+async def _retried(client: httpx.AsyncClient, officer: dict[str, str], message_id: str) -> bool:
+    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
+    return any(q["safety_report_id"] == message_id and q["attempts"] >= 1 for q in queue)
+
+
+async def test_relay_killed_between_send_and_acknowledgement_sends_nothing_twice(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Crash"), await staff(client, "pv_officer")
+    case = await coded_case(client, reporter, officer)
+    await regulator(platform, "/control", mode="slow", delay_s=30)
+    submitted = await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+    message_id = submitted.json()["relay"]["safety_report_id"]
+    await eventually(lambda: _received(platform, message_id))  # on the wire, not answered
+    platform.stack.kill("pharmacovigilance")
+    await regulator(platform, "/control", mode="up")
+    platform.stack.start_process("pharmacovigilance")
+    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
+    stats = await regulator(platform, "/stats")
+    assert stats["accepted"][message_id] == 1  # the re-send was recognised, not accepted again
+    assert stats["duplicates"][message_id] >= 1
+
+
+async def _received(platform: Platform, message_id: str) -> bool:
+    return message_id in (await regulator(platform, "/stats"))["accepted"]

@@ -153,12 +153,14 @@ def answer_follow_up(status: str, report_id: UUID, sealed_answers: str,
 
 
 def submit(status: str, coded: bool, report_id: UUID, version: int,
-           safety_report_id: str) -> list[Event]:
+           worldwide_id: str) -> list[Event]:
+    """Queue the case; a correction after a rejection goes as a new version (new C.1.1)."""
     _review_open(status)
     if not coded:
         raise ReportError("code every reaction (MedDRA) before submitting")
+    version += 1 if status == REJECTED else 0
     return [CaseSubmitted(report_id=report_id, case_version=version,
-                          safety_report_id=safety_report_id)]
+                          safety_report_id=f"{worldwide_id}-V{version}")]
 
 
 def _review_open(status: str) -> None:

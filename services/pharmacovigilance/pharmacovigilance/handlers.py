@@ -171,7 +171,7 @@ async def case_e2b(deps: Deps, request: Request) -> Reply:
     async with deps.engine.begin() as conn:
         row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "e2b")
-        case = to_case(row, await _personal(conn, deps, row))
+        case = to_case(row, await personal_part(conn, deps, row))
     now = datetime.now(UTC)
     xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B", sender_id=deps.sender_id,
                         receiver_id=deps.receiver_id, created_at=now)
@@ -216,7 +216,8 @@ async def _check_reader(conn: AsyncConnection, principal: Principal, row: sa.Row
         at=datetime.now(UTC)))
 
 
-async def _personal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any] | None:
+async def personal_part(conn: AsyncConnection, deps: Deps,
+                        row: sa.Row) -> dict[str, Any] | None:
     try:
         key = await deps.personal.key(conn, row.reporter_id)
     except KeyShreddedError:
@@ -225,7 +226,7 @@ async def _personal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str,
 
 
 async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:
-    form = domain.join(row.clear, await _personal(conn, deps, row)).model_dump(mode="json")
+    form = domain.join(row.clear, await personal_part(conn, deps, row)).model_dump(mode="json")
     for items, ids, name in ((form["reactions"], row.reaction_ids, "reaction_id"),
                              (form["medicines"], row.medicine_ids, "medicine_id")):
         for item, item_id in zip(items, ids or [], strict=False):

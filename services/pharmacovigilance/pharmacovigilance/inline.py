@@ -113,7 +113,8 @@ async def _follow_up_answered(conn: AsyncConnection, event: domain.FollowUpAnswe
 async def _submitted(conn: AsyncConnection, event: domain.CaseSubmitted,
                      envelope: Envelope) -> None:
     await _status(conn, event.report_id, domain.SUBMITTED, envelope,
-                  safety_report_id=event.safety_report_id, relay_detail=None)
+                  safety_report_id=event.safety_report_id, relay_detail=None,
+                  version=event.case_version)
     await conn.execute(insert(sql.relay_queue).values(
         safety_report_id=event.safety_report_id, report_id=event.report_id,
         case_version=event.case_version, state="pending", queued_at=envelope.occurred_at,

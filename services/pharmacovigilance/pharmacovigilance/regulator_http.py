@@ -14,7 +14,7 @@ RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})  # timeout, too early, too 
 
 
 class HttpRegulator:
-    """POSTs each batch to one endpoint; the acknowledgement is the reply, so nothing comes later."""
+    """POSTs each batch to one endpoint; the reply is the acknowledgement, so none comes later."""
 
     def __init__(self, endpoint: str, timeout_s: float, token: str | None = None, *,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:

@@ -85,7 +85,7 @@ async def submit(deps: Deps, request: Request) -> Reply:
     def decide(row: sa.Row) -> list[Event]:
         coded = bool(row.reaction_ids) and all(str(i) in row.coding for i in row.reaction_ids)
         return domain.submit(row.status, coded, row.report_id, row.version,
-                             f"IN-PU-{row.reference}-V{row.version}")
+                             f"IN-PU-{row.reference}")
 
     return await _decide(deps, request, decide)
 

@@ -8,3 +8,8 @@ class PvSettings(ServiceSettings):
     e2b_receiver_id: str = "IN-PVPI-NCC"  # N.1.4 / N.2.r.3: PvPI's National Coordination Centre
     meddra_llt_file: str = ""  # a licensed MedDRA llt.asc; without it officers' entries stand
     meddra_version: str = ""
+    # Where cases go: the regulator's E2B endpoint, or a folder for manual upload.
+    regulator_url: str = ""
+    regulator_drop_dir: str = ""
+    regulator_timeout_s: float = 30.0
+    regulator_max_backoff_s: float = 60.0

@@ -1,0 +1,139 @@
+"""The relay to the regulator: submitted case versions, in order, each until acknowledged.
+
+One relay leads at a time (an advisory lock). The head of the queue is retried with
+back-off while the regulator is unreachable, so later cases never overtake it. A batch
+and its message carry ids fixed by the case version (C.1.1), so a re-send after a crash
+between sending and recording is recognised by the regulator, never accepted twice.
+"""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.events import Event
+from kit.eventstore import Metadata
+from kit.logging import get_logger
+from pharmacovigilance import domain, e2b
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.cases import to_case
+from pharmacovigilance.handlers import Deps, personal_part
+from pharmacovigilance.inline import apply_all
+from pharmacovigilance.regulator import Regulator, RegulatorRefused, RegulatorUnavailable
+
+log = get_logger(__name__)
+LOCK = "pu-regulator-relay"
+SYSTEM = Metadata(actor="system:regulator-relay")
+BATCH_SUFFIX = "-B"  # one case version a batch: its id is the message id and this
+
+
+class RegulatorRelay:
+    def __init__(self, deps: Deps, regulator: Regulator, *, poll_s: float = 1.0,
+                 max_backoff_s: float = 60.0) -> None:
+        self.deps, self.regulator = deps, regulator
+        self.poll_s, self.max_backoff_s = poll_s, max_backoff_s
+
+    async def run(self) -> None:
+        while True:
+            try:
+                async with self.deps.engine.connect() as lock:
+                    await self._lead(lock)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("regulator_relay_failed", error=type(error).__name__,
+                            detail=str(error)[:200])
+                await asyncio.sleep(self.poll_s)
+
+    async def _lead(self, lock: AsyncConnection) -> None:
+        while not await lock.scalar(sa.text("SELECT pg_try_advisory_lock(hashtext(:k))"),
+                                    {"k": LOCK}):
+            await lock.rollback()
+            await asyncio.sleep(self.poll_s)
+        await lock.commit()
+        while True:
+            await self.collect_acknowledgements()
+            if not await self.send_next():
+                await asyncio.sleep(self.poll_s)
+
+    async def send_next(self) -> bool:
+        """Send the oldest case version due; False when there is none."""
+        now = datetime.now(UTC)
+        q = sql.relay_queue
+        async with self.deps.engine.connect() as conn:
+            head = (await conn.execute(sa.select(q).where(q.c.state == "pending")
+                                       .order_by(q.c.queued_at).limit(1))).one_or_none()
+        if head is None or (head.next_attempt_at and head.next_attempt_at > now):
+            return False
+        xml = await self._batch(head)
+        try:
+            ack = await self.regulator.send(f"{head.safety_report_id}{BATCH_SUFFIX}", xml)
+        except RegulatorUnavailable as error:
+            await self._retry_later(head, str(error), now)
+            return False
+        except RegulatorRefused as error:
+            await self._outcome(head.report_id, head.safety_report_id, domain.REJECTED,
+                                str(error))
+            return True
+        await self._outcome(head.report_id, head.safety_report_id, domain.SENT, None)
+        if ack is not None:
+            await self._apply(ack)
+        return True
+
+    async def collect_acknowledgements(self) -> None:
+        for ack in await self.regulator.acknowledgements():
+            await self._apply(ack)
+
+    async def _apply(self, ack: e2b.Acknowledgement) -> None:
+        if not ack.messages:  # the batch refused as a whole (AR): its one case with it
+            ack = e2b.Acknowledgement(ack.ack_id, ack.batch_id, ack.code, (
+                e2b.MessageAcknowledgement(ack.batch_id.removesuffix(BATCH_SUFFIX), "CR",
+                                           ack.detail or "batch rejected"),))
+        for message in ack.messages:
+            async with self.deps.engine.connect() as conn:
+                report_id = await conn.scalar(sa.select(sql.relay_queue.c.report_id).where(
+                    sql.relay_queue.c.safety_report_id == message.message_id))
+            if report_id is None:
+                log.warning("acknowledgement_for_unknown_message")
+                continue
+            accepted = message.code == "CA"
+            await self._outcome(report_id, message.message_id,
+                                domain.ACKNOWLEDGED if accepted else domain.REJECTED,
+                                None if accepted else message.detail or "rejected")
+
+    async def _batch(self, head: sa.Row) -> bytes:
+        async with self.deps.engine.connect() as conn:
+            row = (await conn.execute(sa.select(sql.reports).where(
+                sql.reports.c.report_id == head.report_id))).one()
+            case = to_case(row, await personal_part(conn, self.deps, row))
+        return e2b.batch_xml([case], batch_id=f"{head.safety_report_id}{BATCH_SUFFIX}",
+                             sender_id=self.deps.sender_id, receiver_id=self.deps.receiver_id,
+                             created_at=head.queued_at)
+
+    async def _retry_later(self, head: sa.Row, error: str, now: datetime) -> None:
+        delay = min(2.0 ** head.attempts, self.max_backoff_s)
+        async with self.deps.engine.begin() as conn:
+            await conn.execute(sql.relay_queue.update().where(
+                sql.relay_queue.c.safety_report_id == head.safety_report_id).values(
+                    attempts=head.attempts + 1, last_error=error[:500], updated_at=now,
+                    next_attempt_at=now + timedelta(seconds=delay)))
+        log.info("regulator_unavailable", retry_in_s=delay, attempts=head.attempts + 1)
+
+    async def _outcome(self, report_id: UUID, message_id: str, outcome: str,
+                       detail: str | None) -> None:
+        async with self.deps.engine.begin() as conn:
+            state = await conn.scalar(sa.select(sql.relay_queue.c.state).where(
+                sql.relay_queue.c.safety_report_id == message_id).with_for_update())
+            if state in ("acknowledged", "rejected"):
+                return  # recorded already (a duplicate acknowledgement)
+            events: list[Event] = [domain.RelayOutcome(
+                report_id=report_id, safety_report_id=message_id, outcome=outcome,
+                detail=detail)]
+            stream = domain.stream_id(report_id)
+            version = len(await sql.store.load(conn, stream))
+            envelopes = await sql.store.append(conn, stream, version, events, SYSTEM)
+            await apply_all(conn, events, envelopes)
+        log.info("case_relayed", outcome=outcome)
+
