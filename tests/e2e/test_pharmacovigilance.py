@@ -1,5 +1,7 @@
 """Patients' ADR reports through the gateway: drafts, valid cases, privacy, ICSRs, signals."""
 
+import random
+import string
 import uuid
 from collections.abc import AsyncIterator
 
@@ -21,12 +23,14 @@ PROBLEM = "application/problem+json"
 
 
 def report(medicine: str = "Amoxicillin 500 mg capsule", reaction: str = "त्वचा पर दाने",
-           **overrides: object) -> dict:
+           initials: str | None = None, **overrides: object) -> dict:
+    # Different initials by default: reports of different people, not likely duplicates.
+    initials = initials or "".join(random.choices(string.ascii_uppercase, k=3))
     body = {
         "reporter": {"name": "Rekha Kumari", "email": "rekha@example.in", "relation": "self",
                      "is_health_professional": False, "consent_to_contact": True,
                      "consent_to_be_named": False},
-        "patient": {"initials": "RK", "sex": "female", "age": {"value": 34, "unit": "years"},
+        "patient": {"initials": initials, "sex": "female", "age": {"value": 34, "unit": "years"},
                     "weight_kg": 58},
         "reactions": [{"description": reaction, "language": "hi", "start_date": "2026-11-01",
                        "outcome": "recovering",
@@ -59,7 +63,7 @@ async def staff(client: httpx.AsyncClient, role: str) -> dict[str, str]:
 async def test_a_hindi_report_becomes_a_case_the_patient_can_follow(
         platform: Platform, client: httpx.AsyncClient) -> None:
     reporter = await patient(client, "Rekha")
-    reply = await client.post("/v1/adr-reports", headers=reporter, json=report())
+    reply = await client.post("/v1/adr-reports", headers=reporter, json=report(initials="RK"))
     assert reply.status_code == 201, reply.text
     accepted = reply.json()
     assert accepted["status"] == "received" and accepted["missing"] == []
@@ -310,3 +314,34 @@ async def test_relay_killed_between_send_and_acknowledgement_sends_nothing_twice
 
 async def _received(platform: Platform, message_id: str) -> bool:
     return message_id in (await regulator(platform, "/stats"))["accepted"]
+
+
+async def test_a_likely_duplicate_is_put_to_the_officer_before_relay(
+        client: httpx.AsyncClient) -> None:
+    patient_self, caregiver = await patient(client, "Self"), await patient(client, "Carer")
+    officer = await staff(client, "pv_officer")
+    same = {"medicine": "Ciprozol 250", "reaction": "swollen lips", "initials": "ZQ"}
+    first = (await client.post("/v1/adr-reports", headers=patient_self,
+                               json=report(**same))).json()["report_id"]
+    second = await coded_case_from(client, caregiver, officer, report(**same))
+    case = (await client.get(f"/v1/pv/cases/{second}", headers=officer)).json()
+    assert [d["report_id"] for d in case["possible_duplicates"]] == [first]
+    blocked = await client.post(f"/v1/pv/cases/{second}/submit", headers=officer)
+    assert blocked.status_code == 409 and "duplicates" in blocked.json()["detail"]
+    decided = await client.post(f"/v1/pv/cases/{second}/duplicates", headers=officer,
+                                json={"other_report_id": first, "decision": "separate"})
+    assert decided.status_code == 200
+    assert (await client.post(f"/v1/pv/cases/{second}/submit", headers=officer)
+            ).status_code == 200
+
+
+async def coded_case_from(client: httpx.AsyncClient, reporter: dict[str, str],
+                          officer: dict[str, str], body: dict) -> str:
+    case_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                 json=body)).json()["report_id"]
+    case = (await client.get(f"/v1/pv/cases/{case_id}", headers=officer)).json()
+    await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": case["reactions"][0]["reaction_id"],
+                       "meddra": {"code": "10024570", "term": "Lip swelling",
+                                  "version": "27.1"}}]})
+    return str(case_id)

@@ -46,4 +46,5 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/adr-reports/{report_id}/follow-up"): MEMBERS,
     ("POST", "/v1/pv/cases/{report_id}/submit"): PV_OFFICER,
     ("GET", "/v1/pv/relay"): PV,
+    ("POST", "/v1/pv/cases/{report_id}/duplicates"): PV_OFFICER,
 }

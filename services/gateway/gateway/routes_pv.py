@@ -1,9 +1,9 @@
 """Pharmacovigilance routes of the public API: ADR reports, cases, ICSRs and signals."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from starlette.responses import Response
 
 from contracts.pharmacovigilance.messages import (
@@ -114,3 +114,15 @@ async def submit_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Respon
 async def relay_queue(caller: CallerDep, bus: BusDep) -> Response:
     """The relay queue: pending, sent, acknowledged, rejected."""
     return await bus.forward(pv("relay_queue"), caller)
+
+
+@router.post("/pv/cases/{report_id}/duplicates")
+async def resolve_duplicate(report_id: UUID, caller: CallerDep, bus: BusDep,
+                            other_report_id: Annotated[UUID, Body()],
+                            decision: Annotated[Literal["link", "separate"], Body()],
+                            ) -> Response:
+    """Say whether a likely duplicate (see `possible_duplicates` on the case) is the same
+    case (link: only the other one goes to the regulator) or a different one (separate)."""
+    return await bus.forward(pv("resolve_duplicate"), caller, {
+        "report_id": str(report_id), "other_report_id": str(other_report_id),
+        "decision": decision})

@@ -7,7 +7,7 @@ from kit.db import make_engine
 from kit.service import Service
 from pharmacovigilance import inline, routes
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.handlers import Deps
+from pharmacovigilance.deps import Deps
 from pharmacovigilance.regulator import Regulator
 from pharmacovigilance.regulator_folder import FolderRegulator
 from pharmacovigilance.regulator_http import HttpRegulator

@@ -122,9 +122,29 @@ class RelayOutcome(Event):
     detail: str | None = None
 
 
+class DuplicateResolved(Event):
+    """The officer looked at a likely duplicate: the same case (link) or not (separate)."""
+
+    event_type: ClassVar[str] = "DuplicateResolved"
+    subject: ClassVar[str] = "pharmacovigilance.case.duplicate_resolved"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    other_report_id: UUID
+    decision: str  # link or separate
+
+
 REGISTRY = PUBLISHED.merged(EventRegistry([
     AdrReportSaved, CaseOpened, CaseAssessed, FollowUpRequested, FollowUpAnswered,
-    CaseSubmitted, RelayOutcome]))
+    CaseSubmitted, RelayOutcome, DuplicateResolved]))
+
+
+def resolve_duplicate(status: str, report_id: UUID, other: UUID, candidates: set[UUID],
+                      decision: str) -> list[Event]:
+    _review_open(status)
+    if other not in candidates:
+        raise ReportError("that case is not a likely duplicate of this one")
+    return [DuplicateResolved(report_id=report_id, other_report_id=other, decision=decision)]
 
 
 def assess(status: str, reaction_ids: set[str], medicine_ids: set[str], report_id: UUID,
@@ -152,12 +172,17 @@ def answer_follow_up(status: str, report_id: UUID, sealed_answers: str,
                              case_version=version + 1)]
 
 
-def submit(status: str, coded: bool, report_id: UUID, version: int,
-           worldwide_id: str) -> list[Event]:
+def submit(status: str, coded: bool, report_id: UUID, version: int, worldwide_id: str,
+           unresolved: list[UUID], linked: bool) -> list[Event]:
     """Queue the case; a correction after a rejection goes as a new version (new C.1.1)."""
     _review_open(status)
     if not coded:
         raise ReportError("code every reaction (MedDRA) before submitting")
+    if linked:
+        raise ReportError("this case is linked as a duplicate: send the case it duplicates")
+    if unresolved:
+        raise ReportError(f"link or separate the likely duplicates first: "
+                          f"{sorted(str(u) for u in unresolved)}")
     version += 1 if status == REJECTED else 0
     return [CaseSubmitted(report_id=report_id, case_version=version,
                           safety_report_id=f"{worldwide_id}-V{version}")]

@@ -1,6 +1,5 @@
 """Pharmacovigilance use cases, one small function each, listed in HANDLERS at the bottom."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -9,7 +8,7 @@ from uuid import UUID, uuid4
 import orjson
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
 from contracts.rpc import Principal
@@ -17,21 +16,13 @@ from kit.errors import ProblemError, forbidden, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
 from kit.pagination import decode_cursor, next_cursor
-from kit.personal import KeyShreddedError, PersonalData
+from kit.personal import KeyShreddedError
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain, e2b, inline, signals
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.cases import to_case
-from pharmacovigilance.terminology import Terminology
-
-
-@dataclass(frozen=True)
-class Deps:
-    engine: AsyncEngine
-    personal: PersonalData
-    sender_id: str  # E2B N.1.3, our organisation
-    receiver_id: str  # E2B N.1.4, the regulator (PvPI)
-    terminology: Terminology
+from pharmacovigilance.deps import Deps, personal_part, reporter_key
+from pharmacovigilance.duplicate_check import likely_duplicates
 
 
 class ReportRef(BaseModel):
@@ -112,13 +103,6 @@ async def _save(conn: AsyncConnection, deps: Deps, report_id: UUID, reporter_id:
                                 missing=gaps), status=created)
 
 
-async def reporter_key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> bytes:
-    try:
-        return await deps.personal.key(conn, reporter_id)
-    except KeyShreddedError:
-        raise ProblemError(409, "Conflict", "this account was erased") from None
-
-
 async def get_report(deps: Deps, request: Request) -> Reply:
     """The reporter's own report, or any report for the PV roles (each read logged)."""
     principal = request.require()
@@ -158,11 +142,15 @@ async def list_cases(deps: Deps, request: Request) -> Reply:
 
 
 async def get_case(deps: Deps, request: Request) -> Reply:
+    """The case for the PV roles, with its likely duplicates (each read logged)."""
     principal = request.require(*domain.PV_ROLES)
     async with deps.engine.begin() as conn:
         row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "case")
-        return ok(await view(conn, deps, row))
+        found = await likely_duplicates(conn, deps, row)
+        return ok({**await view(conn, deps, row), "possible_duplicates": [
+            {"report_id": str(other), "score": score,
+             "decision": row.duplicates.get(str(other))} for other, score in found]})
 
 
 async def case_e2b(deps: Deps, request: Request) -> Reply:
@@ -214,15 +202,6 @@ async def _check_reader(conn: AsyncConnection, principal: Principal, row: sa.Row
     await conn.execute(sql.case_reads.insert().values(
         case_id=row.report_id, reader_id=principal.user_id, what=what,
         at=datetime.now(UTC)))
-
-
-async def personal_part(conn: AsyncConnection, deps: Deps,
-                        row: sa.Row) -> dict[str, Any] | None:
-    try:
-        key = await deps.personal.key(conn, row.reporter_id)
-    except KeyShreddedError:
-        return None  # erased: what the regulator keeps is the clinical part
-    return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
 
 
 async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:

@@ -134,7 +134,18 @@ async def _relayed(conn: AsyncConnection, event: domain.RelayOutcome,
             updated_at=envelope.occurred_at))
 
 
+async def _duplicate_resolved(conn: AsyncConnection, event: domain.DuplicateResolved,
+                              envelope: Envelope) -> None:
+    decided = await conn.scalar(sa.select(sql.reports.c.duplicates).where(
+        sql.reports.c.report_id == event.report_id)) or {}
+    await conn.execute(sql.reports.update().where(
+        sql.reports.c.report_id == event.report_id).values(
+            duplicates={**decided, str(event.other_report_id): event.decision},
+            updated_at=envelope.occurred_at))
+
+
 APPLIERS: dict[type[Event], Applier] = {
+    domain.DuplicateResolved: _duplicate_resolved,
     domain.AdrReportSaved: _saved,
     domain.CaseOpened: _case_opened,
     AdverseReactionReported: _count_pairs,

@@ -19,7 +19,7 @@ from kit.logging import get_logger
 from pharmacovigilance import domain, e2b
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.cases import to_case
-from pharmacovigilance.handlers import Deps, personal_part
+from pharmacovigilance.deps import Deps, personal_part
 from pharmacovigilance.inline import apply_all
 from pharmacovigilance.regulator import Regulator, RegulatorRefused, RegulatorUnavailable
 

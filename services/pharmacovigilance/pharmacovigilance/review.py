@@ -1,7 +1,7 @@
 """The officer's review of a case: coding and causality, follow-up with the reporter,
 submission for relay to the regulator."""
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import orjson
@@ -15,6 +15,7 @@ from kit.errors import ProblemError, forbidden
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
+from pharmacovigilance.duplicate_check import likely_duplicates
 from pharmacovigilance.handlers import Deps, case_row, reporter_key, view
 from pharmacovigilance.inline import apply_all
 from pharmacovigilance.terminology import UnknownTermError
@@ -82,12 +83,35 @@ async def answer(deps: Deps, request: Request) -> Reply:
 async def submit(deps: Deps, request: Request) -> Reply:
     """Queue this version of the case for the regulator."""
     request.require("pv_officer")
-    def decide(row: sa.Row) -> list[Event]:
-        coded = bool(row.reaction_ids) and all(str(i) in row.coding for i in row.reaction_ids)
-        return domain.submit(row.status, coded, row.report_id, row.version,
-                             f"IN-PU-{row.reference}")
+    async with deps.engine.begin() as conn:
+        row = await case_row(conn, request)
+        found = await likely_duplicates(conn, deps, row)
+        unresolved = [other for other, _ in found if str(other) not in row.duplicates]
+        linked = "link" in row.duplicates.values()
 
-    return await _decide(deps, request, decide)
+        def decide(row: sa.Row) -> list[Event]:
+            coded = bool(row.reaction_ids) and all(
+                str(i) in row.coding for i in row.reaction_ids)
+            return domain.submit(row.status, coded, row.report_id, row.version,
+                                 f"IN-PU-{row.reference}", unresolved, linked)
+
+        return await _append(conn, deps, request, row, decide)
+
+
+class ResolveDuplicate(_On):
+    other_report_id: UUID
+    decision: Literal["link", "separate"]
+
+
+async def resolve_duplicate(deps: Deps, request: Request) -> Reply:
+    """The officer says whether a likely duplicate is the same case (link) or not."""
+    request.require("pv_officer")
+    body = request.parse(ResolveDuplicate)
+    async with deps.engine.begin() as conn:
+        row = await case_row(conn, request)
+        candidates = {other for other, _ in await likely_duplicates(conn, deps, row)}
+        return await _append(conn, deps, request, row, lambda r: domain.resolve_duplicate(
+            r.status, r.report_id, body.other_report_id, candidates, body.decision))
 
 
 async def relay_queue(deps: Deps, request: Request) -> Reply:

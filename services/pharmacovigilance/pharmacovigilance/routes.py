@@ -5,7 +5,7 @@ from functools import partial
 from contracts.subjects import rpc
 from kit.rpc import RpcHandler
 from pharmacovigilance import handlers, review
-from pharmacovigilance.handlers import Deps
+from pharmacovigilance.deps import Deps
 
 HANDLERS = {
     rpc("pharmacovigilance", "submit_report"): handlers.submit_report,
@@ -21,6 +21,7 @@ HANDLERS = {
     rpc("pharmacovigilance", "answer_follow_up"): review.answer,
     rpc("pharmacovigilance", "submit_case"): review.submit,
     rpc("pharmacovigilance", "relay_queue"): review.relay_queue,
+    rpc("pharmacovigilance", "resolve_duplicate"): review.resolve_duplicate,
 }
 
 

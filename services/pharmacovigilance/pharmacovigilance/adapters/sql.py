@@ -33,6 +33,7 @@ reports = sa.Table(
     sa.Column("follow_ups", JSONB, nullable=False, server_default="[]"),  # answers sealed
     sa.Column("safety_report_id", sa.Text),  # C.1.1 of the version last submitted
     sa.Column("relay_detail", sa.Text),  # the regulator's words on a rejection
+    sa.Column("duplicates", JSONB, nullable=False, server_default="{}"),  # other id -> link…
     sa.Column("created_at", TZ, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
 )

@@ -1,0 +1,38 @@
+"""What pharmacovigilance's use cases depend on, and reading a reporter's sealed part."""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from kit.errors import ProblemError
+from kit.personal import KeyShreddedError, PersonalData
+from pharmacovigilance.terminology import Terminology
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: AsyncEngine
+    personal: PersonalData
+    sender_id: str  # E2B N.1.3, our organisation
+    receiver_id: str  # E2B N.1.4, the regulator (PvPI)
+    terminology: Terminology
+
+
+async def reporter_key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> bytes:
+    try:
+        return await deps.personal.key(conn, reporter_id)
+    except KeyShreddedError:
+        raise ProblemError(409, "Conflict", "this account was erased") from None
+
+
+async def personal_part(conn: AsyncConnection, deps: Deps,
+                        row: sa.Row) -> dict[str, Any] | None:
+    try:
+        key = await deps.personal.key(conn, row.reporter_id)
+    except KeyShreddedError:
+        return None  # erased: what the regulator keeps is the clinical part
+    return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
