@@ -1,9 +1,18 @@
 """Patients' ADR reports through the gateway: drafts, valid cases, privacy, ICSRs, signals."""
 
+import asyncio
+import csv
+import datetime
+import io
+import os
 import random
 import string
+import subprocess
+import sys
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -345,3 +354,47 @@ async def coded_case_from(client: httpx.AsyncClient, reporter: dict[str, str],
                        "meddra": {"code": "10024570", "term": "Lip swelling",
                                   "version": "27.1"}}]})
     return str(case_id)
+
+
+async def test_the_liaison_exports_a_period_as_e2b_and_a_line_listing(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Exported")
+    for n in range(3):
+        await client.post("/v1/adr-reports", headers=reporter,
+                          json=report(medicine=f"Exportol {n}", initials="EX"))
+    liaison, officer = await staff(client, "regulator_liaison"), await staff(client, "pv_officer")
+    today = datetime.date.today().isoformat()
+    reply = await client.get("/v1/pv/exports", headers=liaison,
+                             params={"from": today, "to": today, "status": "received"})
+    assert reply.status_code == 200 and reply.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(reply.content)) as archive:
+        names = archive.namelist()
+        xml = archive.read(next(n for n in names if n.endswith(".xml")))
+        listing = archive.read(next(n for n in names if n.endswith(".csv"))).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(listing)))
+    assert int(reply.headers["x-cases"]) == len(rows) == len(e2b.read_batch(xml)) >= 3
+    exported = [r for r in rows if r["suspect_medicines"].startswith("Exportol")]
+    assert len(exported) == 3 and all(r["relay_status"] == "received" for r in exported)
+    assert "EX" not in listing and "rekha@example.in" not in listing  # no identifiers
+    assert (await client.get("/v1/pv/exports", headers=officer, params={
+        "from": today, "to": today})).status_code == 403
+    backwards = await client.get("/v1/pv/exports", headers=liaison,
+                                 params={"from": today, "to": "2020-01-01"})
+    assert backwards.status_code == 422 and backwards.headers["content-type"] == PROBLEM
+
+
+async def test_the_export_command_writes_the_same_zip_to_a_file(
+        platform: Platform, client: httpx.AsyncClient, tmp_path: Path) -> None:
+    reporter = await patient(client, "Commanded")
+    await client.post("/v1/adr-reports", headers=reporter, json=report(medicine="Clizol"))
+    today = datetime.date.today().isoformat()
+    out = tmp_path / "cases.zip"
+    env = {**os.environ, **platform.stack.env}
+    done = await asyncio.to_thread(subprocess.run, [
+        sys.executable, "-m", "pharmacovigilance.exporter", "--from", today, "--to", today,
+        "--out", str(out)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "cases written" in done.stdout and "cases" in done.stderr  # the progress bar
+    with zipfile.ZipFile(out) as archive:
+        listing = archive.read(next(n for n in archive.namelist() if n.endswith(".csv")))
+    assert b"Clizol" in listing

@@ -7,6 +7,7 @@ MEMBERS = frozenset({"patient", "caregiver", "professional"}) | STAFF
 APPLICANT = frozenset({"applicant"})
 PV_OFFICER = frozenset({"pv_officer"})
 PV = frozenset({"pv_officer", "regulator_liaison"})
+LIAISON = frozenset({"regulator_liaison"})
 SIGNED_IN = MEMBERS | APPLICANT
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
@@ -47,4 +48,5 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/pv/cases/{report_id}/submit"): PV_OFFICER,
     ("GET", "/v1/pv/relay"): PV,
     ("POST", "/v1/pv/cases/{report_id}/duplicates"): PV_OFFICER,
+    ("GET", "/v1/pv/exports"): LIAISON,
 }

@@ -52,23 +52,23 @@ class ServiceBus:
         self.nc = nc
         self.timeout = timeout
 
-    async def call(self, subject: str, caller: Caller,
-                   body: BaseModel | dict | None = None) -> tuple[int, bytes, str]:
+    async def call(self, subject: str, caller: Caller, body: BaseModel | dict | None = None,
+                   timeout: float | None = None) -> tuple[int, bytes, str]:
         payload = (body.model_dump_json().encode() if isinstance(body, BaseModel)
                    else orjson.dumps(body or {}))
-        reply = await self.nc.request(subject, payload, timeout=self.timeout,
+        reply = await self.nc.request(subject, payload, timeout=timeout or self.timeout,
                                       headers=caller.headers())
         headers = reply.headers or {}
         return (int(headers.get(STATUS, "500")), reply.data,
                 headers.get(CONTENT_TYPE, "application/json"))
 
-    async def forward(self, subject: str, caller: Caller,
-                      body: BaseModel | dict | None = None) -> Response:
+    async def forward(self, subject: str, caller: Caller, body: BaseModel | dict | None = None,
+                      timeout: float | None = None) -> Response:
         """The service's reply as an HTTP response."""
         if not self.nc.is_connected:
             return _unavailable(caller)
         try:
-            status, data, media_type = await self.call(subject, caller, body)
+            status, data, media_type = await self.call(subject, caller, body, timeout)
         except NoRespondersError:
             return _unavailable(caller, "the service is not running; try again shortly")
         except (NatsTimeoutError, TimeoutError):

@@ -1,10 +1,13 @@
 """Pharmacovigilance routes of the public API: ADR reports, cases, ICSRs and signals."""
 
+from collections.abc import AsyncIterator
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
+import orjson
 from fastapi import APIRouter, Body, Query
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from contracts.pharmacovigilance.messages import (
     AdrReportAccepted,
@@ -126,3 +129,33 @@ async def resolve_duplicate(report_id: UUID, caller: CallerDep, bus: BusDep,
     return await bus.forward(pv("resolve_duplicate"), caller, {
         "report_id": str(report_id), "other_report_id": str(other_report_id),
         "decision": decision})
+
+
+EXPORT_TIMEOUT_S = 300.0  # a year of cases takes a while to gather
+
+
+@router.get("/pv/exports", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}})
+async def export_cases(caller: CallerDep, bus: BusDep,
+                       start: Annotated[date, Query(alias="from")],
+                       end: Annotated[date, Query(alias="to")],
+                       status: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    """A zip of the period's cases: an E2B(R3) batch and a CSV line listing."""
+    started = await bus.forward(pv("start_export"), caller, {
+        "from": start.isoformat(), "to": end.isoformat(), "status": status},
+        timeout=EXPORT_TIMEOUT_S)
+    if started.status_code != 200:
+        return started
+    info = orjson.loads(bytes(started.body))
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for index in range(info["chunks"]):
+            code, data, _ = await bus.call(pv("export_chunk"), caller, {
+                "export_id": info["export_id"], "index": index})
+            if code != 200:
+                raise RuntimeError(f"export chunk {index} failed with {code}")
+            yield data
+
+    return StreamingResponse(chunks(), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{info["filename"]}"',
+        "Content-Length": str(info["size"]), "X-Cases": str(info["cases"])})

@@ -4,7 +4,7 @@ from functools import partial
 
 from contracts.subjects import rpc
 from kit.rpc import RpcHandler
-from pharmacovigilance import handlers, review
+from pharmacovigilance import exports, handlers, review
 from pharmacovigilance.deps import Deps
 
 HANDLERS = {
@@ -22,6 +22,8 @@ HANDLERS = {
     rpc("pharmacovigilance", "submit_case"): review.submit,
     rpc("pharmacovigilance", "relay_queue"): review.relay_queue,
     rpc("pharmacovigilance", "resolve_duplicate"): review.resolve_duplicate,
+    rpc("pharmacovigilance", "start_export"): exports.start_export,
+    rpc("pharmacovigilance", "export_chunk"): exports.export_chunk,
 }
 
 

@@ -65,6 +65,15 @@ relay_queue = sa.Table(
     sa.Column("queued_at", TZ, nullable=False),
     sa.Column("updated_at", TZ, nullable=False),
 )
+# Finished exports, handed out in chunks, removed after a day.
+exports = sa.Table(
+    "exports", metadata,
+    sa.Column("export_id", sa.Uuid, primary_key=True),
+    sa.Column("created_by", sa.Uuid, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("cases", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
 # Every read of a case by staff.
 case_reads = sa.Table(
     "case_reads", metadata,

@@ -1,0 +1,61 @@
+"""`python -m pharmacovigilance.exporter --from 2026-01-01 --to 2026-12-31 --out cases.zip`:
+the regulator liaison's export written to a file, with a progress bar, for large periods.
+
+Reads the service's database (DATABASE_URL) and decrypts with PERSONAL_DATA_MASTER_KEY,
+as the service does.
+"""
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+import uvloop
+
+from kit import personal
+from kit.db import make_engine
+from pharmacovigilance.deps import Deps
+from pharmacovigilance.exports import ExportQuery, build
+from pharmacovigilance.settings import PvSettings
+from pharmacovigilance.terminology import OfficerEntered
+
+
+def bar(done: int, total: int) -> None:
+    width = 40
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} cases")
+    if done == total:
+        sys.stderr.write("\n")
+
+
+async def export_bytes(query: ExportQuery, settings: PvSettings) -> tuple[bytes, int]:
+    engine = make_engine(settings.database_url, 2)
+    deps = Deps(engine=engine, personal=personal.PersonalData(
+        personal.master_key_from(settings.personal_data_master_key)),
+        sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id,
+        terminology=OfficerEntered())
+    try:
+        async with engine.connect() as conn:
+            data, cases, _ = await build(conn, deps, query, bar)
+    finally:
+        await engine.dispose()
+    return data, cases
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m pharmacovigilance.exporter",
+                                     description=__doc__)
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+    parser.add_argument("--status", default=None)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    query = ExportQuery.model_validate({"from": args.start, "to": args.end,
+                                        "status": args.status})
+    data, cases = uvloop.run(export_bytes(query, PvSettings()))
+    args.out.write_bytes(data)
+    print(f"{cases} cases written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
