@@ -1,5 +1,6 @@
 """The SQL engine: SQLAlchemy async on asyncpg, one Postgres schema per service."""
 
+import asyncpg
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -39,3 +40,14 @@ async def create_schema(engine: AsyncEngine, *metadatas: MetaData) -> None:
 
 async def ping(conn: AsyncConnection) -> bool:
     return (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def create_database(server_url: str, name: str) -> str:
+    """Create database `name` on the server unless it exists; its URL."""
+    conn = await asyncpg.connect(asyncpg_dsn(server_url))
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return server_url.rsplit("/", 1)[0] + "/" + name

@@ -6,9 +6,9 @@ import sys
 import time
 from pathlib import Path
 
-import asyncpg
 import uvloop
 
+from kit.db import create_database
 from kit.embedded import EmbeddedNats, EmbeddedPostgres
 from stack import demo
 from stack.processes import Stack
@@ -25,7 +25,7 @@ def main() -> None:
     if not database_url:
         postgres = EmbeddedPostgres(data_dir / "postgres").start()
         servers.append(postgres)
-        database_url = create_database(postgres.url, DATABASE)
+        database_url = uvloop.run(create_database(postgres.url, DATABASE))
     nats_url = os.environ.get("NATS_URL")
     if not nats_url:
         nats = EmbeddedNats(data_dir / "nats").start()
@@ -47,19 +47,6 @@ def main() -> None:
         for server in reversed(servers):
             server.stop()
         print("stopped.")
-
-
-def create_database(server_url: str, name: str) -> str:
-    async def create() -> None:
-        conn = await asyncpg.connect(server_url)
-        try:
-            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-                await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    uvloop.run(create())
-    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 def banner(stack: Stack, secrets: dict[str, str], data_dir: Path) -> None:

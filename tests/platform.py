@@ -7,13 +7,13 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-import asyncpg
 import httpx
 import nats
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from identity.tokens import new_private_key_pem
+from kit import db as kit_db
 from kit.db import make_engine
 from kit.embedded import EmbeddedNats
 from kit.projection import wait_for
@@ -26,13 +26,8 @@ JWT_KEY = new_private_key_pem()
 
 
 async def create_database(server_url: str) -> str:
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = await asyncpg.connect(server_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return server_url.rsplit("/", 1)[0] + "/" + name
+    """A fresh database of the test's own."""
+    return await kit_db.create_database(server_url, f"test_{uuid.uuid4().hex[:12]}")
 
 
 def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
