@@ -26,6 +26,7 @@ CONCURRENCY = 32
 USERS = 8  # patients posting and reading, each over CONCURRENCY / USERS connections
 WARMUP_S, MEASURE_S, MAX_REQUESTS = 1.0, 6.0, 100_000
 WRITE_TARGET, READ_TARGET = 0.30, 0.60
+HELLO = "hello-world FastAPI GET /hello"  # the baseline's figure, for later sections too
 POST = orjson.dumps({"community": "diabetes", "title": "Walking after dinner",
                      "body": "Twenty minutes of walking after dinner lowered my fasting "
                              "sugar more than anything else. Has anyone else tried it?"})
@@ -82,7 +83,7 @@ async def measure_hello(report: Report, run_dir: Path) -> Figure:
     """The baseline app in a process of its own, started and stopped around its measurement."""
     process, port = await asyncio.to_thread(start_hello, run_dir)
     try:
-        return await measure(report, "hello-world FastAPI GET /hello", port,
+        return await measure(report, HELLO, port,
                              [http_request("GET", "/hello", port)])
     finally:
         await asyncio.to_thread(stop, process)

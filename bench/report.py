@@ -29,12 +29,13 @@ class Figure:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Ours against a raw baseline measured in the same run, and the ratio it should reach."""
+    """Ours against a raw baseline measured in the same run, and the ratio it should reach
+    (None: no target was set, the ratio is for information)."""
 
     label: str
     ours: Figure
     baseline: Figure
-    target: float
+    target: float | None
 
     @property
     def ratio(self) -> float:
@@ -42,6 +43,8 @@ class Comparison:
 
     @property
     def verdict(self) -> str:
+        if self.target is None:
+            return "info"
         return "PASS" if self.ratio >= self.target else "BELOW"
 
 
@@ -56,7 +59,8 @@ class Report:
     def add(self, *figures: Figure) -> None:
         self.figures.extend(figures)
 
-    def compare(self, label: str, ours: Figure, baseline: Figure, target: float) -> None:
+    def compare(self, label: str, ours: Figure, baseline: Figure,
+                target: float | None) -> None:
         self.comparisons.append(Comparison(label, ours, baseline, target))
 
 
@@ -70,7 +74,7 @@ def render(report: Report) -> str:
                  f"{'target':>9}  verdict")
     for c in report.comparisons:
         lines.append(f"  {c.label:<44}{_rate(c.ours):>15}{_rate(c.baseline):>15}"
-                     f"{c.ratio:>8.0%}{'>= ' + format(c.target, '.0%'):>9}  {c.verdict}")
+                     f"{c.ratio:>8.0%}{_target(c.target):>9}  {c.verdict}")
     lines += ["", "Absolute figures"]
     lines.append(f"  {'measurement':<48}{'count':>8}{'seconds':>9}{'rate':>15}"
                  f"{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
@@ -104,6 +108,10 @@ def _cpu_times() -> list[int]:
 
 def _rate(figure: Figure) -> str:
     return f"{figure.rate:,.0f} {figure.unit}"
+
+
+def _target(target: float | None) -> str:
+    return "-" if target is None else f">= {target:.0%}"
 
 
 def _ms(value: float | None) -> str:
