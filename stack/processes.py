@@ -46,7 +46,8 @@ class Stack:
 
     def start(self, timeout: float = 60.0) -> Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        if not (self.env.get("REGULATOR_URL") or self.env.get("REGULATOR_DROP_DIR")):
+        if self.setting("FAKE_REGULATOR_DROP_DIR") or not (
+                self.setting("REGULATOR_URL") or self.setting("REGULATOR_DROP_DIR")):
             self.start_regulator()
         for name in PROCESSES:
             self.start_process(name)
@@ -54,17 +55,27 @@ class Stack:
         self.wait_ready(timeout)
         return self
 
+    def setting(self, name: str) -> str | None:
+        """What the processes will see: the stack's own environment over the caller's."""
+        return self.env.get(name) or os.environ.get(name)
+
     def start_process(self, name: str) -> None:
         port = self.metrics_ports.setdefault(name, free_port())
         self._spawn(name, ["-m", PROCESSES[name]], {"METRICS_PORT": str(port)})
 
     def start_regulator(self) -> None:
-        """The fake regulator (PvPI stand-in), its own process, and point the relay at it."""
+        """The fake regulator (PvPI stand-in), its own process, and point the relay at it:
+        over HTTP, or through the drop folder FAKE_REGULATOR_DROP_DIR when that is set."""
         self.regulator_port = self.regulator_port or free_port()
+        folder = self.setting("FAKE_REGULATOR_DROP_DIR")
         self._spawn("fake-regulator", ["-m", "pharmacovigilance.fake_regulator",
-                                       "--port", str(self.regulator_port)], {})
+                                       "--port", str(self.regulator_port),
+                                       *(["--drop-dir", folder] if folder else [])], {})
         wait_for_port(self.regulator_port, timeout=30, process=self.processes["fake-regulator"])
-        self.env["REGULATOR_URL"] = f"{self.regulator_url}/e2b"
+        if folder:
+            self.env.update(REGULATOR_DROP_DIR=folder, REGULATOR_URL="")
+        else:
+            self.env["REGULATOR_URL"] = f"{self.regulator_url}/e2b"
 
     def start_gateway(self) -> None:
         self.gateway_port = self.gateway_port or free_port(8000)

@@ -5,8 +5,6 @@ import csv
 import datetime
 import io
 import os
-import random
-import string
 import subprocess
 import sys
 import uuid
@@ -18,55 +16,16 @@ import httpx
 import pytest
 
 from pharmacovigilance import e2b
-from tests.platform import (
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    Platform,
-    eventually,
-    login,
-    patient,
-    register,
-)
+from tests.adr import coded_case, is_status, regulator, relay_queue, report, staff, status_of
+from tests.platform import Platform, eventually, patient
 
 PROBLEM = "application/problem+json"
-
-
-def report(medicine: str = "Amoxicillin 500 mg capsule", reaction: str = "त्वचा पर दाने",
-           initials: str | None = None, **overrides: object) -> dict:
-    # Different initials by default: reports of different people, not likely duplicates.
-    initials = initials or "".join(random.choices(string.ascii_uppercase, k=3))
-    body = {
-        "reporter": {"name": "Rekha Kumari", "email": "rekha@example.in", "relation": "self",
-                     "is_health_professional": False, "consent_to_contact": True,
-                     "consent_to_be_named": False},
-        "patient": {"initials": initials, "sex": "female", "age": {"value": 34, "unit": "years"},
-                    "weight_kg": 58},
-        "reactions": [{"description": reaction, "language": "hi", "start_date": "2026-11-01",
-                       "outcome": "recovering",
-                       "seriousness": {"death": "no", "life_threatening": "no",
-                                       "hospitalisation": "unknown"}}],
-        "medicines": [{"name": medicine, "dose": "500 mg", "route": "oral",
-                       "frequency": "three times a day", "start_date": "2026-10-29",
-                       "stop_date": "2026-11-02", "indication": "tooth infection",
-                       "advised_by": "doctor", "role": "suspect", "action_taken": "withdrawn",
-                       "rechallenge": "not_done"}],
-        "history": "", "draft": False}
-    body.update(overrides)
-    return body
 
 
 @pytest.fixture
 async def client(platform: Platform) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
         yield client
-
-
-async def staff(client: httpx.AsyncClient, role: str) -> dict[str, str]:
-    admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
-    email = f"{role}-{uuid.uuid4().hex[:6]}@example.in"
-    user_id = await register(client, email)
-    await client.put(f"/v1/admin/users/{user_id}/roles", headers=admin, json={"roles": [role]})
-    return await login(client, email)
 
 
 async def test_a_hindi_report_becomes_a_case_the_patient_can_follow(
@@ -136,6 +95,57 @@ async def test_only_the_reporter_and_the_pv_roles_can_read_a_report(
     assert (await client.get(f"/v1/adr-reports/{report_id}", headers=reporter)).status_code == 200
 
 
+async def test_a_reporter_pages_through_their_reports_newest_first(
+        client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Paged")
+    sent = [(await client.post("/v1/adr-reports", headers=reporter, json=report(
+        medicine=f"Pagezol {n}", draft=n == 1))).json()["report_id"] for n in range(3)]
+    first = (await client.get("/v1/me/adr-reports", headers=reporter,
+                              params={"limit": 2})).json()
+    rest = (await client.get("/v1/me/adr-reports", headers=reporter,
+                             params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    pages = [r["report_id"] for r in first["items"]], [r["report_id"] for r in rest["items"]]
+    assert pages == ([sent[2], sent[1]], [sent[0]]) and rest["next_cursor"] is None
+    assert first["items"][1]["status"] == "draft"
+    bad = await client.get("/v1/me/adr-reports", headers=reporter, params={"cursor": "x"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+
+
+async def test_every_staff_read_of_a_case_is_in_its_access_log(
+        client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Logged")
+    case_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                 json=report())).json()["report_id"]
+    await client.get(f"/v1/adr-reports/{case_id}", headers=reporter)  # the reporter's own
+    officer, liaison = await staff(client, "pv_officer"), await staff(client, "regulator_liaison")
+    await client.get(f"/v1/pv/cases/{case_id}", headers=officer)
+    await client.get(f"/v1/pv/cases/{case_id}/e2b", headers=liaison)
+    await client.get(f"/v1/adr-reports/{case_id}", headers=liaison)
+    ids = {who: (await client.get("/v1/me", headers=h)).json()["user_id"]
+           for who, h in (("officer", officer), ("liaison", liaison))}
+    first = (await client.get(f"/v1/pv/cases/{case_id}/reads", headers=officer,
+                              params={"limit": 2})).json()
+    rest = (await client.get(f"/v1/pv/cases/{case_id}/reads", headers=officer,
+                             params={"cursor": first["next_cursor"]})).json()
+    log = [(r["reader_id"], r["what"]) for r in first["items"] + rest["items"]]
+    assert log == [(ids["liaison"], "report"), (ids["liaison"], "e2b"),
+                   (ids["officer"], "case")] and rest["next_cursor"] is None
+    for outsider in (reporter, liaison):
+        denied = await client.get(f"/v1/pv/cases/{case_id}/reads", headers=outsider)
+        assert denied.status_code == 403 and denied.headers["content-type"] == PROBLEM
+    missing = await client.get(f"/v1/pv/cases/{uuid.uuid4()}/reads", headers=officer)
+    assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"state": "lost"}, {"limit": "0"}, {"limit": "101"},
+                                    {"cursor": "not-ours"}])
+async def test_bad_relay_queue_queries_are_problems(client: httpx.AsyncClient,
+                                                    params: dict[str, str]) -> None:
+    officer = await staff(client, "pv_officer")
+    reply = await client.get("/v1/pv/relay", headers=officer, params=params)
+    assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM
+
+
 async def test_signals_count_each_case_pair_once(client: httpx.AsyncClient) -> None:
     reporter = await patient(client, "Signals")
     for medicine, reaction in (("Drugzol", "rash"), ("Drugzol", "rash"), ("Drugzol", "Rash "),
@@ -165,6 +175,24 @@ async def test_bad_reports_are_problems_and_write_nothing(
     reply = await client.post("/v1/adr-reports", headers=reporter, json={**report(), **bad})
     assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM
     assert await platform.count("pharmacovigilance.events") == before
+
+
+async def test_an_erased_reporter_leaves_the_clinical_case_without_identifiers(
+        client: httpx.AsyncClient) -> None:
+    reporter = await patient(client, "Erased")
+    case_id = (await client.post("/v1/adr-reports", headers=reporter, json=report(
+        initials="QZ", patient={"initials": "QZ", "sex": "male",
+                                "date_of_birth": "1980-02-03"}))).json()["report_id"]
+    assert (await client.delete("/v1/me", headers=reporter)).status_code == 202
+    officer = await staff(client, "pv_officer")
+    case = (await client.get(f"/v1/pv/cases/{case_id}", headers=officer)).json()
+    assert case["reporter"]["email"] is None and case["reporter"]["name"] is None
+    assert case["patient"]["initials"] is None and case["patient"]["date_of_birth"] is None
+    assert case["patient"]["sex"] == "male"  # the clinical part stays for the regulator
+    assert case["reactions"][0]["description"] == "त्वचा पर दाने"
+    [icsr] = e2b.read_batch((await client.get(f"/v1/pv/cases/{case_id}/e2b",
+                                              headers=officer)).content)
+    assert icsr.patient_initials is None and icsr.patient_birth_date is None
 
 
 async def test_review_follow_up_and_submission(platform: Platform,
@@ -206,7 +234,7 @@ async def test_review_follow_up_and_submission(platform: Platform,
     submitted = await client.post(f"/v1/pv/cases/{case_id}/submit", headers=officer)
     assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
     assert submitted.json()["relay"]["safety_report_id"].endswith("-V2")
-    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
+    queue = await relay_queue(client, officer)
     assert any(q["report_id"] == case_id and q["version"] == 2 for q in queue)
     xml = (await client.get(f"/v1/pv/cases/{case_id}/e2b", headers=officer)).content
     [icsr] = e2b.read_batch(xml)
@@ -217,37 +245,12 @@ async def test_review_follow_up_and_submission(platform: Platform,
                        "submitted"]
 
 
-async def coded_case(client: httpx.AsyncClient, reporter: dict[str, str],
-                     officer: dict[str, str], medicine: str = "Amoxicillin") -> dict:
-    case_id = (await client.post("/v1/adr-reports", headers=reporter,
-                                 json=report(medicine=medicine))).json()["report_id"]
-    case = (await client.get(f"/v1/pv/cases/{case_id}", headers=officer)).json()
-    reaction_id = case["reactions"][0]["reaction_id"]
-    await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
-        "reactions": [{"reaction_id": reaction_id,
-                       "meddra": {"code": "10037844", "term": "Rash", "version": "27.1"}}],
-        "causality": [{"medicine_id": case["medicines"][0]["medicine_id"],
-                       "reaction_id": reaction_id, "category": "possible"}],
-        "seriousness_confirmed": True})
-    return case
-
-
-async def regulator(platform: Platform, path: str, **body: object) -> dict:
-    async with httpx.AsyncClient(base_url=platform.stack.regulator_url) as fake:
-        reply = await (fake.post(path, json=body) if body else fake.get(path))
-        return reply.json() if reply.content else {}
-
-
-async def status_of(client: httpx.AsyncClient, headers: dict[str, str], case_id: str) -> str:
-    return (await client.get(f"/v1/adr-reports/{case_id}", headers=headers)).json()["status"]
-
-
 async def test_the_regulator_acknowledges_and_the_patient_sees_it(
         platform: Platform, client: httpx.AsyncClient) -> None:
     reporter, officer = await patient(client, "Acked"), await staff(client, "pv_officer")
     case = await coded_case(client, reporter, officer)
     await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
-    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
+    await eventually(lambda: is_status(client, reporter, case["report_id"], "acknowledged"))
     mine = (await client.get(f"/v1/adr-reports/{case['report_id']}", headers=reporter)).json()
     assert [h["status"] for h in mine["history"]][-3:] == [
         "submitted", "sent_to_regulator", "acknowledged"]
@@ -260,17 +263,22 @@ async def test_regulator_down_then_back_delivers_each_case_once_in_order(
     cases = [await coded_case(client, reporter, officer, f"Medicine {n}") for n in range(3)]
     for case in cases:
         await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
-    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
-    ours = [q for q in queue if q["report_id"] in {c["report_id"] for c in cases}]
+    pending = await relay_queue(client, officer, state="pending")
+    ours = [q for q in pending if q["report_id"] in {c["report_id"] for c in cases}]
+    assert [q["report_id"] for q in ours] == [c["report_id"] for c in cases]  # queue order
     await eventually(lambda: _retried(client, officer, ours[0]["safety_report_id"]))
     assert [await status_of(client, reporter, c["report_id"]) for c in cases] == [
         "submitted"] * 3
     await regulator(platform, "/control", mode="up")
     for case in cases:
-        await eventually(lambda c=case: _is(client, reporter, c["report_id"], "acknowledged"))
+        await eventually(lambda c=case: is_status(client, reporter, c["report_id"], "acknowledged"))
     stats = await regulator(platform, "/stats")
     ids = [q["safety_report_id"] for q in ours]
     assert all(stats["accepted"][i] == 1 for i in ids)
+    acknowledged = await relay_queue(client, officer, state="acknowledged")
+    assert set(ids) <= {q["safety_report_id"] for q in acknowledged}
+    assert not set(ids) & {q["safety_report_id"]
+                           for q in await relay_queue(client, officer, state="pending")}
     times = [(await client.get(f"/v1/adr-reports/{c['report_id']}", headers=reporter)
               ).json()["history"][-1]["at"] for c in cases]
     assert times == sorted(times)  # acknowledged in the order submitted
@@ -283,7 +291,7 @@ async def test_a_rejection_returns_the_case_to_the_officer_with_the_reason(
     await regulator(platform, "/control", mode="reject", reason="E.i.2.1b: unknown version")
     try:
         await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
-        await eventually(lambda: _is(client, reporter, case["report_id"],
+        await eventually(lambda: is_status(client, reporter, case["report_id"],
                                      "rejected_by_regulator"))
     finally:
         await regulator(platform, "/control", mode="up")
@@ -291,16 +299,11 @@ async def test_a_rejection_returns_the_case_to_the_officer_with_the_reason(
     assert seen["relay"]["detail"] == "E.i.2.1b: unknown version"
     again = await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
     assert again.json()["relay"]["safety_report_id"].endswith("-V2")
-    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
-
-
-async def _is(client: httpx.AsyncClient, headers: dict[str, str], case_id: str,
-              status: str) -> bool:
-    return await status_of(client, headers, case_id) == status
+    await eventually(lambda: is_status(client, reporter, case["report_id"], "acknowledged"))
 
 
 async def _retried(client: httpx.AsyncClient, officer: dict[str, str], message_id: str) -> bool:
-    queue = (await client.get("/v1/pv/relay", headers=officer)).json()["items"]
+    queue = await relay_queue(client, officer)
     return any(q["safety_report_id"] == message_id and q["attempts"] >= 1 for q in queue)
 
 
@@ -315,7 +318,7 @@ async def test_relay_killed_between_send_and_acknowledgement_sends_nothing_twice
     platform.stack.kill("pharmacovigilance")
     await regulator(platform, "/control", mode="up")
     platform.stack.start_process("pharmacovigilance")
-    await eventually(lambda: _is(client, reporter, case["report_id"], "acknowledged"))
+    await eventually(lambda: is_status(client, reporter, case["report_id"], "acknowledged"))
     stats = await regulator(platform, "/stats")
     assert stats["accepted"][message_id] == 1  # the re-send was recognised, not accepted again
     assert stats["duplicates"][message_id] >= 1

@@ -41,6 +41,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/pv/cases"): PV_OFFICER,
     ("GET", "/v1/pv/cases/{report_id}"): PV,
     ("GET", "/v1/pv/cases/{report_id}/e2b"): PV,
+    ("GET", "/v1/pv/cases/{report_id}/reads"): PV_OFFICER | ADMIN,
     ("GET", "/v1/pv/signals"): PV,
     ("POST", "/v1/pv/cases/{report_id}/assessment"): PV_OFFICER,
     ("POST", "/v1/pv/cases/{report_id}/follow-up-requests"): PV_OFFICER,

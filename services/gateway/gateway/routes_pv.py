@@ -50,8 +50,11 @@ async def get_report(report_id: UUID, caller: CallerDep, bus: BusDep) -> Respons
 
 
 @router.get("/me/adr-reports")
-async def my_reports(caller: CallerDep, bus: BusDep) -> Response:
-    return await bus.forward(pv("my_reports"), caller)
+async def my_reports(caller: CallerDep, bus: BusDep,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                     cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """Your reports and drafts, newest first: status timeline, follow-up questions to answer."""
+    return await bus.forward(pv("my_reports"), caller, {"limit": limit, "cursor": cursor})
 
 
 @router.get("/pv/cases")
@@ -74,6 +77,15 @@ async def get_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
 async def case_e2b(report_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     """The case as an ICH E2B(R3) ICSR (`application/xml`)."""
     return await bus.forward(pv("case_e2b"), caller, {"report_id": str(report_id)})
+
+
+@router.get("/pv/cases/{report_id}/reads")
+async def case_reads(report_id: UUID, caller: CallerDep, bus: BusDep,
+                     limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                     cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """The case's access log: every read of it by staff (who, what, when), newest first."""
+    return await bus.forward(pv("case_reads"), caller,
+                             {"report_id": str(report_id), "limit": limit, "cursor": cursor})
 
 
 @router.get("/pv/signals")
@@ -114,9 +126,14 @@ async def submit_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Respon
 
 
 @router.get("/pv/relay")
-async def relay_queue(caller: CallerDep, bus: BusDep) -> Response:
-    """The relay queue: pending, sent, acknowledged, rejected."""
-    return await bus.forward(pv("relay_queue"), caller)
+async def relay_queue(caller: CallerDep, bus: BusDep,
+                      state: Literal["pending", "sent", "acknowledged", "rejected"] | None = None,
+                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                      cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """The relay queue in the order cases were submitted: pending, sent, acknowledged,
+    rejected (with the regulator's words), attempts so far."""
+    return await bus.forward(pv("relay_queue"), caller,
+                             {"state": state, "limit": limit, "cursor": cursor})
 
 
 @router.post("/pv/cases/{report_id}/duplicates")

@@ -49,6 +49,7 @@ ICSR_BATCH = "1"  # N.1.1
 REPORT_TYPE, SPONTANEOUS = "1", "1"  # C.1.3 in the characteristic list, and its value
 SOURCE_REPORT = "2"  # C.2.r in the report relation list
 SENDER_TYPE_OTHER_ORGANISATION = "6"  # C.3.1: a patients' organisation is none of 1-5 or 7
+SENDER_ORGANISATION = "Patients' Union"  # C.3.2
 QUALIFICATIONS = range(1, 6)  # C.2.r.4: physician … consumer
 WHO_UMC = "WHO-UMC"  # G.k.9.i.2.r.2
 

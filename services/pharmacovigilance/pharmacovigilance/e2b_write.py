@@ -241,6 +241,12 @@ def _sender_and_report_type(event: Element) -> None:
     sender = _author(event, "subjectOf1")
     sub(sender, "code", code=codes.SENDER_TYPE_OTHER_ORGANISATION,
         codeSystem=codes.SENDER_TYPE_LIST)
+    # C.3.2 sits inside the (nameless) C.3.3.1 department, as the guide nests it.
+    department = sub(sender, "representedOrganization", classCode="ORG",
+                     determinerCode="INSTANCE")
+    organisation = sub(sub(department, "assignedEntity", classCode="ASSIGNED"),
+                       "representedOrganization", classCode="ORG", determinerCode="INSTANCE")
+    sub(organisation, "name", codes.SENDER_ORGANISATION)
     characteristic = sub(sub(event, "subjectOf2", typeCode="SUBJ"), "investigationCharacteristic",
                          classCode="OBS", moodCode="EVN")
     sub(characteristic, "code", code=codes.REPORT_TYPE, codeSystem=codes.CHARACTERISTIC_LIST)

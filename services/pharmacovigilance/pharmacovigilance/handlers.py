@@ -42,12 +42,19 @@ class UpdateReport(BaseModel):
     form: AdrReportForm
 
 
-class CaseFilter(BaseModel):
+class Page(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: str | None = Field(default=None, max_length=40)
     limit: int = Field(default=20, ge=1, le=100)
     cursor: str | None = Field(default=None, max_length=200)
+
+
+class CaseFilter(Page):
+    status: str | None = Field(default=None, max_length=40)
+
+
+class ReadsQuery(Page):
+    report_id: UUID
 
 
 class SignalQuery(BaseModel):
@@ -114,13 +121,20 @@ async def get_report(deps: Deps, request: Request) -> Reply:
 
 
 async def my_reports(deps: Deps, request: Request) -> Reply:
+    """The caller's own reports and drafts, newest first, with their timelines."""
     principal = request.require()
+    query = request.parse(Page)
+    before = decode_cursor(query.cursor)
+    r = sql.reports
+    statement = (sa.select(r).where(r.c.reporter_id == principal.user_id)
+                 .order_by(r.c.created_at.desc(), r.c.report_id.desc()).limit(query.limit + 1))
+    if before is not None:
+        statement = statement.where(sa.tuple_(r.c.created_at, r.c.report_id) < before)
     async with deps.engine.connect() as conn:
-        rows = (await conn.execute(sa.select(sql.reports).where(
-            sql.reports.c.reporter_id == principal.user_id)
-            .order_by(sql.reports.c.created_at.desc()).limit(100))).all()
-        items = [await view(conn, deps, row) for row in rows]
-    return ok({"items": items, "next_cursor": None})
+        rows = list((await conn.execute(statement)).all())
+        items = [await view(conn, deps, row) for row in rows[:query.limit]]
+    return ok({"items": items,
+               "next_cursor": next_cursor(rows, query.limit, "created_at", "report_id")})
 
 
 async def list_cases(deps: Deps, request: Request) -> Reply:
@@ -164,6 +178,24 @@ async def case_e2b(deps: Deps, request: Request) -> Reply:
     xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B", sender_id=deps.sender_id,
                         receiver_id=deps.receiver_id, created_at=now)
     return Reply(status=200, body=xml, content_type="application/xml")
+
+
+async def case_reads(deps: Deps, request: Request) -> Reply:
+    """The case's access log: which member of staff read what of it, and when, newest first."""
+    request.require("pv_officer", "admin")
+    query = request.parse(ReadsQuery)
+    before = decode_cursor(query.cursor)
+    log = sql.case_reads
+    statement = (sa.select(log).where(log.c.case_id == query.report_id)
+                 .order_by(log.c.at.desc(), log.c.reader_id.desc()).limit(query.limit + 1))
+    if before is not None:
+        statement = statement.where(sa.tuple_(log.c.at, log.c.reader_id) < before)
+    async with deps.engine.connect() as conn:
+        await case_row(conn, request)
+        rows = list((await conn.execute(statement)).all())
+    return ok({"items": [{"reader_id": str(r.reader_id), "what": r.what, "at": r.at.isoformat()}
+                         for r in rows[:query.limit]],
+               "next_cursor": next_cursor(rows, query.limit, "at", "reader_id")})
 
 
 async def signal_list(deps: Deps, request: Request) -> Reply:

@@ -50,7 +50,8 @@ class FolderRegulator:
     def _collect(self) -> list[Acknowledgement]:
         for folder in (self.processed, self.rejected):
             folder.mkdir(parents=True, exist_ok=True)
-        arrived = (self._read(path) for path in sorted(self.incoming.iterdir()) if _is_ack(path))
+        placed = sorted((path for path in self.incoming.iterdir() if _is_ack(path)), key=oldest)
+        arrived = (self._read(path) for path in placed)
         return [ack for ack in arrived if ack is not None]
 
     def _read(self, path: Path) -> Acknowledgement | None:
@@ -88,6 +89,11 @@ def _sync_directory(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def oldest(path: Path) -> tuple[int, str]:
+    """Files in the order they were placed, by name when placed at the same instant."""
+    return path.stat().st_mtime_ns, path.name
 
 
 def _is_ack(path: Path) -> bool:

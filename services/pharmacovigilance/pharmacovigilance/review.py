@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.events import Event
 from contracts.pharmacovigilance.messages import Assessment, FollowUpAnswers, FollowUpRequest
 from kit.errors import ProblemError, forbidden
+from kit.pagination import decode_cursor, next_cursor
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.duplicate_check import likely_duplicates
-from pharmacovigilance.handlers import Deps, case_row, reporter_key, view
+from pharmacovigilance.handlers import Deps, Page, case_row, reporter_key, view
 from pharmacovigilance.inline import apply_all
 from pharmacovigilance.terminology import UnknownTermError
 
@@ -35,6 +36,10 @@ class AssessCase(_On):
 
 class AskReporter(_On):
     request: FollowUpRequest
+
+
+class RelayFilter(Page):
+    state: Literal["pending", "sent", "acknowledged", "rejected"] | None = None
 
 
 class AnswerQuestions(_On):
@@ -115,15 +120,24 @@ async def resolve_duplicate(deps: Deps, request: Request) -> Reply:
 
 
 async def relay_queue(deps: Deps, request: Request) -> Reply:
+    """Case versions in the order they were queued for the regulator, filtered by state."""
     request.require(*domain.PV_ROLES)
+    query = request.parse(RelayFilter)
+    after = decode_cursor(query.cursor)
     q = sql.relay_queue
+    statement = sa.select(q).order_by(q.c.queued_at, q.c.report_id).limit(query.limit + 1)
+    if query.state:
+        statement = statement.where(q.c.state == query.state)
+    if after is not None:
+        statement = statement.where(sa.tuple_(q.c.queued_at, q.c.report_id) > after)
     async with deps.engine.connect() as conn:
-        rows = (await conn.execute(sa.select(q).order_by(q.c.queued_at).limit(500))).all()
+        rows = list((await conn.execute(statement)).all())
     return ok({"items": [{
         "safety_report_id": r.safety_report_id, "report_id": str(r.report_id),
         "version": r.case_version, "state": r.state, "attempts": r.attempts,
         "last_error": r.last_error, "queued_at": r.queued_at.isoformat(),
-        "updated_at": r.updated_at.isoformat()} for r in rows]})
+        "updated_at": r.updated_at.isoformat()} for r in rows[:query.limit]],
+        "next_cursor": next_cursor(rows, query.limit, "queued_at", "report_id")})
 
 
 async def _decide(deps: Deps, request: Request, decide: Any) -> Reply:

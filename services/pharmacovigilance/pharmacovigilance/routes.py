@@ -15,6 +15,7 @@ HANDLERS = {
     rpc("pharmacovigilance", "list_cases"): handlers.list_cases,
     rpc("pharmacovigilance", "get_case"): handlers.get_case,
     rpc("pharmacovigilance", "case_e2b"): handlers.case_e2b,
+    rpc("pharmacovigilance", "case_reads"): handlers.case_reads,
     rpc("pharmacovigilance", "signals"): handlers.signal_list,
     rpc("pharmacovigilance", "assess_case"): review.assess,
     rpc("pharmacovigilance", "request_follow_up"): review.ask_reporter,

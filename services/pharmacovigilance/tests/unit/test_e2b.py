@@ -238,11 +238,13 @@ def test_relatedness_by_who_umc_links_medicine_and_reaction() -> None:
     assert at(reaction(root), "id").get("root") == str(RASH)
 
 
-def test_narrative_sender_type_and_report_type() -> None:
+def test_narrative_sender_type_and_organisation_and_report_type() -> None:
     root = root_of(batch())
     assert at(root, f"{EVENT}/text").text == "Rash two days after starting Drugzol."
-    sender = at(root, f"{EVENT}/subjectOf1/controlActEvent/author/assignedEntity/code")
-    assert sender.attrib == {"code": "6", "codeSystem": f"{ICH}.1.7"}
+    sender = at(root, f"{EVENT}/subjectOf1/controlActEvent/author/assignedEntity")
+    assert at(sender, "code").attrib == {"code": "6", "codeSystem": f"{ICH}.1.7"}
+    organisation = "representedOrganization/assignedEntity/representedOrganization/name"
+    assert at(sender, organisation).text == "Patients' Union"  # C.3.2
     report_type = at(root, f"{EVENT}/subjectOf2/investigationCharacteristic/value")
     assert report_type.get("code") == "1" and report_type.get("codeSystem") == f"{ICH}.1.2"
 

@@ -17,7 +17,7 @@ from structlog.testing import capture_logs
 from pharmacovigilance import e2b
 from pharmacovigilance.case import Case, CaseMedicine, CaseReaction
 from pharmacovigilance.e2b import Acknowledgement, MessageAcknowledgement
-from pharmacovigilance.fake_regulator import create_app
+from pharmacovigilance.fake_regulator import Control, FakeRegulator, Uploader, create_app
 from pharmacovigilance.regulator import (
     InMemoryRegulator,
     Regulator,
@@ -304,3 +304,47 @@ async def test_reset_clears_the_counts_and_brings_the_fake_up(fake: httpx.AsyncC
 
 async def test_the_fake_refuses_an_unknown_mode(fake: httpx.AsyncClient) -> None:
     assert (await fake.post("/control", json={"mode": "sideways"})).status_code == 422
+
+
+# --- the fake regulator's uploader: the other side of the drop folder ----------------------------
+
+async def test_the_uploader_answers_batch_files_oldest_first_as_the_folder_expects(
+        tmp_path: Path) -> None:
+    ours, fake = FolderRegulator(tmp_path), FakeRegulator()
+    await ours.send("B2", batch(a_case(2), batch_id="B2"))
+    await ours.send("B1", batch(a_case(1), batch_id="B1"))
+    assert await Uploader(fake, tmp_path).upload_waiting() == 2
+    acks = await ours.acknowledgements()
+    assert [(ack.batch_id, ack.code) for ack in acks] == [("B2", "AA"), ("B1", "AA")]
+    assert list(fake.intake.accepted) == ["IN-PU-000002-V1", "IN-PU-000001-V1"]
+    assert sorted(os.listdir(tmp_path / "outgoing" / "uploaded")) == ["B1.xml", "B2.xml"]
+
+
+async def test_a_batch_file_written_again_is_a_duplicate_accepted_once(tmp_path: Path) -> None:
+    ours, fake = FolderRegulator(tmp_path), FakeRegulator()
+    uploader = Uploader(fake, tmp_path)
+    for _ in range(2):
+        await ours.send("B1", batch(a_case(1), batch_id="B1"))
+        assert await uploader.upload_waiting() == 1
+    assert fake.intake.stats()["accepted"] == {"IN-PU-000001-V1": 1}
+    assert fake.intake.stats()["duplicates"] == {"IN-PU-000001-V1": 1}
+
+
+async def test_the_uploader_away_leaves_the_files_and_rejects_on_request(tmp_path: Path) -> None:
+    ours, fake = FolderRegulator(tmp_path), FakeRegulator()
+    await ours.send("B1", batch(batch_id="B1"))
+    await fake.set_control(Control(mode="down"))
+    assert await Uploader(fake, tmp_path).upload_waiting() == 0
+    assert os.listdir(tmp_path / "outgoing") == ["B1.xml"]
+    await fake.set_control(Control(mode="reject", reason="C.2.r.3 missing"))
+    assert await Uploader(fake, tmp_path).upload_waiting() == 1
+    [ack] = await ours.acknowledgements()
+    assert answers(ack) == [("IN-PU-000001-V1", "CR", "C.2.r.3 missing")]
+
+
+async def test_a_file_that_is_no_batch_is_refused_and_answered_by_nothing(tmp_path: Path) -> None:
+    (tmp_path / "outgoing").mkdir()
+    (tmp_path / "outgoing" / "junk.xml").write_bytes(b"<not-a-batch/>")
+    assert await Uploader(FakeRegulator(), tmp_path).upload_waiting() == 0
+    assert os.listdir(tmp_path / "outgoing" / "refused") == ["junk.xml"]
+    assert await FolderRegulator(tmp_path).acknowledgements() == []
