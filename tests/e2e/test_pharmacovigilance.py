@@ -239,6 +239,8 @@ async def test_review_follow_up_and_submission(platform: Platform,
     xml = (await client.get(f"/v1/pv/cases/{case_id}/e2b", headers=officer)).content
     [icsr] = e2b.read_batch(xml)
     assert icsr.version == 2 and icsr.reactions[0].meddra is not None
+    assert icsr.narrative.splitlines()[-1].endswith(  # what this version brings, H.1
+        "asked Did the rash come back?; answered No, it cleared in a week")
     assert icsr.causality[0].category == "probable"
     history = [h["status"] for h in submitted.json()["history"]]
     assert history == ["received", "under_review", "follow_up_requested", "under_review",

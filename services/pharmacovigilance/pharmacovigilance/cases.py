@@ -1,18 +1,26 @@
-"""A stored report as an E2B case: the clinical part always, the personal part while the
-reporter's key exists."""
+"""A stored report as an E2B case: the clinical part always, the personal part and the
+follow-up answers while the reporter's key exists."""
 
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contracts.pharmacovigilance.messages import AdrReportForm
 from pharmacovigilance import domain
 from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
+from pharmacovigilance.deps import Deps, Unsealed, unseal
 
 
-def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
-    form = domain.join(row.clear, personal)
+async def case_of(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Case:
+    """The stored report as the Case its ICSR carries."""
+    return to_case(row, await unseal(conn, deps, row))
+
+
+def to_case(row: sa.Row, unsealed: Unsealed) -> Case:
+    form = domain.join(row.clear, unsealed.personal)
     reporter, patient = form.reporter, form.patient
     worldwide = f"IN-PU-{row.reference}"
     return Case(
@@ -42,7 +50,8 @@ def to_case(row: sa.Row, personal: dict[str, Any] | None) -> Case:
                          stop_date=m.stop_date, indication=m.indication,
                          action_taken=m.action_taken, rechallenge=m.rechallenge)
             for m, mid in zip(form.medicines, row.medicine_ids or [], strict=False)),
-        narrative=narrative(form.reactions, form.medicines, row.received),
+        narrative=narrative(form, row.received,
+                            list(zip(row.follow_ups, unsealed.answers, strict=True))),
         history=form.history)
 
 
@@ -50,9 +59,18 @@ def _coded(coding: dict[str, str] | None) -> CodedTerm | None:
     return CodedTerm(**coding) if coding else None
 
 
-def narrative(reactions: Any, medicines: Any, received: date | None) -> str:
-    """H.1: a plain account, in the reporter's words where they gave them."""
-    taken = "; ".join(f"{m.name} ({m.role})" for m in medicines)
-    felt = "; ".join(f"{r.description} [{r.language}], outcome {r.outcome}" for r in reactions)
-    return (f"Consumer report received {received or 'recently'} through the Patients' Union. "
-            f"Medicines: {taken}. Reactions: {felt}.")
+def narrative(form: AdrReportForm, received: date | None,
+              follow_ups: list[tuple[dict[str, Any], list[str] | None]]) -> str:
+    """H.1: a plain account, in the reporter's words where they gave them, with every
+    follow-up question and its answer (what made each new version)."""
+    who = "Health professional" if form.reporter.is_health_professional else "Consumer"
+    taken = "; ".join(f"{m.name} ({m.role})" for m in form.medicines)
+    felt = "; ".join(f"{r.description} [{r.language}], outcome {r.outcome}"
+                     for r in form.reactions)
+    lines = [f"{who} report received {received or 'recently'} through the Patients' Union. "
+             f"Medicines: {taken}. Reactions: {felt}."]
+    for number, (asked, answers) in enumerate(follow_ups, start=1):
+        lines.append(f"Follow-up {number} ({asked['asked_at'][:10]}): asked "
+                     + " / ".join(asked["questions"]) + "; answered "
+                     + (" / ".join(answers) if answers is not None else "(no answer yet)"))
+    return "\n".join(lines)

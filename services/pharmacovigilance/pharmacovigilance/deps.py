@@ -29,10 +29,26 @@ async def reporter_key(conn: AsyncConnection, deps: Deps, reporter_id: UUID) -> 
         raise ProblemError(409, "Conflict", "this account was erased") from None
 
 
-async def personal_part(conn: AsyncConnection, deps: Deps,
-                        row: sa.Row) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Unsealed:
+    """A report's sealed parts in clear; all None once the reporter's key is shredded."""
+
+    personal: dict[str, Any] | None  # reporter and patient identifiers, history
+    answers: list[list[str] | None]  # each follow-up's answers, None while unanswered
+
+
+async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Unsealed:
     try:
         key = await deps.personal.key(conn, row.reporter_id)
-    except KeyShreddedError:
-        return None  # erased: what the regulator keeps is the clinical part
-    return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
+    except KeyShreddedError:  # erased: what the regulator keeps is the clinical part
+        return Unsealed(None, [None] * len(row.follow_ups))
+    personal = orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report",
+                                                  row.personal))
+    return Unsealed(personal, [
+        orjson.loads(deps.personal.decrypt(key, row.reporter_id, "follow_up", f["answers"]))
+        if f["answers"] else None for f in row.follow_ups])
+
+
+async def personal_part(conn: AsyncConnection, deps: Deps,
+                        row: sa.Row) -> dict[str, Any] | None:
+    return (await unseal(conn, deps, row)).personal

@@ -17,8 +17,8 @@ from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain, export
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.case import Case
-from pharmacovigilance.cases import to_case
-from pharmacovigilance.deps import Deps, personal_part
+from pharmacovigilance.cases import case_of
+from pharmacovigilance.deps import Deps
 
 CHUNK = 512 * 1024
 KEPT = timedelta(days=1)
@@ -55,7 +55,7 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
     result = await conn.stream(sa.select(r).where(*where).order_by(r.c.received, r.c.reference))
     done = 0
     async for row in result:
-        yield to_case(row, await personal_part(conn, deps, row)), row.status
+        yield await case_of(conn, deps, row), row.status
         done += 1
         if progress is not None:
             progress(done, total)

@@ -16,12 +16,11 @@ from kit.errors import ProblemError, forbidden, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
 from kit.pagination import decode_cursor, next_cursor
-from kit.personal import KeyShreddedError
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain, e2b, inline, signals
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.cases import to_case
-from pharmacovigilance.deps import Deps, personal_part, reporter_key
+from pharmacovigilance.cases import case_of
+from pharmacovigilance.deps import Deps, reporter_key, unseal
 from pharmacovigilance.duplicate_check import likely_duplicates
 
 
@@ -173,7 +172,7 @@ async def case_e2b(deps: Deps, request: Request) -> Reply:
     async with deps.engine.begin() as conn:
         row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "e2b")
-        case = to_case(row, await personal_part(conn, deps, row))
+        case = await case_of(conn, deps, row)
     now = datetime.now(UTC)
     xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B", sender_id=deps.sender_id,
                         receiver_id=deps.receiver_id, created_at=now)
@@ -237,7 +236,8 @@ async def _check_reader(conn: AsyncConnection, principal: Principal, row: sa.Row
 
 
 async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]:
-    form = domain.join(row.clear, await personal_part(conn, deps, row)).model_dump(mode="json")
+    unsealed = await unseal(conn, deps, row)
+    form = domain.join(row.clear, unsealed.personal).model_dump(mode="json")
     for items, ids, name in ((form["reactions"], row.reaction_ids, "reaction_id"),
                              (form["medicines"], row.medicine_ids, "medicine_id")):
         for item, item_id in zip(items, ids or [], strict=False):
@@ -248,18 +248,9 @@ async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]
             "history": [{"status": h.status, "at": h.at.isoformat()} for h in history],
             "coding": row.coding, "causality": row.causality,
             "seriousness_confirmed": row.seriousness_confirmed,
-            "follow_ups": await _follow_ups(conn, deps, row),
+            "follow_ups": [{**asked, "answers": answers} for asked, answers
+                           in zip(row.follow_ups, unsealed.answers, strict=True)],
             "relay": {"safety_report_id": row.safety_report_id, "detail": row.relay_detail}}
-
-
-async def _follow_ups(conn: AsyncConnection, deps: Deps, row: sa.Row) -> list[dict[str, Any]]:
-    try:
-        key = await deps.personal.key(conn, row.reporter_id)
-    except KeyShreddedError:
-        key = None
-    return [{**f, "answers": orjson.loads(deps.personal.decrypt(
-        key, row.reporter_id, "follow_up", f["answers"])) if key and f["answers"] else None}
-        for f in row.follow_ups]
 
 
 def _summary(row: sa.Row) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from kit.eventstore import Metadata
 from kit.logging import get_logger
 from pharmacovigilance import domain, e2b
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.cases import to_case
-from pharmacovigilance.deps import Deps, personal_part
+from pharmacovigilance.cases import case_of
+from pharmacovigilance.deps import Deps
 from pharmacovigilance.inline import apply_all
 from pharmacovigilance.regulator import Regulator, RegulatorRefused, RegulatorUnavailable
 
@@ -107,7 +107,7 @@ class RegulatorRelay:
         async with self.deps.engine.connect() as conn:
             row = (await conn.execute(sa.select(sql.reports).where(
                 sql.reports.c.report_id == head.report_id))).one()
-            case = to_case(row, await personal_part(conn, self.deps, row))
+            case = await case_of(conn, self.deps, row)
         return e2b.batch_xml([case], batch_id=f"{head.safety_report_id}{BATCH_SUFFIX}",
                              sender_id=self.deps.sender_id, receiver_id=self.deps.receiver_id,
                              created_at=head.queued_at)
