@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.subjects import health, rebuild
 from contracts.system.messages import HealthReply, RebuildProjection
-from kit import bus, rpc
+from kit import bus, readmodels, rpc
 from kit.db import asyncpg_dsn, create_schema, ping
 from kit.errors import not_found
 from kit.eventstore import EventStore
@@ -23,6 +23,7 @@ from kit.logging import get_logger
 from kit.metrics import serve_metrics
 from kit.outbox import OutboxRelay
 from kit.projection import Projection, ProjectionRunner
+from kit.readmodels import InlineModel
 from kit.settings import ServiceSettings
 
 log = get_logger(__name__)
@@ -41,8 +42,8 @@ class Service:
     projections: Sequence[Projection] = ()
     tracking: tuple[sa.Table, sa.Table] | None = None
     on_start: Sequence[Callable[[], Awaitable[None]]] = ()
-    # Inline read models, rebuilt from the service's own event store: name -> rebuild.
-    inline_models: Mapping[str, Callable[[], Awaitable[int]]] = field(default_factory=dict)
+    # Inline read models, rebuilt from the service's own event store: name -> model.
+    inline_models: Mapping[str, InlineModel] = field(default_factory=dict)
     relay: bool = True
     # Long-running work of the service's own (a relay to the regulator, say).
     background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
@@ -61,6 +62,8 @@ class Runtime:
     async def start(self) -> None:
         s = self.service
         await create_schema(s.engine, *s.metadata)
+        for name, model in s.inline_models.items():
+            await readmodels.keep_current(s.engine, name, model)
         for hook in s.on_start:
             await hook()
         self.nc = await bus.connect(s.settings.nats_url, s.name)
@@ -105,7 +108,8 @@ class Runtime:
         request.require("admin")
         name = request.parse(RebuildProjection).projection
         if name in self.service.inline_models:
-            replayed = await self.service.inline_models[name]()
+            replayed = await readmodels.rebuild(self.service.engine,
+                                                self.service.inline_models[name])
             return rpc.ok({"projection": name, "status": "rebuilt", "replayed": replayed})
         runner = self.runners.get(name)
         if runner is None:

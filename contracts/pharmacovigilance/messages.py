@@ -116,6 +116,9 @@ class MeddraTerm(_Form):
 class ReactionCoding(_Form):
     reaction_id: UUID
     meddra: MeddraTerm
+    # The officer's confirmed criteria (E.i.3.2), when they differ from the reporter's answers;
+    # the reporter's answers stay in the report as given.
+    seriousness: Seriousness | None = None
 
 
 class CausalityAssessment(_Form):
@@ -125,11 +128,13 @@ class CausalityAssessment(_Form):
 
 
 class Assessment(_Form):
-    """POST /v1/pv/cases/{id}/assessment: the officer's coding and WHO-UMC causality."""
+    """POST /v1/pv/cases/{id}/assessment: the officer's coding, WHO-UMC causality, confirmed
+    seriousness and, optionally, the case narrative (H.1) in the officer's words."""
 
     reactions: list[ReactionCoding] = Field(default=[], max_length=20)
     causality: list[CausalityAssessment] = Field(default=[], max_length=100)
     seriousness_confirmed: bool = False
+    narrative: str | None = Field(default=None, min_length=1, max_length=20000)
 
 
 class FollowUpRequest(_Form):

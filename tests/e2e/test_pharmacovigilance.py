@@ -209,13 +209,20 @@ async def test_review_follow_up_and_submission(platform: Platform,
 
     assessed = await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
         "reactions": [{"reaction_id": reaction_id,
-                       "meddra": {"code": "10099999", "term": "Rash", "version": "27.1"}}],
+                       "meddra": {"code": "10099999", "term": "Rash", "version": "27.1"},
+                       "seriousness": {"death": "no", "hospitalisation": "yes"}}],
         "causality": [{"medicine_id": medicine_id, "reaction_id": reaction_id,
                        "category": "probable"}],
-        "seriousness_confirmed": True})
+        "seriousness_confirmed": True,
+        "narrative": "Rash on day 3 of amoxicillin; admitted overnight; settled on stopping."})
     assert assessed.status_code == 200, assessed.text
     assert assessed.json()["status"] == "under_review"
     assert assessed.json()["coding"][reaction_id]["code"] == "10099999"
+    confirmed = assessed.json()["confirmed_seriousness"][reaction_id]
+    assert confirmed["hospitalisation"] == "yes" and confirmed["disability"] == "unknown"
+    assert assessed.json()["reactions"][0]["seriousness"]["hospitalisation"] == "unknown"
+    assert await platform.scalar("SELECT count(*) FROM pharmacovigilance.events WHERE "
+                                 "data::text LIKE '%admitted overnight%'") == 0  # sealed
     bad = await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
         "reactions": [{"reaction_id": str(uuid.uuid4()),
                        "meddra": {"code": "10099999", "term": "Rash", "version": "27.1"}}]})
@@ -239,8 +246,10 @@ async def test_review_follow_up_and_submission(platform: Platform,
     xml = (await client.get(f"/v1/pv/cases/{case_id}/e2b", headers=officer)).content
     [icsr] = e2b.read_batch(xml)
     assert icsr.version == 2 and icsr.reactions[0].meddra is not None
+    assert icsr.narrative.splitlines()[0].startswith("Rash on day 3 of amoxicillin")
     assert icsr.narrative.splitlines()[-1].endswith(  # what this version brings, H.1
         "asked Did the rash come back?; answered No, it cleared in a week")
+    assert icsr.reactions[0].seriousness["hospitalisation"] == "yes"  # the officer's word
     assert icsr.causality[0].category == "probable"
     history = [h["status"] for h in submitted.json()["history"]]
     assert history == ["received", "under_review", "follow_up_requested", "under_review",
@@ -256,6 +265,25 @@ async def test_the_regulator_acknowledges_and_the_patient_sees_it(
     mine = (await client.get(f"/v1/adr-reports/{case['report_id']}", headers=reporter)).json()
     assert [h["status"] for h in mine["history"]][-3:] == [
         "submitted", "sent_to_regulator", "acknowledged"]
+
+
+async def test_an_acknowledged_case_amended_goes_again_as_its_next_version(
+        platform: Platform, client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Amended"), await staff(client, "pv_officer")
+    case = await coded_case(client, reporter, officer)
+    case_id, reaction_id = case["report_id"], case["reactions"][0]["reaction_id"]
+    await client.post(f"/v1/pv/cases/{case_id}/submit", headers=officer)
+    await eventually(lambda: is_status(client, reporter, case_id, "acknowledged"))
+    recoded = await client.post(f"/v1/pv/cases/{case_id}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": reaction_id, "meddra": {
+            "code": "10040785", "term": "Skin eruption", "version": "27.1"}}]})
+    assert recoded.status_code == 200 and recoded.json()["status"] == "under_review"
+    again = await client.post(f"/v1/pv/cases/{case_id}/submit", headers=officer)
+    assert again.json()["relay"]["safety_report_id"].endswith("-V2")
+    await eventually(lambda: is_status(client, reporter, case_id, "acknowledged"))
+    stats = await regulator(platform, "/stats")
+    sent = [f"IN-PU-{case['reference']}-V{n}" for n in (1, 2)]
+    assert [stats["accepted"].get(message_id) for message_id in sent] == [1, 1]
 
 
 async def test_regulator_down_then_back_delivers_each_case_once_in_order(

@@ -16,6 +16,7 @@ from kit import personal
 from kit.db import make_engine
 from kit.eventstore import Metadata
 from kit.logging import get_logger
+from kit.readmodels import InlineModel
 from kit.service import Service
 
 log = get_logger(__name__)
@@ -42,14 +43,10 @@ def bootstrap(settings: IdentitySettings | None = None) -> Service:
     settings = settings or IdentitySettings()
     deps = build_deps(settings)
 
-    async def rebuild_accounts() -> int:
-        async with deps.engine.begin() as conn:
-            return await deps.inline.rebuild(conn)
-
     return Service(name="identity", settings=settings, engine=deps.engine,
                    metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
                    store=sql.store, on_start=[partial(ensure_first_admin, deps, settings)],
-                   inline_models={"accounts": rebuild_accounts})
+                   inline_models={"accounts": InlineModel(sql.INLINE, deps.inline.rebuild)})
 
 
 async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from kit import personal
 from kit.db import make_engine
+from kit.readmodels import InlineModel
 from kit.service import Service
 from pharmacovigilance import inline, routes
 from pharmacovigilance.adapters import sql
@@ -25,17 +26,14 @@ def bootstrap(settings: PvSettings | None = None) -> Service:
                 sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id,
                 terminology=terminology(settings.meddra_llt_file, settings.meddra_version))
 
-    async def rebuild_reports() -> int:
-        async with engine.begin() as conn:
-            return await inline.rebuild(conn)
-
     regulator = regulator_from(settings)
     background = [RegulatorRelay(deps, regulator,
                                  max_backoff_s=settings.regulator_max_backoff_s).run
                   ] if regulator is not None else []
     return Service(name="pharmacovigilance", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes.routes(deps),
-                   store=sql.store, inline_models={"reports": rebuild_reports},
+                   store=sql.store,
+                   inline_models={"reports": InlineModel(sql.INLINE, inline.rebuild)},
                    background=background)
 
 

@@ -37,7 +37,8 @@ def to_case(row: sa.Row, unsealed: Unsealed) -> Case:
         reactions=tuple(
             CaseReaction(reaction_id=rid, description=r.description, language=r.language,
                          start_date=r.start_date, stop_date=r.stop_date, outcome=r.outcome,
-                         seriousness=r.seriousness.model_dump(),
+                         seriousness=row.seriousness.get(str(rid),
+                                                         r.seriousness.model_dump()),
                          meddra=_coded(row.coding.get(str(rid))))
             for r, rid in zip(form.reactions, row.reaction_ids or [], strict=False)),
         causality=tuple(Causality(medicine_id=UUID(c["medicine_id"]),
@@ -50,7 +51,7 @@ def to_case(row: sa.Row, unsealed: Unsealed) -> Case:
                          stop_date=m.stop_date, indication=m.indication,
                          action_taken=m.action_taken, rechallenge=m.rechallenge)
             for m, mid in zip(form.medicines, row.medicine_ids or [], strict=False)),
-        narrative=narrative(form, row.received,
+        narrative=narrative(form, row.received, unsealed.narrative,
                             list(zip(row.follow_ups, unsealed.answers, strict=True))),
         history=form.history)
 
@@ -59,16 +60,16 @@ def _coded(coding: dict[str, str] | None) -> CodedTerm | None:
     return CodedTerm(**coding) if coding else None
 
 
-def narrative(form: AdrReportForm, received: date | None,
+def narrative(form: AdrReportForm, received: date | None, officers: str | None,
               follow_ups: list[tuple[dict[str, Any], list[str] | None]]) -> str:
-    """H.1: a plain account, in the reporter's words where they gave them, with every
+    """H.1: the officer's account, or else a plain one in the reporter's words, then every
     follow-up question and its answer (what made each new version)."""
     who = "Health professional" if form.reporter.is_health_professional else "Consumer"
     taken = "; ".join(f"{m.name} ({m.role})" for m in form.medicines)
     felt = "; ".join(f"{r.description} [{r.language}], outcome {r.outcome}"
                      for r in form.reactions)
-    lines = [f"{who} report received {received or 'recently'} through the Patients' Union. "
-             f"Medicines: {taken}. Reactions: {felt}."]
+    lines = [officers or f"{who} report received {received or 'recently'} through the "
+             f"Patients' Union. Medicines: {taken}. Reactions: {felt}."]
     for number, (asked, answers) in enumerate(follow_ups, start=1):
         lines.append(f"Follow-up {number} ({asked['asked_at'][:10]}): asked "
                      + " / ".join(asked["questions"]) + "; answered "

@@ -35,6 +35,7 @@ class Unsealed:
 
     personal: dict[str, Any] | None  # reporter and patient identifiers, history
     answers: list[list[str] | None]  # each follow-up's answers, None while unanswered
+    narrative: str | None = None  # the officer's, when they wrote one
 
 
 async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Unsealed:
@@ -44,9 +45,12 @@ async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Unsealed:
         return Unsealed(None, [None] * len(row.follow_ups))
     personal = orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report",
                                                   row.personal))
-    return Unsealed(personal, [
-        orjson.loads(deps.personal.decrypt(key, row.reporter_id, "follow_up", f["answers"]))
-        if f["answers"] else None for f in row.follow_ups])
+    answers = [orjson.loads(deps.personal.decrypt(key, row.reporter_id, "follow_up",
+                                                  f["answers"])) if f["answers"] else None
+               for f in row.follow_ups]
+    narrative = row.narrative and deps.personal.decrypt(key, row.reporter_id, "narrative",
+                                                        row.narrative)
+    return Unsealed(personal, answers, narrative)
 
 
 async def personal_part(conn: AsyncConnection, deps: Deps,

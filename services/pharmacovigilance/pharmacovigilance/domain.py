@@ -18,7 +18,8 @@ from contracts.pharmacovigilance.messages import AdrReportForm
 DRAFT, RECEIVED, UNDER_REVIEW = "draft", "received", "under_review"
 FOLLOW_UP_REQUESTED, SUBMITTED = "follow_up_requested", "submitted"
 SENT, ACKNOWLEDGED, REJECTED = "sent_to_regulator", "acknowledged", "rejected_by_regulator"
-OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED})
+# An acknowledged case reopens for amendment or follow-up: it goes again as a new version.
+OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED, ACKNOWLEDGED})
 PV_ROLES = ("pv_officer", "regulator_liaison")
 CONSUMER, OTHER_HEALTH_PROFESSIONAL = 5, 3  # E2B C.2.r.4 qualification codes
 
@@ -73,6 +74,8 @@ class CaseAssessed(Event):
     coding: dict[str, dict[str, str]]  # reaction id -> {code, term, version}
     causality: list[dict[str, str]]  # {medicine_id, reaction_id, category}
     seriousness_confirmed: bool
+    seriousness: dict[str, dict[str, str]] = {}  # reaction id -> the officer's criteria
+    narrative: str | None = None  # the officer's H.1, encrypted with the reporter's key
 
 
 class FollowUpRequested(Event):
@@ -147,16 +150,15 @@ def resolve_duplicate(status: str, report_id: UUID, other: UUID, candidates: set
     return [DuplicateResolved(report_id=report_id, other_report_id=other, decision=decision)]
 
 
-def assess(status: str, reaction_ids: set[str], medicine_ids: set[str], report_id: UUID,
-           coding: dict[str, dict[str, str]], causality: list[dict[str, str]],
-           seriousness_confirmed: bool) -> list[Event]:
+def assess(status: str, reaction_ids: set[str], medicine_ids: set[str],
+           assessed: CaseAssessed) -> list[Event]:
     _review_open(status)
-    unknown = (set(coding) - reaction_ids) | {c["reaction_id"] for c in causality} - reaction_ids
-    unknown |= {c["medicine_id"] for c in causality} - medicine_ids
+    named = set(assessed.coding) | set(assessed.seriousness)
+    unknown = (named | {c["reaction_id"] for c in assessed.causality}) - reaction_ids
+    unknown |= {c["medicine_id"] for c in assessed.causality} - medicine_ids
     if unknown:
         raise ReportError(f"no such reaction or medicine in this case: {sorted(unknown)}")
-    return [CaseAssessed(report_id=report_id, coding=coding, causality=causality,
-                         seriousness_confirmed=seriousness_confirmed)]
+    return [assessed]
 
 
 def request_follow_up(status: str, report_id: UUID, questions: list[str]) -> list[Event]:
@@ -173,8 +175,9 @@ def answer_follow_up(status: str, report_id: UUID, sealed_answers: str,
 
 
 def submit(status: str, coded: bool, report_id: UUID, version: int, worldwide_id: str,
-           unresolved: list[UUID], linked: bool) -> list[Event]:
-    """Queue the case; a correction after a rejection goes as a new version (new C.1.1)."""
+           unresolved: list[UUID], linked: bool, last_sent: str | None) -> list[Event]:
+    """Queue the case; a version sent before (rejected, or amended after its acknowledgement)
+    goes again as the next version, under a new C.1.1."""
     _review_open(status)
     if not coded:
         raise ReportError("code every reaction (MedDRA) before submitting")
@@ -183,7 +186,7 @@ def submit(status: str, coded: bool, report_id: UUID, version: int, worldwide_id
     if unresolved:
         raise ReportError(f"link or separate the likely duplicates first: "
                           f"{sorted(str(u) for u in unresolved)}")
-    version += 1 if status == REJECTED else 0
+    version += 1 if last_sent == f"{worldwide_id}-V{version}" else 0
     return [CaseSubmitted(report_id=report_id, case_version=version,
                           safety_report_id=f"{worldwide_id}-V{version}")]
 

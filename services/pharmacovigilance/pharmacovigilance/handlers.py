@@ -248,6 +248,7 @@ async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]
             "history": [{"status": h.status, "at": h.at.isoformat()} for h in history],
             "coding": row.coding, "causality": row.causality,
             "seriousness_confirmed": row.seriousness_confirmed,
+            "confirmed_seriousness": row.seriousness, "narrative": unsealed.narrative,
             "follow_ups": [{**asked, "answers": answers} for asked, answers
                            in zip(row.follow_ups, unsealed.answers, strict=True)],
             "relay": {"safety_report_id": row.safety_report_id, "detail": row.relay_detail}}

@@ -87,7 +87,8 @@ async def _assessed(conn: AsyncConnection, event: domain.CaseAssessed,
                     envelope: Envelope) -> None:
     await _status(conn, event.report_id, domain.UNDER_REVIEW, envelope, coding=event.coding,
                   causality=event.causality,
-                  seriousness_confirmed=event.seriousness_confirmed)
+                  seriousness_confirmed=event.seriousness_confirmed,
+                  seriousness=event.seriousness, narrative=event.narrative)
 
 
 async def _follow_up_requested(conn: AsyncConnection, event: domain.FollowUpRequested,

@@ -47,20 +47,31 @@ class AnswerQuestions(_On):
 
 
 async def assess(deps: Deps, request: Request) -> Reply:
+    """Coding, causality, confirmed seriousness and narrative: what is given replaces what was."""
     request.require("pv_officer")
-    body = request.parse(AssessCase)
-    a = body.assessment
+    a = request.parse(AssessCase).assessment
     try:
         coding = {str(c.reaction_id): deps.terminology.confirm(c.meddra.code, c.meddra.term,
                                                           c.meddra.version)
                   for c in a.reactions}
     except UnknownTermError as error:
         raise ProblemError(422, "Invalid request", str(error)) from None
-    causality = [c.model_dump(mode="json") for c in a.causality]
-    return await _decide(deps, request, lambda row: domain.assess(
-        row.status, {str(i) for i in row.reaction_ids or []},
-        {str(i) for i in row.medicine_ids or []}, row.report_id,
-        {**row.coding, **coding}, causality or row.causality, a.seriousness_confirmed))
+    seriousness = {str(c.reaction_id): c.seriousness.model_dump()
+                   for c in a.reactions if c.seriousness is not None}
+    async with deps.engine.begin() as conn:
+        row = await case_row(conn, request)
+        narrative = row.narrative
+        if a.narrative is not None:  # it may name people: sealed like the reporter's words
+            key = await reporter_key(conn, deps, row.reporter_id)
+            narrative = deps.personal.encrypt(key, row.reporter_id, "narrative", a.narrative)
+        assessed = domain.CaseAssessed(
+            report_id=row.report_id, coding={**row.coding, **coding},
+            causality=[c.model_dump(mode="json") for c in a.causality] or row.causality,
+            seriousness_confirmed=a.seriousness_confirmed,
+            seriousness={**row.seriousness, **seriousness}, narrative=narrative)
+        return await _append(conn, deps, request, row, lambda r: domain.assess(
+            r.status, {str(i) for i in r.reaction_ids or []},
+            {str(i) for i in r.medicine_ids or []}, assessed))
 
 
 async def ask_reporter(deps: Deps, request: Request) -> Reply:
@@ -98,7 +109,8 @@ async def submit(deps: Deps, request: Request) -> Reply:
             coded = bool(row.reaction_ids) and all(
                 str(i) in row.coding for i in row.reaction_ids)
             return domain.submit(row.status, coded, row.report_id, row.version,
-                                 f"IN-PU-{row.reference}", unresolved, linked)
+                                 f"IN-PU-{row.reference}", unresolved, linked,
+                                 row.safety_report_id)
 
         return await _append(conn, deps, request, row, decide)
 

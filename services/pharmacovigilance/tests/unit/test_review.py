@@ -1,0 +1,60 @@
+"""The officer's assessment, decided on the case as it stands: pure domain rules."""
+
+from uuid import UUID, uuid4
+
+import pytest
+
+from pharmacovigilance import domain
+
+REACTION, MEDICINE = str(UUID(int=11)), str(UUID(int=21))
+
+
+def assessed(**changes: object) -> domain.CaseAssessed:
+    values: dict = {"report_id": uuid4(), "coding": {REACTION: {
+        "code": "10099991", "term": "Made-up rash", "version": "27.1"}},
+        "causality": [{"medicine_id": MEDICINE, "reaction_id": REACTION,
+                       "category": "possible"}],
+        "seriousness_confirmed": True,
+        "seriousness": {REACTION: {"hospitalisation": "yes"}}, "narrative": "pd1.sealed"}
+    return domain.CaseAssessed(**{**values, **changes})
+
+
+def test_an_assessment_of_the_case_s_own_reactions_and_medicines_is_recorded() -> None:
+    event = assessed()
+    assert domain.assess(domain.RECEIVED, {REACTION}, {MEDICINE}, event) == [event]
+
+
+@pytest.mark.parametrize("changes", [
+    {"coding": {str(uuid4()): {"code": "10099991", "term": "Rash", "version": "27.1"}}},
+    {"seriousness": {str(uuid4()): {"death": "yes"}}},
+    {"causality": [{"medicine_id": str(uuid4()), "reaction_id": REACTION,
+                    "category": "possible"}]},
+])
+def test_what_names_no_reaction_or_medicine_of_the_case_is_refused(changes: dict) -> None:
+    with pytest.raises(domain.ReportError, match="no such reaction or medicine"):
+        domain.assess(domain.RECEIVED, {REACTION}, {MEDICINE}, assessed(**changes))
+
+
+@pytest.mark.parametrize("status", [domain.DRAFT, domain.SUBMITTED, domain.SENT])
+def test_a_case_on_its_way_to_the_regulator_is_not_assessed(status: str) -> None:
+    with pytest.raises(domain.ReportError):
+        domain.assess(status, {REACTION}, {MEDICINE}, assessed())
+
+
+def test_an_assessment_without_the_new_fields_reads_as_before() -> None:
+    old = domain.CaseAssessed(report_id=uuid4(), coding={}, causality=[],
+                              seriousness_confirmed=False)
+    assert (old.seriousness, old.narrative) == ({}, None)
+
+
+@pytest.mark.parametrize(("status", "version", "last_sent", "goes_as"), [
+    (domain.UNDER_REVIEW, 1, None, "IN-PU-X-V1"),  # first sending
+    (domain.REJECTED, 1, "IN-PU-X-V1", "IN-PU-X-V2"),  # corrected after a rejection
+    (domain.UNDER_REVIEW, 1, "IN-PU-X-V1", "IN-PU-X-V2"),  # amended after acknowledgement
+    (domain.UNDER_REVIEW, 2, "IN-PU-X-V1", "IN-PU-X-V2"),  # a follow-up answered: version 2
+])
+def test_a_version_sent_before_goes_again_as_the_next(status: str, version: int,
+                                                      last_sent: str | None,
+                                                      goes_as: str) -> None:
+    [event] = domain.submit(status, True, uuid4(), version, "IN-PU-X", [], False, last_sent)
+    assert isinstance(event, domain.CaseSubmitted) and event.safety_report_id == goes_as
