@@ -3,7 +3,10 @@
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 from uuid import UUID
+
+import sqlalchemy as sa
 
 from kit.errors import invalid
 
@@ -31,3 +34,16 @@ def next_cursor(items: list, limit: int, at: str, item_id: str) -> str | None:
         return None
     last = items[limit - 1]
     return encode_cursor(getattr(last, at), getattr(last, item_id))
+
+
+def keyset(statement: sa.Select[Any], at: sa.ColumnElement[Any], item_id: sa.ColumnElement[Any],
+           cursor: str | None, limit: int, *, newest_first: bool = False) -> sa.Select[Any]:
+    """The statement's page after the cursor: ordered by (at, id), limit + 1 rows, so that
+    `next_cursor` can tell whether there is more. A bad cursor is a 422 problem."""
+    after = decode_cursor(cursor)
+    order = (at.desc(), item_id.desc()) if newest_first else (at, item_id)
+    statement = statement.order_by(*order).limit(limit + 1)
+    if after is not None:
+        position = sa.tuple_(at, item_id)
+        statement = statement.where(position < after if newest_first else position > after)
+    return statement

@@ -15,7 +15,7 @@ from contracts.rpc import Principal
 from kit.errors import ProblemError, forbidden, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
-from kit.pagination import decode_cursor, next_cursor
+from kit.pagination import keyset, next_cursor
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain, e2b, inline, signals
 from pharmacovigilance.adapters import sql
@@ -123,12 +123,10 @@ async def my_reports(deps: Deps, request: Request) -> Reply:
     """The caller's own reports and drafts, newest first, with their timelines."""
     principal = request.require()
     query = request.parse(Page)
-    before = decode_cursor(query.cursor)
     r = sql.reports
-    statement = (sa.select(r).where(r.c.reporter_id == principal.user_id)
-                 .order_by(r.c.created_at.desc(), r.c.report_id.desc()).limit(query.limit + 1))
-    if before is not None:
-        statement = statement.where(sa.tuple_(r.c.created_at, r.c.report_id) < before)
+    statement = keyset(sa.select(r).where(r.c.reporter_id == principal.user_id),
+                       r.c.created_at, r.c.report_id, query.cursor, query.limit,
+                       newest_first=True)
     async with deps.engine.connect() as conn:
         rows = list((await conn.execute(statement)).all())
         items = [await view(conn, deps, row) for row in rows[:query.limit]]
@@ -139,14 +137,11 @@ async def my_reports(deps: Deps, request: Request) -> Reply:
 async def list_cases(deps: Deps, request: Request) -> Reply:
     request.require("pv_officer")
     query = request.parse(CaseFilter)
-    after = decode_cursor(query.cursor)
     r = sql.reports
-    statement = (sa.select(r).where(r.c.status != domain.DRAFT)
-                 .order_by(r.c.created_at, r.c.report_id).limit(query.limit + 1))
+    statement = keyset(sa.select(r).where(r.c.status != domain.DRAFT), r.c.created_at,
+                       r.c.report_id, query.cursor, query.limit)
     if query.status:
         statement = statement.where(r.c.status == query.status)
-    if after is not None:
-        statement = statement.where(sa.tuple_(r.c.created_at, r.c.report_id) > after)
     async with deps.engine.connect() as conn:
         rows = list((await conn.execute(statement)).all())
     items = [_summary(row) for row in rows[:query.limit]]
@@ -183,12 +178,9 @@ async def case_reads(deps: Deps, request: Request) -> Reply:
     """The case's access log: which member of staff read what of it, and when, newest first."""
     request.require("pv_officer", "admin")
     query = request.parse(ReadsQuery)
-    before = decode_cursor(query.cursor)
     log = sql.case_reads
-    statement = (sa.select(log).where(log.c.case_id == query.report_id)
-                 .order_by(log.c.at.desc(), log.c.reader_id.desc()).limit(query.limit + 1))
-    if before is not None:
-        statement = statement.where(sa.tuple_(log.c.at, log.c.reader_id) < before)
+    statement = keyset(sa.select(log).where(log.c.case_id == query.report_id), log.c.at,
+                       log.c.reader_id, query.cursor, query.limit, newest_first=True)
     async with deps.engine.connect() as conn:
         await case_row(conn, request)
         rows = list((await conn.execute(statement)).all())

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.events import Event
 from contracts.pharmacovigilance.messages import Assessment, FollowUpAnswers, FollowUpRequest
 from kit.errors import ProblemError, forbidden
-from kit.pagination import decode_cursor, next_cursor
+from kit.pagination import keyset, next_cursor
 from kit.rpc import Reply, Request, ok
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
@@ -135,13 +135,10 @@ async def relay_queue(deps: Deps, request: Request) -> Reply:
     """Case versions in the order they were queued for the regulator, filtered by state."""
     request.require(*domain.PV_ROLES)
     query = request.parse(RelayFilter)
-    after = decode_cursor(query.cursor)
     q = sql.relay_queue
-    statement = sa.select(q).order_by(q.c.queued_at, q.c.report_id).limit(query.limit + 1)
+    statement = keyset(sa.select(q), q.c.queued_at, q.c.report_id, query.cursor, query.limit)
     if query.state:
         statement = statement.where(q.c.state == query.state)
-    if after is not None:
-        statement = statement.where(sa.tuple_(q.c.queued_at, q.c.report_id) > after)
     async with deps.engine.connect() as conn:
         rows = list((await conn.execute(statement)).all())
     return ok({"items": [{

@@ -27,7 +27,7 @@ from identity.handlers.deps import Deps, load_account, load_application
 from kit.errors import ProblemError, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
-from kit.pagination import decode_cursor, next_cursor
+from kit.pagination import keyset, next_cursor
 from kit.rpc import Reply, Request, ok
 
 
@@ -98,13 +98,11 @@ async def provide_information(deps: Deps, request: Request) -> Reply:
 async def list_applications(deps: Deps, request: Request) -> Reply:
     request.require("admin")
     query = request.parse(ApplicationFilter)
-    after = decode_cursor(query.cursor)
     a = sql.applications
-    statement = sa.select(a).order_by(a.c.submitted_at, a.c.application_id).limit(query.limit + 1)
+    statement = keyset(sa.select(a), a.c.submitted_at, a.c.application_id, query.cursor,
+                       query.limit)
     if query.status:
         statement = statement.where(a.c.status == query.status)
-    if after is not None:
-        statement = statement.where(sa.tuple_(a.c.submitted_at, a.c.application_id) > after)
     async with deps.engine.connect() as conn:
         rows = list((await conn.execute(statement)).all())
         items = [await _for_admin(conn, deps, row) for row in rows[:query.limit]]
