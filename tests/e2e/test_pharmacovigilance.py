@@ -297,6 +297,8 @@ async def test_regulator_down_then_back_delivers_each_case_once_in_order(
     ours = [q for q in pending if q["report_id"] in {c["report_id"] for c in cases}]
     assert [q["report_id"] for q in ours] == [c["report_id"] for c in cases]  # queue order
     await eventually(lambda: _retried(client, officer, ours[0]["safety_report_id"]))
+    await eventually(lambda: _metric_at_least(platform, "pu_regulator_oldest_pending_seconds",
+                                              0.5))  # what operations see meanwhile
     assert [await status_of(client, reporter, c["report_id"]) for c in cases] == [
         "submitted"] * 3
     await regulator(platform, "/control", mode="up")
@@ -312,6 +314,20 @@ async def test_regulator_down_then_back_delivers_each_case_once_in_order(
     times = [(await client.get(f"/v1/adr-reports/{c['report_id']}", headers=reporter)
               ).json()["history"][-1]["at"] for c in cases]
     assert times == sorted(times)  # acknowledged in the order submitted
+    await eventually(lambda: _metric_at_least(platform, 'pu_regulator_queue{state="pending"}', 0))
+    assert await _metric_at_least(platform, 'pu_regulator_sends_total{outcome="unavailable"}', 1)
+    assert await _metric_at_least(platform, 'pu_regulator_sends_total{outcome="sent"}', 3)
+    assert await _metric_at_least(platform, 'pu_regulator_acknowledgements_total{code="CA"}', 3)
+
+
+async def _metric_at_least(platform: Platform, series: str, least: float) -> bool:
+    """The pharmacovigilance process exports `series` with at least this value."""
+    port = platform.stack.metrics_ports["pharmacovigilance"]
+    async with httpx.AsyncClient() as scraper:
+        text = (await scraper.get(f"http://127.0.0.1:{port}/metrics")).text
+    values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+              if line.startswith(series + " ")]
+    return bool(values) and values[0] >= least
 
 
 async def test_a_rejection_returns_the_case_to_the_officer_with_the_reason(

@@ -7,6 +7,7 @@ from pathlib import Path
 from prometheus_client import REGISTRY
 
 import kit.metrics  # noqa: F401 - registers the platform's metrics
+import pharmacovigilance.metrics  # noqa: F401 - and the relay to the regulator's
 
 DASHBOARDS = Path(__file__).parents[2] / "deploy" / "grafana"
 SERIES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum"), "gauge": ("",)}

@@ -7,6 +7,7 @@ between sending and recording is recognised by the regulator, never accepted twi
 """
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.events import Event
 from kit.eventstore import Metadata
 from kit.logging import get_logger
-from pharmacovigilance import domain, e2b
+from pharmacovigilance import domain, e2b, metrics
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.cases import case_of
 from pharmacovigilance.deps import Deps
@@ -34,6 +35,7 @@ class RegulatorRelay:
                  max_backoff_s: float = 60.0) -> None:
         self.deps, self.regulator = deps, regulator
         self.poll_s, self.max_backoff_s = poll_s, max_backoff_s
+        self._observed_at = 0.0
 
     async def run(self) -> None:
         while True:
@@ -55,6 +57,7 @@ class RegulatorRelay:
         await lock.commit()
         while True:
             await self.collect_acknowledgements()
+            await self.observe_queue()
             if not await self.send_next():
                 await asyncio.sleep(self.poll_s)
 
@@ -71,12 +74,15 @@ class RegulatorRelay:
         try:
             ack = await self.regulator.send(f"{head.safety_report_id}{BATCH_SUFFIX}", xml)
         except RegulatorUnavailable as error:
+            metrics.SENDS.labels("unavailable").inc()
             await self._retry_later(head, str(error), now)
             return False
         except RegulatorRefused as error:
+            metrics.SENDS.labels("refused").inc()
             await self._outcome(head.report_id, head.safety_report_id, domain.REJECTED,
                                 str(error))
             return True
+        metrics.SENDS.labels("sent").inc()
         await self._outcome(head.report_id, head.safety_report_id, domain.SENT, None)
         if ack is not None:
             await self._apply(ack)
@@ -92,6 +98,7 @@ class RegulatorRelay:
                 e2b.MessageAcknowledgement(ack.batch_id.removesuffix(BATCH_SUFFIX), "CR",
                                            ack.detail or "batch rejected"),))
         for message in ack.messages:
+            metrics.ACKNOWLEDGEMENTS.labels(message.code).inc()
             async with self.deps.engine.connect() as conn:
                 report_id = await conn.scalar(sa.select(sql.relay_queue.c.report_id).where(
                     sql.relay_queue.c.safety_report_id == message.message_id))
@@ -102,6 +109,22 @@ class RegulatorRelay:
             await self._outcome(report_id, message.message_id,
                                 domain.ACKNOWLEDGED if accepted else domain.REJECTED,
                                 None if accepted else message.detail or "rejected")
+
+    async def observe_queue(self, every_s: float = 1.0) -> None:
+        """The queue's size by state and the oldest wait, for the dashboards (once a second)."""
+        if time.monotonic() - self._observed_at < every_s:
+            return
+        self._observed_at = time.monotonic()
+        q = sql.relay_queue
+        async with self.deps.engine.connect() as conn:
+            counts: dict[str, int] = dict((await conn.execute(
+                sa.select(q.c.state, sa.func.count()).group_by(q.c.state))).tuples().all())
+            oldest = await conn.scalar(sa.select(sa.func.min(q.c.queued_at)).where(
+                q.c.state == "pending"))
+        for state in metrics.QUEUE_STATES:
+            metrics.QUEUE.labels(state).set(counts.get(state, 0))
+        waited = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        metrics.OLDEST_PENDING.set(waited)
 
     async def _batch(self, head: sa.Row) -> bytes:
         async with self.deps.engine.connect() as conn:
