@@ -113,12 +113,22 @@ class MeddraTerm(_Form):
     version: str = Field(pattern=r"^\d{1,2}\.\d$")
 
 
+class ConfirmedSeriousness(_Form):
+    """The officer's word on the criteria given (E.i.3.2); the others stay as the reporter
+    answered them, and the reporter's answers stay in the report as given."""
+
+    death: YesNoUnknown | None = None
+    life_threatening: YesNoUnknown | None = None
+    hospitalisation: YesNoUnknown | None = None
+    disability: YesNoUnknown | None = None
+    congenital_anomaly: YesNoUnknown | None = None
+    other_medically_important: YesNoUnknown | None = None
+
+
 class ReactionCoding(_Form):
     reaction_id: UUID
     meddra: MeddraTerm
-    # The officer's confirmed criteria (E.i.3.2), when they differ from the reporter's answers;
-    # the reporter's answers stay in the report as given.
-    seriousness: Seriousness | None = None
+    seriousness: ConfirmedSeriousness | None = None
 
 
 class CausalityAssessment(_Form):

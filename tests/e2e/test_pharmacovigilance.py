@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from pharmacovigilance import e2b
+from pharmacovigilance.case import SERIOUSNESS
 from tests.adr import coded_case, is_status, regulator, relay_queue, report, staff, status_of
 from tests.platform import Platform, eventually, patient
 
@@ -108,6 +109,45 @@ async def test_a_reporter_pages_through_their_reports_newest_first(
     assert pages == ([sent[2], sent[1]], [sent[0]]) and rest["next_cursor"] is None
     assert first["items"][1]["status"] == "draft"
     bad = await client.get("/v1/me/adr-reports", headers=reporter, params={"cursor": "x"})
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+
+
+async def test_the_officer_triages_by_seriousness_and_due_date(
+        client: httpx.AsyncClient) -> None:
+    reporter, officer = await patient(client, "Triaged"), await staff(client, "pv_officer")
+    answers = {"serious": {"hospitalisation": "yes"}, "not": dict.fromkeys(SERIOUSNESS, "no"),
+               "unknown": {}}
+    ids = {}
+    for kind, criteria in answers.items():
+        body = report(medicine=f"Triazol {kind}")
+        body["reactions"][0]["seriousness"] = criteria
+        ids[kind] = (await client.post("/v1/adr-reports", headers=reporter,
+                                       json=body)).json()["report_id"]
+
+    async def listed(**params: str) -> list[dict]:
+        page = (await client.get("/v1/pv/cases", headers=officer,
+                                 params={"limit": "100", **params})).json()
+        return [c for c in page["items"] if c["report_id"] in ids.values()]
+
+    by_id = {c["report_id"]: c for c in await listed()}
+    assert [by_id[ids[k]]["serious"] for k in answers] == [True, False, None]
+    received = datetime.date.today()
+    due = {k: datetime.date.fromisoformat(by_id[ids[k]]["due_at"][:10]) - received
+           for k in answers}
+    assert {k: d.days for k, d in due.items()} == {"serious": 15, "not": 90, "unknown": 15}
+    assert [c["report_id"] for c in await listed(serious="yes")] == [ids["serious"]]
+    assert [c["report_id"] for c in await listed(serious="unknown")] == [ids["unknown"]]
+    urgent = [c["report_id"] for c in await listed(sort="due")]
+    assert urgent[-1] == ids["not"] and not await listed(overdue="true")
+
+    case = (await client.get(f"/v1/pv/cases/{ids['unknown']}", headers=officer)).json()
+    await client.post(f"/v1/pv/cases/{ids['unknown']}/assessment", headers=officer, json={
+        "reactions": [{"reaction_id": case["reactions"][0]["reaction_id"],
+                       "meddra": {"code": "10037844", "term": "Rash", "version": "27.1"},
+                       "seriousness": dict.fromkeys(SERIOUSNESS, "no")}],
+        "seriousness_confirmed": True})
+    assert [c["report_id"] for c in await listed(serious="no")] == [ids["not"], ids["unknown"]]
+    bad = await client.get("/v1/pv/cases", headers=officer, params={"sort": "loudest"})
     assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
 
 
@@ -219,7 +259,7 @@ async def test_review_follow_up_and_submission(platform: Platform,
     assert assessed.json()["status"] == "under_review"
     assert assessed.json()["coding"][reaction_id]["code"] == "10099999"
     confirmed = assessed.json()["confirmed_seriousness"][reaction_id]
-    assert confirmed["hospitalisation"] == "yes" and confirmed["disability"] == "unknown"
+    assert confirmed == {"death": "no", "hospitalisation": "yes"}  # the rest as reported
     assert assessed.json()["reactions"][0]["seriousness"]["hospitalisation"] == "unknown"
     assert await platform.scalar("SELECT count(*) FROM pharmacovigilance.events WHERE "
                                  "data::text LIKE '%admitted overnight%'") == 0  # sealed

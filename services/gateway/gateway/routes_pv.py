@@ -60,10 +60,16 @@ async def my_reports(caller: CallerDep, bus: BusDep,
 @router.get("/pv/cases")
 async def list_cases(caller: CallerDep, bus: BusDep,
                      status: Annotated[str | None, Query(max_length=40)] = None,
+                     serious: Literal["yes", "no", "unknown"] | None = None,
+                     overdue: bool | None = None,
+                     sort: Literal["received", "due"] = "received",
                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
                      cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-    return await bus.forward(pv("list_cases"), caller,
-                             {"status": status, "limit": limit, "cursor": cursor})
+    """Cases with their seriousness and the date they are due at the regulator (15 days from
+    receipt when serious or not yet known, else 90); `sort=due` puts the most urgent first."""
+    return await bus.forward(pv("list_cases"), caller, {
+        "status": status, "serious": serious, "overdue": overdue, "sort": sort, "limit": limit,
+        "cursor": cursor})
 
 
 @router.get("/pv/cases/{report_id}")

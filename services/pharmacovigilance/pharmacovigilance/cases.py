@@ -37,8 +37,8 @@ def to_case(row: sa.Row, unsealed: Unsealed) -> Case:
         reactions=tuple(
             CaseReaction(reaction_id=rid, description=r.description, language=r.language,
                          start_date=r.start_date, stop_date=r.stop_date, outcome=r.outcome,
-                         seriousness=row.seriousness.get(str(rid),
-                                                         r.seriousness.model_dump()),
+                         seriousness=domain.confirmed(r.seriousness.model_dump(),
+                                                      row.seriousness.get(str(rid))),
                          meddra=_coded(row.coding.get(str(rid))))
             for r, rid in zip(form.reactions, row.reaction_ids or [], strict=False)),
         causality=tuple(Causality(medicine_id=UUID(c["medicine_id"]),

@@ -6,7 +6,8 @@ reporter or the patient (names, contact, initials, birth date, free-text history
 the service stores encrypted with the reporter's data key.
 """
 
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from contracts.pharmacovigilance.messages import AdrReportForm
 DRAFT, RECEIVED, UNDER_REVIEW = "draft", "received", "under_review"
 FOLLOW_UP_REQUESTED, SUBMITTED = "follow_up_requested", "submitted"
 SENT, ACKNOWLEDGED, REJECTED = "sent_to_regulator", "acknowledged", "rejected_by_regulator"
+WITH_REGULATOR = (SENT, ACKNOWLEDGED)  # no longer due
 # An acknowledged case reopens for amendment or follow-up: it goes again as a new version.
 OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED, ACKNOWLEDGED})
 PV_ROLES = ("pv_officer", "regulator_liaison")
@@ -244,10 +246,7 @@ def save(report_id: UUID, reporter_id: UUID, status: str | None, form: AdrReport
 def open_case(report_id: UUID, reporter_id: UUID, form: AdrReportForm, reference: str,
               received: date, new_id: Any) -> list[Event]:
     """The events that make a complete, non-draft report a case."""
-    serious_answers = [getattr(r.seriousness, f) for r in form.reactions
-                       for f in type(r.seriousness).model_fields]
-    serious = True if "yes" in serious_answers else (
-        False if serious_answers and all(a == "no" for a in serious_answers) else None)
+    serious = overall_seriousness([r.seriousness.model_dump() for r in form.reactions])
     return [
         CaseOpened(report_id=report_id, reference=reference, received=received,
                    reaction_ids=[new_id() for _ in form.reactions],
@@ -257,6 +256,29 @@ def open_case(report_id: UUID, reporter_id: UUID, form: AdrReportForm, reference
             suspect_medicines=sorted({m.name.strip().lower() for m in form.medicines
                                       if m.role in ("suspect", "interacting")})),
     ]
+
+
+# How soon a case should reach the regulator after receipt: ICH E2D's expedited 15 days for
+# a serious case, and for one whose seriousness is not yet known; 90 days otherwise.
+SERIOUS_WITHIN, OTHERS_WITHIN = timedelta(days=15), timedelta(days=90)
+
+
+def overall_seriousness(reactions: Sequence[Mapping[str, str]]) -> bool | None:
+    """Serious when any criterion of any reaction is yes; not serious only when all are no."""
+    answers = [answer for criteria in reactions for answer in criteria.values()]
+    if "yes" in answers:
+        return True
+    return False if answers and all(answer == "no" for answer in answers) else None
+
+
+def due_on(received: date, serious: bool | None) -> date:
+    """The day by which the case should be with the regulator."""
+    return received + (OTHERS_WITHIN if serious is False else SERIOUS_WITHIN)
+
+
+def confirmed(reported: Mapping[str, str], officers: Mapping[str, str] | None) -> dict[str, str]:
+    """A reaction's seriousness criteria: the reporter's answers, as the officer confirmed them."""
+    return {**reported, **(officers or {})}
 
 
 def qualification(form: AdrReportForm) -> int:

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 import orjson
@@ -50,6 +50,9 @@ class Page(BaseModel):
 
 class CaseFilter(Page):
     status: str | None = Field(default=None, max_length=40)
+    serious: Literal["yes", "no", "unknown"] | None = None
+    overdue: bool | None = None  # not yet with the regulator, and past its due date
+    sort: Literal["received", "due"] = "received"  # due: the most urgent first
 
 
 class ReadsQuery(Page):
@@ -135,18 +138,26 @@ async def my_reports(deps: Deps, request: Request) -> Reply:
 
 
 async def list_cases(deps: Deps, request: Request) -> Reply:
+    """The officer's work list: by status, seriousness or lateness, oldest or most urgent first."""
     request.require("pv_officer")
     query = request.parse(CaseFilter)
     r = sql.reports
-    statement = keyset(sa.select(r).where(r.c.status != domain.DRAFT), r.c.created_at,
-                       r.c.report_id, query.cursor, query.limit)
+    at = "due_at" if query.sort == "due" else "created_at"
+    statement = keyset(sa.select(r).where(r.c.status != domain.DRAFT), r.c[at], r.c.report_id,
+                       query.cursor, query.limit)
     if query.status:
         statement = statement.where(r.c.status == query.status)
+    if query.serious:
+        serious = {"yes": r.c.serious.is_(True), "no": r.c.serious.is_(False),
+                   "unknown": r.c.serious.is_(None)}
+        statement = statement.where(serious[query.serious])
+    if query.overdue is not None:
+        late = sa.and_(r.c.due_at < sa.func.now(), r.c.status.not_in(domain.WITH_REGULATOR))
+        statement = statement.where(late if query.overdue else sa.not_(late))
     async with deps.engine.connect() as conn:
         rows = list((await conn.execute(statement)).all())
     items = [_summary(row) for row in rows[:query.limit]]
-    return ok({"items": items,
-               "next_cursor": next_cursor(rows, query.limit, "created_at", "report_id")})
+    return ok({"items": items, "next_cursor": next_cursor(rows, query.limit, at, "report_id")})
 
 
 async def get_case(deps: Deps, request: Request) -> Reply:
@@ -247,7 +258,11 @@ async def view(conn: AsyncConnection, deps: Deps, row: sa.Row) -> dict[str, Any]
 
 
 def _summary(row: sa.Row) -> dict[str, Any]:
+    due = row.due_at
     return {"report_id": str(row.report_id), "reference": row.reference, "status": row.status,
             "version": row.version, "created_at": row.created_at.isoformat(),
-            "updated_at": row.updated_at.isoformat()}
+            "updated_at": row.updated_at.isoformat(), "serious": row.serious,
+            "due_at": due.isoformat() if due else None,
+            "overdue": bool(due and due < datetime.now(UTC)
+                            and row.status not in domain.WITH_REGULATOR)}
 

@@ -1,6 +1,7 @@
 """The inline read model of reports and cases, and the signal counts, kept with the events."""
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,10 +49,13 @@ async def _saved(conn: AsyncConnection, event: domain.AdrReportSaved,
 
 async def _case_opened(conn: AsyncConnection, event: domain.CaseOpened,
                        envelope: Envelope) -> None:
+    clear = (await conn.execute(sa.select(sql.reports.c.clear).where(
+        sql.reports.c.report_id == event.report_id))).scalar_one()
     await conn.execute(sql.reports.update().where(
         sql.reports.c.report_id == event.report_id).values(
             status=domain.RECEIVED, reference=event.reference, received=event.received,
-            reaction_ids=event.reaction_ids, medicine_ids=event.medicine_ids))
+            reaction_ids=event.reaction_ids, medicine_ids=event.medicine_ids,
+            **_triage(clear, event.reaction_ids, event.received, {})))
     await conn.execute(sql.timeline.insert().values(
         report_id=event.report_id, at=envelope.occurred_at, status=domain.RECEIVED))
 
@@ -85,10 +89,24 @@ async def _status(conn: AsyncConnection, report_id: Any, status: str, envelope: 
 
 async def _assessed(conn: AsyncConnection, event: domain.CaseAssessed,
                     envelope: Envelope) -> None:
+    r = sql.reports
+    case = (await conn.execute(sa.select(r.c.clear, r.c.reaction_ids, r.c.received).where(
+        r.c.report_id == event.report_id))).one()
     await _status(conn, event.report_id, domain.UNDER_REVIEW, envelope, coding=event.coding,
                   causality=event.causality,
                   seriousness_confirmed=event.seriousness_confirmed,
-                  seriousness=event.seriousness, narrative=event.narrative)
+                  seriousness=event.seriousness, narrative=event.narrative,
+                  **_triage(case.clear, case.reaction_ids, case.received, event.seriousness))
+
+
+def _triage(clear: dict[str, Any], reaction_ids: Any, received: date,
+            officers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Seriousness of the case, as confirmed so far, and when it is due at the regulator."""
+    serious = domain.overall_seriousness([
+        domain.confirmed(reaction["seriousness"], officers.get(str(reaction_id)))
+        for reaction, reaction_id in zip(clear["reactions"], reaction_ids or [], strict=False)])
+    due = datetime.combine(domain.due_on(received, serious), time(), UTC)
+    return {"serious": serious, "due_at": due}
 
 
 async def _follow_up_requested(conn: AsyncConnection, event: domain.FollowUpRequested,

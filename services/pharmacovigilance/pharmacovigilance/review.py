@@ -56,7 +56,7 @@ async def assess(deps: Deps, request: Request) -> Reply:
                   for c in a.reactions}
     except UnknownTermError as error:
         raise ProblemError(422, "Invalid request", str(error)) from None
-    seriousness = {str(c.reaction_id): c.seriousness.model_dump()
+    seriousness = {str(c.reaction_id): c.seriousness.model_dump(exclude_none=True)
                    for c in a.reactions if c.seriousness is not None}
     async with deps.engine.begin() as conn:
         row = await case_row(conn, request)

@@ -33,6 +33,8 @@ reports = sa.Table(
     # reaction id -> the officer's E.i.3.2 criteria, where they differ from the reporter's
     sa.Column("seriousness", JSONB, nullable=False, server_default="{}"),
     sa.Column("narrative", sa.Text),  # the officer's H.1, sealed with the reporter's key
+    sa.Column("serious", sa.Boolean),  # None: not known yet (treated as serious for due_at)
+    sa.Column("due_at", TZ, index=True),  # when the case should be with the regulator
     sa.Column("follow_ups", JSONB, nullable=False, server_default="[]"),  # answers sealed
     sa.Column("safety_report_id", sa.Text),  # C.1.1 of the version last submitted
     sa.Column("relay_detail", sa.Text),  # the regulator's words on a rejection

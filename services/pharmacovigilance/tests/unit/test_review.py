@@ -1,5 +1,6 @@
 """The officer's assessment, decided on the case as it stands: pure domain rules."""
 
+from datetime import date
 from uuid import UUID, uuid4
 
 import pytest
@@ -58,3 +59,27 @@ def test_a_version_sent_before_goes_again_as_the_next(status: str, version: int,
                                                       goes_as: str) -> None:
     [event] = domain.submit(status, True, uuid4(), version, "IN-PU-X", [], False, last_sent)
     assert isinstance(event, domain.CaseSubmitted) and event.safety_report_id == goes_as
+
+
+@pytest.mark.parametrize(("reactions", "serious"), [
+    ([{"death": "no", "hospitalisation": "yes"}, {"death": "no"}], True),
+    ([{"death": "no", "disability": "no"}, {"death": "no"}], False),
+    ([{"death": "no", "disability": "unknown"}], None),  # never "no" by default
+    ([], None),
+])
+def test_a_case_is_serious_if_any_criterion_is_and_not_only_if_every_one_is_not(
+        reactions: list[dict[str, str]], serious: bool | None) -> None:
+    assert domain.overall_seriousness(reactions) is serious
+
+
+def test_serious_and_unknown_cases_are_due_in_15_days_others_in_90() -> None:
+    received = date(2026, 11, 1)
+    assert [domain.due_on(received, s) for s in (True, None, False)] == [
+        date(2026, 11, 16), date(2026, 11, 16), date(2027, 1, 30)]
+
+
+def test_the_officer_s_word_stands_over_the_reporter_s_for_the_criteria_given() -> None:
+    reported = {"death": "no", "hospitalisation": "unknown"}
+    assert domain.confirmed(reported, {"hospitalisation": "yes"}) == {
+        "death": "no", "hospitalisation": "yes"}
+    assert domain.confirmed(reported, None) == reported
