@@ -72,6 +72,11 @@ def narrative(form: AdrReportForm, received: date | None, officers: str | None,
              f"Patients' Union. Medicines: {taken}. Reactions: {felt}."]
     for number, (asked, answers) in enumerate(follow_ups, start=1):
         lines.append(f"Follow-up {number} ({asked['asked_at'][:10]}): asked "
-                     + " / ".join(asked["questions"]) + "; answered "
-                     + (" / ".join(answers) if answers is not None else "(no answer yet)"))
+                     + " / ".join(asked["questions"]) + "; answered " + _answer(asked, answers))
     return "\n".join(lines)
+
+
+def _answer(asked: dict[str, Any], answers: list[str] | None) -> str:
+    if answers is not None:
+        return " / ".join(answers)
+    return "(erased with the reporter's data)" if asked["answered_at"] else "(no answer yet)"
