@@ -36,6 +36,35 @@ from kit.telemetry import context_from, inject_headers, tracer
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
+# JSON carries a NUL character only as this escape; PostgreSQL stores none in text or JSONB.
+NUL_ESCAPE = b"\\u0000"
+
+
+def refuse_nul(body: bytes) -> None:
+    """A 422 problem naming the first field whose text holds a NUL character, if one does."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return  # not JSON: the model's own validation says so
+    field = _nul_field(data)
+    if field is not None:
+        message = "text may not contain the NUL character (\\u0000)"
+        raise ProblemError(422, "Invalid request", message,
+                           errors=[FieldError(field=field or "body", message=message)])
+
+
+def _nul_field(data: Any, path: str = "") -> str | None:
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    items = data.items() if isinstance(data, dict) else (
+        enumerate(data) if isinstance(data, list) else ())
+    for key, value in items:
+        if isinstance(key, str) and "\x00" in key:
+            return f"{path}.{key}".lstrip(".")
+        found = _nul_field(value, f"{path}.{key}".lstrip("."))
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True)
@@ -50,8 +79,11 @@ class Request:
 
     def parse(self, model: type[M]) -> M:
         """The body as `model`, or a 400/422 problem naming each bad field."""
+        body = self.body or b"{}"
+        if NUL_ESCAPE in body:
+            refuse_nul(body)
         try:
-            return model.model_validate_json(self.body or b"{}")
+            return model.model_validate_json(body)
         except ValidationError as error:
             raise validation_problem(error) from None
 

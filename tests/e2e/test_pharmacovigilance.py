@@ -207,6 +207,8 @@ async def test_signals_count_each_case_pair_once(client: httpx.AsyncClient) -> N
     {"medicines": [{"name": "x", "role": "culprit"}]},
     {"patient": {"age": {"value": -3}}},
     {"unknown_field": 1},
+    {"history": "asthma\u0000"},  # PostgreSQL keeps no NUL: refused, not a 500
+    {"medicines": [{"name": "Drugzol", "dose": "1\u0000"}]},
 ])
 async def test_bad_reports_are_problems_and_write_nothing(
         platform: Platform, client: httpx.AsyncClient, bad: dict) -> None:

@@ -73,3 +73,22 @@ async def test_roles_are_checked_from_the_principal(broker: NatsBroker) -> None:
     assert (await call(broker, "rpc.test.admin", b"{}", patient))[0] == 403
     admin = Principal(user_id=uuid4(), roles=("admin",))
     assert (await call(broker, "rpc.test.admin", b"{}", admin))[0] == 200
+
+
+class Note(BaseModel):
+    title: str
+    lines: list[dict[str, str]] = []
+
+
+def test_text_holding_a_nul_character_is_refused_naming_its_field() -> None:
+    request = rpc.Request("s", orjson.dumps({"title": "ok", "lines": [{}, {"x": "a\x00"}]}),
+                          None, None, None)
+    with pytest.raises(rpc.ProblemError) as refused:
+        request.parse(Note)
+    assert refused.value.problem.status == 422
+    assert [e.field for e in refused.value.problem.errors or []] == ["lines.1.x"]
+
+
+def test_a_backslash_u0000_typed_as_text_is_only_text() -> None:
+    typed = orjson.dumps({"title": "\\u0000 is how JSON writes NUL"})
+    assert rpc.Request("s", typed, None, None, None).parse(Note).title.startswith("\\u0000")
