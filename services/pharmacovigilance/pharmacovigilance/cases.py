@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.pharmacovigilance.messages import AdrReportForm
 from pharmacovigilance import domain
 from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
-from pharmacovigilance.deps import Deps, Unsealed, unseal
+from pharmacovigilance.deps import Deps, KeyCache, Unsealed, unseal
 
 
-async def case_of(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Case:
+async def case_of(conn: AsyncConnection, deps: Deps, row: sa.Row,
+                  keys: KeyCache | None = None) -> Case:
     """The stored report as the Case its ICSR carries."""
-    return to_case(row, await unseal(conn, deps, row))
+    return to_case(row, await unseal(conn, deps, row, keys))
 
 
 def to_case(row: sa.Row, unsealed: Unsealed) -> Case:

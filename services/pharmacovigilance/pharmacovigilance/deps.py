@@ -38,10 +38,20 @@ class Unsealed:
     narrative: str | None = None  # the officer's, when they wrote one
 
 
-async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Unsealed:
-    try:
-        key = await deps.personal.key(conn, row.reporter_id)
-    except KeyShreddedError:  # erased: what the regulator keeps is the clinical part
+KeyCache = dict[UUID, bytes | None]  # reporter -> data key, None once shredded
+
+
+async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row,
+                 keys: KeyCache | None = None) -> Unsealed:
+    """With `keys`, each reporter's key is looked up once (an export of many cases)."""
+    keys = {} if keys is None else keys
+    if row.reporter_id not in keys:
+        try:
+            keys[row.reporter_id] = await deps.personal.key(conn, row.reporter_id)
+        except KeyShreddedError:
+            keys[row.reporter_id] = None
+    key = keys[row.reporter_id]
+    if key is None:  # erased: what the regulator keeps is the clinical part
         return Unsealed(None, [None] * len(row.follow_ups))
     personal = orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report",
                                                   row.personal))

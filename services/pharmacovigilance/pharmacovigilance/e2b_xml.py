@@ -22,6 +22,7 @@ _XML_1_0_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SECOND_OR_FINER = re.compile(r"([0-9]{14})(\.[0-9]{1,6})?([+-][0-9]{4})?")
 _DAY_OR_FINER = re.compile(r"[0-9]{8}([0-9]{2,6}(\.[0-9]{1,6})?)?([+-][0-9]{4})?")
 _INTEGER = re.compile(r"-?[0-9]+")
+DECLARATION = b"<?xml version='1.0' encoding='utf-8'?>\n"
 
 
 class E2BError(ValueError):
@@ -37,7 +38,7 @@ def document(tag: str) -> Element:
 
 def sub(parent: Element, tag: str, text: str | None = None, /, **attrs: str) -> Element:
     """A child element with attributes and optional text, all of it characters XML 1.0 allows."""
-    if any(_XML_1_0_FORBIDDEN.search(value) for value in (text or "", *attrs.values())):
+    if _XML_1_0_FORBIDDEN.search("".join((text or "", *attrs.values()))):
         raise E2BError(f"<{tag}> holds a character XML 1.0 cannot carry")
     child = ET.SubElement(parent, tag, attrs)
     child.text = text
@@ -79,7 +80,9 @@ def message_header(message: Element, id_attrs: dict[str, str], created_at: datet
 def serialise(root: Element) -> bytes:
     """Indented UTF-8 bytes with an XML declaration."""
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # Written as text and encoded once: several times faster for a large batch than
+    # ElementTree encoding each of its many small writes.
+    return DECLARATION + ET.tostring(root, encoding="unicode").encode()
 
 
 def day(value: date) -> str:

@@ -18,7 +18,7 @@ from pharmacovigilance import domain, export
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.case import Case
 from pharmacovigilance.cases import case_of
-from pharmacovigilance.deps import Deps
+from pharmacovigilance.deps import Deps, KeyCache
 
 CHUNK = 512 * 1024
 KEPT = timedelta(days=1)
@@ -54,8 +54,9 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
     total = int(await conn.scalar(sa.select(sa.func.count()).select_from(r).where(*where)) or 0)
     result = await conn.stream(sa.select(r).where(*where).order_by(r.c.received, r.c.reference))
     done = 0
+    keys: KeyCache = {}
     async for row in result:
-        yield await case_of(conn, deps, row), row.status
+        yield await case_of(conn, deps, row, keys), row.status
         done += 1
         if progress is not None:
             progress(done, total)
