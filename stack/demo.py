@@ -1,5 +1,6 @@
 """Demo data for the embedded profile, loaded through the public API like any client:
-one account per role, reached the way real users reach them, and a few posts."""
+one account per role, reached the way real users reach them, a few posts, and side-effect
+reports for the pharmacovigilance officer's work list."""
 
 import httpx
 
@@ -24,6 +25,36 @@ POSTS = [
      "Introduce yourself: what brings you here, and what would you like to change?", "en"),
     ("mental-health", "discussion", "You are not alone",
      "Three years of living with anxiety. Ask me anything about what helped.", "en"),
+]
+
+
+
+
+def _adr(initials: str, sex: str, age: int, reaction: str, language: str, medicine: str,
+         serious: dict[str, str], relation: str = "self", draft: bool = False) -> dict:
+    return {
+        "reporter": {"relation": relation, "consent_to_contact": True},
+        "patient": {"initials": initials, "sex": sex, "age": {"value": age, "unit": "years"}},
+        "reactions": [{"description": reaction, "language": language,
+                       "start_date": "2026-11-10", "outcome": "recovering",
+                       "seriousness": serious}],
+        "medicines": [{"name": medicine, "dose": "as prescribed", "route": "oral",
+                       "start_date": "2026-11-05", "advised_by": "doctor", "role": "suspect",
+                       "action_taken": "withdrawn", "rechallenge": "not_done"}],
+        "draft": draft}
+
+
+NOT_SERIOUS = {"death": "no", "life_threatening": "no", "hospitalisation": "no",
+               "disability": "no", "congenital_anomaly": "no", "other_medically_important": "no"}
+ADR_REPORTS = [  # (who reports, the consumer form)
+    ("patient", _adr("AK", "female", 41, "त्वचा पर खुजली वाले दाने", "hi",
+                     "Amoxicillin 500 mg capsule", {"death": "no", "hospitalisation": "unknown"})),
+    ("patient", _adr("AK", "female", 41, "Dizzy and faint every morning", "en",
+                     "Amlodipine 5 mg tablet", NOT_SERIOUS)),
+    ("caregiver", _adr("SR", "male", 72, "Vomited blood, admitted for two days", "en",
+                       "Aspirin 75 mg tablet", {"hospitalisation": "yes"}, relation="parent")),
+    ("caregiver", _adr("SR", "male", 72, "Swollen ankles", "en", "Pioglitazone 15 mg tablet",
+                       {}, relation="parent", draft=True)),
 ]
 
 
@@ -58,6 +89,10 @@ def load(base_url: str, passwords: dict[str, str]) -> None:
             client.post("/v1/posts", headers=patient, json={
                 "community": community, "kind": kind, "title": title, "body": body,
                 "language": language}).raise_for_status()
+        for role, form in ADR_REPORTS:  # the reporter reachable at the account's email
+            reporter = {**form["reporter"], "email": DEMO_ACCOUNTS[role]}
+            client.post("/v1/adr-reports", headers=_sign_in(client, role, passwords),
+                        json={**form, "reporter": reporter}).raise_for_status()
 
 
 def _register(client: httpx.Client, role: str, name: str, passwords: dict[str, str]) -> None:

@@ -39,3 +39,7 @@ async def test_demo_data_gives_one_account_per_role_and_loads_once(
             assert role in me["roles"], (role, me["roles"])
             assert me["verified"] is (role == "professional")
     assert await platform.count("feed.posts") == len(demo.POSTS)
+    drafts = sum(1 for _, form in demo.ADR_REPORTS if form["draft"])
+    assert await platform.count("pharmacovigilance.reports") == len(demo.ADR_REPORTS)
+    assert await platform.scalar("SELECT count(*) FROM pharmacovigilance.reports WHERE "
+                                 "status = 'received'") == len(demo.ADR_REPORTS) - drafts
