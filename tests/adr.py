@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 
-from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, register
+from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, eventually, login, register
 
 
 def report(medicine: str = "Amoxicillin 500 mg capsule", reaction: str = "त्वचा पर दाने",
@@ -86,3 +86,17 @@ async def relay_queue(client: httpx.AsyncClient, officer: dict[str, str],
         cursor = page["next_cursor"]
         if cursor is None:
             return items
+
+
+async def rejected(platform: Platform, client: httpx.AsyncClient, reporter: dict[str, str],
+                   officer: dict[str, str], case: dict, reason: str) -> dict:
+    """Submit the case while the fake regulator rejects everything with `reason`; the case
+    as the officer then sees it."""
+    await regulator(platform, "/control", mode="reject", reason=reason)
+    try:
+        await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
+        await eventually(lambda: is_status(client, reporter, case["report_id"],
+                                           "rejected_by_regulator"))
+    finally:
+        await regulator(platform, "/control", mode="up")
+    return (await client.get(f"/v1/pv/cases/{case['report_id']}", headers=officer)).json()

@@ -17,7 +17,16 @@ import pytest
 
 from pharmacovigilance import e2b
 from pharmacovigilance.case import SERIOUSNESS
-from tests.adr import coded_case, is_status, regulator, relay_queue, report, staff, status_of
+from tests.adr import (
+    coded_case,
+    is_status,
+    regulator,
+    rejected,
+    relay_queue,
+    report,
+    staff,
+    status_of,
+)
 from tests.platform import Platform, eventually, patient
 
 PROBLEM = "application/problem+json"
@@ -376,14 +385,7 @@ async def test_a_rejection_returns_the_case_to_the_officer_with_the_reason(
         platform: Platform, client: httpx.AsyncClient) -> None:
     reporter, officer = await patient(client, "Rejected"), await staff(client, "pv_officer")
     case = await coded_case(client, reporter, officer)
-    await regulator(platform, "/control", mode="reject", reason="E.i.2.1b: unknown version")
-    try:
-        await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
-        await eventually(lambda: is_status(client, reporter, case["report_id"],
-                                     "rejected_by_regulator"))
-    finally:
-        await regulator(platform, "/control", mode="up")
-    seen = (await client.get(f"/v1/pv/cases/{case['report_id']}", headers=officer)).json()
+    seen = await rejected(platform, client, reporter, officer, case, "E.i.2.1b: unknown version")
     assert seen["relay"]["detail"] == "E.i.2.1b: unknown version"
     again = await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
     assert again.json()["relay"]["safety_report_id"].endswith("-V2")

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.adr import coded_case, is_status, regulator, relay_queue, staff, status_of
+from tests.adr import coded_case, is_status, regulator, rejected, relay_queue, staff, status_of
 from tests.platform import Platform, eventually, patient, running_platform
 
 
@@ -80,14 +80,7 @@ async def test_a_rejection_file_returns_the_case_to_the_officer_with_the_reason(
         platform: Platform, client: httpx.AsyncClient) -> None:
     reporter, officer = await patient(client, "Refiled"), await staff(client, "pv_officer")
     case = await coded_case(client, reporter, officer)
-    await regulator(platform, "/control", mode="reject", reason="D.2.2: age out of range")
-    try:
-        await client.post(f"/v1/pv/cases/{case['report_id']}/submit", headers=officer)
-        await eventually(lambda: is_status(client, reporter, case["report_id"],
-                                           "rejected_by_regulator"))
-    finally:
-        await regulator(platform, "/control", mode="up")
-    seen = (await client.get(f"/v1/pv/cases/{case['report_id']}", headers=officer)).json()
+    seen = await rejected(platform, client, reporter, officer, case, "D.2.2: age out of range")
     assert seen["relay"]["detail"] == "D.2.2: age out of range"
 
 
