@@ -41,20 +41,30 @@ class Unsealed:
 KeyCache = dict[UUID, bytes | None]  # reporter -> data key, None once shredded
 
 
+async def _key(conn: AsyncConnection, deps: Deps, reporter_id: UUID,
+               keys: KeyCache | None) -> bytes | None:
+    """The reporter's data key, None once shredded; with `keys`, looked up once per reporter
+    across many reports (an export, a duplicate check)."""
+    keys = {} if keys is None else keys
+    if reporter_id not in keys:
+        try:
+            keys[reporter_id] = await deps.personal.key(conn, reporter_id)
+        except KeyShreddedError:
+            keys[reporter_id] = None
+    return keys[reporter_id]
+
+
+def _personal(deps: Deps, key: bytes, row: sa.Row) -> dict[str, Any]:
+    return orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report", row.personal))
+
+
 async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row,
                  keys: KeyCache | None = None) -> Unsealed:
-    """With `keys`, each reporter's key is looked up once (an export of many cases)."""
-    keys = {} if keys is None else keys
-    if row.reporter_id not in keys:
-        try:
-            keys[row.reporter_id] = await deps.personal.key(conn, row.reporter_id)
-        except KeyShreddedError:
-            keys[row.reporter_id] = None
-    key = keys[row.reporter_id]
+    """Every sealed part of the report: identifiers, follow-up answers, officer's narrative."""
+    key = await _key(conn, deps, row.reporter_id, keys)
     if key is None:  # erased: what the regulator keeps is the clinical part
         return Unsealed(None, [None] * len(row.follow_ups))
-    personal = orjson.loads(deps.personal.decrypt(key, row.reporter_id, "adr_report",
-                                                  row.personal))
+    personal = _personal(deps, key, row)
     answers = [orjson.loads(deps.personal.decrypt(key, row.reporter_id, "follow_up",
                                                   f["answers"])) if f["answers"] else None
                for f in row.follow_ups]
@@ -63,6 +73,8 @@ async def unseal(conn: AsyncConnection, deps: Deps, row: sa.Row,
     return Unsealed(personal, answers, narrative)
 
 
-async def personal_part(conn: AsyncConnection, deps: Deps,
-                        row: sa.Row) -> dict[str, Any] | None:
-    return (await unseal(conn, deps, row)).personal
+async def personal_part(conn: AsyncConnection, deps: Deps, row: sa.Row,
+                        keys: KeyCache | None = None) -> dict[str, Any] | None:
+    """Only the identifiers, as the duplicate check compares them."""
+    key = await _key(conn, deps, row.reporter_id, keys)
+    return None if key is None else _personal(deps, key, row)

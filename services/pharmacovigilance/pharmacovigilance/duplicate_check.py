@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pharmacovigilance import domain, signals
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.deps import Deps, personal_part
+from pharmacovigilance.deps import Deps, KeyCache, personal_part
 from pharmacovigilance.duplicates import Profile, likely
 
 CANDIDATES = 2_000  # the most recent cases compared
@@ -17,19 +17,20 @@ CANDIDATES = 2_000  # the most recent cases compared
 
 async def likely_duplicates(conn: AsyncConnection, deps: Deps,
                             row: sa.Row) -> list[tuple[UUID, float]]:
-    case = await profile(conn, deps, row)
+    keys: KeyCache = {}
+    case = await profile(conn, deps, row, keys)
     r = sql.reports
     earlier = (await conn.execute(sa.select(r).where(
         r.c.status != domain.DRAFT, r.c.report_id != row.report_id,
         r.c.created_at <= row.created_at).order_by(r.c.created_at.desc())
         .limit(CANDIDATES))).all()
     sharing = [other for other in earlier if _suspects(other.clear) & case.suspects]
-    return likely(case, [await profile(conn, deps, other) for other in sharing])
+    return likely(case, [await profile(conn, deps, other, keys) for other in sharing])
 
 
-async def profile(conn: AsyncConnection, deps: Deps, row: sa.Row) -> Profile:
+async def profile(conn: AsyncConnection, deps: Deps, row: sa.Row, keys: KeyCache) -> Profile:
     clear = row.clear
-    personal = await personal_part(conn, deps, row)
+    personal = await personal_part(conn, deps, row, keys)
     age = clear["patient"].get("age")
     starts = [date.fromisoformat(r["start_date"]) for r in clear["reactions"]
               if r.get("start_date")]
