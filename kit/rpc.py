@@ -5,6 +5,7 @@ become 4xx problems; only our own faults become a 500, logged without personal d
 """
 
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import structlog
 from faststream.nats import NatsBroker, NatsMessage, NatsResponse
 from pydantic import BaseModel, ValidationError
 
+from contracts import text
 from contracts.rpc import (
     CLIENT_ADDRESS,
     CONTENT_TYPE,
@@ -36,35 +38,52 @@ from kit.telemetry import context_from, inject_headers, tracer
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
-# JSON carries a NUL character only as this escape; PostgreSQL stores none in text or JSONB.
-NUL_ESCAPE = b"\\u0000"
+# Where a JSON body may hold text no one types (contracts.text): an escaped control
+# character or form feed, or a raw U+FFFE / U+FFFF. Most bodies hold none and pass at once.
+_SUSPECT = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u[fF]{3}[eEfF]|[bf])|\xef\xbf[\xbe\xbf]")
 
 
-def refuse_nul(body: bytes) -> None:
-    """A 422 problem naming the first field whose text holds a NUL character, if one does."""
+def checked_text(body: bytes) -> bytes:
+    """The body with line breaks that XML cannot carry as newlines; a 422 problem naming
+    the first field whose text holds a character no one types (NUL, other controls)."""
+    if not _SUSPECT.search(body):
+        return body
     try:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
-        return  # not JSON: the model's own validation says so
-    field = _nul_field(data)
-    if field is not None:
-        message = "text may not contain the NUL character (\\u0000)"
+        return body  # not JSON: the model's own validation says so
+    changed = _normalised(data)
+    field, character = _untypeable_field(data)
+    if character is not None:
+        message = f"text may not contain the invisible character {character}"
         raise ProblemError(422, "Invalid request", message,
                            errors=[FieldError(field=field or "body", message=message)])
+    return orjson.dumps(changed) if changed != data else body
 
 
-def _nul_field(data: Any, path: str = "") -> str | None:
+def _normalised(data: Any) -> Any:
     if isinstance(data, str):
-        return path if "\x00" in data else None
+        return text.normalised(data)
+    if isinstance(data, dict):
+        return {key: _normalised(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_normalised(value) for value in data]
+    return data
+
+
+def _untypeable_field(data: Any, path: str = "") -> tuple[str, str | None]:
+    if isinstance(data, str):
+        return path, text.untypeable(data)
     items = data.items() if isinstance(data, dict) else (
         enumerate(data) if isinstance(data, list) else ())
     for key, value in items:
-        if isinstance(key, str) and "\x00" in key:
-            return f"{path}.{key}".lstrip(".")
-        found = _nul_field(value, f"{path}.{key}".lstrip("."))
-        if found is not None:
+        here = f"{path}.{key}".lstrip(".")
+        if isinstance(key, str) and (character := text.untypeable(key)):
+            return here, character
+        found = _untypeable_field(value, here)
+        if found[1] is not None:
             return found
-    return None
+    return path, None
 
 
 @dataclass(frozen=True)
@@ -79,9 +98,7 @@ class Request:
 
     def parse(self, model: type[M]) -> M:
         """The body as `model`, or a 400/422 problem naming each bad field."""
-        body = self.body or b"{}"
-        if NUL_ESCAPE in body:
-            refuse_nul(body)
+        body = checked_text(self.body or b"{}")
         try:
             return model.model_validate_json(body)
         except ValidationError as error:

@@ -21,6 +21,9 @@ DrugRole = Literal["suspect", "concomitant", "interacting"]
 ActionTaken = Literal["withdrawn", "dose_reduced", "dose_increased", "dose_not_changed",
                       "not_applicable", "unknown"]
 Rechallenge = Literal["yes", "no", "unknown", "not_done"]
+# A case version in the relay queue: waiting, with the regulator, answered, or back with
+# the officer unsent.
+RelayState = Literal["pending", "sent", "acknowledged", "rejected", "returned"]
 Causality = Literal["certain", "probable", "possible", "unlikely", "conditional",
                     "unassessable"]
 

@@ -1,5 +1,6 @@
 """Request/reply handlers in the fast tier, on faststream's in-memory broker."""
 
+import json
 from uuid import uuid4
 
 import orjson
@@ -87,6 +88,29 @@ def test_text_holding_a_nul_character_is_refused_naming_its_field() -> None:
         request.parse(Note)
     assert refused.value.problem.status == 422
     assert [e.field for e in refused.value.problem.errors or []] == ["lines.1.x"]
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("a\x01b", "U+0001"), ("bell\x07", "U+0007"), ("back\x08space", "U+0008"),
+    ("esc\x1b[31m", "U+001B"), ("not a character \ufffe", "U+FFFE"), ("\uffff", "U+FFFF")])
+def test_text_no_one_types_is_refused_naming_field_and_character(text: str, named: str) -> None:
+    request = rpc.Request("s", orjson.dumps({"title": text}), None, None, None)
+    with pytest.raises(rpc.ProblemError) as refused:
+        request.parse(Note)
+    assert refused.value.problem.status == 422 and named in (refused.value.problem.detail or "")
+    assert [e.field for e in refused.value.problem.errors or []] == ["title"]
+
+
+def test_vertical_tabs_and_form_feeds_pasted_from_a_word_processor_become_newlines() -> None:
+    pasted = orjson.dumps({"title": "rash\x0bitching\x0cpage 2", "lines": [{"x": "a\x0b"}]})
+    note = rpc.Request("s", pasted, None, None, None).parse(Note)
+    assert note.title == "rash\nitching\npage 2" and note.lines == [{"x": "a\n"}]
+
+
+def test_hindi_and_accents_escaped_by_an_ascii_only_client_are_only_text() -> None:
+    escaped = json.dumps({"title": "त्वचा पर दाने, café\tand\r\nmore"}).encode()  # \uXXXX
+    assert rpc.Request("s", escaped, None, None, None).parse(Note).title == (
+        "त्वचा पर दाने, café\tand\r\nmore")
 
 
 def test_a_backslash_u0000_typed_as_text_is_only_text() -> None:

@@ -15,6 +15,7 @@ from contracts.pharmacovigilance.messages import (
     Assessment,
     FollowUpAnswers,
     FollowUpRequest,
+    RelayState,
 )
 from contracts.subjects import rpc
 from gateway.deps import BusDep, CallerDep
@@ -133,11 +134,12 @@ async def submit_case(report_id: UUID, caller: CallerDep, bus: BusDep) -> Respon
 
 @router.get("/pv/relay")
 async def relay_queue(caller: CallerDep, bus: BusDep,
-                      state: Literal["pending", "sent", "acknowledged", "rejected"] | None = None,
+                      state: RelayState | None = None,
                       limit: Annotated[int, Query(ge=1, le=100)] = 20,
                       cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """The relay queue in the order cases were submitted: pending, sent, acknowledged,
-    rejected (with the regulator's words), attempts so far."""
+    rejected (with the regulator's words), returned to the officer unsent (with the reason),
+    attempts so far."""
     return await bus.forward(pv("relay_queue"), caller,
                              {"state": state, "limit": limit, "cursor": cursor})
 

@@ -12,12 +12,19 @@ from contracts.pharmacovigilance.messages import AdrReportForm
 from pharmacovigilance import domain
 from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
 from pharmacovigilance.deps import Deps, KeyCache, Unsealed, unseal
+from pharmacovigilance.e2b import E2BError
 
 
 async def case_of(conn: AsyncConnection, deps: Deps, row: sa.Row,
                   keys: KeyCache | None = None) -> Case:
-    """The stored report as the Case its ICSR carries."""
-    return to_case(row, await unseal(conn, deps, row, keys))
+    """The stored report as the Case its ICSR carries; E2BError when what is stored does not
+    make one (kept by an older release, say), so that it is told, not a crash."""
+    unsealed = await unseal(conn, deps, row, keys)
+    try:
+        return to_case(row, unsealed)
+    except (KeyError, TypeError, ValueError) as error:
+        raise E2BError(f"the stored case is incomplete ({type(error).__name__}: "
+                       f"{str(error)[:200]})") from error
 
 
 def to_case(row: sa.Row, unsealed: Unsealed) -> Case:

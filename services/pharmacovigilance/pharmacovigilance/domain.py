@@ -19,9 +19,12 @@ from contracts.pharmacovigilance.messages import AdrReportForm
 DRAFT, RECEIVED, UNDER_REVIEW = "draft", "received", "under_review"
 FOLLOW_UP_REQUESTED, SUBMITTED = "follow_up_requested", "submitted"
 SENT, ACKNOWLEDGED, REJECTED = "sent_to_regulator", "acknowledged", "rejected_by_regulator"
+# The relay could not send this version (its ICSR cannot be written, or sending it fails
+# again and again): back with the officer, with the reason, while the others go on.
+RETURNED = "returned_to_officer"
 WITH_REGULATOR = (SENT, ACKNOWLEDGED)  # no longer due
 # An acknowledged case reopens for amendment or follow-up: it goes again as a new version.
-OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED, ACKNOWLEDGED})
+OPEN_FOR_REVIEW = frozenset({RECEIVED, UNDER_REVIEW, REJECTED, ACKNOWLEDGED, RETURNED})
 PV_ROLES = ("pv_officer", "regulator_liaison")
 CONSUMER, OTHER_HEALTH_PROFESSIONAL = 5, 3  # E2B C.2.r.4 qualification codes
 
@@ -123,7 +126,7 @@ class RelayOutcome(Event):
 
     report_id: UUID
     safety_report_id: str
-    outcome: str  # SENT, ACKNOWLEDGED or REJECTED
+    outcome: str  # SENT, ACKNOWLEDGED, REJECTED or RETURNED
     detail: str | None = None
 
 
@@ -179,7 +182,8 @@ def answer_follow_up(status: str, report_id: UUID, sealed_answers: str,
 def submit(status: str, coded: bool, report_id: UUID, version: int, worldwide_id: str,
            unresolved: list[UUID], linked: bool, last_sent: str | None) -> list[Event]:
     """Queue the case; a version sent before (rejected, or amended after its acknowledgement)
-    goes again as the next version, under a new C.1.1."""
+    goes again as the next version, under a new C.1.1; `last_sent` is the C.1.1 that last
+    reached the regulator (one the relay returned unsent goes again as it was)."""
     _review_open(status)
     if not coded:
         raise ReportError("code every reaction (MedDRA) before submitting")

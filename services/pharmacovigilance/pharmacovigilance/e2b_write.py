@@ -6,7 +6,7 @@ Beyond the ICH elements, each case carries `<id root=case_id extension=version>`
 C.1.1 and C.1.8.1, so that a Case reads back whole.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from xml.etree.ElementTree import Element
 
@@ -28,24 +28,42 @@ from pharmacovigilance.e2b_xml import (
 
 
 def batch_xml(cases: Sequence[Case], *, batch_id: str, sender_id: str, receiver_id: str,
-              created_at: datetime) -> bytes:
-    """One ICSR batch: N.1 header, a message per case, then batch receiver and sender."""
-    if not cases:
-        raise E2BError("a batch carries at least one case")
+              created_at: datetime,
+              left_out: Callable[[Case, E2BError], None] | None = None) -> bytes:
+    """One ICSR batch: N.1 header, a message per case, then batch receiver and sender.
+
+    A case that cannot be written raises E2BError; or, given `left_out`, it is told there
+    and left out, so that one case cannot stop the others (a batch of none still raises)."""
     batch = document("MCCI_IN200100UV01")
     batch_header(batch, codes.BATCH_ID, batch_id, created_at)
     sub(batch, "name", code=codes.ICSR_BATCH, codeSystem=codes.BATCH_TYPE_LIST,
         displayName="ichicsr")
+    written = 0
     for case in cases:
         message = sub(batch, "PORR_IN049016UV")
-        message_id = {"root": codes.SAFETY_REPORT_ID, "extension": case.safety_report_id}
-        message_header(message, message_id, created_at, accept_ack="AL")
-        device(message, "receiver", codes.MESSAGE_RECEIVER, receiver_id)
-        device(message, "sender", codes.MESSAGE_SENDER, sender_id)
-        _control_act(message, case)
+        try:
+            _message(message, case, created_at, sender_id, receiver_id)
+        except E2BError as error:
+            if left_out is None:
+                raise
+            batch.remove(message)
+            left_out(case, error)
+        else:
+            written += 1
+    if not written:
+        raise E2BError("a batch carries at least one case")
     device(batch, "receiver", codes.BATCH_RECEIVER, receiver_id)
     device(batch, "sender", codes.BATCH_SENDER, sender_id)
     return serialise(batch)
+
+
+def _message(message: Element, case: Case, created_at: datetime, sender_id: str,
+             receiver_id: str) -> None:
+    message_id = {"root": codes.SAFETY_REPORT_ID, "extension": case.safety_report_id}
+    message_header(message, message_id, created_at, accept_ack="AL")
+    device(message, "receiver", codes.MESSAGE_RECEIVER, receiver_id)
+    device(message, "sender", codes.MESSAGE_SENDER, sender_id)
+    _control_act(message, case)
 
 
 def _control_act(message: Element, case: Case) -> None:

@@ -8,6 +8,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from pharmacovigilance import e2b
@@ -16,10 +17,24 @@ from pharmacovigilance.case import SERIOUSNESS, Case
 COLUMNS = ("reference", "worldwide_case_id", "version", "first_received", "most_recent",
            "patient_sex", "patient_age", "patient_age_unit", "suspect_medicines",
            "other_medicines", "reactions", "meddra_codes", "serious", "seriousness_criteria",
-           "outcomes", "causality", "relay_status")
+           "outcomes", "causality", "relay_status", "icsr_problem")
 
 
-def line(case: Case, relay_status: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class Unwritten:
+    """A case whose stored form makes no ICSR: listed with the reason, not in the batch."""
+
+    reference: str
+    relay_status: str
+    problem: str
+
+    def line(self) -> dict[str, str]:
+        return {**dict.fromkeys(COLUMNS, ""), "reference": self.reference,
+                "relay_status": self.relay_status,
+                "icsr_problem": f"left out of the E2B batch: {self.problem}"}
+
+
+def line(case: Case, relay_status: str, icsr_problem: str = "") -> dict[str, str]:
     """One row of the line listing (no name, contact, initials or birth date)."""
     suspects = [m.name for m in case.medicines if m.role in ("suspect", "interacting")]
     others = [m.name for m in case.medicines if m.role == "concomitant"]
@@ -46,7 +61,7 @@ def line(case: Case, relay_status: str) -> dict[str, str]:
         "causality": "; ".join(f"{names.get(c.medicine_id, '?')} / "
                                f"{verbatim.get(c.reaction_id, '?')}: {c.category}"
                                for c in case.causality),
-        "relay_status": relay_status,
+        "relay_status": relay_status, "icsr_problem": icsr_problem,
     }
 
 
@@ -59,11 +74,28 @@ def line_listing(rows: Iterable[dict[str, str]]) -> bytes:
 
 
 def bundle(cases: Sequence[Case], statuses: Sequence[str], *, batch_id: str,
-           sender_id: str, receiver_id: str, created_at: datetime) -> bytes:
-    """The zip: `<batch_id>.xml` (E2B batch) and `<batch_id>-line-listing.csv`."""
-    xml = e2b.batch_xml(cases, batch_id=batch_id, sender_id=sender_id,
-                        receiver_id=receiver_id, created_at=created_at) if cases else b""
-    listing = line_listing(line(c, s) for c, s in zip(cases, statuses, strict=True))
+           sender_id: str, receiver_id: str, created_at: datetime,
+           unwritten: Sequence[Unwritten] = ()) -> bytes:
+    """The zip: `<batch_id>.xml` (E2B batch) and `<batch_id>-line-listing.csv`.
+
+    A case that cannot be written as an ICSR is left out of the batch, and its line in the
+    listing says why: one case never stops the export of the others."""
+    problems: dict[int, str] = {}
+
+    def left_out(case: Case, error: e2b.E2BError) -> None:
+        problems[id(case)] = f"left out of the E2B batch: {error}"
+
+    xml = b""
+    if cases:
+        try:
+            xml = e2b.batch_xml(cases, batch_id=batch_id, sender_id=sender_id,
+                                receiver_id=receiver_id, created_at=created_at,
+                                left_out=left_out)
+        except e2b.E2BError:
+            xml = b""  # not one case could be written: each line says why
+    listing = line_listing([*(line(c, s, problems.get(id(c), ""))
+                              for c, s in zip(cases, statuses, strict=True)),
+                            *(u.line() for u in unwritten)])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         if xml:

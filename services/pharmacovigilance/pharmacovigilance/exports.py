@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from kit.errors import forbidden, not_found
 from kit.rpc import Reply, Request, ok
-from pharmacovigilance import domain, export
+from pharmacovigilance import domain, e2b, export
 from pharmacovigilance.adapters import sql
 from pharmacovigilance.case import Case
 from pharmacovigilance.cases import case_of
@@ -45,8 +45,10 @@ class ChunkRef(BaseModel):
 
 async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
                        progress: Callable[[int, int], None] | None = None,
+                       unwritten: list[export.Unwritten] | None = None,
                        ) -> AsyncIterator[tuple[Case, str]]:
-    """The cases received in the period (with the given status), oldest first."""
+    """The cases received in the period (with the given status), oldest first; one whose
+    stored form makes no case is added to `unwritten` instead."""
     r = sql.reports
     where = [r.c.status != domain.DRAFT, r.c.received >= query.start, r.c.received <= query.end]
     if query.status:
@@ -56,7 +58,14 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
     done = 0
     keys: KeyCache = {}
     async for row in result:
-        yield await case_of(conn, deps, row, keys), row.status
+        try:
+            case = await case_of(conn, deps, row, keys)
+        except e2b.E2BError as error:
+            if unwritten is None:
+                raise
+            unwritten.append(export.Unwritten(row.reference, row.status, str(error)))
+        else:
+            yield case, row.status
         done += 1
         if progress is not None:
             progress(done, total)
@@ -65,12 +74,13 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
 async def build(conn: AsyncConnection, deps: Deps, query: ExportQuery,
                 progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int, str]:
     """(zip, number of cases, batch id) for the period."""
-    pairs = [pair async for pair in period_cases(conn, deps, query, progress)]
+    unwritten: list[export.Unwritten] = []
+    pairs = [pair async for pair in period_cases(conn, deps, query, progress, unwritten)]
     batch_id = f"PU-EXPORT-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
     data = export.bundle([c for c, _ in pairs], [s for _, s in pairs], batch_id=batch_id,
                          sender_id=deps.sender_id, receiver_id=deps.receiver_id,
-                         created_at=datetime.now(UTC))
-    return data, len(pairs), batch_id
+                         created_at=datetime.now(UTC), unwritten=unwritten)
+    return data, len(pairs) + len(unwritten), batch_id
 
 
 async def start_export(deps: Deps, request: Request) -> Reply:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.pharmacovigilance.messages import AdrReportAccepted, AdrReportForm
 from contracts.rpc import Principal
-from kit.errors import ProblemError, forbidden, not_found
+from kit.errors import ProblemError, conflict, forbidden, not_found
 from kit.eventstore import Metadata
 from kit.idempotency import once
 from kit.pagination import keyset, next_cursor
@@ -178,10 +178,13 @@ async def case_e2b(deps: Deps, request: Request) -> Reply:
     async with deps.engine.begin() as conn:
         row = await case_row(conn, request)
         await _check_reader(conn, principal, row, "e2b")
-        case = await case_of(conn, deps, row)
-    now = datetime.now(UTC)
-    xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B", sender_id=deps.sender_id,
-                        receiver_id=deps.receiver_id, created_at=now)
+        try:
+            case = await case_of(conn, deps, row)
+            xml = e2b.batch_xml([case], batch_id=f"{case.safety_report_id}-B",
+                                sender_id=deps.sender_id, receiver_id=deps.receiver_id,
+                                created_at=datetime.now(UTC))
+        except e2b.E2BError as error:
+            raise conflict(f"the case cannot be written as an ICSR: {error}") from error
     return Reply(status=200, body=xml, content_type="application/xml")
 
 

@@ -134,14 +134,16 @@ async def _submitted(conn: AsyncConnection, event: domain.CaseSubmitted,
     await _status(conn, event.report_id, domain.SUBMITTED, envelope,
                   safety_report_id=event.safety_report_id, relay_detail=None,
                   version=event.case_version)
+    queued = {"state": "pending", "attempts": 0, "next_attempt_at": None, "last_error": None,
+              "queued_at": envelope.occurred_at, "updated_at": envelope.occurred_at}
     await conn.execute(insert(sql.relay_queue).values(
         safety_report_id=event.safety_report_id, report_id=event.report_id,
-        case_version=event.case_version, state="pending", queued_at=envelope.occurred_at,
-        updated_at=envelope.occurred_at).on_conflict_do_nothing())
+        case_version=event.case_version, **queued).on_conflict_do_update(  # returned, again
+            index_elements=["safety_report_id"], set_=queued))
 
 
 RELAY_STATES = {domain.SENT: "sent", domain.ACKNOWLEDGED: "acknowledged",
-                domain.REJECTED: "rejected"}
+                domain.REJECTED: "rejected", domain.RETURNED: "returned"}
 
 
 async def _relayed(conn: AsyncConnection, event: domain.RelayOutcome,

@@ -10,7 +10,12 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.events import Event
-from contracts.pharmacovigilance.messages import Assessment, FollowUpAnswers, FollowUpRequest
+from contracts.pharmacovigilance.messages import (
+    Assessment,
+    FollowUpAnswers,
+    FollowUpRequest,
+    RelayState,
+)
 from kit.errors import ProblemError, forbidden
 from kit.pagination import keyset, next_cursor
 from kit.rpc import Reply, Request, ok
@@ -39,7 +44,7 @@ class AskReporter(_On):
 
 
 class RelayFilter(Page):
-    state: Literal["pending", "sent", "acknowledged", "rejected"] | None = None
+    state: RelayState | None = None
 
 
 class AnswerQuestions(_On):
@@ -104,13 +109,15 @@ async def submit(deps: Deps, request: Request) -> Reply:
         found = await likely_duplicates(conn, deps, row)
         unresolved = [other for other, _ in found if str(other) not in row.duplicates]
         linked = "link" in row.duplicates.values()
+        relayed = await conn.scalar(sa.select(sql.relay_queue.c.state).where(
+            sql.relay_queue.c.safety_report_id == row.safety_report_id))
+        last_sent = None if relayed in (None, "returned") else row.safety_report_id
 
         def decide(row: sa.Row) -> list[Event]:
             coded = bool(row.reaction_ids) and all(
                 str(i) in row.coding for i in row.reaction_ids)
             return domain.submit(row.status, coded, row.report_id, row.version,
-                                 f"IN-PU-{row.reference}", unresolved, linked,
-                                 row.safety_report_id)
+                                 f"IN-PU-{row.reference}", unresolved, linked, last_sent)
 
         return await _append(conn, deps, request, row, decide)
 

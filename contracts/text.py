@@ -1,0 +1,33 @@
+"""What free text may hold when it crosses the API: what a person types, and what every
+store and format we write it to (PostgreSQL, JSON, XML 1.0 for E2B) can carry. Pure.
+
+Word processors put vertical tabs and form feeds into pasted text: they are line and page
+breaks, so they become a newline. Other control characters (NUL among them), and the two
+non-characters U+FFFE and U+FFFF, are typed by no one and carried by no XML 1.0 document.
+"""
+
+import re
+
+# Line and page breaks that XML 1.0 cannot carry: kept as the line break they mean.
+BREAKS = re.compile("[\x0b\x0c]")
+# What XML 1.0 cannot carry at all, beyond those breaks (TAB, LF and CR it can).
+UNTYPEABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # both of them
+
+
+def normalised(text: str) -> str:
+    """Text with its vertical tabs and form feeds as newlines."""
+    return BREAKS.sub("\n", text) if BREAKS.search(text) else text
+
+
+def untypeable(text: str) -> str | None:
+    """The first character no one types and XML cannot carry, as U+XXXX; None if none."""
+    found = UNTYPEABLE.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can carry: breaks as newlines, untypeable characters left out.
+
+    For text stored before intake refused such characters: it is written, not refused."""
+    return UNTYPEABLE.sub("", normalised(text)) if XML_UNSAFE.search(text) else text
