@@ -55,7 +55,7 @@ async def bench(servers: Servers, report: Report, n: int) -> None:
 
 
 def no_op() -> Projection:
-    """The runner's own cost: decoding, tracking, checkpoints and acks, with nothing to do."""
+    """The runner's own cost: decoding, tracking and acks, with nothing to do."""
 
     async def ignore(conn: AsyncConnection, run: list[tuple[Event, Envelope]]) -> None:
         return None
@@ -108,8 +108,7 @@ async def project(engine: AsyncEngine, js: JetStreamContext, projection: Project
     """Run a fresh ProjectionRunner until it has handled the stream up to `last`."""
     # A durable of the bench's own, so that no platform's consumer is disturbed.
     projection = dataclasses.replace(projection, service="bench")
-    handled, checkpoints = feed_sql.tracking
-    runner = ProjectionRunner(projection, engine, js, handled, checkpoints)
+    runner = ProjectionRunner(projection, engine, js, feed_sql.tracking)
     first = (await js.stream_info(STREAM)).state.first_seq
     started = time.perf_counter()
     await runner.start()

@@ -31,6 +31,10 @@ class Principal(BaseModel):
         return any(role in self.roles for role in roles)
 
 
+class NoBody(BaseModel):
+    """The request of an operation that takes nothing but who asks."""
+
+
 class FieldError(BaseModel):
     field: str
     message: str

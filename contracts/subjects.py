@@ -6,6 +6,9 @@ Dead letters: `dlq.<service>.<projection>` on the `PU_DLQ` stream.
 """
 
 CONTEXTS = ("identity", "feed", "ratings", "pharmacovigilance", "voices")
+# The processes that answer `rpc.<service>.health` (and `/ready` waits for): each context's
+# service, and the feed's worker.
+SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices")
 DLQ_STREAM = "PU_DLQ"
 
 

@@ -1,19 +1,18 @@
 """The projection runner: durable JetStream pull consumers feeding read models.
 
 Each projection records every handled event id in the same transaction as its read-model
-change (a redelivery changes nothing) and the last stream sequence it handled (what
-`wait_for` watches). Messages are handled in batches, one transaction per batch; when a
-batch fails, its messages are retried one by one so that a poison message alone is
-redelivered and, after `max_deliver` tries, sent to the dead-letter subject.
+change (a redelivery changes nothing); how far it got is the consumer's ack floor (what
+`wait_for` watches) and the `pu_projection_checkpoint` gauge. Messages are handled in
+batches, one transaction per batch; when a batch fails, its messages are retried one by
+one so that a poison message alone is redelivered and, after `max_deliver` tries, sent to
+the dead-letter subject.
 """
 
 import asyncio
 import contextlib
 import itertools
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from nats.aio.msg import Msg
@@ -22,17 +21,19 @@ from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
-from contracts.events import Event, EventRegistry
 from contracts.subjects import context_of, dead_letter, stream_name
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
+from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one
 from kit.telemetry import context_from, tracer
 
+__all__ = ["Handler", "OneHandler", "Projection", "ProjectionRunner", "one_by_one",
+           "tracking_table", "wait_for"]
 TRACER = tracer(__name__)
 
 log = get_logger(__name__)
@@ -44,51 +45,20 @@ TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
 # back after this). A batch takes well under a second; ten leaves a wide margin.
 ACK_WAIT_S = 10.0
 
-# A handler takes a run of consecutive events of one type, in stream order, so that it can
-# change its read model with a few statements per batch rather than one per event. Events
-# come at their latest version, each with its envelope; typed loosely so that each handler
-# can name the event class it takes.
-Handler = Callable[[AsyncConnection, list[tuple[Any, Envelope]]], Awaitable[None]]
-OneHandler = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
-
-
-def one_by_one(handler: OneHandler) -> Handler:
-    """A handler for events that are rare enough to be handled one statement at a time."""
-    async def handle(conn: AsyncConnection, run: list[tuple[Any, Envelope]]) -> None:
-        for event, envelope in run:
-            await handler(conn, event, envelope)
-    return handle
-
-
-def tracking_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """The handled-event and checkpoint tables, in a service's schema."""
-    handled = sa.Table(
+def tracking_table(metadata: sa.MetaData) -> sa.Table:
+    """The handled-event table, in a service's schema: one row per (projection, event)."""
+    return sa.Table(
         "projection_handled", metadata,
         sa.Column("projection", sa.Text, primary_key=True),
         sa.Column("event_id", sa.Uuid, primary_key=True),
     )
-    checkpoints = sa.Table(
-        "projection_checkpoints", metadata,
-        sa.Column("projection", sa.Text, primary_key=True),
-        sa.Column("stream", sa.Text, primary_key=True),
-        sa.Column("seq", sa.BigInteger, nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    )
-    return handled, checkpoints
 
 
-@dataclass
-class Projection:
-    """A read model fed by events: which events, how each changes it, and its tables."""
+@dataclass(frozen=True)
+class Projection(ReadModel):
+    """A read model fed by events from the streams, in any service."""
 
-    service: str
-    name: str
-    handlers: Mapping[type[Event], Handler]
-    tables: Sequence[sa.Table]  # emptied on rebuild; owned by this projection alone
-    registry: EventRegistry
-
-    def __post_init__(self) -> None:
-        self._by_type = {e.event_type: h for e, h in self.handlers.items()}
+    service: str = ""
 
     @property
     def durable(self) -> str:
@@ -97,9 +67,6 @@ class Projection:
     @property
     def streams(self) -> list[str]:
         return sorted({stream_name(context_of(e.subject)) for e in self.handlers})
-
-    def handler_for(self, event_type: str) -> Handler | None:
-        return self._by_type.get(event_type)
 
 
 @dataclass
@@ -110,7 +77,6 @@ class ProjectionRunner:
     engine: AsyncEngine
     js: JetStreamContext
     handled: sa.Table
-    checkpoints: sa.Table
     batch_size: int = 256
     max_deliver: int = 5
     retry_delay: float = 0.5
@@ -152,8 +118,6 @@ class ProjectionRunner:
                 await conn.execute(table.delete())
             name = self.projection.name
             await conn.execute(self.handled.delete().where(self.handled.c.projection == name))
-            await conn.execute(
-                self.checkpoints.delete().where(self.checkpoints.c.projection == name))
         log.info("projection_rebuilding", projection=self.projection.durable)
         await self.start()
 
@@ -237,7 +201,7 @@ class ProjectionRunner:
         for event_type, run in itertools.groupby(fresh, key=lambda e: e.event_type):
             await self._handle(conn, event_type, list(run))
         seq = batch[-1][0].metadata.sequence.stream  # a batch comes in stream order
-        await self._checkpoint(conn, stream, seq)
+        PROJECTION_LAG.labels(self.projection.durable, stream).set(seq)
         PROJECTION_EVENTS.labels(self.projection.durable, "handled").inc(len(new))
         PROJECTION_EVENTS.labels(self.projection.durable, "duplicate").inc(len(batch) - len(new))
 
@@ -253,16 +217,6 @@ class ProjectionRunner:
                                           context=context_from(envelopes[0].trace),
                                           attributes={"events": len(run)}):
             await handler(conn, run)
-
-    async def _checkpoint(self, conn: AsyncConnection, stream: str, seq: int) -> None:
-        statement = insert(self.checkpoints).values(
-            projection=self.projection.name, stream=stream, seq=seq,
-            updated_at=datetime.now(UTC))
-        await conn.execute(statement.on_conflict_do_update(
-            index_elements=["projection", "stream"],
-            set_={"seq": sa.func.greatest(self.checkpoints.c.seq, statement.excluded.seq),
-                  "updated_at": statement.excluded.updated_at}))
-        PROJECTION_LAG.labels(self.projection.durable, stream).set(seq)
 
     async def _failed(self, stream: str, msg: Msg, error: Exception) -> None:
         tries = msg.metadata.num_delivered or 1
@@ -283,8 +237,7 @@ class ProjectionRunner:
             headers["Nats-Msg-Id"] = f"{self.projection.durable}:{msg_id}"
         await self.js.publish(dead_letter(self.projection.service, self.projection.name),
                               msg.data, headers=headers)
-        async with self.engine.begin() as conn:
-            await self._checkpoint(conn, stream, msg.metadata.sequence.stream)
+        PROJECTION_LAG.labels(self.projection.durable, stream).set(msg.metadata.sequence.stream)
         await msg.ack()
         PROJECTION_EVENTS.labels(self.projection.durable, "dead_lettered").inc()
         log.error("projection_dead_lettered", projection=self.projection.durable,

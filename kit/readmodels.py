@@ -1,29 +1,95 @@
-"""Inline read models: tables that a service's own events fill in the same transaction as
-the append, replayed from those events on request and, at start-up, whenever the code
-declares them in another shape (a column added, a type or an index changed). So a new
-release never reads a table laid out by an old one, and there are no migrations to write:
-the event store is the source of truth, the tables are derived.
+"""Read models: tables derived from events by handlers, one per event type, and rebuilt
+by emptying the tables and handling every event again. Two kinds share this shape:
+
+- inline models (`InlineModel`), which a service's own events fill in the same transaction
+  as the append (read-your-writes), replayed from the service's own event store on request
+  and, at start-up, whenever the code declares their tables in another shape (a column
+  added, a type or an index changed) -- so a new release never reads a table laid out by
+  an old one, and there are no migrations to write;
+- projections (`kit.projection.Projection`), fed from the streams by durable consumers,
+  in any service.
 """
 
 import hashlib
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from contracts.envelope import Envelope
+from contracts.events import Event, EventRegistry
+from kit.eventstore import EventStore
 from kit.logging import get_logger
 
 log = get_logger(__name__)
 SHAPE_LOCK = 7701  # advisory lock: processes of one service starting at once take turns
 
 
+# A handler takes a run of consecutive events of one type, in order, so that it can change
+# its read model with a few statements per run rather than one per event. Events come at
+# their latest version, each with its envelope; typed loosely so that each handler can name
+# the event class it takes.
+Handler = Callable[[AsyncConnection, list[tuple[Any, Envelope]]], Awaitable[None]]
+OneHandler = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
+
+
+def one_by_one(handler: OneHandler) -> Handler:
+    """A handler for events that are rare enough to be handled one statement at a time."""
+    async def handle(conn: AsyncConnection, run: list[tuple[Any, Envelope]]) -> None:
+        for event, envelope in run:
+            await handler(conn, event, envelope)
+    return handle
+
+
 @dataclass(frozen=True)
-class InlineModel:
-    tables: Sequence[sa.Table]  # in the order their rows can be deleted (dependants first)
-    replay: Callable[[AsyncConnection], Awaitable[int]]  # empty the tables, apply every event
+class ReadModel:
+    """Tables derived from events: which events, how each changes the tables."""
+
+    name: str
+    handlers: Mapping[type[Event], Handler]
+    tables: Sequence[sa.Table]  # emptied on rebuild, dependants first; owned by this model
+    registry: EventRegistry
+    _by_type: dict[str, Handler] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_type",
+                           {kind.event_type: h for kind, h in self.handlers.items()})
+
+    def handler_for(self, event_type: str) -> Handler | None:
+        return self._by_type.get(event_type)
+
+    async def apply(self, conn: AsyncConnection, events: Sequence[Event],
+                    envelopes: Sequence[Envelope]) -> None:
+        """Handle events (with their envelopes), run by run of one type."""
+        pairs = zip(events, envelopes, strict=True)
+        for event_type, run in itertools.groupby(pairs, key=lambda pair: pair[0].event_type):
+            handler = self.handler_for(event_type)
+            if handler is not None:
+                await handler(conn, list(run))
+
+
+@dataclass(frozen=True)
+class InlineModel(ReadModel):
+    """A read model of a service's own events, written with them."""
+
+    store: EventStore | None = None
+
+    async def replay(self, conn: AsyncConnection) -> int:
+        """Empty the tables and handle every event of the store again; how many events."""
+        assert self.store is not None, f"inline model {self.name} needs its event store"
+        for table in self.tables:
+            await conn.execute(table.delete())
+        after, replayed = 0, 0
+        while batch := await self.store.read_all(conn, after):
+            known = [e for e in batch if self.handler_for(e.event_type) is not None]
+            await self.apply(conn, [self.registry.decode(e) for e in known], known)
+            after, replayed = batch[-1].position, replayed + len(batch)
+        return replayed
 
 
 def shape(tables: Sequence[sa.Table]) -> str:
@@ -42,8 +108,9 @@ async def rebuild(engine: AsyncEngine, model: InlineModel) -> int:
         return await model.replay(conn)
 
 
-async def keep_current(engine: AsyncEngine, name: str, model: InlineModel) -> bool:
+async def keep_current(engine: AsyncEngine, model: InlineModel) -> bool:
     """Drop, create and replay the model's tables when their shape changed; True if it did."""
+    name = model.name
     schema = model.tables[0].schema
     shapes = f'"{schema}".read_model_shapes'
     fingerprint = shape(model.tables)

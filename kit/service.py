@@ -40,10 +40,10 @@ class Service:
     routes: Mapping[str, rpc.RpcHandler] = field(default_factory=dict)
     store: EventStore | None = None  # its outbox is relayed when set
     projections: Sequence[Projection] = ()
-    tracking: tuple[sa.Table, sa.Table] | None = None
+    tracking: sa.Table | None = None  # the projections' handled events (kit.projection)
     on_start: Sequence[Callable[[], Awaitable[None]]] = ()
-    # Inline read models, rebuilt from the service's own event store: name -> model.
-    inline_models: Mapping[str, InlineModel] = field(default_factory=dict)
+    # Inline read models, kept with the service's own events and rebuilt from them.
+    inline_models: Sequence[InlineModel] = ()
     relay: bool = True
     # Long-running work of the service's own (a relay to the regulator, say).
     background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
@@ -62,8 +62,8 @@ class Runtime:
     async def start(self) -> None:
         s = self.service
         await create_schema(s.engine, *s.metadata)
-        for name, model in s.inline_models.items():
-            await readmodels.keep_current(s.engine, name, model)
+        for model in s.inline_models:
+            await readmodels.keep_current(s.engine, model)
         for hook in s.on_start:
             await hook()
         self.nc = await bus.connect(s.settings.nats_url, s.name)
@@ -87,10 +87,9 @@ class Runtime:
 
     async def _start_projection(self, projection: Projection, js: object) -> None:
         if self.service.tracking is None:
-            raise ValueError("a service with projections needs tracking tables")
-        handled, checkpoints = self.service.tracking
+            raise ValueError("a service with projections needs a tracking table")
         runner = ProjectionRunner(projection, self.service.engine, js,  # type: ignore[arg-type]
-                                  handled, checkpoints)
+                                  self.service.tracking)
         await runner.start()
         self.runners[projection.name] = runner
 
@@ -107,9 +106,9 @@ class Runtime:
         """Drop a projection's read model and replay it from the streams (admins only)."""
         request.require("admin")
         name = request.parse(RebuildProjection).projection
-        if name in self.service.inline_models:
-            replayed = await readmodels.rebuild(self.service.engine,
-                                                self.service.inline_models[name])
+        inline = {model.name: model for model in self.service.inline_models}
+        if name in inline:
+            replayed = await readmodels.rebuild(self.service.engine, inline[name])
             return rpc.ok({"projection": name, "status": "rebuilt", "replayed": replayed})
         runner = self.runners.get(name)
         if runner is None:

@@ -17,7 +17,7 @@ from feed.adapters import sql
 from kit.db import create_schema
 from kit.projection import Projection, ProjectionRunner, wait_for
 
-HANDLED, CHECKPOINTS = sql.tracking
+HANDLED = sql.tracking
 
 
 def envelope(community: str = "diabetes", body: str = "hello") -> Envelope:
@@ -44,7 +44,7 @@ async def tables(engine: AsyncEngine) -> None:
 @contextlib.asynccontextmanager
 async def running(projection: Projection, engine: AsyncEngine, nc: Client,
                   **options: float) -> AsyncIterator[ProjectionRunner]:
-    runner = ProjectionRunner(projection, engine, nc.jetstream(), HANDLED, CHECKPOINTS,
+    runner = ProjectionRunner(projection, engine, nc.jetstream(), HANDLED,
                               **options)  # type: ignore[arg-type]
     await runner.start()
     try:

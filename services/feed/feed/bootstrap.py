@@ -1,23 +1,35 @@
 """The composition root of the feed service: the API process and the worker process."""
 
-from feed import handlers, projections
+from contracts.feed.events import REGISTRY
+from feed import domain, handlers, projections
 from feed.adapters import sql
-from feed.handlers import Deps
+from feed.deps import Deps
 from feed.settings import FeedSettings
 from kit import personal
+from kit.aggregates import Repository
 from kit.db import make_engine
 from kit.service import Service
+from kit.usecases import Database, serve
+
+
+def deps_for(db: Database, settings: FeedSettings) -> Deps:
+    """The use cases' dependencies (the service tier's tests build them the same way)."""
+    posts = Repository(sql.store, REGISTRY, domain.Post, domain.evolve,
+                       on_append=projections.POSTS.apply)
+    return Deps(db=db, posts=posts, sandbox_posts_per_hour=settings.sandbox_posts_per_hour)
 
 
 def bootstrap(settings: FeedSettings | None = None) -> Service:
-    """Commands, queries and the timeline projection."""
+    """Commands, queries, the inline posts and the timeline projection."""
     settings = settings or FeedSettings()
     engine = make_engine(settings.database_url, settings.db_pool_size)
     data = personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
+    db = Database(engine)
+    routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
+                   idempotency=sql.idempotency)
     return Service(name="feed", settings=settings, engine=engine,
-                   metadata=[personal.metadata, sql.metadata],
-                   routes=handlers.routes(Deps(engine, settings.sandbox_posts_per_hour)),
-                   store=sql.store,
+                   metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
+                   inline_models=[projections.POSTS],
                    projections=[projections.timeline(data)], tracking=sql.tracking)
 
 

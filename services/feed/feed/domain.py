@@ -1,10 +1,12 @@
-"""Posts and the feed's rules: pure, no I/O."""
+"""Posts and the feed's rules: pure, no I/O. A post's state is folded from its events;
+decisions return events."""
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from contracts.events import Event
 from contracts.feed.events import PostCreated
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
@@ -15,15 +17,49 @@ class FeedError(Exception):
 
 
 class UnknownCommunityError(FeedError):
-    pass
+    """A post names a community that does not exist."""
+
+    field = "community"
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"no such community: {slug}")
+
+
+class NoSuchCommunityError(FeedError):
+    """A page of a community that does not exist."""
+
+    def __init__(self, slug: str) -> None:
+        super().__init__(f"community {slug} does not exist")
+
+
+class NoSuchPostError(FeedError):
+    def __init__(self) -> None:
+        super().__init__("the post does not exist")
+
+
+class PostExistsError(FeedError):
+    """A post with this id was created before."""
 
 
 class SandboxError(FeedError):
     """A new account's first-day limits refuse this post."""
 
-    def __init__(self, message: str, too_many: bool = False) -> None:
-        super().__init__(message)
-        self.too_many = too_many
+    field = "body"
+
+
+class TooManyPostsError(SandboxError):
+    """A new account posted as often as its first day allows."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """What the rules need to know of a post: whether it exists."""
+
+    created: bool = False
+
+
+def evolve(post: Post, event: Event) -> Post:
+    return Post(created=True) if isinstance(event, PostCreated) else post
 
 
 LINK = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(com|in|org|net|info|io|xyz|ly|me)\b",
@@ -48,8 +84,8 @@ def check_sandbox(command: CreatePost, sandbox: Sandbox | None, now: datetime,
     if sandbox is None or not sandbox.applies(now):
         return
     if posts_last_hour >= sandbox.posts_per_hour:
-        raise SandboxError(f"new accounts may post {sandbox.posts_per_hour} times an hour "
-                           "during their first day", too_many=True)
+        raise TooManyPostsError(f"new accounts may post {sandbox.posts_per_hour} times an hour "
+                                "during their first day")
     text = f"{command.title or ''} {command.body}"
     if not sandbox.links_allowed and LINK.search(text):
         raise SandboxError("links are not allowed during an account's first day")
@@ -65,7 +101,10 @@ def known_community(slug: str) -> bool:
     return slug == COMMON or slug in BY_SLUG
 
 
-def create_post(post_id: UUID, author_id: UUID, command: CreatePost) -> list[PostCreated]:
+def create_post(post: Post, post_id: UUID, author_id: UUID,
+                command: CreatePost) -> list[PostCreated]:
+    if post.created:
+        raise PostExistsError(f"post {post_id} exists")
     if not known_community(command.community):
         raise UnknownCommunityError(command.community)
     return [PostCreated(post_id=post_id, author_id=author_id, community=command.community,

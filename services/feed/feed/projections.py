@@ -1,4 +1,5 @@
-"""The feed's projections: the timeline (with its authors) and community post counts."""
+"""The feed's read models: the inline `posts`, kept with the events; the projections
+`timeline` (with its authors) and `community-stats` (post counts)."""
 
 from collections import Counter
 from uuid import UUID
@@ -7,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
-from contracts.feed.events import PostCreated
+from contracts.feed.events import REGISTRY, PostCreated
 from contracts.identity.events import (
     AccountRegistered,
     PersonErased,
@@ -19,12 +20,21 @@ from feed.adapters import sql
 from kit.bulk import insert_new
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
+from kit.readmodels import InlineModel
 
 FORMER_MEMBER = "former member"
 
 
 async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
     await insert_new(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run])
+
+
+async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
+    await conn.execute(sql.posts.insert(), [post_row(event, envelope) for event, envelope in run])
+
+
+POSTS = InlineModel(name="posts", handlers={PostCreated: add_posts}, tables=[sql.posts],
+                    registry=REGISTRY, store=sql.store)
 
 
 def post_row(event: PostCreated, envelope: Envelope) -> dict:

@@ -1,14 +1,14 @@
 """Who may call which endpoint: one table, enforced for every route by `caller`."""
 
-ADMIN = frozenset({"admin"})
-STAFF = frozenset({"moderator", "pharmacist_reviewer", "pv_officer", "regulator_liaison",
-                   "admin"})
-MEMBERS = frozenset({"patient", "caregiver", "professional"}) | STAFF
-APPLICANT = frozenset({"applicant"})
-PV_OFFICER = frozenset({"pv_officer"})
-PV = frozenset({"pv_officer", "regulator_liaison"})
-LIAISON = frozenset({"regulator_liaison"})
-SIGNED_IN = MEMBERS | APPLICANT
+from contracts import roles
+
+ADMIN = frozenset({roles.ADMIN})
+MEMBERS = roles.MEMBERS
+APPLICANT = frozenset({roles.APPLICANT})
+PV_OFFICER = frozenset({roles.PV_OFFICER})
+PV = roles.PV
+LIAISON = frozenset({roles.REGULATOR_LIAISON})
+SIGNED_IN = roles.ALL
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {

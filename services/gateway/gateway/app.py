@@ -15,11 +15,12 @@ from starlette.responses import Response
 
 from contracts.rpc import STATUS
 from contracts.subjects import health
-from gateway import problems, routes, routes_identity, routes_pv
+from gateway import problems
 from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
 from gateway.cache import MicroCache
 from gateway.middleware import EdgeMiddleware
+from gateway.routes import ROUTERS
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 
@@ -42,9 +43,8 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
                   # Server spans only: metrics are Prometheus's, logs are ours (they could
                   # otherwise carry request values), per-operation spans cost too much.
                   telemetry={"operation_spans": False, "metrics": False, "logs": False})
-    app.include_router(routes_identity.router)
-    app.include_router(routes.router)
-    app.include_router(routes_pv.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(HTTPException, problems.on_http_error)
     app.add_exception_handler(Exception, problems.on_unexpected)

@@ -12,6 +12,9 @@ from kit.logging import get_logger
 
 log = get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
+# What every route may answer besides its success, for the OpenAPI document.
+RESPONSES = {code: {"description": "problem details (RFC 9457)", "content": {PROBLEM_JSON: {}}}
+             for code in (400, 401, 403, 404, 409, 413, 422, 503, 504)}
 
 HINDI_TITLES = {
     "Bad request": "गलत अनुरोध",

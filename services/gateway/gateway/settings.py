@@ -2,6 +2,8 @@
 
 from pydantic_settings import BaseSettings
 
+from contracts.subjects import SERVICES
+
 
 class GatewaySettings(BaseSettings):
     nats_url: str = "nats://127.0.0.1:4222"
@@ -16,5 +18,4 @@ class GatewaySettings(BaseSettings):
     log_level: str = "info"
     log_format: str = "json"
     otel_traces_exporter: str = "none"
-    ready_services: list[str] = ["identity", "feed", "feed-worker", "ratings",
-                                 "pharmacovigilance", "voices"]
+    ready_services: list[str] = list(SERVICES)

@@ -16,7 +16,6 @@ from kit import personal
 from kit.db import make_engine
 from kit.eventstore import Metadata
 from kit.logging import get_logger
-from kit.readmodels import InlineModel
 from kit.service import Service
 
 log = get_logger(__name__)
@@ -46,7 +45,7 @@ def bootstrap(settings: IdentitySettings | None = None) -> Service:
     return Service(name="identity", settings=settings, engine=deps.engine,
                    metadata=[personal.metadata, sql.metadata], routes=handlers.routes(deps),
                    store=sql.store, on_start=[partial(ensure_first_admin, deps, settings)],
-                   inline_models={"accounts": InlineModel(sql.INLINE, deps.inline.rebuild)})
+                   inline_models=[deps.inline.model()])
 
 
 async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:

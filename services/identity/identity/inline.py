@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,7 @@ from identity import applications as apps
 from identity import domain
 from identity.adapters import sql
 from kit.personal import KeyShreddedError, PersonalData
+from kit.readmodels import InlineModel, one_by_one
 
 FORMER_MEMBER = "former member"
 
@@ -40,15 +42,13 @@ class Inline:
             if applier is not None:
                 await applier(self, conn, event, envelope)
 
-    async def rebuild(self, conn: AsyncConnection) -> int:
-        for table in sql.INLINE:
-            await conn.execute(table.delete())
-        after, replayed = 0, 0
-        registry = domain.REGISTRY.merged(apps.REGISTRY)
-        while batch := await sql.store.read_all(conn, after):
-            await self.apply_all(conn, [registry.decode(e) for e in batch], batch)
-            after, replayed = batch[-1].position, replayed + len(batch)
-        return replayed
+    def model(self) -> InlineModel:
+        """The accounts read model: every applier, bound to this service's keys."""
+        return InlineModel(
+            name="accounts", tables=sql.INLINE, store=sql.store,
+            registry=domain.REGISTRY.merged(apps.REGISTRY),
+            handlers={kind: one_by_one(partial(applier, self))
+                      for kind, applier in APPLIERS.items()})
 
     async def reveal(self, conn: AsyncConnection, user_id: UUID,
                      fields: dict[str, str | None]) -> dict[str, str | None]:

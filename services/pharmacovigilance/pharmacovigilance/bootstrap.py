@@ -4,7 +4,6 @@ from pathlib import Path
 
 from kit import personal
 from kit.db import make_engine
-from kit.readmodels import InlineModel
 from kit.service import Service
 from pharmacovigilance import inline, routes
 from pharmacovigilance.adapters import sql
@@ -33,7 +32,7 @@ def bootstrap(settings: PvSettings | None = None) -> Service:
     return Service(name="pharmacovigilance", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes.routes(deps),
                    store=sql.store,
-                   inline_models={"reports": InlineModel(sql.INLINE, inline.rebuild)},
+                   inline_models=[inline.REPORTS],
                    background=background)
 
 

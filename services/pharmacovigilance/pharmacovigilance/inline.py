@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.pharmacovigilance.events import AdverseReactionReported
+from kit.readmodels import InlineModel, one_by_one
 from pharmacovigilance import domain, signals
 from pharmacovigilance.adapters import sql
 
@@ -19,20 +20,7 @@ Applier = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
 
 async def apply_all(conn: AsyncConnection, events: list[Event],
                     envelopes: list[Envelope]) -> None:
-    for event, envelope in zip(events, envelopes, strict=True):
-        applier = APPLIERS.get(type(event))
-        if applier is not None:
-            await applier(conn, event, envelope)
-
-
-async def rebuild(conn: AsyncConnection) -> int:
-    for table in sql.INLINE:
-        await conn.execute(table.delete())
-    after, replayed = 0, 0
-    while batch := await sql.store.read_all(conn, after):
-        await apply_all(conn, [domain.REGISTRY.decode(e) for e in batch], batch)
-        after, replayed = batch[-1].position, replayed + len(batch)
-    return replayed
+    await REPORTS.apply(conn, events, envelopes)
 
 
 async def _saved(conn: AsyncConnection, event: domain.AdrReportSaved,
@@ -176,3 +164,7 @@ APPLIERS: dict[type[Event], Applier] = {
     domain.CaseSubmitted: _submitted,
     domain.RelayOutcome: _relayed,
 }
+
+REPORTS = InlineModel(name="reports", tables=sql.INLINE, registry=domain.REGISTRY,
+                      store=sql.store,
+                      handlers={kind: one_by_one(applier) for kind, applier in APPLIERS.items()})

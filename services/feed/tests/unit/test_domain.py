@@ -8,6 +8,8 @@ from contracts.feed.messages import CreatePost
 from feed import domain
 from feed.communities import COMMUNITIES
 
+NEW = domain.Post()
+
 
 def test_there_are_27_communities_with_english_and_hindi_names() -> None:
     assert len(COMMUNITIES) == 27 == len({c.slug for c in COMMUNITIES})
@@ -18,13 +20,21 @@ def test_there_are_27_communities_with_english_and_hindi_names() -> None:
 
 def test_a_post_in_a_known_community_is_created() -> None:
     post_id, author = uuid4(), uuid4()
-    [event] = domain.create_post(post_id, author, CreatePost(community="diabetes", body="hi"))
+    [event] = domain.create_post(NEW, post_id, author, CreatePost(community="diabetes", body="hi"))
     assert (event.post_id, event.author_id, event.community) == (post_id, author, "diabetes")
     assert event.title is None and event.kind == "discussion"
 
 
 def test_common_is_a_community_too_and_unknown_ones_are_refused() -> None:
-    assert domain.create_post(uuid4(), uuid4(), CreatePost(community="common", body="x"))
+    assert domain.create_post(NEW, uuid4(), uuid4(), CreatePost(community="common", body="x"))
     with pytest.raises(domain.UnknownCommunityError):
-        domain.create_post(uuid4(), uuid4(), CreatePost(community="astrology", body="x"))
+        domain.create_post(NEW, uuid4(), uuid4(), CreatePost(community="astrology", body="x"))
 
+
+
+def test_a_post_is_created_once() -> None:
+    post_id = uuid4()
+    [created] = domain.create_post(NEW, post_id, uuid4(), CreatePost(community="common", body="x"))
+    with pytest.raises(domain.PostExistsError):
+        domain.create_post(domain.evolve(NEW, created), post_id, uuid4(),
+                           CreatePost(community="common", body="again"))

@@ -19,9 +19,9 @@ from contracts.pharmacovigilance.messages import (
 )
 from contracts.subjects import rpc
 from gateway.deps import BusDep, CallerDep
-from gateway.routes import PROBLEMS
+from gateway.problems import RESPONSES
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS,  # type: ignore[arg-type]
+router = APIRouter(prefix="/v1", responses=RESPONSES,  # type: ignore[arg-type]
                    tags=["pharmacovigilance"])
 
 

@@ -1,4 +1,4 @@
-"""The public HTTP API (../shared/API.md), each route forwarded to its owning service."""
+"""Feed and communities routes of the public API (../shared/API.md)."""
 
 from typing import Annotated
 from uuid import UUID
@@ -15,17 +15,12 @@ from contracts.feed.messages import (
     PostAccepted,
     PostRef,
 )
-from contracts.subjects import rebuild, rpc
-from contracts.system.messages import RebuildProjection
+from contracts.subjects import rpc
 from gateway.cache import MicroCache
 from gateway.deps import BusDep, CallerDep
-from gateway.problems import PROBLEM_JSON, problem_response
+from gateway.problems import RESPONSES
 
-PROBLEMS = {code: {"description": "problem details (RFC 9457)",
-                   "content": {PROBLEM_JSON: {}}} for code in (400, 401, 403, 404, 409, 413,
-                                                              422, 503, 504)}
-router = APIRouter(prefix="/v1", responses=PROBLEMS)  # type: ignore[arg-type]
-SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices")
+router = APIRouter(prefix="/v1", responses=RESPONSES)  # type: ignore[arg-type]
 
 
 @router.get("/communities", response_model=Communities, tags=["feed"])
@@ -58,13 +53,3 @@ async def create_post(body: CreatePost, caller: CallerDep, bus: BusDep) -> Respo
 @router.get("/posts/{post_id}", response_model=FeedItem, tags=["feed"])
 async def get_post(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(rpc("feed", "get_post"), caller, PostRef(post_id=post_id))
-
-
-@router.post("/admin/projections/{service}/{projection}/rebuild", status_code=202,
-             tags=["admin"])
-async def rebuild_projection(service: str, projection: str, caller: CallerDep,
-                             bus: BusDep) -> Response:
-    """Drop a projection's read model and replay it from the events."""
-    if service not in SERVICES:
-        return problem_response(404, f"no service {service}", language=caller.language)
-    return await bus.forward(rebuild(service), caller, RebuildProjection(projection=projection))

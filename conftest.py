@@ -1,4 +1,5 @@
-"""Fixtures: PostgreSQL (embedded, or DATABASE_URL) and NATS started by the suite itself."""
+"""Fixtures of the whole suite (tests/ and services/*/tests/): PostgreSQL (embedded, or
+DATABASE_URL) and NATS started by the suite itself, and the platform as processes."""
 
 import os
 from collections.abc import AsyncIterator, Iterator

@@ -33,9 +33,9 @@ from contracts.identity.messages import (
 )
 from contracts.subjects import rpc
 from gateway.deps import BusDep, CallerDep
-from gateway.routes import PROBLEMS
+from gateway.problems import RESPONSES
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS, tags=["identity"])  # type: ignore[arg-type]
+router = APIRouter(prefix="/v1", responses=RESPONSES, tags=["identity"])  # type: ignore[arg-type]
 
 
 def identity(operation: str) -> str:

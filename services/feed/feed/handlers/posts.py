@@ -1,0 +1,72 @@
+"""Posts: writing one, reading one, and the pages of a community."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.feed.messages import CreatePost, FeedQuery, PostAccepted, PostRef
+from feed import domain
+from feed.adapters import sql
+from feed.deps import Deps
+from feed.projections import FORMER_MEMBER
+from kit.pagination import decode_cursor, next_cursor
+from kit.usecases import Call
+
+
+async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
+    """A post in a community or the common feed, within a new account's first-day limits."""
+    post_id, author_id, now = uuid4(), call.caller.user_id, datetime.now(UTC)
+    stream = domain.stream_id(post_id)
+    async with deps.db.transaction() as conn:
+        post, version = await deps.posts.get(conn, stream)
+        events = domain.create_post(post, post_id, author_id, call.command)
+        domain.check_sandbox(call.command, await _sandbox(conn, deps, author_id, now), now,
+                             await sql.posts_since(conn, author_id, now - timedelta(hours=1)))
+        await deps.posts.append(conn, stream, version, events, call.caller.metadata)
+    return PostAccepted(post_id=post_id)
+
+
+async def _sandbox(conn: AsyncConnection, deps: Deps, author_id: UUID,
+                   now: datetime) -> domain.Sandbox | None:
+    author = await sql.author(conn, author_id)
+    if author is None:
+        return domain.unknown_author_sandbox(now, deps.sandbox_posts_per_hour)
+    if author.sandbox_until is None:
+        return None
+    return domain.Sandbox(until=author.sandbox_until,
+                          posts_per_hour=author.sandbox_posts_per_hour,
+                          links_allowed=bool(author.sandbox_links_allowed))
+
+
+async def get_feed(call: Call[FeedQuery], deps: Deps) -> dict[str, Any]:
+    """A page of a community's posts (or the common feed's), newest first."""
+    query = call.command
+    if not domain.known_community(query.community):
+        raise domain.NoSuchCommunityError(query.community)
+    after = decode_cursor(query.cursor)
+    async with deps.db.connect() as conn:
+        rows = await sql.feed_page(conn, query.community, query.limit + 1, after)
+    return {"items": [_item(row) for row in rows[:query.limit]],
+            "next_cursor": next_cursor(rows, query.limit, "created_at", "post_id")}
+
+
+async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
+    async with deps.db.connect() as conn:
+        row = await sql.shown_post(conn, call.command.post_id)
+    if row is None:
+        raise domain.NoSuchPostError()
+    return _item(row)
+
+
+def _item(row: sa.Row) -> dict[str, Any]:
+    """A FeedItem (contracts.feed.messages), built as a plain dict: the read path's hottest
+    line, where validating our own rows again would cost more than the query."""
+    return {"post_id": str(row.post_id), "community": row.community, "kind": row.kind,
+            "title": row.title, "body": row.body, "language": row.language,
+            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+            "author": {"user_id": str(row.author_id),
+                       "display_name": row.display_name or FORMER_MEMBER,
+                       "verified": bool(row.verified), "profession": row.profession}}

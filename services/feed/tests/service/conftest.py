@@ -1,0 +1,38 @@
+"""The feed's service tier: its use cases on a real Postgres, no NATS, no gateway."""
+
+import os
+from base64 import b64encode
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from feed import handlers
+from feed.adapters import sql
+from feed.bootstrap import deps_for
+from feed.settings import FeedSettings
+from kit import personal
+from kit.db import create_schema, make_engine
+from kit.usecases import Database, serve
+from tests.service_tier import Tier
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url, 12)
+    await create_schema(engine, personal.metadata, sql.metadata)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str) -> FeedSettings:
+    return FeedSettings(database_url=database_url, sandbox_posts_per_hour=3,
+                        personal_data_master_key=b64encode(os.urandom(32)).decode())
+
+
+@pytest.fixture
+def feed(engine: AsyncEngine, settings: FeedSettings) -> Tier:
+    db = Database(engine)
+    return Tier("feed", serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS,
+                              db=db, idempotency=sql.idempotency))
