@@ -38,7 +38,7 @@ bench: $(STAMP)  ## throughput against raw baselines measured in the same run
 	$(BIN)/python -m bench
 
 schemas: $(STAMP)  ## regenerate contracts/schemas from the event classes
-	$(BIN)/python -m contracts.schemagen
+	$(BIN)/python -m contracts.schemagen && $(BIN)/python -m stack.schemas
 
 lock:  ## re-resolve the pinned dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

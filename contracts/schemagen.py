@@ -1,11 +1,16 @@
-"""JSON Schemas of every published event version, kept in contracts/schemas/.
+"""JSON Schemas of every event version, kept in contracts/schemas/: the published events'
+under `<context>/`, the events each service keeps to itself under `<context>/internal/`
+(they are replayed into read models on every reshape, so they are held to the same rule).
 
-`python -m contracts.schemagen` writes the files; it refuses to overwrite a shipped version
-with an incompatible one (a change needs a new version and an upcaster instead).
+`python -m contracts.schemagen` writes the published ones and `python -m stack.schemas`
+the internal ones (it imports the services, which contracts may not); both refuse to
+overwrite a shipped version with an incompatible one (a change needs a new version and an
+upcaster instead).
 """
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,8 @@ def schema_of(event: type[Event]) -> dict[str, Any]:
 
 def path_of(event: type[Event]) -> Path:
     context = event.subject.split(".", 1)[0]
-    return SCHEMA_DIR / context / f"{event.event_type}.v{event.version}.json"
+    folder = SCHEMA_DIR / context / ("" if event.published else "internal")
+    return folder / f"{event.event_type}.v{event.version}.json"
 
 
 def incompatibilities(shipped: dict[str, Any], current: dict[str, Any]) -> list[str]:
@@ -44,9 +50,10 @@ def _shape(prop: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in prop.items() if k not in ignored}, sort_keys=True)
 
 
-def generate() -> int:
+def generate(events: Iterable[type[Event]] = ALL.classes) -> int:
+    """Write each event version's schema; how many shipped ones changed incompatibly."""
     failed = 0
-    for event in ALL.classes:
+    for event in events:
         path, schema = path_of(event), schema_of(event)
         if path.exists():
             problems = incompatibilities(json.loads(path.read_text()), schema)
