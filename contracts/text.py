@@ -3,21 +3,31 @@ store and format we write it to (PostgreSQL, JSON, XML 1.0 for E2B) can carry. P
 
 Word processors put vertical tabs and form feeds into pasted text: they are line and page
 breaks, so they become a newline. Other control characters (NUL among them), and the two
-non-characters U+FFFE and U+FFFF, are typed by no one and carried by no XML 1.0 document.
+non-characters U+FFFE and U+FFFF, are typed by no one and carried by no XML 1.0 document:
+they are refused. Text is kept in NFC, so that one word is one string however it was typed;
+direction overrides and isolates (a name that reads backwards), zero-width spaces, word
+joiners and byte-order marks (hidden text) are left out. The zero-width joiner and
+non-joiner stay: Hindi, Marathi and other Indic scripts need them, as emoji do; so do the
+left-to-right and right-to-left marks that Urdu text needs.
 """
 
 import re
+import unicodedata
 
 # Line and page breaks that XML 1.0 cannot carry: kept as the line break they mean.
 BREAKS = re.compile("[\x0b\x0c]")
 # What XML 1.0 cannot carry at all, beyond those breaks (TAB, LF and CR it can).
 UNTYPEABLE = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff]")
+INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # both of them
 
 
 def normalised(text: str) -> str:
-    """Text with its vertical tabs and form feeds as newlines."""
-    return BREAKS.sub("\n", text) if BREAKS.search(text) else text
+    """Text as it is kept: NFC, breaks as newlines, hidden and reversing characters out."""
+    if text.isascii():
+        return BREAKS.sub("\n", text) if BREAKS.search(text) else text
+    text = INVISIBLE.sub("", BREAKS.sub("\n", text))
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def untypeable(text: str) -> str | None:

@@ -30,9 +30,12 @@ async def once(conn: AsyncConnection, table: sa.Table, request: Request,
     """Run `produce` in `conn`'s transaction unless this key already has a result."""
     if not request.idempotency_key:
         return await produce()
-    caller = request.actor or "anonymous"
-    key = f"{caller}:{request.subject}:{request.idempotency_key}"
     digest = hashlib.sha256(request.body).hexdigest()
+    # A signed-in caller's keys are theirs alone. Anonymous callers share no namespace: the
+    # key holds the body too, so one never learns of, or gets, another's request (the same
+    # key with another body is simply another request).
+    caller = request.actor or f"anonymous:{digest}"
+    key = f"{caller}:{request.subject}:{request.idempotency_key}"
     # A concurrent request with the same key waits here until the first one commits.
     claimed = await conn.scalar(
         insert(table).values(key=key, request_hash=digest, created_at=datetime.now(UTC))

@@ -6,6 +6,9 @@ RPC_REQUESTS = Counter("pu_rpc_requests_total", "Request/reply calls handled",
                        ["service", "subject", "status"])
 RPC_SECONDS = Histogram("pu_rpc_duration_seconds", "Time to handle a request",
                         ["service", "subject"])
+RPC_OVERSIZE = Counter("pu_rpc_oversize_replies_total",
+                       "Replies too large for a NATS message (answered with a problem)",
+                       ["service", "subject"])
 EVENTS_APPENDED = Counter("pu_events_appended_total", "Events appended to the event store",
                           ["service", "event_type"])
 OUTBOX_PUBLISHED = Counter("pu_outbox_published_total", "Events the relay published",

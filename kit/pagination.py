@@ -1,14 +1,27 @@
-"""Opaque list cursors: the (timestamp, id) of the last item of a page."""
+"""Opaque list cursors: the (timestamp, id) of the last item of a page.
+
+A cursor is checked before it reaches a query: one that is not base64 of an aware
+timestamp and a UUID, or whose timestamp lies outside what a list can hold (a crafted one
+far in the future, say), is a 422 problem naming the cursor, never a database error."""
 
 import base64
 import binascii
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 import sqlalchemy as sa
 
 from kit.errors import invalid
+
+# The most a page's items may weigh as JSON: well inside a NATS message (1 MiB), whatever
+# its items hold. A page that would weigh more ends early, its cursor after its last item.
+PAGE_BYTES = 512 * 1024
+# What a list's timestamps can be: from the platform's first day to well after its last.
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def encode_cursor(at: datetime, item_id: UUID) -> str:
@@ -23,9 +36,13 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, UUID] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         at, item_id = raw.split("|")
-        return datetime.fromisoformat(at), UUID(item_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        when = datetime.fromisoformat(at)
+        position = when.astimezone(UTC) if when.tzinfo else None, UUID(item_id)
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise invalid("cursor", "not a cursor this list gave out") from None
+    if position[0] is None or not EARLIEST <= position[0] <= LATEST:
+        raise invalid("cursor", "not a cursor this list gave out")
+    return position[0], position[1]
 
 
 def next_cursor(items: list, limit: int, at: str, item_id: str) -> str | None:
@@ -34,6 +51,24 @@ def next_cursor(items: list, limit: int, at: str, item_id: str) -> str | None:
         return None
     last = items[limit - 1]
     return encode_cursor(getattr(last, at), getattr(last, item_id))
+
+
+def page(rows: Sequence[Any], limit: int, at: str, item_id: str,
+         render: Callable[[Any], Any], budget: int = PAGE_BYTES) -> dict[str, Any]:
+    """`{"items", "next_cursor"}` of up to `limit` rendered rows (the query asked for
+    limit + 1) within `budget` bytes of JSON; always at least one item when there is one."""
+    items: list[Any] = []
+    size = 0
+    for row in rows[:limit]:
+        item = render(row)
+        size += len(orjson.dumps(item))
+        if items and size > budget:
+            break
+        items.append(item)
+    more = len(rows) > len(items)
+    last = rows[len(items) - 1] if items else None
+    return {"items": items, "next_cursor": encode_cursor(getattr(last, at), getattr(
+        last, item_id)) if more and last is not None else None}
 
 
 def keyset(statement: sa.Select[Any], at: sa.ColumnElement[Any], item_id: sa.ColumnElement[Any],

@@ -33,20 +33,22 @@ from contracts.rpc import (
 from kit.errors import ProblemError, forbidden, unauthorized
 from kit.eventstore import Metadata
 from kit.logging import get_logger
-from kit.metrics import RPC_REQUESTS, RPC_SECONDS
+from kit.metrics import RPC_OVERSIZE, RPC_REQUESTS, RPC_SECONDS
 from kit.telemetry import context_from, inject_headers, tracer
 
 log = get_logger(__name__)
 M = TypeVar("M", bound=BaseModel)
-# Where a JSON body may hold text no one types (contracts.text): an escaped control
-# character or form feed, or a raw U+FFFE / U+FFFF. Most bodies hold none and pass at once.
-_SUSPECT = re.compile(rb"\\(?:u00[01][0-9a-fA-F]|u[fF]{3}[eEfF]|[bf])|\xef\xbf[\xbe\xbf]")
+# Where a JSON body may need a look at its text (contracts.text): an escaped control
+# character, form feed or other \u escape, or any character beyond ASCII. Most bodies of
+# English text hold none and pass at once.
+_SUSPECT = re.compile(rb"\\[ubf]")
 
 
 def checked_text(body: bytes) -> bytes:
-    """The body with line breaks that XML cannot carry as newlines; a 422 problem naming
-    the first field whose text holds a character no one types (NUL, other controls)."""
-    if not _SUSPECT.search(body):
+    """The body with its text as it is kept (contracts.text.normalised: NFC, pasted breaks
+    as newlines, hidden and reversing characters out); a 422 problem naming the first field
+    whose text holds a character no one types (NUL, other controls)."""
+    if body.isascii() and not _SUSPECT.search(body):
         return body
     try:
         data = orjson.loads(body)
@@ -181,13 +183,29 @@ def _problem(problem: Problem) -> dict[str, Any]:
     return problem.model_dump(mode="json", exclude_none=True)
 
 
-def encode(reply: Reply) -> NatsResponse:
+# The most a reply may carry: a NATS message holds 1 MiB by default, headers included.
+# Pages are bounded by bytes (kit.pagination.PAGE_BYTES) and texts by length, so only a
+# fault of ours comes near it; past it the reply is dropped by NATS without a word.
+MAX_REPLY_BYTES = 1_000_000
+
+
+def encode(reply: Reply, subject: str = "", service: str = "") -> NatsResponse:
     """The reply on the wire: the body as JSON (or bytes of its own type), the status in a
-    header."""
+    header. A body too large for a NATS message is logged, counted and answered with a
+    problem, never dropped silently (the caller would wait for its time-out)."""
     if isinstance(reply.body, bytes):
-        return NatsResponse(reply.body, headers={STATUS: str(reply.status),
-                                                 CONTENT_TYPE: reply.content_type})
-    return NatsResponse(orjson.dumps(reply.body), headers={STATUS: str(reply.status)})
+        body, headers = reply.body, {STATUS: str(reply.status),
+                                     CONTENT_TYPE: reply.content_type}
+    else:
+        body, headers = orjson.dumps(reply.body), {STATUS: str(reply.status)}
+    if len(body) > MAX_REPLY_BYTES:
+        log.error("rpc_reply_too_large", subject=subject, size=len(body))
+        RPC_OVERSIZE.labels(service, subject).inc()
+        return NatsResponse(orjson.dumps(_problem(Problem(
+            title="Internal error", status=500,
+            detail="the answer was too large to send; ask for fewer items"))),
+            headers={STATUS: "500"})
+    return NatsResponse(body, headers=headers)
 
 
 def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler],
@@ -215,7 +233,7 @@ def _endpoint(service: str, subject: str, handler: RpcHandler) -> Callable:
                 title="Bad request", status=400, detail="malformed request headers")))
         else:
             reply = await dispatch(service, handler, request, headers)
-        return encode(reply)
+        return encode(reply, subject, service)
 
     endpoint.__name__ = subject.replace(".", "_")
     return endpoint

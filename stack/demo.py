@@ -58,19 +58,21 @@ ADR_REPORTS = [  # (who reports, the consumer form)
 ]
 
 
-def load(base_url: str, passwords: dict[str, str]) -> None:
-    """Create the demo accounts and posts, unless an earlier run did."""
+def load(base_url: str, passwords: dict[str, str],
+         admin: tuple[str, str] | None = None) -> None:
+    """Create the demo accounts and posts, unless an earlier run did; `admin` is the first
+    admin's (email, password) when the operator gave their own."""
     with httpx.Client(base_url=base_url, timeout=30) as client:
         if client.post("/v1/auth/token", data={
                 "username": DEMO_ACCOUNTS["patient"],
                 "password": passwords["password_patient"]}).status_code == 200:
             return  # loaded on an earlier run
-        admin = _sign_in(client, "admin", passwords)
+        staff = (_signed_in(client, *admin) if admin else _sign_in(client, "admin", passwords))
         for role, name in NAMES.items():
             _register(client, role, name, passwords)
             if role not in ("patient", "caregiver"):
                 user_id = _register_id(client, role, passwords)
-                client.put(f"/v1/admin/users/{user_id}/roles", headers=admin,
+                client.put(f"/v1/admin/users/{user_id}/roles", headers=staff,
                            json={"roles": [role], "reason": "demo team"}).raise_for_status()
         for role, (name, council, number, qualification) in PROFESSIONALS.items():
             applied = client.post("/v1/professional-applications", json={
@@ -81,7 +83,7 @@ def load(base_url: str, passwords: dict[str, str]) -> None:
             applied.raise_for_status()
             if role == "professional":
                 client.post(f"/v1/admin/professional-applications/"
-                            f"{applied.json()['application_id']}/decision", headers=admin,
+                            f"{applied.json()['application_id']}/decision", headers=staff,
                             json={"decision": "approve", "reason": "Demo: registration "
                                   "checked on the council's register"}).raise_for_status()
         patient = _sign_in(client, "patient", passwords)
@@ -110,7 +112,10 @@ def _register_id(client: httpx.Client, role: str, passwords: dict[str, str]) -> 
 
 
 def _sign_in(client: httpx.Client, role: str, passwords: dict[str, str]) -> dict[str, str]:
-    reply = client.post("/v1/auth/token", data={"username": DEMO_ACCOUNTS[role],
-                                                "password": passwords[f"password_{role}"]})
+    return _signed_in(client, DEMO_ACCOUNTS[role], passwords[f"password_{role}"])
+
+
+def _signed_in(client: httpx.Client, username: str, password: str) -> dict[str, str]:
+    reply = client.post("/v1/auth/token", data={"username": username, "password": password})
     reply.raise_for_status()
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}

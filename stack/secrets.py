@@ -1,6 +1,7 @@
 """Secrets of the embedded demo profile, generated once into the data folder."""
 
 import json
+import os
 import secrets
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def demo_secrets(data_dir: Path) -> dict[str, str]:
         values.update({f"password_{role}": f"demo-{role.replace('_', '-')}-"
                        f"{secrets.token_hex(4)}" for role in missing})
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values, indent=2))
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:  # never readable by others, not for a moment
+            file.write(json.dumps(values, indent=2))
         path.chmod(0o600)
     return values

@@ -94,3 +94,25 @@ async def test_cors_allows_only_the_configured_origins(nats_server: EmbeddedNats
             **preflight, "Origin": "https://evil.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://app.patientsunion.in"
     assert "access-control-allow-origin" not in refused.headers
+
+
+async def chunks(size: int, piece: int = 16 * 1024) -> AsyncIterator[bytes]:
+    body = b'{"community": "common", "body": "' + b"x" * size + b'"}'
+    for start in range(0, len(body), piece):
+        yield body[start:start + piece]
+
+
+async def test_a_chunked_body_over_the_limit_is_a_413_and_under_it_goes_through(
+        gateway: httpx.AsyncClient) -> None:
+    big = await gateway.post("/v1/posts", content=chunks(300_000))
+    assert big.status_code == 413 and big.headers["content-type"] == PROBLEM
+    small = await gateway.post("/v1/posts", content=chunks(100))
+    assert small.status_code == 401  # read whole and passed on: signing in comes next
+
+
+async def test_header_floods_are_a_431(gateway: httpx.AsyncClient) -> None:
+    many = [(f"x-h{n}", "1") for n in range(5_000)]
+    flooded = await gateway.get("/v1/communities", headers=many)
+    assert flooded.status_code == 431 and flooded.headers["content-type"] == PROBLEM
+    long = await gateway.get("/v1/communities", headers={"x-long": "a" * 100_000})
+    assert long.status_code == 431

@@ -7,6 +7,7 @@ import orjson
 import pytest
 from faststream.nats import NatsBroker, TestNatsBroker
 from pydantic import BaseModel
+from structlog.testing import capture_logs
 
 from contracts.rpc import PRINCIPAL, STATUS, Principal
 from kit import rpc
@@ -116,3 +117,26 @@ def test_hindi_and_accents_escaped_by_an_ascii_only_client_are_only_text() -> No
 def test_a_backslash_u0000_typed_as_text_is_only_text() -> None:
     typed = orjson.dumps({"title": "\\u0000 is how JSON writes NUL"})
     assert rpc.Request("s", typed, None, None, None).parse(Note).title.startswith("\\u0000")
+
+
+def test_a_reply_too_large_for_nats_is_a_logged_problem_not_silence() -> None:
+    huge = rpc.Reply(status=200, body={"items": ["x" * (rpc.MAX_REPLY_BYTES + 1)]})
+    with capture_logs() as logs:
+        sent = rpc.encode(huge, "rpc.test.big", "test")
+    assert sent.headers[STATUS] == "500" and len(sent.body) < 1000
+    assert [entry["event"] for entry in logs] == ["rpc_reply_too_large"]
+    assert rpc.encode(rpc.Reply(status=200, body={"ok": 1})).headers[STATUS] == "200"
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("cafe\u0301", "café"),  # decomposed: kept in NFC
+    ("Asha\u202egnp.exe", "Ashagnp.exe"),  # a right-to-left override: would read backwards
+    ("hid\u200bden\u2060 te\ufeffxt", "hidden text"),  # zero-width space, joiner, BOM
+    ("\u2066isolated\u2069", "isolated"),
+    ("क्\u200dष and क्\u200cष", "क्\u200dष and क्\u200cष"),  # Hindi needs ZWJ and ZWNJ
+    ("\u200f\u0627\u0631\u062f\u0648", "\u200f\u0627\u0631\u062f\u0648"),  # Urdu: RLM
+])
+def test_text_is_kept_in_nfc_without_hidden_or_reversing_characters(typed: str,
+                                                                     kept: str) -> None:
+    for body in (orjson.dumps({"title": typed}), json.dumps({"title": typed}).encode()):
+        assert rpc.Request("s", body, None, None, None).parse(Note).title == kept

@@ -62,7 +62,9 @@ def evolve(post: Post, event: Event) -> Post:
     return Post(created=True) if isinstance(event, PostCreated) else post
 
 
-LINK = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(com|in|org|net|info|io|xyz|ly|me)\b",
+# Linear in the text: the domain name is found from its dot (a name character just
+# before it), never by scanning each run of name characters again from every start.
+LINK = re.compile(r"https?://|www\.|(?<=[a-z0-9-])\.(?:com|in|org|net|info|io|xyz|ly|me)\b",
                   re.IGNORECASE)
 
 

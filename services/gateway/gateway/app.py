@@ -61,7 +61,8 @@ def _add_operational_routes(app: FastAPI, settings: GatewaySettings) -> None:
     async def liveness() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/ready", tags=["operations"])
+    @app.get("/ready", tags=["operations"], responses={
+        503: {"description": "NATS or a service is not answering: the same report, not ready"}})
     async def readiness() -> Response:
         nc: Client = app.state.nc
         checks = await asyncio.gather(*(_ping(nc, s) for s in settings.ready_services))

@@ -4,13 +4,17 @@ A burst of readers (a post going round a WhatsApp group) costs the feed one quer
 second, not one per reader; concurrent misses share one call. Clients may skip it with
 `Cache-Control: no-cache`, and revalidate with `If-None-Match` (304, no body: cheap
 phones on metered data are the point).
+
+It is bounded by entries and by bytes, drops what has expired as it goes, and is keyed
+only on the parameters the route takes, so a flood of made-up query strings costs
+nothing more than one entry each, for a second, within the bounds.
 """
 
 import asyncio
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,17 +23,23 @@ Fetch = Callable[[], Awaitable[Response]]
 
 
 class MicroCache:
-    def __init__(self, ttl_s: float = 1.0, max_entries: int = 5_000) -> None:
+    def __init__(self, ttl_s: float = 1.0, max_entries: int = 2_000,
+                 max_bytes: int = 32 * 1024 * 1024) -> None:
         self.ttl_s = ttl_s
-        self.max_entries = max_entries
+        self.max_entries, self.max_bytes = max_entries, max_bytes
+        self.size = 0  # bytes of the bodies held
+        # Oldest first: every entry lives ttl_s, so the front is the first to expire.
         self._entries: OrderedDict[str, tuple[float, Response, str]] = OrderedDict()
         self._inflight: dict[str, asyncio.Future[tuple[Response, str]]] = {}
 
-    async def serve(self, request: Request, fetch: Fetch, language: str) -> Response:
-        """The cached reply for this request's path, query and language, or a fresh one."""
+    async def serve(self, request: Request, fetch: Fetch, language: str,
+                    params: Mapping[str, object] | None = None) -> Response:
+        """The cached reply for this path, the route's own parameters and the language, or
+        a fresh one."""
         if self.ttl_s <= 0 or "no-cache" in request.headers.get("cache-control", ""):
             return await fetch()
-        key = f"{language}|{request.url.path}?{request.url.query}"
+        query = "&".join(f"{name}={value}" for name, value in sorted((params or {}).items()))
+        key = f"{language}|{request.url.path}?{query}"
         response, etag = await self._lookup(key, fetch)
         if response.status_code != 200:
             return response
@@ -63,11 +73,25 @@ class MicroCache:
         future.set_result((response, etag))
         return response, etag
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def _store(self, key: str, response: Response, etag: str) -> None:
-        self._entries[key] = (time.monotonic() + self.ttl_s, response, etag)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        now, body = time.monotonic(), len(response.body)
+        if body > self.max_bytes // 16:
+            return  # too big to be worth holding
+        self._drop(key)
+        while self._entries and (next(iter(self._entries.values()))[0] <= now
+                                 or len(self._entries) >= self.max_entries
+                                 or self.size + body > self.max_bytes):
+            self._drop(next(iter(self._entries)))
+        self._entries[key] = (now + self.ttl_s, response, etag)
+        self.size += body
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry[1].body)
 
     def _headers(self, etag: str) -> dict[str, str]:
         return {"ETag": etag, "Cache-Control": f"public, max-age={max(1, round(self.ttl_s))}"}

@@ -1,4 +1,9 @@
-"""ASGI middleware at the edge: body size limit, correlation id and metrics."""
+"""ASGI middleware at the edge: header and body limits, correlation id and metrics.
+
+A body longer than the limit is a 413, whether its length is declared or it comes in
+chunks (read here, up to the limit, before the app sees it); more headers than a client
+sends, or longer ones, are a 431.
+"""
 
 import time
 from collections.abc import MutableMapping
@@ -10,9 +15,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gateway.problems import language_of, problem_response
 from kit.metrics import HTTP_REQUESTS, HTTP_SECONDS
 
-
-class BodyTooLargeError(Exception):
-    pass
+MAX_HEADERS = 100
+MAX_HEADER_BYTES = 16 * 1024  # all names and values together; a long token is ~1 KB
 
 
 class EdgeMiddleware:
@@ -24,25 +28,29 @@ class EdgeMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        raw = scope["headers"]
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw}
         correlation_id = headers.get("x-request-id", "")[:64] or uuid4().hex
         scope.setdefault("state", {})["correlation_id"] = correlation_id
         language = language_of(headers.get("accept-language"))
-        length = headers.get("content-length", "0")
-        if not length.isdigit() or int(length) > self.max_body_bytes:
-            await problem_response(413, f"the body may be at most {self.max_body_bytes} bytes",
-                                   language=language)(scope, receive, send)
+        if len(raw) > MAX_HEADERS or sum(len(k) + len(v) for k, v in raw) > MAX_HEADER_BYTES:
+            await problem_response(431, f"at most {MAX_HEADERS} headers of "
+                                   f"{MAX_HEADER_BYTES} bytes in all", language=language)(
+                scope, receive, send)
             return
+        length = headers.get("content-length")
+        chunked = length is None and "chunked" in headers.get("transfer-encoding", "")
+        if (length is not None and (not length.isdigit() or int(length) > self.max_body_bytes)):
+            await self._too_large(scope, receive, send, language)
+            return
+        if chunked:
+            body = await self._read_up_to_limit(receive)
+            if body is None:
+                await self._too_large(scope, receive, send, language)
+                return
+            receive = _replay(body)
         started = time.perf_counter()
         status = {"code": 500}
-
-        async def limited_receive() -> Message:
-            message = await receive()
-            received = status.setdefault("received", 0) + len(message.get("body", b""))
-            status["received"] = received
-            if received > self.max_body_bytes:
-                raise BodyTooLargeError
-            return message
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -52,14 +60,44 @@ class EdgeMiddleware:
             await send(message)
 
         # The server span itself is FastAPI's (it continues a caller's traceparent).
-        try:
-            await self.app(scope, limited_receive, send_with_id)
-        except BodyTooLargeError:
-            await problem_response(413, "the body is too large",
-                                   language=language)(scope, receive, send_with_id)
+        await self.app(scope, receive, send_with_id)
         route = _route_path(scope)
         HTTP_REQUESTS.labels(scope["method"], route, str(status["code"])).inc()
         HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+    async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
+        """A chunked body, whole; None as soon as it is longer than the limit."""
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return b"".join(chunks)
+
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send,
+                         language: str) -> None:
+        await problem_response(413, f"the body may be at most {self.max_body_bytes} bytes",
+                               language=language)(scope, receive, send)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 def _route_path(scope: MutableMapping[str, Any]) -> str:

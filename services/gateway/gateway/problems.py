@@ -14,7 +14,7 @@ log = get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
 # What every route may answer besides its success, for the OpenAPI document.
 RESPONSES = {code: {"description": "problem details (RFC 9457)", "content": {PROBLEM_JSON: {}}}
-             for code in (400, 401, 403, 404, 409, 413, 422, 503, 504)}
+             for code in (400, 401, 403, 404, 409, 413, 422, 429, 431, 503, 504)}
 
 HINDI_TITLES = {
     "Bad request": "गलत अनुरोध",
@@ -27,6 +27,8 @@ HINDI_TITLES = {
     "Method not allowed": "यह तरीका अनुमत नहीं है",
     "Conflict": "टकराव",
     "Payload too large": "अनुरोध बहुत बड़ा है",
+    "Request header fields too large": "अनुरोध के हेडर बहुत बड़े हैं",
+    "Too many requests": "बहुत अधिक अनुरोध; थोड़ी देर बाद कोशिश करें",
     "Unsupported media type": "असमर्थित सामग्री प्रकार",
     "Idempotency-Key reused": "Idempotency-Key दोबारा इस्तेमाल हुई",
     "Service unavailable": "सेवा अभी उपलब्ध नहीं है",
@@ -35,7 +37,8 @@ HINDI_TITLES = {
 }
 STATUS_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
                  405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-                 415: "Unsupported media type", 422: "Invalid request",
+                 415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+                 431: "Request header fields too large",
                  503: "Service unavailable", 504: "Gateway timeout"}
 
 

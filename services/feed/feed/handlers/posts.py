@@ -12,7 +12,7 @@ from feed import domain
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.projections import FORMER_MEMBER
-from kit.pagination import decode_cursor, next_cursor
+from kit.pagination import decode_cursor, page
 from kit.usecases import Call
 
 
@@ -49,8 +49,7 @@ async def get_feed(call: Call[FeedQuery], deps: Deps) -> dict[str, Any]:
     after = decode_cursor(query.cursor)
     async with deps.db.connect() as conn:
         rows = await sql.feed_page(conn, query.community, query.limit + 1, after)
-    return {"items": [_item(row) for row in rows[:query.limit]],
-            "next_cursor": next_cursor(rows, query.limit, "created_at", "post_id")}
+    return page(rows, query.limit, "created_at", "post_id", _item)
 
 
 async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:

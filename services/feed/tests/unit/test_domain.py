@@ -38,3 +38,18 @@ def test_a_post_is_created_once() -> None:
     with pytest.raises(domain.PostExistsError):
         domain.create_post(domain.evolve(NEW, created), post_id, uuid4(),
                            CreatePost(community="common", body="again"))
+
+
+@pytest.mark.parametrize(("text", "linked"), [
+    ("see https://x.org", True), ("www.quack.cure", True), ("visit cure-now.com today", True),
+    ("call me at 9.30", False), ("I take metformin.", False), ("Dr. Rao in Pune", False)])
+def test_links_are_told_from_text(text: str, linked: bool) -> None:
+    assert bool(domain.LINK.search(text)) is linked
+
+
+def test_the_link_check_is_linear_on_hostile_text() -> None:
+    """200 KB of one long name without a dot: a scan from every start would take minutes
+    (and hit the suite's time limit); a linear one takes milliseconds."""
+    hostile = "a" * 200_000 + "!"
+    assert domain.LINK.search(hostile) is None
+    assert domain.LINK.search("-" * 100_000 + ".com ") is not None

@@ -38,7 +38,8 @@ async def feed(request: Request, caller: CallerDep, bus: BusDep,
     """Posts of one community (or "common"), newest first (cached for about a second)."""
     query = FeedQuery(community=community, limit=limit, cursor=cursor)
     return await cache(request).serve(
-        request, lambda: bus.forward(rpc("feed", "get_feed"), caller, query), caller.language)
+        request, lambda: bus.forward(rpc("feed", "get_feed"), caller, query), caller.language,
+        query.model_dump(exclude_none=True))
 
 
 def cache(request: Request) -> MicroCache:
