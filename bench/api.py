@@ -1,6 +1,8 @@
 """(c) The gateway's write and read paths against a bare FastAPI app, same load generator."""
 
 import asyncio
+import base64
+import os
 import subprocess
 import sys
 import time
@@ -116,6 +118,7 @@ def platform_env(servers: Servers) -> dict[str, str]:
     """What `make run` gives the processes: fresh secrets, default pool sizes and logging."""
     return {"DATABASE_URL": servers.database_url, "NATS_URL": servers.nats_url,
             "PERSONAL_DATA_MASTER_KEY": new_master_key(), "JWT_PRIVATE_KEY": new_private_key_pem(),
+            "PRINCIPAL_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
             "ADMIN_EMAIL": "admin@bench.patientsunion.in", "ADMIN_PASSWORD": uuid.uuid4().hex,
             "LOG_LEVEL": "info",
             # The bench's patients are a minute old: lift the first-day posting limit.

@@ -11,6 +11,10 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 PRINCIPAL = "Pu-Principal"
+# "<unix time>.<HMAC-SHA256 hex>" over the subject, the time and the principal, with the key
+# the gateway and the services share (PRINCIPAL_SIGNING_KEY): a principal nobody signed,
+# or signed for another subject or long ago, is refused.
+PRINCIPAL_SIGNATURE = "Pu-Principal-Signature"
 CORRELATION_ID = "Pu-Correlation-Id"
 IDEMPOTENCY_KEY = "Pu-Idempotency-Key"
 LANGUAGE = "Pu-Language"

@@ -1,4 +1,15 @@
-"""NATS connections and the JetStream streams: one per context, plus dead letters."""
+"""NATS connections and the JetStream streams: one per context, plus dead letters; and who
+may do what on NATS.
+
+Every process has an account of its own, with subject permissions: only the gateway may
+send requests (`rpc.>`), each service answers only its own (`rpc.<service>.>`) and
+publishes only its own context's events and dead letters; the operator (tests, `make
+rebuild`) may do everything. The embedded NATS is started with these (kit.embedded); a
+production cluster is given the same by `nats_authorization`.
+"""
+
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import nats
 from nats.aio.client import Client
@@ -6,10 +17,13 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from contracts.subjects import CONTEXTS, DLQ_STREAM, stream_name, stream_subjects
+from contracts.subjects import CONTEXTS, DLQ_STREAM, SERVICES, stream_name, stream_subjects
 from kit.logging import get_logger
 
 log = get_logger(__name__)
+
+GATEWAY, OPERATOR = "gateway", "operator"
+ACCOUNTS = (*SERVICES, GATEWAY, OPERATOR)
 
 # Long enough that a relay re-sending a batch after a long NATS outage is still de-duplicated.
 DUPLICATE_WINDOW_S = 24 * 3600.0
@@ -48,3 +62,33 @@ async def ensure_streams(js: JetStreamContext) -> None:
 def _config(name: str, subjects: list[str]) -> StreamConfig:
     return StreamConfig(name=name, subjects=subjects, storage=StorageType.FILE,
                         duplicate_window=DUPLICATE_WINDOW_S)
+
+
+def permissions(account: str) -> dict[str, Any]:
+    """What one account may publish and subscribe to."""
+    if account == OPERATOR:
+        return {"publish": {"allow": [">"]}, "subscribe": {"allow": [">"]}}
+    if account == GATEWAY:
+        return {"publish": {"allow": ["rpc.>"]}, "subscribe": {"allow": ["_INBOX.>"]}}
+    context = account.split("-", 1)[0]  # feed-worker publishes as the feed
+    return {
+        # Its events, its dead letters, the JetStream API and acknowledgements; replies to
+        # the requests it was sent (allow_responses), and nothing of another context's.
+        "publish": {"allow": [f"{context}.>", f"dlq.{context}.>", "$JS.API.>", "$JS.ACK.>"]},
+        "subscribe": {"allow": [f"rpc.{account}.>", "_INBOX.>"]},
+        "allow_responses": True,
+    }
+
+
+def nats_authorization(passwords: dict[str, str]) -> dict[str, Any]:
+    """The `authorization` block of a nats-server configuration for these accounts."""
+    return {"users": [{"user": account, "password": password,
+                       "permissions": permissions(account)}
+                      for account, password in passwords.items()]}
+
+
+def with_credentials(url: str, account: str, password: str) -> str:
+    """`nats://host:port` as `account` would connect to it."""
+    parts = urlsplit(url)
+    netloc = f"{quote(account, safe='')}:{quote(password, safe='')}@{parts.hostname}"
+    return urlunsplit(parts._replace(netloc=f"{netloc}:{parts.port}" if parts.port else netloc))

@@ -7,6 +7,7 @@ machine that already runs a NATS or a Postgres on the default ports is left alon
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import pwd
 import shutil
@@ -17,6 +18,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from kit.bus import OPERATOR, nats_authorization, with_credentials
 
 PG_SYSTEM_USER = "pgserver"
 
@@ -62,27 +65,50 @@ def nats_server_binary() -> str:
 
 @dataclass
 class EmbeddedNats:
-    """A nats-server with JetStream, its store under `store_dir`."""
+    """A nats-server with JetStream, its store under `store_dir`. Given `users` (account ->
+    password), only they may connect, each with its subject permissions (kit.bus); `url` is
+    then the operator's."""
 
     store_dir: Path
     port: int = 0
+    users: dict[str, str] = field(default_factory=dict, repr=False)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
+        plain = f"nats://127.0.0.1:{self.port}"
+        if not self.users:
+            return plain
+        return with_credentials(plain, OPERATOR, self.users[OPERATOR])
+
+    def url_for(self, account: str) -> str:
+        """The URL `account` connects with (the plain one when there are no users)."""
+        plain = f"nats://127.0.0.1:{self.port}"
+        return with_credentials(plain, account, self.users[account]) if self.users else plain
 
     def start(self) -> EmbeddedNats:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.port = self.port or free_port(4222)
         log = open(self.store_dir / "nats.log", "ab")  # noqa: SIM115 - owned by the child
         self.process = subprocess.Popen(
-            [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js",
-             "-sd", str(self.store_dir)],
+            [nats_server_binary(), "-c", str(self._config())],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         wait_for_port(self.port, process=self.process)
         return self
+
+    def _config(self) -> Path:
+        """The server's configuration, readable by its owner only (it holds passwords)."""
+        config: dict[str, object] = {
+            "listen": f"127.0.0.1:{self.port}",
+            "jetstream": {"store_dir": str(self.store_dir)}}
+        if self.users:
+            config["authorization"] = nats_authorization(self.users)
+        path = self.store_dir / "nats.conf"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(json.dumps(config, indent=2))  # the NATS configuration format: JSON too
+        return path
 
     def kill(self) -> None:
         """SIGKILL, as a crash would."""

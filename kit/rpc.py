@@ -4,6 +4,10 @@ A handler is `async def handler(request: Request) -> Reply`. Bad input and domai
 become 4xx problems; only our own faults become a 500, logged without personal data.
 """
 
+import base64
+import binascii
+import hashlib
+import hmac
 import json
 import re
 import time
@@ -24,6 +28,7 @@ from contracts.rpc import (
     IDEMPOTENCY_KEY,
     LANGUAGE,
     PRINCIPAL,
+    PRINCIPAL_SIGNATURE,
     STATUS,
     FieldError,
     Principal,
@@ -147,11 +152,64 @@ def validation_problem(error: ValidationError) -> ProblemError:
                         errors=errors)
 
 
-def request_from(subject: str, body: bytes, headers: Mapping[str, str]) -> Request:
+# How long a signed principal stays good: a request is handled within seconds of signing.
+SIGNATURE_TTL_S = 60.0
+
+
+class UntrustedPrincipalError(Exception):
+    """A principal header without a valid, fresh signature of the gateway's."""
+
+
+def signing_key(setting: str) -> bytes | None:
+    """PRINCIPAL_SIGNING_KEY (base64, at least 32 bytes); None when not set."""
+    if not setting:
+        return None
+    try:
+        key = base64.b64decode(setting, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValueError("PRINCIPAL_SIGNING_KEY is not base64") from error
+    if len(key) < 32:
+        raise ValueError("PRINCIPAL_SIGNING_KEY must hold at least 32 bytes")
+    return key
+
+
+def sign_principal(key: bytes, subject: str, principal: str, now: float | None = None) -> str:
+    """The signature header for `principal` (its JSON) on a request to `subject`."""
+    at = f"{now if now is not None else time.time():.3f}"
+    return f"{at}.{_mac(key, subject, at, principal)}"
+
+
+def _mac(key: bytes, subject: str, at: str, principal: str) -> str:
+    message = f"{subject}\n{at}\n{principal}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def trusted_principal(key: bytes | None, subject: str,
+                      headers: Mapping[str, str]) -> Principal | None:
+    """The caller the gateway vouches for; UntrustedPrincipalError for one it did not sign
+    (or when this service has no key: it then trusts no principal at all)."""
     principal = headers.get(PRINCIPAL)
+    if not principal:
+        return None
+    signature = headers.get(PRINCIPAL_SIGNATURE, "")
+    stamp, _, mac = signature.rpartition(".")
+    if key is None or not stamp or not hmac.compare_digest(
+            mac, _mac(key, subject, stamp, principal)):
+        raise UntrustedPrincipalError("principal not signed by the gateway")
+    try:
+        age = time.time() - float(stamp)
+    except ValueError:
+        raise UntrustedPrincipalError("malformed signature time") from None
+    if not -5.0 <= age <= SIGNATURE_TTL_S:
+        raise UntrustedPrincipalError("principal signed too long ago")
+    return Principal.model_validate_json(principal)
+
+
+def request_from(subject: str, body: bytes, headers: Mapping[str, str],
+                 key: bytes | None = None) -> Request:
     return Request(
         subject=subject, body=body,
-        principal=Principal.model_validate_json(principal) if principal else None,
+        principal=trusted_principal(key, subject, headers),
         correlation_id=headers.get(CORRELATION_ID), language=headers.get(LANGUAGE, "en"),
         idempotency_key=headers.get(IDEMPOTENCY_KEY),
         client_address=headers.get(CLIENT_ADDRESS))
@@ -209,12 +267,14 @@ def encode(reply: Reply, subject: str = "", service: str = "") -> NatsResponse:
 
 
 def serve(broker: NatsBroker, service: str, routes: Mapping[str, RpcHandler],
-          concurrency: int = 16) -> None:
+          concurrency: int = 16, principal_key: bytes | None = None) -> None:
     """Subscribe every route in the service's queue group (replicas share the load),
-    handling up to `concurrency` requests of each route at once."""
+    handling up to `concurrency` requests of each route at once; a principal counts only
+    when signed with `principal_key` (none: no request is anyone's)."""
     for subject, handler in routes.items():
         broker.subscriber(subject, queue=service, max_workers=concurrency,
-                          decoder=_whole_message)(_endpoint(service, subject, handler))
+                          decoder=_whole_message)(
+            _endpoint(service, subject, handler, principal_key))
 
 
 async def _whole_message(message: NatsMessage, original: Any = None) -> NatsMessage:
@@ -223,11 +283,16 @@ async def _whole_message(message: NatsMessage, original: Any = None) -> NatsMess
     return message
 
 
-def _endpoint(service: str, subject: str, handler: RpcHandler) -> Callable:
+def _endpoint(service: str, subject: str, handler: RpcHandler,
+              principal_key: bytes | None) -> Callable:
     async def endpoint(msg: Any) -> NatsResponse:
         headers = dict(msg.headers or {})
         try:
-            request = request_from(subject, msg.body, headers)
+            request = request_from(subject, msg.body, headers, principal_key)
+        except UntrustedPrincipalError as error:
+            log.warning("rpc_principal_refused", subject=subject, reason=str(error))
+            reply = Reply(status=401, body=_problem(Problem(
+                title="Unauthorized", status=401, detail="the caller is not vouched for")))
         except (ValidationError, json.JSONDecodeError):
             reply = Reply(status=400, body=_problem(Problem(
                 title="Bad request", status=400, detail="malformed request headers")))

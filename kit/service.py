@@ -80,7 +80,8 @@ class Runtime:
                                  reconnect_time_wait=1, logger=None)
         rpc.serve(self.broker, s.name, {**s.routes, health(s.name): self._health,
                                         rebuild(s.name): self._rebuild},
-                  concurrency=s.settings.rpc_concurrency)
+                  concurrency=s.settings.rpc_concurrency,
+                  principal_key=rpc.signing_key(s.settings.principal_signing_key))
         await self.broker.start()
         serve_metrics(s.settings.metrics_port)
         log.info("service_started", projections=[p.durable for p in s.projections])

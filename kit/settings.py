@@ -19,3 +19,6 @@ class ServiceSettings(BaseSettings):
     rpc_timeout_s: float = 5.0
     # 32 bytes, base64: wraps every per-person data key. Required outside the demo profile.
     personal_data_master_key: str = ""
+    # base64, 32 bytes or more, the gateway's too: it signs the principal of each request.
+    # Unset: the service trusts no principal (every signed-in request is refused).
+    principal_signing_key: str = ""

@@ -35,6 +35,8 @@ class Stack:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     metrics_ports: dict[str, int] = field(default_factory=dict)
     regulator_port: int = 0  # the fake regulator's, unless REGULATOR_URL names a real one
+    # Each process's own NATS_URL (its account's credentials); unset: the shared one.
+    nats_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -84,8 +86,9 @@ class Stack:
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str]) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        own = {"NATS_URL": self.nats_urls[name]} if name in self.nats_urls else {}
         self.processes[name] = subprocess.Popen(
-            [sys.executable, *args], env={**os.environ, **self.env, **extra},
+            [sys.executable, *args], env={**os.environ, **self.env, **own, **extra},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import uvloop
 
+from kit.bus import GATEWAY
 from kit.db import create_database
 from kit.embedded import EmbeddedNats, EmbeddedPostgres
 from stack import demo
-from stack.processes import Stack
-from stack.secrets import DEMO_ACCOUNTS, demo_secrets
+from stack.processes import PROCESSES, Stack
+from stack.secrets import DEMO_ACCOUNTS, demo_secrets, nats_users
 
 DATABASE = "patients_union"
 
@@ -28,17 +29,21 @@ def main() -> None:
         servers.append(postgres)
         database_url = uvloop.run(create_database(postgres.url, DATABASE))
     nats_url = os.environ.get("NATS_URL")
-    if not nats_url:
-        nats = EmbeddedNats(data_dir / "nats").start()
+    nats_urls: dict[str, str] = {}
+    if not nats_url:  # each process connects with an account of its own
+        nats = EmbeddedNats(data_dir / "nats", users=nats_users(secrets)).start()
         servers.append(nats)
         nats_url = nats.url
+        nats_urls = {name: nats.url_for(name) for name in (*PROCESSES, GATEWAY)}
     write_private(data_dir / "jwt.pem", secrets["jwt_private_key"])
     admin = admin_account(os.environ, secrets)
     env = {"DATABASE_URL": database_url, "NATS_URL": nats_url,
            "PERSONAL_DATA_MASTER_KEY": secrets["master_key"],
+           "PRINCIPAL_SIGNING_KEY": secrets["principal_signing_key"],
            "JWT_PRIVATE_KEY_FILE": str(data_dir / "jwt.pem"),
            "ADMIN_EMAIL": admin[0], "ADMIN_PASSWORD": admin[1]}
-    stack = Stack(env, data_dir / "logs", int(os.environ.get("GATEWAY_PORT", "0")))
+    stack = Stack(env, data_dir / "logs", int(os.environ.get("GATEWAY_PORT", "0")),
+                  nats_urls=nats_urls)
     try:
         stack.start()
         demo.load(stack.url, secrets, admin)

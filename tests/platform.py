@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import os
+import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -13,15 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from identity.tokens import new_private_key_pem
+from kit import bus
 from kit import db as kit_db
 from kit.db import make_engine
-from kit.embedded import EmbeddedNats
+from kit.embedded import EmbeddedNats, free_port
 from kit.projection import wait_for
-from stack.processes import Stack
+from stack.processes import PROCESSES, Stack
 
 ADMIN_EMAIL = "admin@test.patientsunion.in"
 ADMIN_PASSWORD = "admin-password-for-tests"
 MASTER_KEY = base64.b64encode(os.urandom(32)).decode()
+PRINCIPAL_KEY = base64.b64encode(os.urandom(32)).decode()
 JWT_KEY = new_private_key_pem()
 
 
@@ -33,6 +36,7 @@ async def create_database(server_url: str) -> str:
 def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
     return {"DATABASE_URL": database_url, "NATS_URL": nats_url,
             "PERSONAL_DATA_MASTER_KEY": MASTER_KEY, "JWT_PRIVATE_KEY": JWT_KEY,
+            "PRINCIPAL_SIGNING_KEY": PRINCIPAL_KEY,
             "ADMIN_EMAIL": ADMIN_EMAIL, "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "DB_POOL_SIZE": "4", "LOG_LEVEL": "info",
             # Tests post in bursts; the sandbox itself is tested with its own limits.
@@ -53,8 +57,13 @@ class Platform:
         LOG_DIRS.append(tmp / "logs")
         self.tmp = tmp
         self.database_url = database_url
-        self.nats = EmbeddedNats(tmp / "nats").start()
-        self.stack = Stack({**platform_env(database_url, self.nats.url), **env}, tmp / "logs")
+        # Each process with a NATS account of its own; the tests' `nats.url` is the operator's.
+        self.nats = EmbeddedNats(tmp / "nats", users={
+            account: secrets.token_urlsafe(16) for account in bus.ACCOUNTS}).start()
+        self.stack = Stack({**platform_env(database_url, self.nats.url), **env}, tmp / "logs",
+                           gateway_port=free_port(),  # not 8000: another run may hold it
+                           nats_urls={name: self.nats.url_for(name)
+                                      for name in (*PROCESSES, bus.GATEWAY)})
         self.engine: AsyncEngine = make_engine(database_url, 2)
 
     @property

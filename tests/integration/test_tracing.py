@@ -17,7 +17,7 @@ from identity.settings import IdentitySettings
 from kit.embedded import EmbeddedNats
 from kit.service import Runtime
 from kit.telemetry import configure_tracing
-from tests.platform import JWT_KEY, MASTER_KEY, eventually, patient
+from tests.platform import JWT_KEY, MASTER_KEY, PRINCIPAL_KEY, eventually, patient
 
 SPANS = InMemorySpanExporter()
 
@@ -27,12 +27,13 @@ async def gateway(database_url: str, nats_server: EmbeddedNats
                   ) -> AsyncIterator[httpx.AsyncClient]:
     configure_tracing("tests", processor=SimpleSpanProcessor(SPANS))
     common = {"database_url": database_url, "nats_url": nats_server.url,
-              "personal_data_master_key": MASTER_KEY}
+              "personal_data_master_key": MASTER_KEY, "principal_signing_key": PRINCIPAL_KEY}
     runtimes = [Runtime(identity_service(IdentitySettings(**common, jwt_private_key=JWT_KEY))),
                 Runtime(feed_service(FeedSettings(**common)))]
     for runtime in runtimes:
         await runtime.start()
-    app = create_app(GatewaySettings(nats_url=nats_server.url))
+    app = create_app(GatewaySettings(nats_url=nats_server.url,
+                                     principal_signing_key=PRINCIPAL_KEY))
     try:
         async with app.router.lifespan_context(app), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:

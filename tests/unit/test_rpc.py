@@ -1,6 +1,8 @@
 """Request/reply handlers in the fast tier, on faststream's in-memory broker."""
 
+import base64
 import json
+import time
 from uuid import uuid4
 
 import orjson
@@ -9,7 +11,7 @@ from faststream.nats import NatsBroker, TestNatsBroker
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
-from contracts.rpc import PRINCIPAL, STATUS, Principal
+from contracts.rpc import PRINCIPAL, PRINCIPAL_SIGNATURE, STATUS, Principal
 from kit import rpc
 from kit.errors import conflict
 
@@ -32,16 +34,28 @@ async def admin_only(request: rpc.Request) -> rpc.Reply:
     return rpc.ok({})
 
 
+KEY = b"k" * 32
+
+
 @pytest.fixture
 def broker() -> NatsBroker:
     broker = NatsBroker()
-    rpc.serve(broker, "test", {"rpc.test.greet": greet, "rpc.test.admin": admin_only})
+    rpc.serve(broker, "test", {"rpc.test.greet": greet, "rpc.test.admin": admin_only},
+              principal_key=KEY)
     return broker
 
 
+def signed(subject: str, principal: Principal, key: bytes = KEY,
+           at: float | None = None) -> dict[str, str]:
+    text = principal.model_dump_json()
+    return {PRINCIPAL: text, PRINCIPAL_SIGNATURE: rpc.sign_principal(key, subject, text, at)}
+
+
 async def call(broker: NatsBroker, subject: str, body: bytes,
-               principal: Principal | None = None) -> tuple[int, dict]:
-    headers = {PRINCIPAL: principal.model_dump_json()} if principal else {}
+               principal: Principal | None = None,
+               headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    if headers is None:
+        headers = signed(subject, principal) if principal else {}
     async with TestNatsBroker(broker) as test_broker:
         reply = await test_broker.request(body, subject, headers=headers)
     return int(reply.headers[STATUS]), orjson.loads(reply.body)
@@ -140,3 +154,26 @@ def test_text_is_kept_in_nfc_without_hidden_or_reversing_characters(typed: str,
                                                                      kept: str) -> None:
     for body in (orjson.dumps({"title": typed}), json.dumps({"title": typed}).encode()):
         assert rpc.Request("s", body, None, None, None).parse(Note).title == kept
+
+
+async def test_a_principal_the_gateway_did_not_sign_is_refused(broker: NatsBroker) -> None:
+    """Anyone who can reach NATS could otherwise claim to be an admin."""
+    admin = Principal(user_id=uuid4(), roles=("admin",))
+    subject = "rpc.test.admin"
+    forged = [{PRINCIPAL: admin.model_dump_json()},  # no signature at all
+              signed(subject, admin, key=b"x" * 32),  # someone else's key
+              signed("rpc.test.greet", admin),  # signed for another operation
+              signed(subject, admin, at=time.time() - 3600),  # long ago: replayed
+              {**signed(subject, Principal(user_id=admin.user_id)),  # roles added after
+               PRINCIPAL: admin.model_dump_json()}]
+    for headers in forged:
+        assert (await call(broker, subject, b"{}", headers=headers))[0] == 401, headers
+    assert (await call(broker, subject, b"{}", admin))[0] == 200
+
+
+def test_a_service_without_the_key_trusts_no_principal() -> None:
+    admin = Principal(user_id=uuid4(), roles=("admin",))
+    with pytest.raises(rpc.UntrustedPrincipalError):
+        rpc.trusted_principal(None, "rpc.test.admin", signed("rpc.test.admin", admin))
+    with pytest.raises(ValueError, match="32 bytes"):
+        rpc.signing_key(base64.b64encode(b"short").decode())

@@ -23,6 +23,7 @@ from gateway.middleware import EdgeMiddleware
 from gateway.routes import ROUTERS
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
+from kit import rpc
 
 
 def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
@@ -30,7 +31,8 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         client = nc or await nats_bus.connect(settings.nats_url, "gateway")
         app.state.nc = client
-        app.state.bus = ServiceBus(client, settings.rpc_timeout_s)
+        app.state.bus = ServiceBus(client, settings.rpc_timeout_s,
+                                   rpc.signing_key(settings.principal_signing_key))
         app.state.verifier = TokenVerifier(client, settings.jwt_issuer, settings.jwt_audience)
         app.state.cache = MicroCache(settings.public_cache_ttl_s)
         yield

@@ -14,10 +14,12 @@ from contracts.rpc import (
     IDEMPOTENCY_KEY,
     LANGUAGE,
     PRINCIPAL,
+    PRINCIPAL_SIGNATURE,
     STATUS,
     Principal,
 )
 from gateway.problems import PROBLEM_JSON, localise, problem_response
+from kit.rpc import sign_principal
 from kit.telemetry import inject_headers
 
 
@@ -34,12 +36,15 @@ class Caller:
         self.idempotency_key = idempotency_key
         self.address = address
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, subject: str, key: bytes | None) -> dict[str, str]:
         headers = {CORRELATION_ID: self.correlation_id, LANGUAGE: self.language}
         if self.address:
             headers[CLIENT_ADDRESS] = self.address
         if self.principal is not None:
-            headers[PRINCIPAL] = self.principal.model_dump_json()
+            principal = self.principal.model_dump_json()
+            headers[PRINCIPAL] = principal
+            if key is not None:
+                headers[PRINCIPAL_SIGNATURE] = sign_principal(key, subject, principal)
         if self.idempotency_key:
             headers[IDEMPOTENCY_KEY] = self.idempotency_key
         return inject_headers(headers)
@@ -48,16 +53,17 @@ class Caller:
 class ServiceBus:
     """Request/reply to services; NATS trouble becomes 503, a slow service 504."""
 
-    def __init__(self, nc: Client, timeout: float) -> None:
+    def __init__(self, nc: Client, timeout: float, principal_key: bytes | None = None) -> None:
         self.nc = nc
         self.timeout = timeout
+        self.principal_key = principal_key
 
     async def call(self, subject: str, caller: Caller, body: BaseModel | dict | None = None,
                    timeout: float | None = None) -> tuple[int, bytes, str]:
         payload = (body.model_dump_json().encode() if isinstance(body, BaseModel)
                    else orjson.dumps(body or {}))
         reply = await self.nc.request(subject, payload, timeout=timeout or self.timeout,
-                                      headers=caller.headers())
+                                      headers=caller.headers(subject, self.principal_key))
         headers = reply.headers or {}
         return (int(headers.get(STATUS, "500")), reply.data,
                 headers.get(CONTENT_TYPE, "application/json"))

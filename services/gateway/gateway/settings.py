@@ -19,3 +19,4 @@ class GatewaySettings(BaseSettings):
     log_format: str = "json"
     otel_traces_exporter: str = "none"
     ready_services: list[str] = list(SERVICES)
+    principal_signing_key: str = ""  # base64, shared with the services (kit.rpc)
