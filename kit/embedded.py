@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from kit.bus import OPERATOR, nats_authorization, with_credentials
 
@@ -160,16 +161,20 @@ def _make_reachable(path: Path, user: str) -> None:
 
 @dataclass
 class EmbeddedPostgres:
-    """A PostgreSQL 16 server from the pgserver wheel's binaries, trust auth on loopback."""
+    """A PostgreSQL 16 server from the pgserver wheel's binaries, on loopback. With a
+    `password`, only who knows it may connect (SCRAM); without one (the suite's throw-away
+    clusters), trust."""
 
     data_dir: Path
     port: int = 0
     fast_unsafe: bool = False  # fsync off: for throw-away test clusters only
+    password: str | None = field(default=None, repr=False)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        user = f"postgres:{quote(self.password, safe='')}" if self.password else "postgres"
+        return f"postgresql://{user}@127.0.0.1:{self.port}/postgres"
 
     def start(self) -> EmbeddedPostgres:
         user = _run_as()
@@ -177,11 +182,7 @@ class EmbeddedPostgres:
         if user:
             _make_reachable(self.data_dir, user)
         if not (self.data_dir / "PG_VERSION").exists():
-            subprocess.run(
-                [str(_pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                 "--auth=trust", "--encoding=UTF8", "--no-instructions"],
-                check=True, capture_output=True, user=user,
-            )
+            self._initdb(user)
         _remove_stale_pid(self.data_dir)
         self.port = self.port or free_port(5432)
         options = ["-c", "fsync=off", "-c", "synchronous_commit=off",
@@ -196,11 +197,61 @@ class EmbeddedPostgres:
             stdout=log, stderr=subprocess.STDOUT, user=user, start_new_session=True,
         )
         wait_for_port(self.port, timeout=60, process=self.process)
+        if self.password and _trusting(self.data_dir / "pg_hba.conf"):
+            self._require_password(user)
         return self
+
+    def _initdb(self, user: str | None) -> None:
+        auth = ["--auth=trust"]
+        if self.password:
+            secret = self.data_dir.parent / f".{self.data_dir.name}.pwfile"
+            _write_owner_only(secret, self.password, user)
+            auth = ["--auth=scram-sha-256", f"--pwfile={secret}"]
+        try:
+            subprocess.run(
+                [str(_pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
+                 *auth, "--encoding=UTF8", "--no-instructions"],
+                check=True, capture_output=True, user=user,
+            )
+        finally:
+            if self.password:
+                secret.unlink(missing_ok=True)
+
+    def _require_password(self, user: str | None) -> None:
+        """A cluster an older release made with trust: give postgres the password, then
+        ask for it from every connection."""
+        statement = "ALTER USER postgres PASSWORD " + _literal(self.password or "") + ";\n"
+        subprocess.run([str(_pg_bin() / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
+                        "-U", "postgres", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+                       input=statement.encode(), check=True, capture_output=True, user=user)
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text("".join(
+            line.replace("trust", "scram-sha-256") if not line.lstrip().startswith("#") else line
+            for line in hba.read_text().splitlines(keepends=True)))
+        assert self.process is not None
+        self.process.send_signal(signal.SIGHUP)  # reload: pg_hba.conf is read anew
 
     def stop(self) -> None:
         # SIGINT is postgres' "fast shutdown": clean, and quick.
         _terminate(self.process, signal.SIGINT)
+
+
+def _trusting(hba: Path) -> bool:
+    """Whether a rule of pg_hba.conf (not a comment) lets anyone in without a password."""
+    return any(line.split()[-1:] == ["trust"] for line in hba.read_text().splitlines()
+               if line.strip() and not line.lstrip().startswith("#"))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _write_owner_only(path: Path, text: str, user: str | None) -> None:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
+    if user:
+        os.chown(path, pwd.getpwnam(user).pw_uid, -1)
 
 
 def _remove_stale_pid(data_dir: Path) -> None:

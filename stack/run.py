@@ -25,7 +25,8 @@ def main() -> None:
     servers: list[EmbeddedNats | EmbeddedPostgres] = []
     database_url = os.environ.get("DATABASE_URL")
     if not database_url:
-        postgres = EmbeddedPostgres(data_dir / "postgres").start()
+        postgres = EmbeddedPostgres(data_dir / "postgres",
+                                    password=secrets["postgres_password"]).start()
         servers.append(postgres)
         database_url = uvloop.run(create_database(postgres.url, DATABASE))
     nats_url = os.environ.get("NATS_URL")

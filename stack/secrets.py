@@ -30,7 +30,8 @@ def _generators() -> dict[str, Callable[[], str]]:
     """Every secret of the embedded profile, and how to make it."""
     made: dict[str, Callable[[], str]] = {
         "master_key": new_master_key, "jwt_private_key": new_private_key_pem,
-        "principal_signing_key": lambda: base64.b64encode(os.urandom(32)).decode()}
+        "principal_signing_key": lambda: base64.b64encode(os.urandom(32)).decode(),
+        "postgres_password": lambda: secrets.token_urlsafe(24)}
     made.update({f"nats_password_{account}": lambda: secrets.token_urlsafe(24)
                  for account in bus.ACCOUNTS})
     made.update({f"password_{role}": partial(_demo_password, role) for role in DEMO_ACCOUNTS})

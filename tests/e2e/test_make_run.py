@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -80,6 +81,11 @@ async def test_the_operators_admin_signs_in_and_secrets_are_private(
         assert stat.S_IMODE((data / secret).stat().st_mode) == 0o600, secret
     banner = (data / "make-run.log").read_text()
     assert ADMIN[0] in banner and ADMIN[1] not in banner
+    port = int((data / "postgres" / "postmaster.pid").read_text().splitlines()[3])
+    with pytest.raises(asyncpg.InvalidPasswordError):  # the embedded Postgres takes one
+        await asyncpg.connect(host="127.0.0.1", port=port, user="postgres", password="guess")
+    with pytest.raises((asyncpg.InvalidPasswordError, asyncpg.ClientCannotConnectError)):
+        await asyncpg.connect(host="127.0.0.1", port=port, user="postgres")
 
 
 @pytest.mark.parametrize("server", ["nats", "postgres"])
