@@ -5,6 +5,7 @@ from functools import partial
 
 from argon2 import PasswordHasher
 
+from contracts import roles
 from identity import applications as apps
 from identity import domain, handlers, projections
 from identity.adapters import sql
@@ -70,7 +71,7 @@ async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:
     async with deps.db.transaction() as conn:
         if await sql.admin_exists(conn):
             return
-        new = NewAccount("admin", "Administrator", settings.admin_email, None,
+        new = NewAccount(roles.ADMIN, "Administrator", settings.admin_email, None,
                          settings.admin_password, "en", [("terms", "admin")])
         await open_account(conn, deps, new, deps.hasher.hash(new.password),
                            Metadata(actor="system"), sandboxed=False)

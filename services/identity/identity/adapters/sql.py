@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
+from contracts import roles
+from identity import applications as apps
 from kit.eventstore import EventStore
 from kit.idempotency import idempotency_table
 from kit.pagination import keyset
@@ -146,7 +148,7 @@ async def taken(conn: AsyncConnection, name_hashes: list[str]) -> bool:
 
 async def admin_exists(conn: AsyncConnection) -> bool:
     found = await conn.scalar(sa.select(sa.func.count()).select_from(accounts)
-                              .where(accounts.c.roles.any("admin")))
+                              .where(accounts.c.roles.any(roles.ADMIN)))
     return bool(found)
 
 
@@ -199,7 +201,7 @@ async def verified_holders(conn: AsyncConnection, registration_key: str,
         sa.select(applications.c.user_id).join(
             accounts, accounts.c.user_id == applications.c.user_id)
         .where(applications.c.registration_key == registration_key,
-               applications.c.status == "approved", accounts.c.verified,
+               applications.c.status == apps.APPROVED, accounts.c.verified,
                applications.c.user_id != other_than))
     return list(result.scalars())
 

@@ -5,6 +5,7 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contracts import roles
 from contracts.identity.messages import (
     ApplicationAccepted,
     ApplicationFilter,
@@ -36,7 +37,7 @@ async def apply_as_professional(call: Call[ApplyAsProfessional],
                                 deps: Deps) -> ApplicationAccepted:
     """Anyone applies; the account exists at once, with the role applicant only."""
     body = call.command
-    new = NewAccount("applicant", body.full_name, body.email, body.phone, body.password,
+    new = NewAccount(roles.APPLICANT, body.full_name, body.email, body.phone, body.password,
                      body.preferred_language, [("terms", "2026-11")])
     password_hash = await hash_password(deps, new)
     application_id = uuid4()

@@ -126,3 +126,13 @@ def test_the_staff_roles_admins_give_are_the_platforms() -> None:
     _, account = registered("caregiver")
     [changed] = domain.set_staff_roles(account, set(roles.STAFF), "everything")
     assert set(changed.roles) == roles.STAFF | {"caregiver"}
+
+
+def test_lockouts_double_up_to_a_day_and_say_how_long_to_wait() -> None:
+    throttle = domain.Throttle(lockout_s=300)
+    assert [throttle.lockout_for(n).total_seconds() for n in (0, 1, 2, 9)] == [
+        300, 600, 1200, 86_400]
+    domain.refuse_if_locked(None, NOW)
+    domain.refuse_if_locked(NOW, NOW)  # the lock has just run out
+    with pytest.raises(domain.TooManyAttemptsError, match="try again in 61 seconds"):
+        domain.refuse_if_locked(NOW + timedelta(seconds=60), NOW)
