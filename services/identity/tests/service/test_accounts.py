@@ -23,7 +23,7 @@ def account_body(email: str, **overrides: object) -> dict:
             "consents": [{"purpose": "terms", "version": "1"}], **overrides}
 
 
-async def test_a_new_account_reads_itself_back(identity: Tier, sign_up: SignUp) -> None:
+async def test_a_new_account_reads_itself_back(identity: Tier) -> None:
     created = await identity.call("register_account", account_body(
         "meera@example.in", role="caregiver", preferred_language="hi"))
     assert created.status == 201
