@@ -95,11 +95,12 @@ class Handler:
     status: int = 200  # the success status
 
 
-# A domain error class -> the status of its problem; the error's text is the detail, and
-# its `field`, when it has one, names the field at fault.
+# A domain error class -> the status of its problem; the error's text is the detail, its
+# `field`, when it has one, names the field at fault, and its `title`, when it has one,
+# replaces the status's own title.
 ErrorMap = Mapping[type[Exception], int]
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-          410: "Gone", 422: "Invalid request", 429: "Too many requests"}
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+          409: "Conflict", 410: "Gone", 422: "Invalid request", 429: "Too many requests"}
 
 _TRANSACTION: ContextVar[AsyncConnection | None] = ContextVar("pu_transaction", default=None)
 
@@ -143,8 +144,9 @@ def problem_for(error: Exception, errors: ErrorMap) -> ProblemError | None:
         status = errors.get(kind)
         if status is not None:
             name = getattr(error, "field", None)
+            title = getattr(error, "title", None) or TITLES.get(status, "Refused")
             detail = str(error) or TITLES.get(status, "refused")
-            return ProblemError(status, TITLES.get(status, "Refused"), detail, errors=(
+            return ProblemError(status, title, detail, errors=(
                 [FieldError(field=name, message=detail)] if name else None))
     return None
 

@@ -80,6 +80,18 @@ class Me(BaseModel):
     preferred_language: str
 
 
+class SignedOut(BaseModel):
+    """POST /v1/auth/logout: the refresh token's family is revoked."""
+
+    status: Literal["signed_out"] = "signed_out"
+
+
+class Erased(BaseModel):
+    """DELETE /v1/me: the person's data key is destroyed; every service is told."""
+
+    status: Literal["erased"] = "erased"
+
+
 class SigningKey(BaseModel):
     """The public half of the token signing key, for verifiers."""
 
@@ -92,8 +104,9 @@ class SigningKey(BaseModel):
 
 Profession = Literal["doctor", "nurse", "pharmacist", "psychologist", "counsellor",
                      "policy_maker", "other"]
+# contracts.roles.STAFF: the roles admins give (a test holds the two together).
 StaffRole = Literal["moderator", "pharmacist_reviewer", "pv_officer", "regulator_liaison",
-                    "admin"]
+                    "voices_curator", "survey_manager", "assistance_officer", "admin"]
 Purpose = Literal["terms", "health_data_processing", "adr_follow_up_contact"]
 
 
@@ -212,7 +225,7 @@ class SetRoles(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     user_id: UUID
-    roles: list[StaffRole] = Field(max_length=5)
+    roles: list[StaffRole] = Field(max_length=8)
     reason: str | None = Field(default=None, max_length=500)
 
 

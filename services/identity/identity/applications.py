@@ -5,6 +5,7 @@ Events stay inside identity: they hold the applicant's personal data (encrypted)
 """
 
 from dataclasses import dataclass, replace
+from functools import reduce
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -17,6 +18,16 @@ OPEN = frozenset({PENDING, INFO_REQUESTED})
 
 class ApplicationError(Exception):
     """A step the workflow does not allow now."""
+
+
+class NoSuchApplicationError(ApplicationError):
+    def __init__(self, message: str = "the application does not exist") -> None:
+        super().__init__(message)
+
+
+class ApplicantErasedError(ApplicationError):
+    def __init__(self) -> None:
+        super().__init__("the applicant erased their account")
 
 
 class _Internal(Event):
@@ -97,12 +108,13 @@ _EVOLVERS: dict[type[Event], Any] = {
 }
 
 
+def evolve(application: Application, event: Event) -> Application:
+    step = _EVOLVERS.get(type(event))
+    return step(application, event) if step else application
+
+
 def replay(events: list[Event]) -> Application:
-    application = Application()
-    for event in events:
-        evolve = _EVOLVERS.get(type(event))
-        application = evolve(application, event) if evolve else application
-    return application
+    return reduce(evolve, events, Application())
 
 
 def request_information(application: Application, question: str) -> list[Event]:
@@ -135,7 +147,7 @@ def reject(application: Application, reason: str) -> list[Event]:
 
 def _require(application: Application, states: set[str] | frozenset[str], message: str) -> None:
     if application.application_id is None:
-        raise ApplicationError("no such application")
+        raise NoSuchApplicationError()
     if application.status not in states:
         raise ApplicationError(f"{message} (it is {application.status})")
 
@@ -147,3 +159,8 @@ def _id(application: Application) -> UUID:
 
 def stream_id(application_id: UUID) -> str:
     return f"application-{application_id}"
+
+
+def registration(council: str, number: str) -> str:
+    """One registration however it is typed: 'MMC / 12345' and 'mmc/12345' are the same."""
+    return "".join(council.lower().split()) + "|" + "".join(number.upper().split())

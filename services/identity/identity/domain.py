@@ -1,11 +1,14 @@
-"""Accounts: pure rules, no I/O. State is evolved from events; decisions return events."""
+"""Accounts and sign-in: pure rules, no I/O. An account's state is folded from its events;
+decisions return events; refusals are the `XxxError` classes below."""
 
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import reduce
 from typing import Any, ClassVar
 from uuid import UUID
 
+from contracts import roles
 from contracts.events import Event, EventRegistry
 from contracts.identity.events import REGISTRY as PUBLISHED
 from contracts.identity.events import (
@@ -18,10 +21,6 @@ from contracts.identity.events import (
     SandboxApplied,
 )
 
-SELF_SERVICE_ROLES = frozenset({"patient", "caregiver"})
-STAFF_ROLES = frozenset({"moderator", "pharmacist_reviewer", "pv_officer",
-                         "regulator_liaison", "admin"})
-ALL_ROLES = SELF_SERVICE_ROLES | STAFF_ROLES | {"applicant", "professional"}
 INDIAN_MOBILE = re.compile(r"^[6-9]\d{9}$")
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -31,11 +30,74 @@ class IdentityError(Exception):
 
 
 class InvalidContactError(IdentityError):
-    pass
+    field = "phone"  # emails are checked by the request model; phones here
 
 
-class ErasedError(IdentityError):
+class WeakPasswordError(IdentityError):
+    field = "password"
+
+
+class RoleError(IdentityError):
+    """Roles that cannot be given (or taken) this way."""
+
+    field = "roles"
+
+
+class ConsentError(IdentityError):
+    field = "purpose"
+
+
+class AccountExistsError(IdentityError):
+    def __init__(self) -> None:
+        super().__init__("an account with this email or phone number exists")
+
+
+class NoSuchAccountError(IdentityError):
+    def __init__(self, message: str = "the account does not exist") -> None:
+        super().__init__(message)
+
+
+class ErasedError(NoSuchAccountError):
     """The person was erased: nothing more happens to this account."""
+
+
+class SignInError(IdentityError):
+    """Who asks is not (or no longer) signed in."""
+
+    title = "Unauthorized"
+
+
+class InvalidCredentialsError(SignInError):
+    """Unknown user or wrong password: the same answer for both."""
+
+    title = "Invalid credentials"
+
+    def __init__(self) -> None:
+        super().__init__("the username or password is wrong")
+
+
+class AccountGoneError(SignInError):
+    def __init__(self) -> None:
+        super().__init__("this account no longer exists")
+
+
+class InvalidRefreshTokenError(SignInError):
+    def __init__(self, message: str = "the refresh token is not valid") -> None:
+        super().__init__(message)
+
+
+class RefreshTokenReusedError(InvalidRefreshTokenError):
+    """A refresh token came back after it was used: its whole family is revoked."""
+
+    def __init__(self) -> None:
+        super().__init__("this refresh token was already used: sign in again")
+
+
+class TooManyAttemptsError(IdentityError):
+    title = "Too many attempts"
+
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(f"too many failed sign-ins: try again in {wait_s} seconds")
 
 
 class CredentialsSet(Event):
@@ -59,6 +121,25 @@ class SandboxRule:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """Sign-in defences: lock a name after repeated failures, slow down an address."""
+
+    failures_per_name: int = 10
+    failures_per_address: int = 100
+    window_s: int = 900
+    lockout_s: int = 300  # doubles with each further lockout, up to a day
+
+    def lockout_for(self, lockouts: int) -> timedelta:
+        """How long a key is locked once it has been locked `lockouts` times before."""
+        return timedelta(seconds=min(self.lockout_s * 2 ** lockouts, 86_400))
+
+
+def refuse_if_locked(locked_until: datetime | None, now: datetime) -> None:
+    if locked_until is not None and locked_until > now:
+        raise TooManyAttemptsError(int((locked_until - now).total_seconds()) + 1)
+
+
+@dataclass(frozen=True)
 class SealedContact:
     """Personal fields, already encrypted with the person's data key."""
 
@@ -76,10 +157,10 @@ class Account:
     erased: bool = False
 
 
-def apply(state: Account, event: Event) -> Account:
+def evolve(state: Account, event: Event) -> Account:
     """The account after `event`; events that do not change it pass by."""
-    evolve = _EVOLVERS.get(type(event))
-    return evolve(state, event) if evolve else state
+    step = _EVOLVERS.get(type(event))
+    return step(state, event) if step else state
 
 
 _EVOLVERS: dict[type[Event], Any] = {
@@ -94,17 +175,14 @@ _EVOLVERS: dict[type[Event], Any] = {
 
 
 def replay(events: list[Event]) -> Account:
-    state = Account()
-    for event in events:
-        state = apply(state, event)
-    return state
+    return reduce(evolve, events, Account())
 
 
 def register(user_id: UUID, role: str, language: str, sealed: SealedContact,
              password_hash: str, consents: list[tuple[str, str]], now: datetime,
              sandbox: SandboxRule | None) -> list[Event]:
-    if role not in ALL_ROLES - {"professional"}:
-        raise IdentityError(f"unknown role {role}")
+    if role not in roles.ALL - {roles.PROFESSIONAL}:
+        raise RoleError(f"unknown role {role}")
     events: list[Event] = [
         AccountRegistered(user_id=user_id, role=role, preferred_language=language,
                           display_name=sealed.display_name, email=sealed.email,
@@ -119,22 +197,25 @@ def register(user_id: UUID, role: str, language: str, sealed: SealedContact,
     return events
 
 
-def set_staff_roles(account: Account, staff_roles: set[str], reason: str | None) -> list[Event]:
+def set_staff_roles(account: Account, staff_roles: set[str], reason: str | None,
+                    by: UUID | None = None) -> list[Event]:
     """Admins grant staff roles; the base role (patient, professional…) is kept as it is."""
     _alive(account)
-    unknown = staff_roles - STAFF_ROLES
+    unknown = staff_roles - roles.STAFF
     if unknown:
-        raise IdentityError(f"only staff roles can be assigned here, not {sorted(unknown)}")
-    roles = (account.roles - STAFF_ROLES) | staff_roles
-    if roles == account.roles:
+        raise RoleError(f"only staff roles can be assigned here, not {sorted(unknown)}")
+    if account.user_id == by and roles.ADMIN not in staff_roles:
+        raise RoleError("an admin cannot remove their own admin role")
+    held = (account.roles - roles.STAFF) | staff_roles
+    if held == account.roles:
         return []
-    return [RolesChanged(user_id=_id(account), roles=sorted(roles), reason=reason)]
+    return [RolesChanged(user_id=_id(account), roles=sorted(held), reason=reason)]
 
 
 def verify_professional(account: Account, profession: str, reason: str | None) -> list[Event]:
     _alive(account)
-    roles = (account.roles - {"applicant"}) | {"professional"}
-    return [RolesChanged(user_id=_id(account), roles=sorted(roles), reason=reason),
+    held = (account.roles - {roles.APPLICANT}) | {roles.PROFESSIONAL}
+    return [RolesChanged(user_id=_id(account), roles=sorted(held), reason=reason),
             ProfessionalVerified(user_id=_id(account), profession=profession)]
 
 
@@ -148,7 +229,7 @@ def give_consent(account: Account, purpose: str, version: str) -> list[Event]:
 def withdraw_consent(account: Account, purpose: str) -> list[Event]:
     _alive(account)
     if purpose == "terms":
-        raise IdentityError("the terms cannot be withdrawn: erase the account instead")
+        raise ConsentError("the terms cannot be withdrawn: erase the account instead")
     if purpose not in account.consents:
         return []
     return [ConsentWithdrawn(user_id=_id(account), purpose=purpose)]
@@ -160,8 +241,10 @@ def erase(account: Account) -> list[Event]:
 
 
 def _alive(account: Account) -> None:
-    if account.user_id is None or account.erased:
-        raise ErasedError("no such account")
+    if account.user_id is None:
+        raise NoSuchAccountError()
+    if account.erased:
+        raise ErasedError("the account was erased")
 
 
 def _id(account: Account) -> UUID:

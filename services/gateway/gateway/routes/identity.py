@@ -16,6 +16,7 @@ from contracts.identity.messages import (
     ApplyAsProfessional,
     Consents,
     Decide,
+    Erased,
     GiveConsent,
     IssueToken,
     Me,
@@ -25,6 +26,7 @@ from contracts.identity.messages import (
     RegisterAccount,
     RolesSet,
     SetRoles,
+    SignedOut,
     StaffRole,
     TokenIssued,
     UserHistory,
@@ -65,7 +67,7 @@ async def refresh(body: RefreshToken, caller: CallerDep, bus: BusDep) -> Respons
     return await bus.forward(identity("refresh_token"), caller, body)
 
 
-@router.post("/auth/logout")
+@router.post("/auth/logout", response_model=SignedOut)
 async def logout(body: RefreshToken, caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(identity("logout"), caller, body)
 
@@ -75,7 +77,7 @@ async def me(caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(identity("get_me"), caller)
 
 
-@router.delete("/me", status_code=202)
+@router.delete("/me", status_code=202, response_model=Erased)
 async def erase_me(caller: CallerDep, bus: BusDep) -> Response:
     """Erase my personal data everywhere. Posts stay, by a "former member"."""
     return await bus.forward(identity("erase_me"), caller)
@@ -147,7 +149,7 @@ async def decide(application_id: UUID, caller: CallerDep, bus: BusDep,
 
 @router.put("/admin/users/{user_id}/roles", response_model=RolesSet)
 async def set_roles(user_id: UUID, caller: CallerDep, bus: BusDep,
-                    roles: Annotated[list[StaffRole], Body(max_length=5, embed=True)],
+                    roles: Annotated[list[StaffRole], Body(max_length=8, embed=True)],
                     reason: Annotated[str | None, Body(max_length=500)] = None) -> Response:
     """The staff roles the user holds from now on (their base role is kept)."""
     body = SetRoles(user_id=user_id, roles=roles, reason=reason)

@@ -1,12 +1,11 @@
-"""Accounts: sign-up, the caller's own account, consents, erasure, roles, audit."""
+"""Accounts: sign-up, the caller's own account, erasure, staff roles, the audit trail."""
 
 import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
+from functools import partial, reduce
 from uuid import UUID, uuid4
 
-import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,24 +13,21 @@ from contracts.envelope import Envelope
 from contracts.identity.messages import (
     AccountCreated,
     AuditEntry,
-    Consent,
-    Consents,
-    GiveConsent,
+    Erased,
     Me,
     RegisterAccount,
     RolesSet,
     SetRoles,
     UserHistory,
     UserRef,
-    WithdrawConsent,
 )
+from contracts.rpc import NoBody
+from identity import applications as apps
 from identity import domain, passwords
 from identity.adapters import sql
-from identity.handlers.deps import Deps, load_account
-from kit.errors import ProblemError, conflict, invalid, not_found, unauthorized
+from identity.deps import Deps
 from kit.eventstore import Metadata
-from kit.idempotency import once
-from kit.rpc import Reply, Request, ok
+from kit.usecases import Call
 
 # Fields never shown in an audit trail: personal, sealed or secret.
 UNAUDITED = frozenset({"display_name", "email", "phone", "full_name", "registration_number",
@@ -50,40 +46,33 @@ class NewAccount:
     consents: list[tuple[str, str]] = field(default_factory=list)
 
 
-async def register_account(deps: Deps, request: Request) -> Reply:
-    body = request.parse(RegisterAccount)
+async def register_account(call: Call[RegisterAccount], deps: Deps) -> AccountCreated:
+    """A patient or caregiver signs up, with a password no one guesses first."""
+    body = call.command
     new = NewAccount(body.role, body.display_name, body.email, body.phone, body.password,
                      body.preferred_language, [(c.purpose, c.version) for c in body.consents])
     password_hash = await hash_password(deps, new)
-    async with deps.engine.begin() as conn:
-        return await once(conn, sql.idempotency, request, partial(
-            _created, conn, deps, new, password_hash, request.event_metadata()))
+    async with deps.db.transaction() as conn:
+        user_id = await open_account(conn, deps, new, password_hash, call.caller.metadata)
+    return AccountCreated(user_id=user_id)
 
 
 async def hash_password(deps: Deps, new: NewAccount) -> str:
     problem = passwords.weakness(new.password, new.display_name, new.email, new.phone)
     if problem:
-        raise invalid("password", problem)
+        raise domain.WeakPasswordError(problem)
     return await asyncio.to_thread(deps.hasher.hash, new.password)
 
 
-async def _created(conn: AsyncConnection, deps: Deps, new: NewAccount, password_hash: str,
-                   meta: Metadata) -> Reply:
-    user_id = await create_account(conn, deps, new, password_hash, meta)
-    return ok(AccountCreated(user_id=user_id), status=201)
-
-
-async def create_account(conn: AsyncConnection, deps: Deps, new: NewAccount,
-                         password_hash: str, meta: Metadata, sandboxed: bool = True) -> UUID:
-    try:
-        names = domain.login_names(new.email, new.phone)
-    except domain.InvalidContactError as error:
-        raise invalid("phone", str(error)) from None
+async def open_account(conn: AsyncConnection, deps: Deps, new: NewAccount,
+                       password_hash: str, meta: Metadata, sandboxed: bool = True) -> UUID:
+    """A new account, its contact sealed with a new data key of the person's own."""
+    names = domain.login_names(new.email, new.phone)
     if await sql.taken(conn, [deps.keyed_hash(n) for n in names]):
-        raise conflict("an account with this email or phone number exists")
+        raise domain.AccountExistsError()
     user_id = uuid4()
-    key = await deps.personal.create_key(conn, user_id)
-    seal = partial(deps.personal.encrypt, key, user_id)
+    seal = partial(deps.personal.encrypt, await deps.personal.create_key(conn, user_id),
+                   user_id)
     sealed = domain.SealedContact(
         display_name=seal("display_name", new.display_name),
         email=seal("email", domain.normalise_email(new.email)) if new.email else None,
@@ -93,87 +82,58 @@ async def create_account(conn: AsyncConnection, deps: Deps, new: NewAccount,
                              deps.sandbox if sandboxed else None)
     try:
         async with conn.begin_nested():
-            await deps.append(conn, domain.stream_id(user_id), 0, events, meta)
-    except IntegrityError:  # the same contact, registered concurrently
-        raise conflict("an account with this email or phone number exists") from None
+            # A new id: a new stream, at version 0.
+            await deps.accounts.append(conn, domain.stream_id(user_id), 0, events, meta)
+    except IntegrityError:  # the same contact, registered at the same moment
+        raise domain.AccountExistsError() from None
     return user_id
 
 
-async def get_me(deps: Deps, request: Request) -> Reply:
-    principal = request.require()
-    async with deps.engine.connect() as conn:
-        row = await sql.account(conn, principal.user_id)
+async def get_me(call: Call[NoBody], deps: Deps) -> Me:
+    async with deps.db.connect() as conn:
+        row = await sql.account(conn, call.caller.user_id)
     if row is None or row.erased:
-        raise unauthorized("this account no longer exists")
-    return ok(Me(user_id=row.user_id, display_name=row.display_name, roles=list(row.roles),
-                 profession=row.profession, verified=row.verified,
-                 preferred_language=row.preferred_language))
+        raise domain.AccountGoneError()
+    return Me.model_validate(row, from_attributes=True)
 
 
-async def list_consents(deps: Deps, request: Request) -> Reply:
-    principal = request.require()
-    async with deps.engine.connect() as conn:
-        rows = await conn.execute(sa.select(sql.consents).where(
-            sql.consents.c.user_id == principal.user_id).order_by(sql.consents.c.purpose))
-    return ok(Consents(items=[Consent(purpose=r.purpose, version=r.version) for r in rows]))
+async def erase_me(call: Call[NoBody], deps: Deps) -> Erased:
+    """Destroy the person's key, tell every service, end their sessions."""
+    user_id = call.caller.user_id
+    stream = domain.stream_id(user_id)
+    async with deps.db.transaction() as conn:
+        account, version = await deps.accounts.get(conn, stream)
+        await deps.accounts.append(conn, stream, version, domain.erase(account),
+                                   call.caller.metadata)
+        await deps.personal.shred(conn, user_id)
+        await sql.end_sessions(conn, user_id)
+    return Erased()
 
 
-async def give_consent(deps: Deps, request: Request) -> Reply:
-    body = request.parse(GiveConsent)
-    await _change_account(deps, request, lambda a: domain.give_consent(
-        a, body.purpose, body.version))
-    return await list_consents(deps, request)
+async def set_roles(call: Call[SetRoles], deps: Deps) -> RolesSet:
+    """The staff roles an admin gives; the person's base role stays."""
+    body = call.command
+    stream = domain.stream_id(body.user_id)
+    async with deps.db.transaction() as conn:
+        account, version = await deps.accounts.get(conn, stream)
+        events = domain.set_staff_roles(account, set(body.roles), body.reason,
+                                        by=call.caller.user_id)
+        await deps.accounts.append(conn, stream, version, events, call.caller.metadata)
+    return RolesSet(user_id=body.user_id,
+                    roles=sorted(reduce(domain.evolve, events, account).roles))
 
 
-async def withdraw_consent(deps: Deps, request: Request) -> Reply:
-    body = request.parse(WithdrawConsent)
-    await _change_account(deps, request, lambda a: domain.withdraw_consent(a, body.purpose))
-    return await list_consents(deps, request)
-
-
-async def erase_me(deps: Deps, request: Request) -> Reply:
-    """DELETE /v1/me: destroy the person's key, tell every service, end their sessions."""
-    principal = request.require()
-    async with deps.engine.begin() as conn:
-        account, version = await load_account(conn, principal.user_id)
-        events = _decide(domain.erase, account)
-        await deps.append(conn, domain.stream_id(principal.user_id), version, events,
-                          request.event_metadata())
-        await deps.personal.shred(conn, principal.user_id)
-        await conn.execute(sql.refresh_tokens.delete().where(
-            sql.refresh_tokens.c.user_id == principal.user_id))
-    return ok({"status": "erased"}, status=202)
-
-
-async def set_roles(deps: Deps, request: Request) -> Reply:
-    request.require("admin")
-    body = request.parse(SetRoles)
-    if body.user_id == request.principal.user_id and "admin" not in body.roles:  # type: ignore[union-attr]
-        raise invalid("roles", "an admin cannot remove their own admin role")
-    async with deps.engine.begin() as conn:
-        account, version = await load_account(conn, body.user_id)
-        events = _decide(domain.set_staff_roles, account, set(body.roles), body.reason)
-        await deps.append(conn, domain.stream_id(body.user_id), version, events,
-                          request.event_metadata())
-        row = await sql.account(conn, body.user_id)
-    assert row is not None
-    return ok(RolesSet(user_id=body.user_id, roles=sorted(row.roles)))
-
-
-async def user_history(deps: Deps, request: Request) -> Reply:
+async def get_user_history(call: Call[UserRef], deps: Deps) -> UserHistory:
     """The audit trail of one person's account and applications (admins)."""
-    request.require("admin")
-    user_id = request.parse(UserRef).user_id
-    async with deps.engine.connect() as conn:
+    user_id = call.command.user_id
+    async with deps.db.connect() as conn:
         streams = [domain.stream_id(user_id)] + [
-            f"application-{a}" for a in (await conn.execute(sa.select(
-                sql.applications.c.application_id).where(
-                    sql.applications.c.user_id == user_id))).scalars()]
+            apps.stream_id(a) for a in await sql.application_ids_of(conn, user_id)]
         envelopes = [e for s in streams for e in await sql.store.load(conn, s)]
     if not envelopes:
-        raise not_found("the account")
-    entries = [audit_entry(e) for e in sorted(envelopes, key=lambda e: e.position)]
-    return ok(UserHistory(user_id=user_id, history=entries))
+        raise domain.NoSuchAccountError()
+    return UserHistory(user_id=user_id, history=[
+        audit_entry(e) for e in sorted(envelopes, key=lambda e: e.position)])
 
 
 def audit_entry(envelope: Envelope) -> AuditEntry:
@@ -181,21 +141,3 @@ def audit_entry(envelope: Envelope) -> AuditEntry:
                if k not in UNAUDITED}
     return AuditEntry(event_type=envelope.event_type, at=envelope.occurred_at,
                       actor=envelope.actor, details=details)
-
-
-async def _change_account(deps: Deps, request: Request, decide: object) -> None:
-    principal = request.require()
-    async with deps.engine.begin() as conn:
-        account, version = await load_account(conn, principal.user_id)
-        events = _decide(decide, account)
-        await deps.append(conn, domain.stream_id(principal.user_id), version, events,
-                          request.event_metadata())
-
-
-def _decide(decide: object, *args: object) -> list:
-    try:
-        return decide(*args)  # type: ignore[operator]
-    except domain.ErasedError:
-        raise not_found("the account") from None
-    except domain.IdentityError as error:
-        raise ProblemError(422, "Invalid request", str(error)) from None

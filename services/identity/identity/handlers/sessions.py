@@ -1,4 +1,7 @@
-"""Signing in: passwords checked under throttling, access tokens, rotating refresh tokens."""
+"""Signing in: passwords checked under throttling, access tokens, rotating refresh tokens.
+
+Refusals that must leave a trace (a failed sign-in counted, a reused token's family
+revoked) commit it in the use case's own transaction before raising."""
 
 import asyncio
 import hashlib
@@ -6,105 +9,82 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contracts.identity.messages import IssueToken, RefreshToken, TokenIssued
+from contracts.identity.messages import IssueToken, RefreshToken, SignedOut, SigningKey, TokenIssued
+from contracts.rpc import NoBody
 from identity import domain
 from identity.adapters import sql
-from identity.handlers.deps import Deps, Throttle
-from kit.errors import ProblemError
+from identity.deps import Deps
 from kit.logging import get_logger
-from kit.rpc import Reply, Request, ok, refuse
+from kit.usecases import Call
 
 log = get_logger(__name__)
-INVALID = ProblemError(401, "Invalid credentials", "the username or password is wrong")
 DUMMY_HASH = PasswordHasher().hash("not the password of anyone")
-UPSERT_FAILURE = sa.text("""
-INSERT INTO identity.login_failures (key, failures, window_started, lockouts)
-VALUES (:key, 1, :now, 0)
-ON CONFLICT (key) DO UPDATE SET
-  failures = CASE WHEN login_failures.window_started < :window_start THEN 1
-                  ELSE login_failures.failures + 1 END,
-  window_started = CASE WHEN login_failures.window_started < :window_start THEN :now
-                        ELSE login_failures.window_started END
-RETURNING failures, lockouts
-""")
 
 
-async def issue_token(deps: Deps, request: Request) -> Reply:
-    body = request.parse(IssueToken)
-    keys = _throttle_keys(deps, body.username, request.client_address)
-    now = datetime.now(UTC)
-    async with deps.engine.connect() as conn:
-        await _refuse_if_locked(conn, keys, now)
-        row = await _account_for(conn, deps, body.username)
+async def issue_token(call: Call[IssueToken], deps: Deps) -> TokenIssued:
+    """A pair of tokens for the right password; a failure counts towards a lockout."""
+    username, now = call.command.username, datetime.now(UTC)
+    keys = _throttle_keys(deps, username, call.caller.address)
+    async with deps.db.connect() as conn:
+        domain.refuse_if_locked(await sql.locked_until(conn, keys), now)
+        row = await _account_for(conn, deps, username)
     # Unknown user or wrong password: the same work, the same answer.
     stored = row.password_hash if row is not None and row.password_hash else DUMMY_HASH
-    valid = await asyncio.to_thread(_verify, deps.hasher, stored, body.password)
-    async with deps.engine.begin() as conn:
-        if row is None or not valid:
-            await _record_failures(conn, deps.throttle, keys, now)
-            return refuse(INVALID)
-        await conn.execute(sql.login_failures.delete().where(sql.login_failures.c.key == keys[0]))
-        return ok(await _tokens(conn, deps, row.user_id, list(row.roles), uuid4(), now))
+    valid = await asyncio.to_thread(_verify, deps.hasher, stored, call.command.password)
+    async with deps.db.transaction() as conn:
+        if row is not None and valid:
+            await sql.forget_failures(conn, keys[0])
+            return await _tokens(conn, deps, row.user_id, row.roles, uuid4(), now)
+        await _count_failures(conn, deps.throttle, keys, now)
+    raise domain.InvalidCredentialsError()
 
 
-async def refresh(deps: Deps, request: Request) -> Reply:
+async def refresh_token(call: Call[RefreshToken], deps: Deps) -> TokenIssued:
     """A new pair for a valid refresh token; reuse of an old one ends the whole family."""
-    token_hash = _hash(request.parse(RefreshToken).refresh_token)
-    now = datetime.now(UTC)
-    async with deps.engine.begin() as conn:
-        stored = (await conn.execute(sa.select(sql.refresh_tokens).where(
-            sql.refresh_tokens.c.token_hash == token_hash).with_for_update())).one_or_none()
+    token_hash, now = _hash(call.command.refresh_token), datetime.now(UTC)
+    async with deps.db.transaction() as conn:
+        stored = await sql.refresh_token_to_use(conn, token_hash)
         if stored is None or stored.expires_at <= now:
-            return refuse(ProblemError(401, "Unauthorized", "the refresh token is not valid"))
-        if stored.used_at is not None or stored.revoked_at is not None:
-            await _revoke_family(conn, stored.family_id, now)
-            log.warning("refresh_token_reused", user_id=str(stored.user_id))
-            return refuse(ProblemError(401, "Unauthorized",
-                                       "this refresh token was already used: sign in again"))
-        account = await sql.account(conn, stored.user_id)
-        if account is None or account.erased:
-            return refuse(ProblemError(401, "Unauthorized", "this account no longer exists"))
-        await conn.execute(sql.refresh_tokens.update().where(
-            sql.refresh_tokens.c.token_hash == token_hash).values(used_at=now))
-        return ok(await _tokens(conn, deps, stored.user_id, list(account.roles),
-                                stored.family_id, now))
+            raise domain.InvalidRefreshTokenError()
+        if stored.used_at is None and stored.revoked_at is None:
+            account = await sql.account(conn, stored.user_id)
+            if account is None or account.erased:
+                raise domain.AccountGoneError()
+            await sql.mark_used(conn, token_hash, now)
+            return await _tokens(conn, deps, stored.user_id, account.roles, stored.family_id,
+                                 now)
+        await sql.revoke_family(conn, stored.family_id, now)
+    log.warning("refresh_token_reused", user_id=str(stored.user_id))
+    raise domain.RefreshTokenReusedError()
 
 
-async def logout(deps: Deps, request: Request) -> Reply:
-    principal = request.require()
-    token_hash = _hash(request.parse(RefreshToken).refresh_token)
-    async with deps.engine.begin() as conn:
-        family = await conn.scalar(sa.select(sql.refresh_tokens.c.family_id).where(
-            sql.refresh_tokens.c.token_hash == token_hash,
-            sql.refresh_tokens.c.user_id == principal.user_id))
+async def log_out(call: Call[RefreshToken], deps: Deps) -> SignedOut:
+    """Revoke the refresh token's family (the caller's own only)."""
+    token_hash = _hash(call.command.refresh_token)
+    async with deps.db.transaction() as conn:
+        family = await sql.family_of(conn, token_hash, call.caller.user_id)
         if family is not None:
-            await _revoke_family(conn, family, datetime.now(UTC))
-    return ok({"status": "signed_out"})
+            await sql.revoke_family(conn, family, datetime.now(UTC))
+    return SignedOut()
 
 
-async def signing_key(deps: Deps, request: Request) -> Reply:
-    return ok(deps.signer.public_key())
+async def get_signing_key(call: Call[NoBody], deps: Deps) -> SigningKey:
+    """The public half of the token key, which the gateway verifies tokens with."""
+    return deps.signer.public_key()
 
 
 async def _tokens(conn: AsyncConnection, deps: Deps, user_id: UUID, roles: list[str],
                   family_id: UUID, now: datetime) -> TokenIssued:
-    refresh_token = secrets.token_urlsafe(32)
-    await conn.execute(sql.refresh_tokens.insert().values(
-        token_hash=_hash(refresh_token), family_id=family_id, user_id=user_id, created_at=now,
-        expires_at=now + timedelta(seconds=deps.refresh_ttl_s)))
-    return TokenIssued(access_token=deps.signer.issue(user_id, roles),
-                       refresh_token=refresh_token, expires_in=deps.signer.ttl_s)
-
-
-async def _revoke_family(conn: AsyncConnection, family_id: UUID, now: datetime) -> None:
-    await conn.execute(sql.refresh_tokens.update().where(
-        sql.refresh_tokens.c.family_id == family_id,
-        sql.refresh_tokens.c.revoked_at.is_(None)).values(revoked_at=now))
+    refresh = secrets.token_urlsafe(32)
+    await sql.add_refresh_token(conn, token_hash=_hash(refresh), family_id=family_id,
+                                user_id=user_id, created_at=now,
+                                expires_at=now + timedelta(seconds=deps.refresh_ttl_s))
+    return TokenIssued(access_token=deps.signer.issue(user_id, list(roles)),
+                       refresh_token=refresh, expires_in=deps.signer.ttl_s)
 
 
 def _hash(token: str) -> str:
@@ -112,6 +92,7 @@ def _hash(token: str) -> str:
 
 
 def _throttle_keys(deps: Deps, username: str, address: str | None) -> list[str]:
+    """The name tried (however it is typed) and, when known, the address it came from."""
     try:
         name = domain.login_name_of(username)
     except domain.InvalidContactError:
@@ -122,7 +103,8 @@ def _throttle_keys(deps: Deps, username: str, address: str | None) -> list[str]:
     return keys
 
 
-async def _account_for(conn: AsyncConnection, deps: Deps, username: str) -> sa.Row | None:
+async def _account_for(conn: AsyncConnection, deps: Deps,
+                       username: str) -> sql.AccountRow | None:
     try:
         name_hash = deps.keyed_hash(domain.login_name_of(username))
     except domain.InvalidContactError:
@@ -130,28 +112,14 @@ async def _account_for(conn: AsyncConnection, deps: Deps, username: str) -> sa.R
     return await sql.account_by_login(conn, name_hash)
 
 
-async def _refuse_if_locked(conn: AsyncConnection, keys: list[str], now: datetime) -> None:
-    locked_until = await conn.scalar(sa.select(sa.func.max(sql.login_failures.c.locked_until))
-                                     .where(sql.login_failures.c.key.in_(keys)))
-    if locked_until is not None and locked_until > now:
-        wait = int((locked_until - now).total_seconds()) + 1
-        raise ProblemError(429, "Too many attempts",
-                           f"too many failed sign-ins: try again in {wait} seconds")
-
-
-async def _record_failures(conn: AsyncConnection, throttle: Throttle, keys: list[str],
-                           now: datetime) -> None:
+async def _count_failures(conn: AsyncConnection, throttle: domain.Throttle, keys: list[str],
+                          now: datetime) -> None:
     window_start = now - timedelta(seconds=throttle.window_s)
     limits = [throttle.failures_per_name, throttle.failures_per_address]
     for key, limit in zip(keys, limits, strict=False):
-        failures, lockouts = (await conn.execute(UPSERT_FAILURE, {
-            "key": key, "now": now, "window_start": window_start})).one()
+        failures, lockouts = await sql.count_failure(conn, key, now, window_start)
         if failures >= limit:
-            lock = min(throttle.lockout_s * 2 ** lockouts, 86_400)
-            await conn.execute(sql.login_failures.update().where(
-                sql.login_failures.c.key == key).values(
-                    failures=0, lockouts=lockouts + 1,
-                    locked_until=now + timedelta(seconds=lock)))
+            await sql.lock(conn, key, lockouts + 1, now + throttle.lockout_for(lockouts))
 
 
 def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:

@@ -1,10 +1,12 @@
 """Identity rules: contacts normalised, registration events."""
 
 from datetime import UTC, datetime, timedelta
+from typing import get_args
 from uuid import UUID, uuid4
 
 import pytest
 
+from contracts import roles
 from contracts.identity.events import (
     AccountRegistered,
     ConsentGiven,
@@ -14,6 +16,7 @@ from contracts.identity.events import (
     RolesChanged,
     SandboxApplied,
 )
+from contracts.identity.messages import StaffRole
 from identity import domain
 
 
@@ -76,7 +79,7 @@ def test_admins_grant_staff_roles_and_the_base_role_stays() -> None:
     [changed] = domain.set_staff_roles(account, {"moderator", "pv_officer"}, "new team")
     assert isinstance(changed, RolesChanged)
     assert changed.roles == ["moderator", "patient", "pv_officer"]
-    account = domain.apply(account, changed)
+    account = domain.evolve(account, changed)
     assert domain.set_staff_roles(account, {"moderator", "pv_officer"}, None) == []
     [removed] = domain.set_staff_roles(account, set(), "left the team")
     assert removed.roles == ["patient"]
@@ -89,18 +92,18 @@ def test_verification_turns_an_applicant_into_a_professional() -> None:
     roles, verified = domain.verify_professional(applicant, "doctor", "registration checked")
     assert isinstance(roles, RolesChanged) and roles.roles == ["professional"]
     assert isinstance(verified, ProfessionalVerified) and verified.profession == "doctor"
-    professional = domain.apply(domain.apply(applicant, roles), verified)
+    professional = domain.evolve(domain.evolve(applicant, roles), verified)
     assert professional.roles == {"professional"} and professional.profession == "doctor"
 
 
 def test_consents_can_be_withdrawn_but_not_the_terms() -> None:
     _, account = registered()
     [given] = domain.give_consent(account, "adr_follow_up_contact", "1")
-    account = domain.apply(account, given)
+    account = domain.evolve(account, given)
     assert domain.give_consent(account, "adr_follow_up_contact", "1") == []
     [withdrawn] = domain.withdraw_consent(account, "adr_follow_up_contact")
     assert isinstance(withdrawn, ConsentWithdrawn)
-    assert "adr_follow_up_contact" not in domain.apply(account, withdrawn).consents
+    assert "adr_follow_up_contact" not in domain.evolve(account, withdrawn).consents
     with pytest.raises(domain.IdentityError):
         domain.withdraw_consent(account, "terms")
 
@@ -109,10 +112,27 @@ def test_an_erased_account_refuses_everything() -> None:
     user_id, account = registered()
     [erased] = domain.erase(account)
     assert isinstance(erased, PersonErased) and erased.user_id == user_id
-    account = domain.apply(account, erased)
+    account = domain.evolve(account, erased)
     assert account.erased and account.roles == frozenset()
     for step in (lambda: domain.erase(account),
                  lambda: domain.give_consent(account, "terms", "2"),
                  lambda: domain.set_staff_roles(account, {"moderator"}, None)):
         with pytest.raises(domain.ErasedError):
             step()
+
+
+def test_the_staff_roles_admins_give_are_the_platforms() -> None:
+    assert set(get_args(StaffRole)) == roles.STAFF
+    _, account = registered("caregiver")
+    [changed] = domain.set_staff_roles(account, set(roles.STAFF), "everything")
+    assert set(changed.roles) == roles.STAFF | {"caregiver"}
+
+
+def test_lockouts_double_up_to_a_day_and_say_how_long_to_wait() -> None:
+    throttle = domain.Throttle(lockout_s=300)
+    assert [throttle.lockout_for(n).total_seconds() for n in (0, 1, 2, 9)] == [
+        300, 600, 1200, 86_400]
+    domain.refuse_if_locked(None, NOW)
+    domain.refuse_if_locked(NOW, NOW)  # the lock has just run out
+    with pytest.raises(domain.TooManyAttemptsError, match="try again in 61 seconds"):
+        domain.refuse_if_locked(NOW + timedelta(seconds=60), NOW)

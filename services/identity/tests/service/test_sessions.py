@@ -1,0 +1,132 @@
+"""Signing in through identity's HANDLERS: tokens, throttling and lockout, refresh-token
+rotation and reuse, signing out, and the key tokens are verified with."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import jwt
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.rpc import Principal
+from identity.adapters import sql
+from tests.service_tier import Tier, person
+
+PASSWORD = "a-long-password-1"  # the conftest's sign_up gives everyone this one
+SignUp = Callable[..., Awaitable[Principal]]
+
+
+async def tokens(identity: Tier, username: str, password: str = PASSWORD) -> dict:
+    return await identity.ok("issue_token", {"username": username, "password": password})
+
+
+async def test_tokens_are_signed_with_the_key_identity_publishes(
+        identity: Tier, sign_up: SignUp) -> None:
+    me = await sign_up("signed@example.in")
+    issued = await tokens(identity, " Signed@Example.in ")
+    key = await identity.ok("signing_key")
+    claims = jwt.decode(issued["access_token"], key["public_key_pem"],
+                        algorithms=[key["algorithm"]], audience=key["audience"],
+                        issuer=key["issuer"])
+    assert claims["sub"] == str(me.user_id) and claims["roles"] == ["patient"]
+    assert jwt.get_unverified_header(issued["access_token"])["kid"] == key["kid"]
+    assert issued["token_type"] == "bearer" and issued["expires_in"] == 900
+
+
+async def test_a_wrong_password_and_an_unknown_name_get_the_same_answer(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("known@example.in")
+    wrong = await identity.call("issue_token", {"username": "known@example.in",
+                                                "password": "wrong-password-0"})
+    unknown = await identity.call("issue_token", {"username": "ghost@example.in",
+                                                  "password": "wrong-password-0"})
+    garbled = await identity.call("issue_token", {"username": "not a name",
+                                                  "password": "wrong-password-0"})
+    assert wrong.status == unknown.status == garbled.status == 401
+    assert wrong.body == unknown.body == garbled.body
+    assert wrong.body["title"] == "Invalid credentials"
+
+
+async def test_repeated_failures_lock_the_name_however_it_is_typed(
+        identity: Tier, sign_up: SignUp, engine: AsyncEngine) -> None:
+    await sign_up("target@example.in")
+    for n in range(3):  # the tier's login_failures_per_account
+        failed = await identity.call("issue_token", {"username": "target@example.in",
+                                                     "password": f"wrong-password-{n}"})
+        assert failed.status == 401  # and yet the failure was counted, committed
+    for written in ("target@example.in", "TARGET@example.IN"):
+        locked = await identity.call("issue_token", {"username": written,
+                                                     "password": PASSWORD})
+        assert locked.status == 429 and locked.body["title"] == "Too many attempts"
+        assert "try again in" in locked.body["detail"]
+    async with engine.connect() as conn:
+        lockouts = (await conn.execute(sa.select(sql.login_failures.c.lockouts))).scalars()
+    assert sorted(lockouts) == [0, 1]  # the name locked once; the address counted only
+
+
+async def test_a_right_password_clears_the_failures_of_the_name(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("forgetful@example.in")
+    for _round in range(2):
+        for n in range(2):
+            await identity.call("issue_token", {"username": "forgetful@example.in",
+                                                "password": f"wrong-password-{n}"})
+        await tokens(identity, "forgetful@example.in")
+
+
+async def test_refresh_tokens_rotate_and_a_reused_one_ends_the_family(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("rotating@example.in")
+    first = await tokens(identity, "rotating@example.in")
+    second = await identity.ok("refresh_token", {"refresh_token": first["refresh_token"]})
+    assert second["refresh_token"] != first["refresh_token"] and second["access_token"]
+    reused = await identity.call("refresh_token", {"refresh_token": first["refresh_token"]})
+    assert reused.status == 401 and "already used" in reused.body["detail"]
+    after = await identity.call("refresh_token", {"refresh_token": second["refresh_token"]})
+    assert after.status == 401  # the revocation committed, though the reply was a refusal
+    bad = await identity.call("refresh_token", {"refresh_token": "x" * 43})
+    assert bad.status == 401 and "not valid" in bad.body["detail"]
+
+
+async def test_two_simultaneous_refreshes_with_one_token_are_one_rotation_and_one_reuse(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("two.tabs@example.in")
+    first = await tokens(identity, "two.tabs@example.in")
+    body = {"refresh_token": first["refresh_token"]}
+    replies = await asyncio.gather(identity.call("refresh_token", body),
+                                   identity.call("refresh_token", body))
+    assert sorted(r.status for r in replies) == [200, 401]
+    winner = next(r.body for r in replies if r.status == 200)
+    assert (await identity.call("refresh_token", {
+        "refresh_token": winner["refresh_token"]})).status == 401  # the family ended
+
+
+async def test_signing_out_revokes_only_the_callers_own_session(
+        identity: Tier, sign_up: SignUp) -> None:
+    me = await sign_up("leaving@example.in")
+    await sign_up("staying@example.in")
+    mine = await tokens(identity, "leaving@example.in")
+    theirs = await tokens(identity, "staying@example.in")
+    assert (await identity.call("logout",
+                                {"refresh_token": mine["refresh_token"]})).status == 401
+    assert await identity.ok("logout", {"refresh_token": theirs["refresh_token"]}, me) == {
+        "status": "signed_out"}
+    assert await identity.ok("logout", {"refresh_token": mine["refresh_token"]}, me) == {
+        "status": "signed_out"}
+    assert (await identity.call("refresh_token", {
+        "refresh_token": mine["refresh_token"]})).status == 401
+    assert (await identity.call("refresh_token", {
+        "refresh_token": theirs["refresh_token"]})).status == 200
+
+
+async def test_an_erased_account_can_neither_sign_in_nor_refresh(
+        identity: Tier, sign_up: SignUp) -> None:
+    me = await sign_up("gone@example.in")
+    issued = await tokens(identity, "gone@example.in")
+    await identity.ok("erase_me", by=me)
+    assert (await identity.call("issue_token", {"username": "gone@example.in",
+                                                "password": PASSWORD})).status == 401
+    assert (await identity.call("refresh_token", {
+        "refresh_token": issued["refresh_token"]})).status == 401
+    assert (await identity.call("get_me", by=person("patient", user_id=me.user_id))
+            ).status == 401
