@@ -9,7 +9,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 YesNoUnknown = Literal["yes", "no", "unknown"]
 Sex = Literal["female", "male", "other", "unknown"]
@@ -156,3 +156,93 @@ class FollowUpRequest(_Form):
 
 class FollowUpAnswers(_Form):
     answers: list[str] = Field(min_length=1, max_length=10)
+
+
+# Requests of the service's operations (rpc.pharmacovigilance.*), as the gateway sends them.
+
+class ReportRef(BaseModel):
+    """get_report, get_case, case_e2b, submit_case."""
+
+    report_id: UUID
+
+
+class _On(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    report_id: UUID
+
+
+class UpdateReport(_On):
+    """PUT /v1/adr-reports/{id}: the form again, complete or corrected."""
+
+    form: AdrReportForm
+
+
+class Page(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class CaseFilter(Page):
+    """The officer's work list."""
+
+    status: str | None = Field(default=None, max_length=40)
+    serious: YesNoUnknown | None = None
+    overdue: bool | None = None  # not yet with the regulator, and past its due date
+    sort: Literal["received", "due"] = "received"  # due: the most urgent first
+
+
+class ReadsQuery(Page):
+    """A case's access log."""
+
+    report_id: UUID
+
+
+class SignalQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    min_count: int = Field(default=3, ge=1, le=10_000)
+
+
+class AssessCase(_On):
+    assessment: Assessment
+
+
+class AskReporter(_On):
+    request: FollowUpRequest
+
+
+class AnswerQuestions(_On):
+    answers: FollowUpAnswers
+
+
+class RelayFilter(Page):
+    state: RelayState | None = None
+
+
+class ResolveDuplicate(_On):
+    other_report_id: UUID
+    decision: Literal["link", "separate"]
+
+
+class ExportQuery(BaseModel):
+    """The regulator liaison's export: the cases received in a period."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    status: str | None = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "ExportQuery":
+        if self.end < self.start:
+            raise ValueError("`to` is before `from`")
+        return self
+
+
+class ChunkRef(BaseModel):
+    export_id: UUID
+    index: int = Field(ge=0)

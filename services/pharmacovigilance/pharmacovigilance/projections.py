@@ -1,4 +1,5 @@
-"""The inline read model of reports and cases, and the signal counts, kept with the events."""
+"""The inline read model `reports`: reports and cases, their timelines, the relay queue and
+the signal counts, written in the same transaction as the events."""
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
@@ -12,15 +13,11 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.pharmacovigilance.events import AdverseReactionReported
 from kit.readmodels import InlineModel, one_by_one
-from pharmacovigilance import domain, signals
+from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
+from pharmacovigilance.domain import signals
 
 Applier = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
-
-
-async def apply_all(conn: AsyncConnection, events: list[Event],
-                    envelopes: list[Envelope]) -> None:
-    await REPORTS.apply(conn, events, envelopes)
 
 
 async def _saved(conn: AsyncConnection, event: domain.AdrReportSaved,
