@@ -7,13 +7,12 @@ messages; the gateway streams them to the client. Exports older than a day are r
 
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contracts.pharmacovigilance.messages import ChunkRef, ExportQuery
+from contracts.pharmacovigilance.messages import ChunkRef, ExportQuery, ExportStarted
 from kit.usecases import Binary, Call
 from pharmacovigilance import domain, e2b
 from pharmacovigilance.adapters import sql
@@ -66,7 +65,7 @@ async def build(conn: AsyncConnection, deps: Deps, query: ExportQuery,
     return data, len(pairs) + len(unwritten), batch_id
 
 
-async def start_export(call: Call[ExportQuery], deps: Deps) -> dict[str, Any]:
+async def start_export(call: Call[ExportQuery], deps: Deps) -> ExportStarted:
     """Gather the period's cases into a zip, kept for a day, handed out in chunks."""
     async with deps.db.transaction() as conn:
         await conn.execute(sql.exports.delete().where(
@@ -76,8 +75,8 @@ async def start_export(call: Call[ExportQuery], deps: Deps) -> dict[str, Any]:
         await conn.execute(sql.exports.insert().values(
             export_id=export_id, created_by=call.caller.user_id, created_at=datetime.now(UTC),
             cases=cases, data=data))
-    return {"export_id": str(export_id), "filename": f"{batch_id}.zip", "size": len(data),
-            "chunks": max(1, -(-len(data) // CHUNK)), "cases": cases}
+    return ExportStarted(export_id=export_id, filename=f"{batch_id}.zip", size=len(data),
+                         chunks=max(1, -(-len(data) // CHUNK)), cases=cases)
 
 
 async def export_chunk(call: Call[ChunkRef], deps: Deps) -> Binary:

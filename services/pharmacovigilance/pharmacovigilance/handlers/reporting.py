@@ -2,7 +2,6 @@
 answering the officer's questions."""
 
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
 import orjson
@@ -14,7 +13,9 @@ from contracts.pharmacovigilance.messages import (
     AdrReportForm,
     AnswerQuestions,
     Page,
+    ReportPage,
     ReportRef,
+    ReportView,
     UpdateReport,
 )
 from kit.pagination import keyset, next_cursor
@@ -69,7 +70,7 @@ async def _next_reference(conn: AsyncConnection) -> str:
     return domain.reference(int(number), datetime.now(UTC).year)  # type: ignore[arg-type]
 
 
-async def get_report(call: Call[ReportRef], deps: Deps) -> dict[str, Any]:
+async def get_report(call: Call[ReportRef], deps: Deps) -> ReportView:
     """The reporter's own report, or any report for the PV roles (each read logged)."""
     async with deps.db.transaction() as conn:
         row = await report_row(conn, call.command.report_id)
@@ -77,7 +78,7 @@ async def get_report(call: Call[ReportRef], deps: Deps) -> dict[str, Any]:
         return await view(conn, deps, row)
 
 
-async def my_reports(call: Call[Page], deps: Deps) -> dict[str, Any]:
+async def my_reports(call: Call[Page], deps: Deps) -> ReportPage:
     """The caller's own reports and drafts, newest first, with their timelines."""
     query, r = call.command, sql.reports
     statement = keyset(sa.select(r).where(r.c.reporter_id == call.caller.user_id),
@@ -86,11 +87,11 @@ async def my_reports(call: Call[Page], deps: Deps) -> dict[str, Any]:
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
         items = [await view(conn, deps, row) for row in rows[:query.limit]]
-    return {"items": items,
-            "next_cursor": next_cursor(rows, query.limit, "created_at", "report_id")}
+    return ReportPage(items=items,
+                      next_cursor=next_cursor(rows, query.limit, "created_at", "report_id"))
 
 
-async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> dict[str, Any]:
+async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> ReportView:
     """The reporter answers the officer's questions: a new version of the case."""
     report_id, reporter_id = call.command.report_id, call.caller.user_id
     stream = domain.stream_id(report_id)

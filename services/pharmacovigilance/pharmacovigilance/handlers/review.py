@@ -11,6 +11,7 @@ from contracts.pharmacovigilance.messages import (
     AskReporter,
     AssessCase,
     ReportRef,
+    ReportView,
     ResolveDuplicate,
 )
 from kit.usecases import Call
@@ -21,7 +22,7 @@ from pharmacovigilance.deps import Deps
 from pharmacovigilance.handlers.views import case_row, shown
 
 
-async def assess_case(call: Call[AssessCase], deps: Deps) -> dict[str, Any]:
+async def assess_case(call: Call[AssessCase], deps: Deps) -> ReportView:
     """Coding, causality, confirmed seriousness and narrative: what is given replaces what was."""
     a, report_id = call.command.assessment, call.command.report_id
     coding = {str(c.reaction_id): deps.terminology.confirm(c.meddra.code, c.meddra.term,
@@ -45,19 +46,19 @@ async def assess_case(call: Call[AssessCase], deps: Deps) -> dict[str, Any]:
         return await shown(conn, deps, report_id)
 
 
-async def request_follow_up(call: Call[AskReporter], deps: Deps) -> dict[str, Any]:
+async def request_follow_up(call: Call[AskReporter], deps: Deps) -> ReportView:
     questions = call.command.request.questions
     return await _decide(call, deps, call.command.report_id,
                          lambda case, _: domain.request_follow_up(case, questions))
 
 
-async def submit_case(call: Call[ReportRef], deps: Deps) -> dict[str, Any]:
+async def submit_case(call: Call[ReportRef], deps: Deps) -> ReportView:
     """Queue this version of the case for the regulator."""
     return await _decide(call, deps, call.command.report_id,
                          lambda case, found: domain.submit(case, domain.undecided(case, found)))
 
 
-async def resolve_duplicate(call: Call[ResolveDuplicate], deps: Deps) -> dict[str, Any]:
+async def resolve_duplicate(call: Call[ResolveDuplicate], deps: Deps) -> ReportView:
     """The officer says whether a likely duplicate is the same case (link) or not."""
     body = call.command
     return await _decide(call, deps, body.report_id, lambda case, found: (
@@ -68,7 +69,7 @@ Decision = Callable[[domain.CaseState, list[UUID]], list[Event]]
 
 
 async def _decide(call: Call[Any], deps: Deps, report_id: UUID,
-                  decide: Decision) -> dict[str, Any]:
+                  decide: Decision) -> ReportView:
     """Fold the case, find its likely duplicates, decide, append at the version folded."""
     stream = domain.stream_id(report_id)
     async with deps.db.transaction() as conn:

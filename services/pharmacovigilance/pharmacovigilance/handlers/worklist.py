@@ -2,16 +2,24 @@
 log, the relay queue and the signals."""
 
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
 
 from contracts.pharmacovigilance.messages import (
     CaseFilter,
+    CasePage,
+    CaseRead,
+    CaseReads,
+    CaseView,
+    PossibleDuplicate,
+    QueuedVersion,
     ReadsQuery,
     RelayFilter,
+    RelayQueue,
     ReportRef,
+    Signal,
     SignalQuery,
+    Signals,
 )
 from kit.pagination import keyset, next_cursor
 from kit.usecases import Binary, Call
@@ -28,7 +36,7 @@ class UnwritableCaseError(domain.ReportError):
     """What is stored of the case makes no ICSR."""
 
 
-async def list_cases(call: Call[CaseFilter], deps: Deps) -> dict[str, Any]:
+async def list_cases(call: Call[CaseFilter], deps: Deps) -> CasePage:
     """The officer's work list: by status, seriousness or lateness, oldest or most urgent first."""
     query, r = call.command, sql.reports
     at = "due_at" if query.sort == "due" else "created_at"
@@ -45,19 +53,20 @@ async def list_cases(call: Call[CaseFilter], deps: Deps) -> dict[str, Any]:
         statement = statement.where(late if query.overdue else sa.not_(late))
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-    return {"items": [summary(row) for row in rows[:query.limit]],
-            "next_cursor": next_cursor(rows, query.limit, at, "report_id")}
+    return CasePage(items=[summary(row) for row in rows[:query.limit]],
+                    next_cursor=next_cursor(rows, query.limit, at, "report_id"))
 
 
-async def get_case(call: Call[ReportRef], deps: Deps) -> dict[str, Any]:
+async def get_case(call: Call[ReportRef], deps: Deps) -> CaseView:
     """The case for the PV roles, with its likely duplicates (each read logged)."""
     async with deps.db.transaction() as conn:
         row = await case_row(conn, call.command.report_id)
         await log_read(conn, call.caller, row, "case")
         found = await likely_duplicates(conn, deps, row)
-        return {**await view(conn, deps, row), "possible_duplicates": [
-            {"report_id": str(other), "score": score,
-             "decision": row.duplicates.get(str(other))} for other, score in found]}
+        shown = await view(conn, deps, row)
+    return CaseView(**dict(shown), possible_duplicates=[
+        PossibleDuplicate(report_id=other, score=score, decision=row.duplicates.get(str(other)))
+        for other, score in found])
 
 
 async def case_e2b(call: Call[ReportRef], deps: Deps) -> Binary:
@@ -76,7 +85,7 @@ async def case_e2b(call: Call[ReportRef], deps: Deps) -> Binary:
     return Binary(xml, "application/xml")
 
 
-async def case_reads(call: Call[ReadsQuery], deps: Deps) -> dict[str, Any]:
+async def case_reads(call: Call[ReadsQuery], deps: Deps) -> CaseReads:
     """The case's access log: which member of staff read what of it, and when, newest first."""
     query, log = call.command, sql.case_reads
     statement = keyset(sa.select(log).where(log.c.case_id == query.report_id), log.c.at,
@@ -84,23 +93,23 @@ async def case_reads(call: Call[ReadsQuery], deps: Deps) -> dict[str, Any]:
     async with deps.db.connect() as conn:
         await case_row(conn, query.report_id)
         rows = list((await conn.execute(statement)).all())
-    return {"items": [{"reader_id": str(r.reader_id), "what": r.what, "at": r.at.isoformat()}
-                      for r in rows[:query.limit]],
-            "next_cursor": next_cursor(rows, query.limit, "at", "reader_id")}
+    return CaseReads(items=[CaseRead(reader_id=r.reader_id, what=r.what, at=r.at)
+                            for r in rows[:query.limit]],
+                     next_cursor=next_cursor(rows, query.limit, "at", "reader_id"))
 
 
-async def signal_list(call: Call[SignalQuery], deps: Deps) -> dict[str, Any]:
+async def signal_list(call: Call[SignalQuery], deps: Deps) -> Signals:
     """Disproportionality of every (medicine, reaction) pair seen at least min_count times."""
     async with deps.db.connect() as conn:
         rows = (await conn.execute(sa.select(sql.signal_pairs))).all()
     counts = signals.Counts()
     for row in rows:
         counts.add_pair(row.medicine, row.reaction, row.pairs)
-    return {"items": [signals.as_reply(s)
-                      for s in signals.signals(counts, call.command.min_count)]}
+    return Signals(items=[Signal.model_validate(signals.as_reply(s))
+                          for s in signals.signals(counts, call.command.min_count)])
 
 
-async def relay_queue(call: Call[RelayFilter], deps: Deps) -> dict[str, Any]:
+async def relay_queue(call: Call[RelayFilter], deps: Deps) -> RelayQueue:
     """Case versions in the order they were queued for the regulator, filtered by state."""
     query, q = call.command, sql.relay_queue
     statement = keyset(sa.select(q), q.c.queued_at, q.c.report_id, query.cursor, query.limit)
@@ -108,9 +117,8 @@ async def relay_queue(call: Call[RelayFilter], deps: Deps) -> dict[str, Any]:
         statement = statement.where(q.c.state == query.state)
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-    return {"items": [{
-        "safety_report_id": r.safety_report_id, "report_id": str(r.report_id),
-        "version": r.case_version, "state": r.state, "attempts": r.attempts,
-        "last_error": r.last_error, "queued_at": r.queued_at.isoformat(),
-        "updated_at": r.updated_at.isoformat()} for r in rows[:query.limit]],
-        "next_cursor": next_cursor(rows, query.limit, "queued_at", "report_id")}
+    return RelayQueue(items=[QueuedVersion(
+        safety_report_id=r.safety_report_id, report_id=r.report_id, version=r.case_version,
+        state=r.state, attempts=r.attempts, last_error=r.last_error, queued_at=r.queued_at,
+        updated_at=r.updated_at) for r in rows[:query.limit]],
+        next_cursor=next_cursor(rows, query.limit, "queued_at", "report_id"))
