@@ -133,11 +133,24 @@ RELAY_STATES = {domain.SENT: "sent", domain.ACKNOWLEDGED: "acknowledged",
 
 async def _relayed(conn: AsyncConnection, event: domain.RelayOutcome,
                    envelope: Envelope) -> None:
-    await _status(conn, event.report_id, event.outcome, envelope, relay_detail=event.detail)
+    """What became of a sending, as releases before the past-tense events recorded it."""
+    await _relay(conn, event.report_id, event.safety_report_id, event.outcome, event.detail,
+                 envelope)
+
+
+def _relay_outcome(outcome: str) -> Applier:
+    async def apply(conn: AsyncConnection, event: Any, envelope: Envelope) -> None:
+        detail = getattr(event, "detail", None) or getattr(event, "reason", None)
+        await _relay(conn, event.report_id, event.safety_report_id, outcome, detail, envelope)
+    return apply
+
+
+async def _relay(conn: AsyncConnection, report_id: Any, safety_report_id: str, outcome: str,
+                 detail: str | None, envelope: Envelope) -> None:
+    await _status(conn, report_id, outcome, envelope, relay_detail=detail)
     await conn.execute(sql.relay_queue.update().where(
-        sql.relay_queue.c.safety_report_id == event.safety_report_id).values(
-            state=RELAY_STATES[event.outcome], last_error=event.detail,
-            updated_at=envelope.occurred_at))
+        sql.relay_queue.c.safety_report_id == safety_report_id).values(
+            state=RELAY_STATES[outcome], last_error=detail, updated_at=envelope.occurred_at))
 
 
 async def _duplicate_resolved(conn: AsyncConnection, event: domain.DuplicateResolved,
@@ -160,6 +173,10 @@ APPLIERS: dict[type[Event], Applier] = {
     domain.FollowUpAnswered: _follow_up_answered,
     domain.CaseSubmitted: _submitted,
     domain.RelayOutcome: _relayed,
+    domain.CaseSentToRegulator: _relay_outcome(domain.SENT),
+    domain.CaseAcknowledged: _relay_outcome(domain.ACKNOWLEDGED),
+    domain.CaseRejectedByRegulator: _relay_outcome(domain.REJECTED),
+    domain.CaseReturnedToOfficer: _relay_outcome(domain.RETURNED),
 }
 
 REPORTS = InlineModel(name="reports", tables=sql.INLINE, registry=domain.REGISTRY,

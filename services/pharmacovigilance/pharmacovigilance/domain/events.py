@@ -88,7 +88,7 @@ class CaseSubmitted(Event):
 
 class RelayOutcome(Event):
     """What became of one sending: sent, acknowledged, or rejected with the regulator's
-    words."""
+    words. Written by releases before the four events below; still read and replayed."""
 
     event_type: ClassVar[str] = "RelayOutcome"
     subject: ClassVar[str] = "pharmacovigilance.case.relayed"
@@ -98,6 +98,53 @@ class RelayOutcome(Event):
     safety_report_id: str
     outcome: str  # SENT, ACKNOWLEDGED, REJECTED or RETURNED
     detail: str | None = None
+
+
+class CaseSentToRegulator(Event):
+    """The regulator took this version's batch."""
+
+    event_type: ClassVar[str] = "CaseSentToRegulator"
+    subject: ClassVar[str] = "pharmacovigilance.case.sent_to_regulator"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    safety_report_id: str
+
+
+class CaseAcknowledged(Event):
+    """The regulator accepted this version (ACK.B.r.6 CA)."""
+
+    event_type: ClassVar[str] = "CaseAcknowledged"
+    subject: ClassVar[str] = "pharmacovigilance.case.acknowledged"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    safety_report_id: str
+
+
+class CaseRejectedByRegulator(Event):
+    """The regulator refused this version, in its own words."""
+
+    event_type: ClassVar[str] = "CaseRejectedByRegulator"
+    subject: ClassVar[str] = "pharmacovigilance.case.rejected_by_regulator"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    safety_report_id: str
+    detail: str
+
+
+class CaseReturnedToOfficer(Event):
+    """The relay could not send this version (its ICSR cannot be written, or sending it
+    failed again and again): back with the officer, unsent, with the reason."""
+
+    event_type: ClassVar[str] = "CaseReturnedToOfficer"
+    subject: ClassVar[str] = "pharmacovigilance.case.returned_to_officer"
+    published: ClassVar[bool] = False
+
+    report_id: UUID
+    safety_report_id: str
+    reason: str
 
 
 class DuplicateResolved(Event):
@@ -114,6 +161,7 @@ class DuplicateResolved(Event):
 
 REGISTRY = PUBLISHED.merged(EventRegistry([
     AdrReportSaved, CaseOpened, CaseAssessed, FollowUpRequested, FollowUpAnswered,
-    CaseSubmitted, RelayOutcome, DuplicateResolved]))
+    CaseSubmitted, RelayOutcome, CaseSentToRegulator, CaseAcknowledged,
+    CaseRejectedByRegulator, CaseReturnedToOfficer, DuplicateResolved]))
 
 

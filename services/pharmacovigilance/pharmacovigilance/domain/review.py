@@ -5,18 +5,25 @@ from uuid import UUID
 
 from contracts.events import Event
 from pharmacovigilance.domain.events import (
+    CaseAcknowledged,
     CaseAssessed,
+    CaseRejectedByRegulator,
+    CaseReturnedToOfficer,
+    CaseSentToRegulator,
     CaseSubmitted,
     DuplicateResolved,
     FollowUpAnswered,
     FollowUpRequested,
-    RelayOutcome,
 )
 from pharmacovigilance.domain.report import ReportError, by_reporter, existing_case
 from pharmacovigilance.domain.state import (
+    ACKNOWLEDGED,
     FINAL_OUTCOMES,
     FOLLOW_UP_REQUESTED,
     OPEN_FOR_REVIEW,
+    REJECTED,
+    RETURNED,
+    SENT,
     CaseState,
 )
 
@@ -102,12 +109,22 @@ def resolve_duplicate(case: CaseState, other: UUID, candidates: set[UUID],
 
 def relay_outcome(case: CaseState, safety_report_id: str, outcome: str,
                   detail: str | None) -> list[Event]:
-    """What became of a sending; nothing when its outcome is known for good already (a
-    duplicate acknowledgement, say)."""
+    """What became of a sending (SENT, ACKNOWLEDGED, REJECTED or RETURNED); nothing when its
+    outcome is known for good already (a duplicate acknowledgement, say)."""
     if case.relayed.get(safety_report_id) in FINAL_OUTCOMES or case.report_id is None:
         return []
-    return [RelayOutcome(report_id=case.report_id, safety_report_id=safety_report_id,
-                         outcome=outcome, detail=detail)]
+    report_id, sent = case.report_id, safety_report_id
+    if outcome == SENT:
+        return [CaseSentToRegulator(report_id=report_id, safety_report_id=sent)]
+    if outcome == ACKNOWLEDGED:
+        return [CaseAcknowledged(report_id=report_id, safety_report_id=sent)]
+    if outcome == REJECTED:
+        return [CaseRejectedByRegulator(report_id=report_id, safety_report_id=sent,
+                                        detail=detail or "rejected")]
+    if outcome == RETURNED:
+        return [CaseReturnedToOfficer(report_id=report_id, safety_report_id=sent,
+                                      reason=detail or "returned")]
+    raise ValueError(f"no such relay outcome: {outcome}")
 
 
 def _review_open(case: CaseState) -> None:

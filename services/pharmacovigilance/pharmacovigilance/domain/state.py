@@ -11,8 +11,12 @@ from uuid import UUID
 from contracts.events import Event
 from pharmacovigilance.domain.events import (
     AdrReportSaved,
+    CaseAcknowledged,
     CaseAssessed,
     CaseOpened,
+    CaseRejectedByRegulator,
+    CaseReturnedToOfficer,
+    CaseSentToRegulator,
     CaseSubmitted,
     DuplicateResolved,
     FollowUpAnswered,
@@ -117,8 +121,28 @@ def _submitted(event: CaseSubmitted, state: CaseState) -> CaseState:
 
 
 @_apply.register
-def _relayed(event: RelayOutcome, state: CaseState) -> CaseState:
+def _relayed(event: RelayOutcome, state: CaseState) -> CaseState:  # as older releases wrote
     return relayed(state, event.safety_report_id, event.outcome)
+
+
+@_apply.register
+def _sent(event: CaseSentToRegulator, state: CaseState) -> CaseState:
+    return relayed(state, event.safety_report_id, SENT)
+
+
+@_apply.register
+def _acknowledged(event: CaseAcknowledged, state: CaseState) -> CaseState:
+    return relayed(state, event.safety_report_id, ACKNOWLEDGED)
+
+
+@_apply.register
+def _rejected(event: CaseRejectedByRegulator, state: CaseState) -> CaseState:
+    return relayed(state, event.safety_report_id, REJECTED)
+
+
+@_apply.register
+def _returned(event: CaseReturnedToOfficer, state: CaseState) -> CaseState:
+    return relayed(state, event.safety_report_id, RETURNED)
 
 
 @_apply.register

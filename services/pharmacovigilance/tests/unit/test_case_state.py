@@ -39,8 +39,13 @@ def submitted(version: int = 1) -> domain.CaseSubmitted:
 
 
 def relayed(outcome: str, version: int = 1) -> domain.RelayOutcome:
+    """An outcome as releases before the past-tense relay events stored it."""
     return domain.RelayOutcome(report_id=REPORT, outcome=outcome,
                                safety_report_id=f"IN-PU-PU-ADR-2026-000001-V{version}")
+
+
+def outcome(case: domain.CaseState, what: str, detail: str | None = None) -> list:
+    return domain.relay_outcome(case, submitted(1).safety_report_id, what, detail)
 
 
 def test_no_events_no_report() -> None:
@@ -110,7 +115,24 @@ def test_a_relay_outcome_known_for_good_is_not_recorded_twice() -> None:
     assert domain.relay_outcome(acknowledged, sent_id, domain.ACKNOWLEDGED, None) == []
     sent = given(*coded(), submitted(), relayed(domain.SENT))
     assert domain.relay_outcome(sent, sent_id, domain.ACKNOWLEDGED, None) == [
-        relayed(domain.ACKNOWLEDGED)]
+        domain.CaseAcknowledged(report_id=REPORT, safety_report_id=sent_id)]
+
+
+def test_the_relay_records_past_tense_facts_that_fold_as_the_old_outcomes_did() -> None:
+    case = given(*coded(), submitted())
+    [sent] = outcome(case, domain.SENT)
+    assert isinstance(sent, domain.CaseSentToRegulator)
+    for what, kind in ((domain.ACKNOWLEDGED, domain.CaseAcknowledged),
+                       (domain.REJECTED, domain.CaseRejectedByRegulator),
+                       (domain.RETURNED, domain.CaseReturnedToOfficer)):
+        [new] = outcome(given(*coded(), submitted(), sent), what, "the reason")
+        assert isinstance(new, kind)
+        assert given(*coded(), submitted(), sent, new) == given(
+            *coded(), submitted(), relayed(domain.SENT), relayed(what))
+    [returned] = outcome(case, domain.RETURNED, "its ICSR cannot be written")
+    assert isinstance(returned, domain.CaseReturnedToOfficer)
+    assert returned.reason == "its ICSR cannot be written"
+    assert given(*coded(), submitted(), returned).last_sent is None
 
 
 def test_only_the_reporter_answers_and_only_when_asked() -> None:
