@@ -1,8 +1,8 @@
 """ICH E2B(R3) for pharmacovigilance cases: what callers import. Pure: bytes in, bytes out.
 
-- `batch_xml(cases, ...)` writes an ICSR batch (e2b_write), `read_batch(xml)` reads it back
-  into Cases and `read_batch_header(xml)` its N.1 header (e2b_read);
-- `ack_xml(ack, ...)` writes an acknowledgement and `read_ack(xml)` reads one (e2b_ack);
+- `batch_xml(cases, ...)` writes an ICSR batch (write), `read_batch(xml)` reads it back
+  into Cases and `read_batch_header(xml)` its N.1 header (read);
+- `ack_xml(ack, ...)` writes an acknowledgement and `read_ack(xml)` reads one (ack);
 - `bundle(cases, ...)` zips a batch with its CSV line listing, the liaison's export (bundle);
 - every refusal, in writing or in reading, is an `E2BError`.
 
