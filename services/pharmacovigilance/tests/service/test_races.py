@@ -117,3 +117,20 @@ async def test_six_parallel_assessments_of_one_case(
     case = await pv.ok("get_case", {"report_id": case_id}, officer)
     assert case["causality"] == list((await folded(deps, case_id)).causality)
     await consistent(deps, engine, case_id)
+
+
+async def test_answers_sent_twice_at_once_make_one_new_version(
+        pv: Tier, reporter: Principal, officer: Principal, deps: Deps,
+        engine: AsyncEngine) -> None:
+    case_id = await a_case(pv, reporter)
+    await pv.ok("request_follow_up", {"report_id": case_id, "request": {
+        "questions": ["Which dose?"]}}, officer)
+    body = {"report_id": case_id, "answers": {"answers": ["500 mg"]}}
+    replies = await asyncio.gather(*(pv.call("answer_follow_up", body, reporter)
+                                     for _ in range(4)),
+                                   pv.call("submit_case", {"report_id": case_id}, officer))
+    assert {r.status for r in replies} <= {200, 409}, [r.body for r in replies]
+    types = await event_types(engine, case_id)
+    assert types.count("FollowUpAnswered") == 1 and "CaseSubmitted" not in types
+    assert (await folded(deps, case_id)).version == 2
+    await consistent(deps, engine, case_id)
