@@ -38,18 +38,21 @@ from bench.api import (
 from bench.infra import Servers, create_database, drop_database
 from bench.load import LoadResult, http_request, run_load
 from bench.report import Figure, Report
-from contracts.pharmacovigilance.messages import AdrReportForm
+from contracts.pharmacovigilance.messages import AdrReportForm, ExportQuery
+from contracts.rpc import Principal
 from kit.db import asyncpg_dsn, create_schema, make_engine
 from kit.embedded import free_port
 from kit.eventstore import Metadata
 from kit.personal import PersonalData, master_key_from
 from kit.personal import metadata as keystore
-from pharmacovigilance import domain, exports, handlers
+from kit.usecases import Caller, Database
+from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
+from pharmacovigilance.adapters.terminology import OfficerEntered
+from pharmacovigilance.bootstrap import deps_for
 from pharmacovigilance.deps import Deps
-from pharmacovigilance.exports import ExportQuery
+from pharmacovigilance.handlers import exports, reporting
 from pharmacovigilance.settings import PvSettings
-from pharmacovigilance.terminology import OfficerEntered
 from stack.processes import Stack
 
 CASES, BATCH, WORKERS = 10_000, 500, 2
@@ -108,11 +111,9 @@ async def run(servers: Servers, report: Report) -> Figure:
     env = platform_env(servers)
     stack = Stack(env, servers.run_dir / "logs", free_port())
     engine = make_engine(servers.database_url, WORKERS)
-    deps = Deps(engine=engine,
-                personal=PersonalData(master_key_from(env["PERSONAL_DATA_MASTER_KEY"])),
-                sender_id=str(PvSettings.model_fields["e2b_sender_id"].default),
-                receiver_id=str(PvSettings.model_fields["e2b_receiver_id"].default),
-                terminology=OfficerEntered())
+    deps = deps_for(Database(engine), PvSettings(database_url=servers.database_url),
+                    data=PersonalData(master_key_from(env["PERSONAL_DATA_MASTER_KEY"])),
+                    terms=OfficerEntered())
     try:
         await asyncio.to_thread(stack.start)
         await create_schema(engine, keystore, sql.metadata)  # the service made them: a no-op
@@ -129,34 +130,35 @@ async def run(servers: Servers, report: Report) -> Figure:
 
 
 async def create_cases(report: Report, deps: Deps) -> None:
-    """CASES complete reports of one reporter, through the submit handler's own `_save`.
+    """CASES complete reports of one reporter, through the submit use case's own `_save`
+    (its transaction joining the batch's).
 
     WORKERS transactions at a time, one connection each, overlap one's Python with
     another's round trips; each worker's cases name a suspect medicine of their own, or
     their transactions would queue on one row of the signal counts."""
     reporter_id = uuid.uuid4()
-    meta = Metadata(actor="bench")
+    caller = Caller(Principal(user_id=reporter_id, roles=("patient",)),
+                    metadata=Metadata(actor="bench"))
     names = initials()
     batches = iter(range(0, CASES, BATCH))
 
     async def worker(medicine: str) -> None:
         for start in batches:  # shared: the next batch goes to whichever worker is free
-            async with deps.engine.begin() as conn:
+            async with deps.db.transaction():
                 for _ in range(start, min(start + BATCH, CASES)):
                     form = AdrReportForm.model_validate(adr_report(next(names), medicine))
-                    await handlers._save(conn, deps, uuid.uuid4(), reporter_id, form, None, 0,
-                                         meta, 201)
+                    await reporting._save(deps, uuid.uuid4(), caller, form)
 
     started = time.perf_counter()
     async with asyncio.timeout(CREATE_TIMEOUT_S):
-        async with deps.engine.begin() as conn:
+        async with deps.db.engine.begin() as conn:
             await deps.personal.create_key(conn, reporter_id)
         await asyncio.gather(*(worker(f"Amoxicillin {250 * (n + 1)} mg capsule")
                                for n in range(WORKERS)))
     seconds = time.perf_counter() - started
     report.add(Figure(f"in-process _save, {CASES} cases, {WORKERS}x txns of {BATCH}", CASES,
                       seconds, "cases/s"))
-    async with deps.engine.connect() as conn:
+    async with deps.db.engine.connect() as conn:
         cases = await conn.scalar(sa.select(sa.func.count()).select_from(sql.reports).where(
             sql.reports.c.reporter_id == reporter_id, sql.reports.c.status == domain.RECEIVED))
     if cases != CASES:
@@ -211,7 +213,7 @@ def check_listing(report: Report, what: str, data: bytes) -> int:
 
 async def export_in_process(report: Report, deps: Deps, period: tuple[date, date]) -> None:
     """exports.build as the service's start_export calls it, without storing the zip."""
-    async with asyncio.timeout(EXPORT_TIMEOUT_S), deps.engine.connect() as conn:
+    async with asyncio.timeout(EXPORT_TIMEOUT_S), deps.db.engine.connect() as conn:
         started = time.perf_counter()
         data, cases, _ = await exports.build(conn, deps, ExportQuery.model_validate(
             query(period)))

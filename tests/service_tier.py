@@ -50,7 +50,7 @@ class Tier:
 
 def operations_called_in(folder: Path) -> set[str]:
     """Operation names the tier's test files call, as `tier.call("name"` or `.ok("name"`."""
-    pattern = re.compile(r"""\.(?:call|ok)\(\s*["']([a-z_]+)["']""")
+    pattern = re.compile(r"""\.(?:call|ok)\(\s*["']([a-z][a-z0-9_]*)["']""")
     return {name for path in folder.glob("test_*.py")
             for name in pattern.findall(path.read_text())}
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from pharmacovigilance import e2b
-from pharmacovigilance.case import SERIOUSNESS
+from pharmacovigilance.domain.case import SERIOUSNESS
 from tests.adr import (
     coded_case,
     is_status,

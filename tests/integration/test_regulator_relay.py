@@ -12,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from kit import personal
 from kit.db import create_schema
+from kit.usecases import Database
 from pharmacovigilance.adapters import sql
+from pharmacovigilance.bootstrap import deps_for
 from pharmacovigilance.deps import Deps
 from pharmacovigilance.regulator import InMemoryRegulator
 from pharmacovigilance.relay import LOCK, RegulatorRelay
-from pharmacovigilance.terminology import terminology
+from pharmacovigilance.settings import PvSettings
 from tests.platform import eventually
 
 pytestmark = pytest.mark.integration
@@ -41,8 +43,9 @@ class FailingOnce(InMemoryRegulator):
 @pytest.fixture
 async def relay_deps(engine: AsyncEngine) -> Deps:
     await create_schema(engine, personal.metadata, sql.metadata)
-    return Deps(engine=engine, personal=personal.PersonalData(os.urandom(32)),
-                sender_id="S", receiver_id="R", terminology=terminology("", "27.1"))
+    return deps_for(Database(engine), PvSettings(e2b_sender_id="S", e2b_receiver_id="R",
+                                                 meddra_version="27.1"),
+                    data=personal.PersonalData(os.urandom(32)))
 
 
 @pytest.fixture

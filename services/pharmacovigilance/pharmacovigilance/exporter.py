@@ -12,12 +12,13 @@ from pathlib import Path
 
 import uvloop
 
-from kit import personal
+from contracts.pharmacovigilance.messages import ExportQuery
 from kit.db import make_engine
-from pharmacovigilance.deps import Deps
-from pharmacovigilance.exports import ExportQuery, build
+from kit.usecases import Database
+from pharmacovigilance.adapters.terminology import OfficerEntered
+from pharmacovigilance.bootstrap import deps_for
+from pharmacovigilance.handlers.exports import build
 from pharmacovigilance.settings import PvSettings
-from pharmacovigilance.terminology import OfficerEntered
 
 
 def bar(done: int, total: int) -> None:
@@ -30,10 +31,7 @@ def bar(done: int, total: int) -> None:
 
 async def export_bytes(query: ExportQuery, settings: PvSettings) -> tuple[bytes, int]:
     engine = make_engine(settings.database_url, 2)
-    deps = Deps(engine=engine, personal=personal.PersonalData(
-        personal.master_key_from(settings.personal_data_master_key)),
-        sender_id=settings.e2b_sender_id, receiver_id=settings.e2b_receiver_id,
-        terminology=OfficerEntered())
+    deps = deps_for(Database(engine), settings, terms=OfficerEntered())
     try:
         async with engine.connect() as conn:
             data, cases, _ = await build(conn, deps, query, bar)

@@ -19,14 +19,12 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from contracts.events import Event
-from kit.eventstore import Metadata
+from kit.eventstore import ConcurrencyError, Metadata
 from kit.logging import get_logger
 from pharmacovigilance import domain, e2b, metrics
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.cases import case_of
+from pharmacovigilance.adapters.cases import case_of
 from pharmacovigilance.deps import Deps
-from pharmacovigilance.inline import apply_all
 from pharmacovigilance.regulator import Regulator, RegulatorRefused, RegulatorUnavailable
 
 log = get_logger(__name__)
@@ -50,7 +48,7 @@ class RegulatorRelay:
         failures = 0
         while True:
             try:
-                async with self.deps.engine.connect() as lock:
+                async with self.deps.db.engine.connect() as lock:
                     try:
                         await self._lead(lock)
                     finally:
@@ -133,7 +131,7 @@ class RegulatorRelay:
             ~sa.exists().where(older.c.report_id == q.c.report_id,
                                older.c.state == "pending", older.c.queued_at < q.c.queued_at),
         ).order_by(q.c.queued_at).limit(1)
-        async with self.deps.engine.connect() as conn:
+        async with self.deps.db.engine.connect() as conn:
             return (await conn.execute(statement)).one_or_none()
 
     async def collect_acknowledgements(self) -> None:
@@ -147,7 +145,7 @@ class RegulatorRelay:
                                            ack.detail or "batch rejected"),))
         for message in ack.messages:
             metrics.ACKNOWLEDGEMENTS.labels(message.code).inc()
-            async with self.deps.engine.connect() as conn:
+            async with self.deps.db.engine.connect() as conn:
                 report_id = await conn.scalar(sa.select(sql.relay_queue.c.report_id).where(
                     sql.relay_queue.c.safety_report_id == message.message_id))
             if report_id is None:
@@ -164,7 +162,7 @@ class RegulatorRelay:
             return
         self._observed_at = time.monotonic()
         q = sql.relay_queue
-        async with self.deps.engine.connect() as conn:
+        async with self.deps.db.engine.connect() as conn:
             counts: dict[str, int] = dict((await conn.execute(
                 sa.select(q.c.state, sa.func.count()).group_by(q.c.state))).all())
             oldest = await conn.scalar(sa.select(sa.func.min(q.c.queued_at)).where(
@@ -175,7 +173,7 @@ class RegulatorRelay:
         metrics.OLDEST_PENDING.set(waited)
 
     async def _batch(self, head: sa.Row) -> bytes:
-        async with self.deps.engine.connect() as conn:
+        async with self.deps.db.engine.connect() as conn:
             row = (await conn.execute(sa.select(sql.reports).where(
                 sql.reports.c.report_id == head.report_id))).one()
             case = await case_of(conn, self.deps, row)
@@ -187,7 +185,7 @@ class RegulatorRelay:
         """Record a failed attempt; when the version is due again."""
         delay = min(2.0 ** head.attempts, self.max_backoff_s)
         due = now + timedelta(seconds=delay)
-        async with self.deps.engine.begin() as conn:
+        async with self.deps.db.engine.begin() as conn:
             await conn.execute(sql.relay_queue.update().where(
                 sql.relay_queue.c.safety_report_id == head.safety_report_id).values(
                     attempts=head.attempts + 1, last_error=error[:500], updated_at=now,
@@ -212,17 +210,18 @@ class RegulatorRelay:
 
     async def _outcome(self, report_id: UUID, message_id: str, outcome: str,
                        detail: str | None) -> None:
-        async with self.deps.engine.begin() as conn:
-            state = await conn.scalar(sa.select(sql.relay_queue.c.state).where(
-                sql.relay_queue.c.safety_report_id == message_id).with_for_update())
-            if state in ("acknowledged", "rejected", "returned"):
-                return  # recorded already (a duplicate acknowledgement)
-            events: list[Event] = [domain.RelayOutcome(
-                report_id=report_id, safety_report_id=message_id, outcome=outcome,
-                detail=detail)]
-            stream = domain.stream_id(report_id)
-            version = len(await sql.store.load(conn, stream))
-            envelopes = await sql.store.append(conn, stream, version, events, SYSTEM)
-            await apply_all(conn, events, envelopes)
+        """Record what became of a sending, decided on the case as its events left it; an
+        officer's write in between makes us decide once more."""
+        try:
+            await self._record(report_id, message_id, outcome, detail)
+        except ConcurrencyError:
+            await self._record(report_id, message_id, outcome, detail)
         log.info("case_relayed", outcome=outcome)
 
+    async def _record(self, report_id: UUID, message_id: str, outcome: str,
+                      detail: str | None) -> None:
+        stream = domain.stream_id(report_id)
+        async with self.deps.db.transaction() as conn:
+            case, version = await self.deps.reports.get(conn, stream)
+            events = domain.relay_outcome(case, message_id, outcome, detail)
+            await self.deps.reports.append(conn, stream, version, events, SYSTEM)

@@ -1,8 +1,14 @@
 """Pharmacovigilance's tables: the event store, reports and cases, signal counts, and
 the log of staff reads of cases."""
 
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from kit.eventstore import EventStore
 from kit.idempotency import idempotency_table
@@ -13,73 +19,111 @@ idempotency = idempotency_table(metadata)
 references = sa.Sequence("case_reference_seq", metadata=metadata)
 TZ = sa.DateTime(timezone=True)
 
-# Inline read model: one row per report, its clinical part in clear, personal part sealed.
-reports = sa.Table(
-    "reports", metadata,
-    sa.Column("report_id", sa.Uuid, primary_key=True),
-    sa.Column("reporter_id", sa.Uuid, nullable=False, index=True),
-    sa.Column("status", sa.Text, nullable=False, index=True),
-    sa.Column("reference", sa.Text, unique=True),
-    sa.Column("clear", JSONB, nullable=False),
-    sa.Column("personal", sa.Text, nullable=False),  # encrypted with the reporter's key
-    sa.Column("missing", ARRAY(sa.Text), nullable=False),
-    sa.Column("reaction_ids", ARRAY(sa.Uuid)),
-    sa.Column("medicine_ids", ARRAY(sa.Uuid)),
-    sa.Column("received", sa.Date),
-    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
-    sa.Column("coding", JSONB, nullable=False, server_default="{}"),  # reaction id -> MedDRA
-    sa.Column("causality", JSONB, nullable=False, server_default="[]"),
-    sa.Column("seriousness_confirmed", sa.Boolean, nullable=False, server_default=sa.false()),
+
+class PvTable(SQLModel, registry=registry(metadata=metadata)):
+    """A read-model table of pharmacovigilance, declared once: the table, and the typed row.
+    Queried with SQLAlchemy Core, as the feed's are: the rows go straight into the replies."""
+
+
+def _default(server_default: str) -> dict[str, Any]:
+    return {"server_default": server_default}
+
+
+class Report(PvTable, table=True):
+    """Inline read model: one row per report, its clinical part in clear, personal part
+    sealed; what the work list, the views, the ICSRs and the exports read."""
+
+    __tablename__ = "reports"
+
+    report_id: UUID = Field(primary_key=True)
+    reporter_id: UUID = Field(index=True)
+    status: str = Field(sa_type=sa.Text, index=True)
+    reference: str | None = Field(default=None, sa_type=sa.Text, unique=True)
+    clear: dict[str, Any] = Field(sa_type=JSONB)
+    personal: str = Field(sa_type=sa.Text)  # encrypted with the reporter's key
+    missing: list[str] = Field(sa_type=ARRAY(sa.Text))
+    reaction_ids: list[UUID] | None = Field(default=None, sa_type=ARRAY(sa.Uuid))
+    medicine_ids: list[UUID] | None = Field(default=None, sa_type=ARRAY(sa.Uuid))
+    received: date | None = None
+    version: int = Field(default=1, sa_column_kwargs=_default("1"))
+    coding: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB,  # reaction -> MedDRA
+                                   sa_column_kwargs=_default("{}"))
+    causality: list[Any] = Field(default_factory=list, sa_type=JSONB,
+                                 sa_column_kwargs=_default("[]"))
+    seriousness_confirmed: bool = Field(default=False,
+                                        sa_column_kwargs={"server_default": sa.false()})
     # reaction id -> the officer's E.i.3.2 criteria, where they differ from the reporter's
-    sa.Column("seriousness", JSONB, nullable=False, server_default="{}"),
-    sa.Column("narrative", sa.Text),  # the officer's H.1, sealed with the reporter's key
-    sa.Column("serious", sa.Boolean),  # None: not known yet (treated as serious for due_at)
-    sa.Column("due_at", TZ, index=True),  # when the case should be with the regulator
-    sa.Column("follow_ups", JSONB, nullable=False, server_default="[]"),  # answers sealed
-    sa.Column("safety_report_id", sa.Text),  # C.1.1 of the version last submitted
-    sa.Column("relay_detail", sa.Text),  # the regulator's words on a rejection
-    sa.Column("duplicates", JSONB, nullable=False, server_default="{}"),  # other id -> link…
-    sa.Column("created_at", TZ, nullable=False),
-    sa.Column("updated_at", TZ, nullable=False),
-)
-# What the reporter sees: received, under review, …, acknowledged, with dates.
-timeline = sa.Table(
-    "report_timeline", metadata,
-    sa.Column("report_id", sa.Uuid, primary_key=True),
-    sa.Column("at", TZ, primary_key=True),
-    sa.Column("status", sa.Text, nullable=False),
-)
-# Disproportionality counts, kept as cases open: (case, medicine, reaction) pairs.
-signal_pairs = sa.Table(
-    "signal_pairs", metadata,
-    sa.Column("medicine", sa.Text, primary_key=True),
-    sa.Column("reaction", sa.Text, primary_key=True),
-    sa.Column("pairs", sa.BigInteger, nullable=False),
-)
-# Case versions waiting for, or done with, the regulator: the relay works through them in
-# order. Attempts and back-off are operational state, not events.
-relay_queue = sa.Table(
-    "relay_queue", metadata,
-    sa.Column("safety_report_id", sa.Text, primary_key=True),
-    sa.Column("report_id", sa.Uuid, nullable=False),
-    sa.Column("case_version", sa.Integer, nullable=False),
-    sa.Column("state", sa.Text, nullable=False, index=True),  # pending, sent, acknowledged…
-    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("next_attempt_at", TZ),
-    sa.Column("last_error", sa.Text),
-    sa.Column("queued_at", TZ, nullable=False),
-    sa.Column("updated_at", TZ, nullable=False),
-)
-# Finished exports, handed out in chunks, removed after a day.
-exports = sa.Table(
-    "exports", metadata,
-    sa.Column("export_id", sa.Uuid, primary_key=True),
-    sa.Column("created_by", sa.Uuid, nullable=False),
-    sa.Column("created_at", TZ, nullable=False),
-    sa.Column("cases", sa.Integer, nullable=False),
-    sa.Column("data", sa.LargeBinary, nullable=False),
-)
-# Every read of a case by staff.
+    seriousness: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB,
+                                        sa_column_kwargs=_default("{}"))
+    narrative: str | None = Field(default=None, sa_type=sa.Text)  # the officer's H.1, sealed
+    serious: bool | None = None  # None: not known yet (treated as serious for due_at)
+    due_at: datetime | None = Field(default=None, sa_type=TZ, index=True)  # due at PvPI
+    follow_ups: list[Any] = Field(default_factory=list, sa_type=JSONB,  # answers sealed
+                                  sa_column_kwargs=_default("[]"))
+    safety_report_id: str | None = Field(default=None, sa_type=sa.Text)  # C.1.1 last submitted
+    relay_detail: str | None = Field(default=None, sa_type=sa.Text)  # why rejected, returned
+    duplicates: dict[str, Any] = Field(default_factory=dict, sa_type=JSONB,  # other -> link…
+                                       sa_column_kwargs=_default("{}"))
+    created_at: datetime = Field(sa_type=TZ)
+    updated_at: datetime = Field(sa_type=TZ)
+
+
+class TimelineEntry(PvTable, table=True):
+    """What the reporter sees: received, under review, …, acknowledged, with dates."""
+
+    __tablename__ = "report_timeline"
+
+    report_id: UUID = Field(primary_key=True)
+    at: datetime = Field(primary_key=True, sa_type=TZ)
+    status: str = Field(sa_type=sa.Text)
+
+
+class SignalPair(PvTable, table=True):
+    """Disproportionality counts, kept as cases open: (case, medicine, reaction) pairs."""
+
+    __tablename__ = "signal_pairs"
+
+    medicine: str = Field(primary_key=True, sa_type=sa.Text)
+    reaction: str = Field(primary_key=True, sa_type=sa.Text)
+    pairs: int = Field(sa_type=sa.BigInteger)
+
+
+class QueuedVersionRow(PvTable, table=True):
+    """Case versions waiting for, or done with, the regulator: the relay works through them
+    in order. Attempts and back-off are operational state, not events."""
+
+    __tablename__ = "relay_queue"
+
+    safety_report_id: str = Field(primary_key=True, sa_type=sa.Text)
+    report_id: UUID
+    case_version: int
+    state: str = Field(sa_type=sa.Text, index=True)  # pending, sent, acknowledged…
+    attempts: int = Field(default=0, sa_column_kwargs=_default("0"))
+    next_attempt_at: datetime | None = Field(default=None, sa_type=TZ)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    queued_at: datetime = Field(sa_type=TZ)
+    updated_at: datetime = Field(sa_type=TZ)
+
+
+class Export(PvTable, table=True):
+    """Finished exports, handed out in chunks, removed after a day."""
+
+    __tablename__ = "exports"
+
+    export_id: UUID = Field(primary_key=True)
+    created_by: UUID
+    created_at: datetime = Field(sa_type=TZ)
+    cases: int
+    data: bytes = Field(sa_type=sa.LargeBinary)
+
+
+reports: sa.Table = Report.__table__  # type: ignore[attr-defined]
+timeline: sa.Table = TimelineEntry.__table__  # type: ignore[attr-defined]
+signal_pairs: sa.Table = SignalPair.__table__  # type: ignore[attr-defined]
+relay_queue: sa.Table = QueuedVersionRow.__table__  # type: ignore[attr-defined]
+exports: sa.Table = Export.__table__  # type: ignore[attr-defined]
+# Every read of a case by staff: an append-only log with no key of its own, so a Core
+# table (an ORM-mapped class needs a primary key).
 case_reads = sa.Table(
     "case_reads", metadata,
     sa.Column("case_id", sa.Uuid, nullable=False, index=True),

@@ -3,7 +3,7 @@
 from datetime import date
 from uuid import uuid4
 
-from pharmacovigilance.duplicates import LIKELY, Profile, likely, score
+from pharmacovigilance.domain.duplicates import LIKELY, Profile, likely, score
 
 
 def profile(**changes: object) -> Profile:

@@ -13,7 +13,7 @@ from uuid import UUID
 import pytest
 
 from pharmacovigilance import e2b
-from pharmacovigilance.case import (
+from pharmacovigilance.domain.case import (
     SERIOUSNESS,
     Case,
     CaseMedicine,

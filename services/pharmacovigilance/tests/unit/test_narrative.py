@@ -3,7 +3,7 @@
 from datetime import date
 
 from contracts.pharmacovigilance.messages import AdrReportForm
-from pharmacovigilance.cases import narrative
+from pharmacovigilance.domain.narrative import narrative
 
 FORM = AdrReportForm.model_validate({
     "reactions": [{"description": "त्वचा पर दाने", "language": "hi", "outcome": "recovering"}],

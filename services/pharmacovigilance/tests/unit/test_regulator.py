@@ -15,16 +15,16 @@ import pytest
 from structlog.testing import capture_logs
 
 from pharmacovigilance import e2b
-from pharmacovigilance.case import Case, CaseMedicine, CaseReaction
+from pharmacovigilance.domain.case import Case, CaseMedicine, CaseReaction
 from pharmacovigilance.e2b import Acknowledgement, MessageAcknowledgement
-from pharmacovigilance.fake_regulator import Control, FakeRegulator, Uploader, create_app
 from pharmacovigilance.regulator import (
     InMemoryRegulator,
     Regulator,
     RegulatorRefused,
     RegulatorUnavailable,
 )
-from pharmacovigilance.regulator_folder import FolderRegulator
+from pharmacovigilance.regulator.fake_pvpi import Control, FakeRegulator, Uploader, create_app
+from pharmacovigilance.regulator.folder import FolderRegulator
 
 V3 = "{urn:hl7-org:v3}"
 XML = {"Content-Type": "application/xml"}

@@ -13,11 +13,11 @@ import pytest
 import uvicorn
 
 from pharmacovigilance import e2b
-from pharmacovigilance.case import Case, CaseMedicine, CaseReaction
+from pharmacovigilance.domain.case import Case, CaseMedicine, CaseReaction
 from pharmacovigilance.e2b import Acknowledgement
-from pharmacovigilance.fake_regulator import create_app
 from pharmacovigilance.regulator import Regulator, RegulatorRefused, RegulatorUnavailable
-from pharmacovigilance.regulator_http import HttpRegulator
+from pharmacovigilance.regulator.fake_pvpi import create_app
+from pharmacovigilance.regulator.http import HttpRegulator
 
 IN_PROCESS = "http://regulator/e2b"
 

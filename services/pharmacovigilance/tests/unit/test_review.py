@@ -1,4 +1,5 @@
-"""The officer's assessment, decided on the case as it stands: pure domain rules."""
+"""The officer's assessment and submission, decided on the case as its events left it: pure
+domain rules."""
 
 from datetime import date
 from uuid import UUID, uuid4
@@ -8,6 +9,14 @@ import pytest
 from pharmacovigilance import domain
 
 REACTION, MEDICINE = str(UUID(int=11)), str(UUID(int=21))
+CODED = {REACTION: {"code": "10099991", "term": "Made-up rash", "version": "27.1"}}
+
+
+def case(status: str, **state: object) -> domain.CaseState:
+    values: dict = {"report_id": uuid4(), "reporter_id": uuid4(), "reference": "X",
+                    "reaction_ids": (UUID(REACTION),), "medicine_ids": (UUID(MEDICINE),),
+                    "coding": CODED}
+    return domain.CaseState(status=status, **{**values, **state})
 
 
 def assessed(**changes: object) -> domain.CaseAssessed:
@@ -22,7 +31,7 @@ def assessed(**changes: object) -> domain.CaseAssessed:
 
 def test_an_assessment_of_the_case_s_own_reactions_and_medicines_is_recorded() -> None:
     event = assessed()
-    assert domain.assess(domain.RECEIVED, {REACTION}, {MEDICINE}, event) == [event]
+    assert domain.assess(case(domain.RECEIVED), event) == [event]
 
 
 @pytest.mark.parametrize("changes", [
@@ -33,13 +42,18 @@ def test_an_assessment_of_the_case_s_own_reactions_and_medicines_is_recorded() -
 ])
 def test_what_names_no_reaction_or_medicine_of_the_case_is_refused(changes: dict) -> None:
     with pytest.raises(domain.ReportError, match="no such reaction or medicine"):
-        domain.assess(domain.RECEIVED, {REACTION}, {MEDICINE}, assessed(**changes))
+        domain.assess(case(domain.RECEIVED), assessed(**changes))
 
 
-@pytest.mark.parametrize("status", [domain.DRAFT, domain.SUBMITTED, domain.SENT])
+@pytest.mark.parametrize("status", [domain.SUBMITTED, domain.SENT])
 def test_a_case_on_its_way_to_the_regulator_is_not_assessed(status: str) -> None:
     with pytest.raises(domain.ReportError):
-        domain.assess(status, {REACTION}, {MEDICINE}, assessed())
+        domain.assess(case(status), assessed())
+
+
+def test_a_draft_is_no_case_to_assess() -> None:
+    with pytest.raises(domain.NoSuchCaseError):
+        domain.assess(case(domain.DRAFT), assessed())
 
 
 def test_an_assessment_without_the_new_fields_reads_as_before() -> None:
@@ -57,7 +71,7 @@ def test_an_assessment_without_the_new_fields_reads_as_before() -> None:
 def test_a_version_sent_before_goes_again_as_the_next(status: str, version: int,
                                                       last_sent: str | None,
                                                       goes_as: str) -> None:
-    [event] = domain.submit(status, True, uuid4(), version, "IN-PU-X", [], False, last_sent)
+    [event] = domain.submit(case(status, version=version, submitted=last_sent), [])
     assert isinstance(event, domain.CaseSubmitted) and event.safety_report_id == goes_as
 
 

@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import pytest
 
-from pharmacovigilance.signals import (
+from pharmacovigilance.domain.signals import (
     CountError,
     Counts,
     as_reply,

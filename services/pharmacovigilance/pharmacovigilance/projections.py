@@ -1,4 +1,5 @@
-"""The inline read model of reports and cases, and the signal counts, kept with the events."""
+"""The inline read model `reports`: reports and cases, their timelines, the relay queue and
+the signal counts, written in the same transaction as the events."""
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
@@ -12,15 +13,11 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.pharmacovigilance.events import AdverseReactionReported
 from kit.readmodels import InlineModel, one_by_one
-from pharmacovigilance import domain, signals
+from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
+from pharmacovigilance.domain import signals
 
 Applier = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
-
-
-async def apply_all(conn: AsyncConnection, events: list[Event],
-                    envelopes: list[Envelope]) -> None:
-    await REPORTS.apply(conn, events, envelopes)
 
 
 async def _saved(conn: AsyncConnection, event: domain.AdrReportSaved,
@@ -136,11 +133,24 @@ RELAY_STATES = {domain.SENT: "sent", domain.ACKNOWLEDGED: "acknowledged",
 
 async def _relayed(conn: AsyncConnection, event: domain.RelayOutcome,
                    envelope: Envelope) -> None:
-    await _status(conn, event.report_id, event.outcome, envelope, relay_detail=event.detail)
+    """What became of a sending, as releases before the past-tense events recorded it."""
+    await _relay(conn, event.report_id, event.safety_report_id, event.outcome, event.detail,
+                 envelope)
+
+
+def _relay_outcome(outcome: str) -> Applier:
+    async def apply(conn: AsyncConnection, event: Any, envelope: Envelope) -> None:
+        detail = getattr(event, "detail", None) or getattr(event, "reason", None)
+        await _relay(conn, event.report_id, event.safety_report_id, outcome, detail, envelope)
+    return apply
+
+
+async def _relay(conn: AsyncConnection, report_id: Any, safety_report_id: str, outcome: str,
+                 detail: str | None, envelope: Envelope) -> None:
+    await _status(conn, report_id, outcome, envelope, relay_detail=detail)
     await conn.execute(sql.relay_queue.update().where(
-        sql.relay_queue.c.safety_report_id == event.safety_report_id).values(
-            state=RELAY_STATES[event.outcome], last_error=event.detail,
-            updated_at=envelope.occurred_at))
+        sql.relay_queue.c.safety_report_id == safety_report_id).values(
+            state=RELAY_STATES[outcome], last_error=detail, updated_at=envelope.occurred_at))
 
 
 async def _duplicate_resolved(conn: AsyncConnection, event: domain.DuplicateResolved,
@@ -163,6 +173,10 @@ APPLIERS: dict[type[Event], Applier] = {
     domain.FollowUpAnswered: _follow_up_answered,
     domain.CaseSubmitted: _submitted,
     domain.RelayOutcome: _relayed,
+    domain.CaseSentToRegulator: _relay_outcome(domain.SENT),
+    domain.CaseAcknowledged: _relay_outcome(domain.ACKNOWLEDGED),
+    domain.CaseRejectedByRegulator: _relay_outcome(domain.REJECTED),
+    domain.CaseReturnedToOfficer: _relay_outcome(domain.RETURNED),
 }
 
 REPORTS = InlineModel(name="reports", tables=sql.INLINE, registry=domain.REGISTRY,

@@ -13,7 +13,7 @@ from uuid import UUID
 from xml.etree.ElementTree import Element
 
 from contracts.text import xml_safe
-from pharmacovigilance.e2b_codes import HL7_INTERACTION
+from pharmacovigilance.e2b.codes import HL7_INTERACTION
 
 V3 = "urn:hl7-org:v3"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

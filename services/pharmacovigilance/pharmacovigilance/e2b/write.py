@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from xml.etree.ElementTree import Element
 
-from pharmacovigilance import e2b_codes as codes
-from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality
-from pharmacovigilance.e2b_xml import (
+from pharmacovigilance.domain.case import Case, CaseMedicine, CaseReaction, Causality
+from pharmacovigilance.e2b import codes
+from pharmacovigilance.e2b.tree import (
     E2BError,
     batch_header,
     code_of,

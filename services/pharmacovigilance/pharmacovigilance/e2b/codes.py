@@ -1,7 +1,7 @@
 """The ICH E2B(R3) vocabulary the platform writes and reads: OIDs, observation codes and
 code lists (ICH ICSR Implementation Guide, 2013), and our values' codes in them."""
 
-from pharmacovigilance.case import SERIOUSNESS
+from pharmacovigilance.domain.case import SERIOUSNESS
 
 ICH = "2.16.840.1.113883.3.989.2.1"
 

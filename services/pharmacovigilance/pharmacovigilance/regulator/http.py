@@ -6,7 +6,7 @@ import httpx
 
 from kit.logging import get_logger
 from pharmacovigilance.e2b import Acknowledgement, E2BError, read_ack
-from pharmacovigilance.regulator import RegulatorRefused, RegulatorUnavailable
+from pharmacovigilance.regulator.port import RegulatorRefused, RegulatorUnavailable
 
 log = get_logger(__name__)
 

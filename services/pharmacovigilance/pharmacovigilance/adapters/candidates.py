@@ -7,10 +7,12 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from pharmacovigilance import domain, signals
+from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.deps import Deps, KeyCache, personal_part
-from pharmacovigilance.duplicates import Profile, likely
+from pharmacovigilance.adapters.sealed import KeyCache, personal_part
+from pharmacovigilance.deps import Deps
+from pharmacovigilance.domain import signals
+from pharmacovigilance.domain.duplicates import Profile, likely
 
 CANDIDATES = 2_000  # the most recent cases compared
 

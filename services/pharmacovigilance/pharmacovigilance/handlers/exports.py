@@ -1,51 +1,33 @@
-"""Exports for the regulator liaison: cases of a period, as the zip `export.bundle` makes.
+"""Exports for the regulator liaison: cases of a period, as the zip `e2b.bundle` makes.
 
 The zip is kept in the service's own table and handed out in chunks that fit NATS
 messages; the gateway streams them to the client. Exports older than a day are removed.
+`build` is also what `python -m pharmacovigilance.exporter` runs.
 """
 
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, date, datetime, timedelta
-from uuid import UUID, uuid4
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from kit.errors import forbidden, not_found
-from kit.rpc import Reply, Request, ok
-from pharmacovigilance import domain, e2b, export
+from contracts.pharmacovigilance.messages import ChunkRef, ExportQuery, ExportStarted
+from kit.usecases import Binary, Call
+from pharmacovigilance import domain, e2b
 from pharmacovigilance.adapters import sql
-from pharmacovigilance.case import Case
-from pharmacovigilance.cases import case_of
-from pharmacovigilance.deps import Deps, KeyCache
+from pharmacovigilance.adapters.cases import case_of
+from pharmacovigilance.adapters.sealed import KeyCache
+from pharmacovigilance.deps import Deps
+from pharmacovigilance.domain.case import Case
 
 CHUNK = 512 * 1024
 KEPT = timedelta(days=1)
 
 
-class ExportQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-    status: str | None = Field(default=None, max_length=40)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> "ExportQuery":
-        if self.end < self.start:
-            raise ValueError("`to` is before `from`")
-        return self
-
-
-class ChunkRef(BaseModel):
-    export_id: UUID
-    index: int = Field(ge=0)
-
-
 async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
                        progress: Callable[[int, int], None] | None = None,
-                       unwritten: list[export.Unwritten] | None = None,
+                       unwritten: list[e2b.Unwritten] | None = None,
                        ) -> AsyncIterator[tuple[Case, str]]:
     """The cases received in the period (with the given status), oldest first; one whose
     stored form makes no case is added to `unwritten` instead."""
@@ -63,7 +45,7 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
         except e2b.E2BError as error:
             if unwritten is None:
                 raise
-            unwritten.append(export.Unwritten(row.reference, row.status, str(error)))
+            unwritten.append(e2b.Unwritten(row.reference, row.status, str(error)))
         else:
             yield case, row.status
         done += 1
@@ -74,40 +56,37 @@ async def period_cases(conn: AsyncConnection, deps: Deps, query: ExportQuery,
 async def build(conn: AsyncConnection, deps: Deps, query: ExportQuery,
                 progress: Callable[[int, int], None] | None = None) -> tuple[bytes, int, str]:
     """(zip, number of cases, batch id) for the period."""
-    unwritten: list[export.Unwritten] = []
+    unwritten: list[e2b.Unwritten] = []
     pairs = [pair async for pair in period_cases(conn, deps, query, progress, unwritten)]
     batch_id = f"PU-EXPORT-{query.start:%Y%m%d}-{query.end:%Y%m%d}"
-    data = export.bundle([c for c, _ in pairs], [s for _, s in pairs], batch_id=batch_id,
+    data = e2b.bundle([c for c, _ in pairs], [s for _, s in pairs], batch_id=batch_id,
                          sender_id=deps.sender_id, receiver_id=deps.receiver_id,
                          created_at=datetime.now(UTC), unwritten=unwritten)
     return data, len(pairs) + len(unwritten), batch_id
 
 
-async def start_export(deps: Deps, request: Request) -> Reply:
-    principal = request.require("regulator_liaison")
-    query = request.parse(ExportQuery)
-    async with deps.engine.begin() as conn:
+async def start_export(call: Call[ExportQuery], deps: Deps) -> ExportStarted:
+    """Gather the period's cases into a zip, kept for a day, handed out in chunks."""
+    async with deps.db.transaction() as conn:
         await conn.execute(sql.exports.delete().where(
             sql.exports.c.created_at < datetime.now(UTC) - KEPT))
-        data, cases, batch_id = await build(conn, deps, query)
+        data, cases, batch_id = await build(conn, deps, call.command)
         export_id = uuid4()
         await conn.execute(sql.exports.insert().values(
-            export_id=export_id, created_by=principal.user_id, created_at=datetime.now(UTC),
+            export_id=export_id, created_by=call.caller.user_id, created_at=datetime.now(UTC),
             cases=cases, data=data))
-    return ok({"export_id": str(export_id), "filename": f"{batch_id}.zip", "size": len(data),
-               "chunks": max(1, -(-len(data) // CHUNK)), "cases": cases})
+    return ExportStarted(export_id=export_id, filename=f"{batch_id}.zip", size=len(data),
+                         chunks=max(1, -(-len(data) // CHUNK)), cases=cases)
 
 
-async def export_chunk(deps: Deps, request: Request) -> Reply:
-    principal = request.require("regulator_liaison")
-    ref = request.parse(ChunkRef)
-    e = sql.exports
-    async with deps.engine.connect() as conn:
+async def export_chunk(call: Call[ChunkRef], deps: Deps) -> Binary:
+    ref, e = call.command, sql.exports
+    async with deps.db.connect() as conn:
         row = (await conn.execute(sa.select(
             e.c.created_by, sa.func.substring(e.c.data, ref.index * CHUNK + 1, CHUNK))
             .where(e.c.export_id == ref.export_id))).one_or_none()
     if row is None:
-        raise not_found("the export")
-    if row[0] != principal.user_id:
-        raise forbidden("an export is handed only to whoever asked for it")
-    return Reply(status=200, body=bytes(row[1]), content_type="application/zip")
+        raise domain.NoSuchReportError("the export")
+    if row[0] != call.caller.user_id:
+        raise domain.NotAllowedError("an export is handed only to whoever asked for it")
+    return Binary(bytes(row[1]), "application/zip")

@@ -11,8 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from pharmacovigilance import e2b
-from pharmacovigilance.case import SERIOUSNESS, Case
+from pharmacovigilance.domain.case import SERIOUSNESS, Case
+from pharmacovigilance.e2b.tree import E2BError
+from pharmacovigilance.e2b.write import batch_xml
 
 COLUMNS = ("reference", "worldwide_case_id", "version", "first_received", "most_recent",
            "patient_sex", "patient_age", "patient_age_unit", "suspect_medicines",
@@ -82,16 +83,16 @@ def bundle(cases: Sequence[Case], statuses: Sequence[str], *, batch_id: str,
     listing says why: one case never stops the export of the others."""
     problems: dict[int, str] = {}
 
-    def left_out(case: Case, error: e2b.E2BError) -> None:
+    def left_out(case: Case, error: E2BError) -> None:
         problems[id(case)] = f"left out of the E2B batch: {error}"
 
     xml = b""
     if cases:
         try:
-            xml = e2b.batch_xml(cases, batch_id=batch_id, sender_id=sender_id,
+            xml = batch_xml(cases, batch_id=batch_id, sender_id=sender_id,
                                 receiver_id=receiver_id, created_at=created_at,
                                 left_out=left_out)
-        except e2b.E2BError:
+        except E2BError:
             xml = b""  # not one case could be written: each line says why
     listing = line_listing([*(line(c, s, problems.get(id(c), ""))
                               for c, s in zip(cases, statuses, strict=True)),

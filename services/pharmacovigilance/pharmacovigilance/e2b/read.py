@@ -10,9 +10,9 @@ from datetime import date, datetime
 from uuid import UUID
 from xml.etree.ElementTree import Element
 
-from pharmacovigilance import e2b_codes as codes
-from pharmacovigilance.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
-from pharmacovigilance.e2b_xml import (
+from pharmacovigilance.domain.case import Case, CaseMedicine, CaseReaction, Causality, CodedTerm
+from pharmacovigilance.e2b import codes
+from pharmacovigilance.e2b.tree import (
     NS,
     E2BError,
     attribute,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree.ElementTree import Element
 
-from pharmacovigilance import e2b_codes as codes
-from pharmacovigilance.e2b_xml import (
+from pharmacovigilance.e2b import codes
+from pharmacovigilance.e2b.tree import (
     E2BError,
     attribute,
     attribute_at,

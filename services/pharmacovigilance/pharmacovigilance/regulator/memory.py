@@ -1,17 +1,13 @@
-"""The regulator port: where ICSR batches go and where their acknowledgements come from.
-
-Adapters: `regulator_http.HttpRegulator` (the answer comes back on the request) and
-`regulator_folder.FolderRegulator` (batch files out, acknowledgement files back, later).
-`Intake` is what the fakes do on receipt: check each ICSR, count message ids, acknowledge;
-`InMemoryRegulator` wraps it for the unit tier, `fake_regulator` serves it over HTTP.
-"""
+"""The regulator without I/O: `Intake` is what the fakes do on receipt (check each ICSR,
+count message ids, acknowledge); `InMemoryRegulator` wraps it for the unit and service
+tiers, `fake_pvpi` serves it over HTTP or a drop folder."""
 
 import xml.etree.ElementTree as ET
 from collections import Counter
-from typing import Literal, Protocol
+from typing import Literal
 from uuid import uuid4
 
-from pharmacovigilance.case import Case
+from pharmacovigilance.domain.case import Case
 from pharmacovigilance.e2b import (
     Acknowledgement,
     E2BError,
@@ -19,32 +15,11 @@ from pharmacovigilance.e2b import (
     read_batch,
     read_batch_header,
 )
-from pharmacovigilance.e2b_xml import NS, find_all, parse
+from pharmacovigilance.e2b.tree import NS, find_all, parse
+from pharmacovigilance.regulator.port import RegulatorRefused, RegulatorUnavailable
 
 BATCH, MESSAGE = "MCCI_IN200100UV01", "PORR_IN049016UV"
 ACTIVE_ROLES = ("suspect", "interacting")  # G.k.1 roles that make a case valid (ICH E2D)
-
-
-class RegulatorError(Exception):
-    """The regulator did not take the batch."""
-
-
-class RegulatorUnavailable(RegulatorError):
-    """Worth retrying: unreachable, timed out, failing (5xx), or an unreadable answer."""
-
-
-class RegulatorRefused(RegulatorError):
-    """Refused as sent (4xx): the same batch will be refused again."""
-
-
-class Regulator(Protocol):
-    async def send(self, batch_id: str, xml: bytes) -> Acknowledgement | None:
-        """Deliver one batch; its acknowledgement if the channel answers at once, else None."""
-        ...
-
-    async def acknowledgements(self) -> list[Acknowledgement]:
-        """Acknowledgements that arrived since the last call."""
-        ...
 
 
 class Intake:

@@ -1,0 +1,106 @@
+"""The reporter's side: reporting a side effect, completing a draft, reading one's reports,
+answering the officer's questions."""
+
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.pharmacovigilance.messages import (
+    AdrReportAccepted,
+    AdrReportForm,
+    AnswerQuestions,
+    Page,
+    ReportPage,
+    ReportRef,
+    ReportView,
+    UpdateReport,
+)
+from kit.pagination import keyset, next_cursor
+from kit.usecases import Call, Caller
+from pharmacovigilance import domain
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.adapters.sealed import reporter_key
+from pharmacovigilance.deps import Deps
+from pharmacovigilance.handlers.views import log_read, report_row, shown, view
+
+
+async def submit_report(call: Call[AdrReportForm], deps: Deps) -> AdrReportAccepted:
+    """A patient (or someone on their behalf) reports a side effect; drafts are allowed."""
+    return await _save(deps, uuid4(), call.caller, call.command)
+
+
+async def update_report(call: Call[UpdateReport], deps: Deps) -> AdrReportAccepted:
+    """Complete or correct a draft; once complete it becomes a case."""
+    return await _save(deps, call.command.report_id, call.caller, call.command.form,
+                       must_exist=True)
+
+
+async def _save(deps: Deps, report_id: UUID, caller: Caller, form: AdrReportForm, *,
+                must_exist: bool = False) -> AdrReportAccepted:
+    reporter_id, stream = caller.user_id, domain.stream_id(report_id)
+    async with deps.db.transaction() as conn:
+        report, version = await deps.reports.get(conn, stream)
+        if must_exist:
+            domain.existing(report)
+        domain.editable(report, reporter_id)
+        events = domain.save(report, report_id, reporter_id, form,
+                             await _sealed_form(conn, deps, reporter_id, form))
+        gaps, reference = domain.missing(form), None
+        if not form.draft and not gaps:
+            reference = await _next_reference(conn)
+            events += domain.open_case(report_id, reporter_id, form, reference,
+                                       datetime.now(UTC).date(), uuid4)
+        await deps.reports.append(conn, stream, version, events, caller.metadata)
+    return AdrReportAccepted(report_id=report_id, reference=reference or "",
+                             status=domain.RECEIVED if reference else domain.DRAFT, missing=gaps)
+
+
+async def _sealed_form(conn: AsyncConnection, deps: Deps, reporter_id: UUID,
+                       form: AdrReportForm) -> str:
+    _, personal = domain.split(form)
+    key = await reporter_key(conn, deps, reporter_id)
+    return deps.personal.encrypt(key, reporter_id, "adr_report", orjson.dumps(personal).decode())
+
+
+async def _next_reference(conn: AsyncConnection) -> str:
+    number = await conn.scalar(sa.select(sql.references.next_value()))
+    return domain.reference(int(number), datetime.now(UTC).year)  # type: ignore[arg-type]
+
+
+async def get_report(call: Call[ReportRef], deps: Deps) -> ReportView:
+    """The reporter's own report, or any report for the PV roles (each read logged)."""
+    async with deps.db.transaction() as conn:
+        row = await report_row(conn, call.command.report_id)
+        await log_read(conn, call.caller, row, "report")
+        return await view(conn, deps, row)
+
+
+async def my_reports(call: Call[Page], deps: Deps) -> ReportPage:
+    """The caller's own reports and drafts, newest first, with their timelines."""
+    query, r = call.command, sql.reports
+    statement = keyset(sa.select(r).where(r.c.reporter_id == call.caller.user_id),
+                       r.c.created_at, r.c.report_id, query.cursor, query.limit,
+                       newest_first=True)
+    async with deps.db.connect() as conn:
+        rows = list((await conn.execute(statement)).all())
+        items = [await view(conn, deps, row) for row in rows[:query.limit]]
+    return ReportPage(items=items,
+                      next_cursor=next_cursor(rows, query.limit, "created_at", "report_id"))
+
+
+async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> ReportView:
+    """The reporter answers the officer's questions: a new version of the case."""
+    report_id, reporter_id = call.command.report_id, call.caller.user_id
+    stream = domain.stream_id(report_id)
+    async with deps.db.transaction() as conn:
+        case, version = await deps.reports.get(conn, stream)
+        domain.answerable(case, reporter_id)
+        key = await reporter_key(conn, deps, reporter_id)
+        sealed = deps.personal.encrypt(key, reporter_id, "follow_up",
+                                       orjson.dumps(call.command.answers.answers).decode())
+        events = domain.answer_follow_up(case, reporter_id, sealed)
+        await deps.reports.append(conn, stream, version, events, call.caller.metadata)
+        return await shown(conn, deps, report_id)
