@@ -51,6 +51,14 @@ class Repository(Generic[S]):
             raise NoSuchAggregate(stream_id)
         return state, version
 
+    async def change(self, conn: AsyncConnection, stream_id: str,
+                     decide: Callable[[S], Sequence[Event]], meta: Metadata) -> S:
+        """Fold the stream, decide from its state, append at the version folded; the state
+        that was decided from."""
+        state, version = await self.get(conn, stream_id)
+        await self.append(conn, stream_id, version, decide(state), meta)
+        return state
+
     async def append(self, conn: AsyncConnection, stream_id: str, version: int,
                      events: Sequence[Event], meta: Metadata) -> list[Envelope]:
         """Append after `version` (what `get` returned) and update the read models."""

@@ -7,17 +7,33 @@ test reads like a client's call and asserts on the reply.
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import orjson
+import sqlalchemy as sa
 from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.rpc import Principal, Reply
-from kit import rpc
+from kit import personal, rpc
+from kit.db import create_schema, make_engine
 from kit.rpc import RpcHandler
+
+
+@asynccontextmanager
+async def service_engine(database_url: str, metadata: sa.MetaData,
+                         pool_size: int = 12) -> AsyncIterator[AsyncEngine]:
+    """An engine on a fresh database holding a service's schema and the key store."""
+    engine = make_engine(database_url, pool_size)
+    await create_schema(engine, personal.metadata, metadata)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
 
 
 def person(*roles: str, user_id: UUID | None = None) -> Principal:

@@ -11,18 +11,14 @@ from feed import handlers
 from feed.adapters import sql
 from feed.bootstrap import deps_for
 from feed.settings import FeedSettings
-from kit import personal
-from kit.db import create_schema, make_engine
 from kit.usecases import Database, serve
-from tests.service_tier import Tier
+from tests.service_tier import Tier, service_engine
 
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(database_url, 12)
-    await create_schema(engine, personal.metadata, sql.metadata)
-    yield engine
-    await engine.dispose()
+    async with service_engine(database_url, sql.metadata) as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ from identity.bootstrap import deps_for
 from identity.deps import Deps
 from identity.settings import IdentitySettings
 from identity.tokens import new_private_key_pem
-from kit import personal
-from kit.db import create_schema, make_engine
 from kit.usecases import Database, serve
-from tests.service_tier import Tier, person
+from tests.service_tier import Tier, person, service_engine
 
 PASSWORD = "a-long-password-1"
 SignUp = Callable[..., Awaitable[Principal]]
@@ -29,10 +27,8 @@ CountEvents = Callable[..., Awaitable[int]]
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(database_url, 12)
-    await create_schema(engine, personal.metadata, sql.metadata)
-    yield engine
-    await engine.dispose()
+    async with service_engine(database_url, sql.metadata) as engine:
+        yield engine
 
 
 @pytest.fixture

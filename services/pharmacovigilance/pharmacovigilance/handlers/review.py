@@ -48,37 +48,40 @@ async def assess_case(call: Call[AssessCase], deps: Deps) -> ReportView:
 
 async def request_follow_up(call: Call[AskReporter], deps: Deps) -> ReportView:
     questions = call.command.request.questions
-    return await _decide(call, deps, call.command.report_id,
+    return await _review(call, deps, call.command.report_id,
                          lambda case, _: domain.request_follow_up(case, questions),
                          duplicates=False)
 
 
 async def submit_case(call: Call[ReportRef], deps: Deps) -> ReportView:
     """Queue this version of the case for the regulator."""
-    return await _decide(call, deps, call.command.report_id,
+    return await _review(call, deps, call.command.report_id,
                          lambda case, found: domain.submit(case, domain.undecided(case, found)))
 
 
 async def resolve_duplicate(call: Call[ResolveDuplicate], deps: Deps) -> ReportView:
     """The officer says whether a likely duplicate is the same case (link) or not."""
     body = call.command
-    return await _decide(call, deps, body.report_id, lambda case, found: (
+    return await _review(call, deps, body.report_id, lambda case, found: (
         domain.resolve_duplicate(case, body.other_report_id, set(found), body.decision)))
 
 
 Decision = Callable[[domain.CaseState, list[UUID]], list[Event]]
 
 
-async def _decide(call: Call[Any], deps: Deps, report_id: UUID, decide: Decision, *,
+async def _review(call: Call[Any], deps: Deps, report_id: UUID, decide: Decision, *,
                   duplicates: bool = True) -> ReportView:
     """Fold the case, find its likely duplicates (when the decision weighs them), decide,
     append at the version folded."""
-    stream = domain.stream_id(report_id)
     async with deps.db.transaction() as conn:
-        case, version = await deps.reports.get(conn, stream)
-        domain.existing_case(case)
         found = (await likely_duplicates(conn, deps, await case_row(conn, report_id))
                  if duplicates else [])
-        events = decide(case, [other for other, _ in found])
-        await deps.reports.append(conn, stream, version, events, call.caller.metadata)
+        others = [other for other, _ in found]
+
+        def checked(case: domain.CaseState) -> list[Event]:
+            domain.existing_case(case)
+            return decide(case, others)
+
+        await deps.reports.change(conn, domain.stream_id(report_id), checked,
+                                  call.caller.metadata)
         return await shown(conn, deps, report_id)

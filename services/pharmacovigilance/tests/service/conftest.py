@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.rpc import Principal
 from kit import personal
-from kit.db import create_schema, make_engine
 from kit.usecases import Database, serve
 from pharmacovigilance import domain, handlers
 from pharmacovigilance.adapters import sql
@@ -21,17 +20,15 @@ from pharmacovigilance.adapters.terminology import LltFile, OfficerEntered, Term
 from pharmacovigilance.bootstrap import deps_for
 from pharmacovigilance.deps import Deps
 from pharmacovigilance.settings import PvSettings
-from tests.service_tier import Tier, person
+from tests.service_tier import Tier, person, service_engine
 
 RASH = {"code": "10037844", "term": "Rash", "version": "27.1"}
 
 
 @pytest.fixture
 async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = make_engine(database_url, 24)
-    await create_schema(engine, personal.metadata, sql.metadata)
-    yield engine
-    await engine.dispose()
+    async with service_engine(database_url, sql.metadata, 24) as engine:
+        yield engine
 
 
 @pytest.fixture(params=["officer-entered", "llt-file"])
