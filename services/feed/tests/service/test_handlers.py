@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from feed import handlers, projections
 from feed.adapters import sql
 from kit import personal
+from kit.pagination import PAGE_BYTES
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 
 PATIENT = person("patient")
@@ -111,3 +113,25 @@ async def test_the_27_communities_in_the_callers_language_with_counts(feed: Tier
 
 def test_every_handler_is_exercised_here() -> None:
     assert operations_of(handlers.HANDLERS) <= operations_called_in(Path(__file__).parent)
+
+
+async def test_a_page_of_long_posts_stays_within_a_message_and_loses_none(
+        feed: Tier, engine: AsyncEngine) -> None:
+    """Forty posts of 10,000 Devanagari characters (30 KB each) would be a 1.2 MB page:
+    more than NATS carries. The page ends early instead, and its cursor goes on."""
+    await known_author(engine, PATIENT.user_id)
+    long = "स्वास्थ्य" * 1111  # 9,999 characters, 30 KB
+    ids = {(await feed.ok("create_post", {"community": "cancer", "body": long}, PATIENT)
+            )["post_id"] for _ in range(40)}
+    await project(engine)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = await feed.ok("get_feed", {"community": "cancer", "limit": 100,
+                                          **({"cursor": cursor} if cursor else {})})
+        assert len(orjson.dumps(page)) <= PAGE_BYTES + 1024
+        seen += [item["post_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 40 and set(seen) == ids
