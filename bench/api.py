@@ -27,7 +27,10 @@ from stack.processes import Stack
 CONCURRENCY = 32
 USERS = 8  # patients posting and reading, each over CONCURRENCY / USERS connections
 WARMUP_S, MEASURE_S, MAX_REQUESTS = 1.0, 6.0, 100_000
-WRITE_TARGET, READ_TARGET = 0.30, 0.60
+# Issue 10's targets: against the raw pipeline (bench/raw.py) of the same run, and the
+# cached read against hello-world.
+WRITE_TARGET, READ_TARGET, CACHED_TARGET = 0.60, 0.85, 0.35
+ADR_TARGET = 0.40  # POST /v1/adr-reports against the raw write (section d)
 HELLO = "hello-world FastAPI GET /hello"  # the baseline's figure, for later sections too
 POST = orjson.dumps({"community": "diabetes", "title": "Walking after dinner",
                      "body": "Twenty minutes of walking after dinner lowered my fasting "
@@ -36,6 +39,8 @@ POST = orjson.dumps({"community": "diabetes", "title": "Walking after dinner",
 
 async def bench(servers: Servers, report: Report) -> None:
     hello = await measure_hello(report, servers.run_dir)
+    raw_write, raw_read = await measure_raw(report, servers)
+    report.baselines.update(raw_write=raw_write, raw_read=raw_read)
     # A port of its own: a developer's `make run` may hold the default 8000.
     stack = Stack(platform_env(servers), servers.run_dir / "logs", free_port())
     try:
@@ -55,9 +60,13 @@ async def bench(servers: Servers, report: Report) -> None:
         uncached = await measure(report, f"gateway GET {feed}, no-cache", port, fresh)
     finally:
         await asyncio.to_thread(stack.stop)
-    report.compare("(c) POST /v1/posts / hello-world", write, hello, WRITE_TARGET)
-    report.compare("(c) GET /v1/feed / hello-world", read, hello, READ_TARGET)
-    report.compare("(c) GET /v1/feed no-cache / hello-world", uncached, hello, READ_TARGET)
+    report.compare("(c) raw write pipeline / hello-world", raw_write, hello, None)
+    report.compare("(c) raw read pipeline / hello-world", raw_read, hello, None)
+    report.compare("(c) POST /v1/posts / raw write", write, raw_write, WRITE_TARGET)
+    report.compare("(c) GET /v1/feed no-cache / raw read", uncached, raw_read, READ_TARGET)
+    report.compare("(c) GET /v1/feed cached / hello-world", read, hello, CACHED_TARGET)
+    report.compare("(c) POST /v1/posts / hello-world", write, hello, None)
+    report.compare("(c) GET /v1/feed no-cache / hello-world", uncached, hello, None)
     report.notes.append(f"(c) {CONCURRENCY} keep-alive connections, {WARMUP_S:.0f} s warm-up, "
                         f"then {MEASURE_S:.0f} s; gateway requests carry the bearer token of "
                         f"one of {USERS} patients")
@@ -89,6 +98,46 @@ async def measure_hello(report: Report, run_dir: Path) -> Figure:
                              [http_request("GET", "/hello", port)])
     finally:
         await asyncio.to_thread(stop, process)
+
+
+async def measure_raw(report: Report, servers: Servers) -> tuple[Figure, Figure]:
+    """The raw pipeline (bench/raw.py): its HTTP side and its subscriber, each a process."""
+    port = free_port()
+    worker = spawn(servers.run_dir, "raw-worker", ["worker", servers.nats_url,
+                                                   servers.database_url])
+    http = spawn(servers.run_dir, "raw-http", ["http", str(port), servers.nats_url])
+    try:
+        await asyncio.to_thread(wait_for_port, port, 30.0, http)
+        await asyncio.to_thread(_wait_answering, port)
+        write = await measure(report, "raw pipeline POST /raw/write (event + outbox)", port,
+                              [http_request("POST", "/raw/write", port,
+                                            {"Content-Type": "application/json"}, POST)])
+        read = await measure(report, "raw pipeline GET /raw/read (20 rows)", port,
+                             [http_request("GET", "/raw/read", port)])
+    finally:
+        for process in (http, worker):
+            await asyncio.to_thread(stop, process)
+    return write, read
+
+
+def _wait_answering(port: int, timeout: float = 30.0) -> None:
+    """Until the worker has made its tables and subscribed: the first read answers 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/raw/read", timeout=5).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError("the raw pipeline does not answer")
+
+
+def spawn(run_dir: Path, name: str, args: list[str]) -> subprocess.Popen:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with open(run_dir / f"{name}.log", "ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "bench.raw", *args], stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def start_hello(run_dir: Path) -> tuple[subprocess.Popen, int]:

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.api import (
+    ADR_TARGET,
     CONCURRENCY,
     HELLO,
     MAX_REQUESTS,
@@ -98,7 +99,10 @@ async def bench(servers: Servers, report: Report) -> None:
     finally:
         await drop_database(own.database_url)
     hello = next((f for f in report.figures if f.name == HELLO), None)
-    if hello is not None:  # measured by (c) in this run
+    raw_write = report.baselines.get("raw_write")
+    if raw_write is not None:  # measured by (c) in this run
+        report.compare("(d) POST /v1/adr-reports / raw write", accepted, raw_write, ADR_TARGET)
+    if hello is not None:
         report.compare("(d) POST /v1/adr-reports / hello-world", accepted, hello, None)
     report.notes.append(f"(d) POST /v1/adr-reports: {CONCURRENCY} keep-alive connections, "
                         f"{WARMUP_S:.0f} s warm-up, then {MEASURE_S:.0f} s, as (c); "

@@ -55,6 +55,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     busy_before: float = float("nan")  # the CPUs' use by others just before the run
+    # Figures later sections compare against (the raw pipeline's, measured in section c).
+    baselines: dict[str, Figure] = field(default_factory=dict)
 
     def add(self, *figures: Figure) -> None:
         self.figures.extend(figures)
