@@ -39,6 +39,8 @@ async def bench(servers: Servers, report: Report, n: int) -> None:
             duplicate_window=bus.DUPLICATE_WINDOW_S))
         store = EventStore(sa.MetaData(schema=SCHEMA), "bench")
         await create_schema(engine, store.events.metadata)
+        async with engine.begin() as conn:
+            await store.prepare(conn)
         report.add(await append_events(engine, store, n * TRIALS))
         payload, headers = await sample_message(servers.database_url)
         await raw_publish(js, 1000, payload)  # warm-up

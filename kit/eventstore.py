@@ -93,13 +93,24 @@ class EventStore:
             raise
         published = [{"position": pos, "subject": ev.subject}
                      for pos, ev in zip(positions, events, strict=True) if ev.published]
-        if published:
+        if published:  # the relay is woken by the outbox's trigger (`prepare`), at commit
             await conn.execute(self.outbox.insert(), published)
-            await conn.execute(sa.text("SELECT pg_notify(:channel, '')"),
-                               {"channel": outbox_channel(self.schema)})
         for event in events:
             EVENTS_APPENDED.labels(self.service, event.event_type).inc()
         return [_envelope(row, pos) for row, pos in zip(rows, positions, strict=True)]
+
+    async def prepare(self, conn: AsyncConnection) -> None:
+        """Install what the tables need besides themselves (idempotent, at start-up): a
+        trigger that tells the relay of new outbox rows, in the server, without a round
+        trip of the writer's."""
+        schema, channel = self.schema, outbox_channel(self.schema)
+        await conn.execute(sa.text(
+            f'CREATE OR REPLACE FUNCTION "{schema}".notify_outbox() RETURNS trigger '
+            f"LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{channel}', ''); "
+            "RETURN NULL; END $$"))
+        await conn.execute(sa.text(
+            f'CREATE OR REPLACE TRIGGER outbox_notify AFTER INSERT ON "{schema}".outbox '
+            f'FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".notify_outbox()'))
 
     async def load(self, conn: AsyncConnection, stream_id: str) -> list[Envelope]:
         """Every event of one stream, oldest first."""

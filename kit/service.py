@@ -62,6 +62,10 @@ class Runtime:
     async def start(self) -> None:
         s = self.service
         await create_schema(s.engine, *s.metadata)
+        if s.store is not None:
+            async with s.engine.begin() as conn:
+                await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7700)"))
+                await s.store.prepare(conn)
         for model in s.inline_models:
             await readmodels.keep_current(s.engine, model)
         for hook in s.on_start:

@@ -8,17 +8,25 @@ from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 _configured = False
 
 
 def configure_tracing(service: str, exporter: str = "none",
                       processor: SpanProcessor | None = None) -> None:
-    """Install the process's tracer provider once; `processor` lets tests collect spans."""
+    """Install the process's tracer provider once; `processor` lets tests collect spans.
+
+    With nowhere to send spans, none is recorded (sampled off): spans still carry trace
+    ids, so logs and the traceparent crossing NATS still tie a request together, but no
+    span's attributes, events and timings are kept only to be thrown away."""
     global _configured
     if _configured:
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": service}))
+    exporting = exporter != "none" or processor is not None
+    resource = Resource.create({"service.name": service})
+    provider = (TracerProvider(resource=resource) if exporting
+                else TracerProvider(resource=resource, sampler=ALWAYS_OFF))
     if exporter == "console":
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     if processor is not None:

@@ -4,6 +4,7 @@ import asyncio
 from typing import ClassVar
 from uuid import uuid4
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -11,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.envelope import Envelope
 from contracts.events import Event, EventRegistry
 from contracts.feed.events import PostCreated
-from kit.db import create_schema
-from kit.eventstore import ConcurrencyError, EventStore, Metadata
+from kit.db import asyncpg_dsn, create_schema
+from kit.eventstore import ConcurrencyError, EventStore, Metadata, outbox_channel
 
 
 def post(n: int = 0) -> PostCreated:
@@ -103,3 +104,22 @@ async def test_old_event_versions_are_upcast_on_read(engine: AsyncEngine,
         [stored] = await store.load(conn, "note-1")
     assert stored.schema_version == 1
     assert registry.decode(stored) == NoteTakenV2(text="hello", language="en")
+
+
+async def test_the_outbox_tells_its_listeners_of_new_rows_at_commit(
+        engine: AsyncEngine, store: EventStore) -> None:
+    """A trigger in the server wakes the relay: the writer pays no round trip for it."""
+    async with engine.begin() as conn:
+        await store.prepare(conn)
+        await store.prepare(conn)  # idempotent: every start of every process runs it
+    heard: asyncio.Queue[str] = asyncio.Queue()
+    listener = await asyncpg.connect(asyncpg_dsn(
+        engine.url.render_as_string(hide_password=False)))
+    try:
+        await listener.add_listener(outbox_channel(store.schema),
+                                    lambda *args: heard.put_nowait(args[2]))
+        async with engine.begin() as conn:
+            await store.append(conn, "post-9", 0, [post(9)])
+        assert await asyncio.wait_for(heard.get(), 10) == outbox_channel(store.schema)
+    finally:
+        await listener.close()

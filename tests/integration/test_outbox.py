@@ -31,6 +31,8 @@ def post(n: int) -> PostCreated:
 async def store(engine: AsyncEngine) -> EventStore:
     store = EventStore(sa.MetaData(schema=SCHEMA), "test")
     await create_schema(engine, store.events.metadata)
+    async with engine.begin() as conn:
+        await store.prepare(conn)
     return store
 
 
