@@ -103,8 +103,11 @@ def shape(tables: Sequence[sa.Table]) -> str:
 
 
 async def rebuild(engine: AsyncEngine, model: InlineModel) -> int:
-    """Replay the model from the events; how many events were replayed."""
+    """Replay the model from the events; how many events were replayed. Rebuilds of one
+    model take turns (two at once would each insert every row)."""
     async with engine.begin() as conn:
+        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:lock, hashtext(:model))"),
+                           {"lock": SHAPE_LOCK, "model": f"{model.tables[0].schema}.{model.name}"})
         return await model.replay(conn)
 
 
