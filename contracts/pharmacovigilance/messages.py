@@ -335,7 +335,7 @@ class CasePage(BaseModel):
 
 class CaseRead(BaseModel):
     reader_id: UUID
-    what: str  # report, case or e2b
+    what: str  # report, case, e2b or export
     at: datetime
 
 

