@@ -18,7 +18,7 @@ from contracts.pharmacovigilance.messages import (
     ReportView,
     UpdateReport,
 )
-from kit.pagination import keyset, next_cursor
+from kit.pagination import keyset, page
 from kit.usecases import Call, Caller
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
@@ -79,16 +79,18 @@ async def get_report(call: Call[ReportRef], deps: Deps) -> ReportView:
 
 
 async def my_reports(call: Call[Page], deps: Deps) -> ReportPage:
-    """The caller's own reports and drafts, newest first, with their timelines."""
+    """The caller's own reports and drafts, newest first, with their timelines; a page of
+    long reports ends early (its cursor after its last item) to fit a message."""
     query, r = call.command, sql.reports
     statement = keyset(sa.select(r).where(r.c.reporter_id == call.caller.user_id),
                        r.c.created_at, r.c.report_id, query.cursor, query.limit,
                        newest_first=True)
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-        items = [await view(conn, deps, row) for row in rows[:query.limit]]
-    return ReportPage(items=items,
-                      next_cursor=next_cursor(rows, query.limit, "created_at", "report_id"))
+        shown = {row.report_id: (await view(conn, deps, row)).model_dump(mode="json")
+                 for row in rows[:query.limit]}
+    return ReportPage.model_validate(page(rows, query.limit, "created_at", "report_id",
+                                          lambda row: shown[row.report_id]))
 
 
 async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> ReportView:
