@@ -1,15 +1,25 @@
 """What one request, one page or one account can make of the service: bounded free text,
 pages bounded by bytes, and a daily number of complete reports per account."""
 
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
 import orjson
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.rpc import Principal
 from kit.pagination import PAGE_BYTES
+from kit.usecases import serve
+from pharmacovigilance import handlers
+from pharmacovigilance.adapters import sql
+from pharmacovigilance.deps import Deps
+from pharmacovigilance.settings import PvSettings
 from tests.adr import report
-from tests.service_tier import Tier
+from tests.service_tier import Tier, person
 
-from .conftest import event_types
+from .conftest import event_types, with_key
 from .test_handlers import a_case
 
 
@@ -79,3 +89,71 @@ async def test_a_reporter_pages_through_long_reports_each_page_within_a_message(
             break
         assert pages < 31
     assert len(seen) == len(set(seen)) == 30 and set(seen) == sent
+
+
+def limited(deps: Deps, per_day: int) -> Tier:
+    """The service with another daily limit of complete reports per account."""
+    deps = replace(deps, reports_per_day=per_day)
+    return Tier("pharmacovigilance", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS,
+                                           db=deps.db, idempotency=sql.idempotency))
+
+
+async def cases_of(engine: AsyncEngine, reporter: Principal) -> int:
+    r = sql.reports
+    async with engine.connect() as conn:
+        return int(await conn.scalar(sa.select(sa.func.count()).select_from(r).where(
+            r.c.reporter_id == reporter.user_id, r.c.status != "draft")) or 0)
+
+
+async def test_complete_reports_are_limited_per_account_per_day_drafts_are_not(
+        deps: Deps, reporter: Principal, engine: AsyncEngine) -> None:
+    assert PvSettings().adr_reports_per_day == 10
+    pv = limited(deps, 3)
+    for _ in range(3):
+        assert (await pv.call("submit_report", report(), reporter)).status == 201
+    refused = await pv.call("submit_report", report(), reporter)
+    assert refused.status == 429, refused.body
+    assert refused.body["title"] == "Too many requests"
+    assert "at most 3 complete reports in 24 hours" in refused.body["detail"]
+    draft = await pv.call("submit_report", report(draft=True), reporter)
+    assert draft.status == 201 and draft.body["status"] == "draft"
+    completed = await pv.call("update_report", {"report_id": draft.body["report_id"],
+                                                "form": report()}, reporter)
+    assert completed.status == 429
+    assert await cases_of(engine, reporter) == 3
+    other = await with_key(deps, person("patient"))
+    assert (await pv.call("submit_report", report(), other)).status == 201
+
+
+async def test_the_limit_is_a_rolling_day(deps: Deps, reporter: Principal) -> None:
+    pv = limited(deps, 2)
+    sent = [(await pv.ok("submit_report", report(), reporter))["report_id"] for _ in range(2)]
+    assert (await pv.call("submit_report", report(), reporter)).status == 429
+    async with deps.db.transaction() as conn:  # the first one sent 25 hours ago
+        await conn.execute(sql.timeline.update().where(sql.timeline.c.report_id == sent[0])
+                           .values(at=sql.timeline.c.at - timedelta(hours=25)))
+    assert (await pv.call("submit_report", report(), reporter)).status == 201
+    assert (await pv.call("submit_report", report(), reporter)).status == 429
+
+
+async def test_the_pv_roles_are_not_limited_nor_anyone_when_the_limit_is_zero(
+        deps: Deps, engine: AsyncEngine) -> None:
+    pv = limited(deps, 2)
+    officer = await with_key(deps, person("pv_officer"))
+    assert [(await pv.call("submit_report", report(), officer)).status
+            for _ in range(4)] == [201] * 4
+    assert await cases_of(engine, officer) == 4
+    patient = await with_key(deps, person("patient"))
+    unlimited = limited(deps, 0)  # ADR_REPORTS_PER_DAY=0, as the bench sets it
+    assert [(await unlimited.call("submit_report", report(), patient)).status
+            for _ in range(3)] == [201] * 3
+
+
+async def test_concurrent_submissions_by_one_account_keep_to_the_limit(
+        deps: Deps, reporter: Principal, engine: AsyncEngine) -> None:
+    pv = limited(deps, 3)
+    replies = await asyncio.gather(*(pv.call("submit_report", report(), reporter)
+                                     for _ in range(12)))
+    statuses = sorted(r.status for r in replies)
+    assert statuses == [201] * 3 + [429] * 9, [r.body for r in replies]
+    assert await cases_of(engine, reporter) == 3
