@@ -29,7 +29,7 @@ Causality = Literal["certain", "probable", "possible", "unlikely", "conditional"
 # Free text is bounded everywhere, so that no request can fill a case, a NATS message or a
 # page: an officer's question, and a reporter's answer to one.
 Question = Annotated[str, Field(min_length=1, max_length=1000)]
-Answer = Annotated[str, Field(min_length=1, max_length=5000)]
+Answer = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class _Form(BaseModel):

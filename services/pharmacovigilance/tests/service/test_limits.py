@@ -49,7 +49,7 @@ async def test_an_oversize_answer_or_narrative_is_refused_and_changes_nothing(
         "questions": ["When did the rash start?"]}}, officer)
     before = await event_types(engine, case_id)
     answer = await pv.call("answer_follow_up", {"report_id": case_id, "answers": {
-        "answers": ["y" * 5001]}}, reporter)
+        "answers": ["y" * 2001]}}, reporter)
     assert answer.status == 422 and any(
         f.startswith("answers.answers") for f in fields_named(answer.body)), answer.body
     narrative = await pv.call("assess_case", {"report_id": case_id, "assessment": {
@@ -157,3 +157,23 @@ async def test_concurrent_submissions_by_one_account_keep_to_the_limit(
     statuses = sorted(r.status for r in replies)
     assert statuses == [201] * 3 + [429] * 9, [r.body for r in replies]
     assert await cases_of(engine, reporter) == 3
+
+
+async def test_the_longest_case_the_bounds_allow_fits_a_nats_message(
+        deps: Deps, reporter: Principal, officer: Principal) -> None:
+    pv = limited(deps, 0)
+    case_id = (await pv.ok("submit_report", {**longest_report(1), "draft": False},
+                           reporter))["report_id"]
+    await pv.ok("assess_case", {"report_id": case_id, "assessment": {
+        "narrative": "न" * 20_000}}, officer)
+    for _ in range(5):
+        await pv.ok("request_follow_up", {"report_id": case_id, "request": {
+            "questions": ["प" * 1000] * 10}}, officer)
+        await pv.ok("answer_follow_up", {"report_id": case_id, "answers": {
+            "answers": ["उ" * 2000] * 10}}, reporter)
+    sixth = await pv.call("request_follow_up", {"report_id": case_id, "request": {
+        "questions": ["Once more?"]}}, officer)
+    assert sixth.status == 409
+    case = await pv.ok("get_case", {"report_id": case_id}, officer)
+    assert len(case["follow_ups"]) == 5
+    assert len(orjson.dumps(case)) < 1024 * 1024 - 64 * 1024  # with room for the envelope
