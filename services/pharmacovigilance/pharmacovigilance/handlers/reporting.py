@@ -18,7 +18,7 @@ from contracts.pharmacovigilance.messages import (
     ReportView,
     UpdateReport,
 )
-from kit.pagination import keyset, page
+from kit.pagination import PAGE_BYTES, keyset, page
 from kit.usecases import Call, Caller
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
@@ -105,10 +105,22 @@ async def my_reports(call: Call[Page], deps: Deps) -> ReportPage:
                        newest_first=True)
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-        shown = {row.report_id: (await view(conn, deps, row)).model_dump(mode="json")
-                 for row in rows[:query.limit]}
+        shown = await _views_within_a_page(conn, deps, rows[:query.limit])
     return ReportPage.model_validate(page(rows, query.limit, "created_at", "report_id",
                                           lambda row: shown[row.report_id]))
+
+
+async def _views_within_a_page(conn: AsyncConnection, deps: Deps,
+                               rows: list[sa.Row]) -> dict[UUID, dict]:
+    """The rows' views, up to the first that takes them past a page's bytes (where `page`
+    ends the page): no more reports opened than a page can hold."""
+    shown, size = {}, 0
+    for row in rows:
+        shown[row.report_id] = (await view(conn, deps, row)).model_dump(mode="json")
+        size += len(orjson.dumps(shown[row.report_id]))
+        if size > PAGE_BYTES:
+            break
+    return shown
 
 
 async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> ReportView:
