@@ -6,7 +6,7 @@ criteria) is decided by the service, which names what is missing.
 """
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -26,6 +26,10 @@ Rechallenge = Literal["yes", "no", "unknown", "not_done"]
 RelayState = Literal["pending", "sent", "acknowledged", "rejected", "returned"]
 Causality = Literal["certain", "probable", "possible", "unlikely", "conditional",
                     "unassessable"]
+# Free text is bounded everywhere, so that no request can fill a case, a NATS message or a
+# page: an officer's question, and a reporter's answer to one.
+Question = Annotated[str, Field(min_length=1, max_length=1000)]
+Answer = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
 class _Form(BaseModel):
@@ -151,11 +155,11 @@ class Assessment(_Form):
 
 
 class FollowUpRequest(_Form):
-    questions: list[str] = Field(min_length=1, max_length=10)
+    questions: list[Question] = Field(min_length=1, max_length=10)
 
 
 class FollowUpAnswers(_Form):
-    answers: list[str] = Field(min_length=1, max_length=10)
+    answers: list[Answer] = Field(min_length=1, max_length=10)
 
 
 # Requests of the service's operations (rpc.pharmacovigilance.*), as the gateway sends them.
@@ -245,7 +249,7 @@ class ExportQuery(BaseModel):
 
 class ChunkRef(BaseModel):
     export_id: UUID
-    index: int = Field(ge=0)
+    index: int = Field(ge=0, le=100_000)  # a chunk is 512 KiB: far beyond any export
 
 
 # Replies of the service's operations.
@@ -335,7 +339,7 @@ class CasePage(BaseModel):
 
 class CaseRead(BaseModel):
     reader_id: UUID
-    what: str  # report, case or e2b
+    what: str  # report, case, e2b or export
     at: datetime
 
 

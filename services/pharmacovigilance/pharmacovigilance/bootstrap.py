@@ -29,7 +29,8 @@ def deps_for(db: Database, settings: PvSettings, *, data: personal.PersonalData 
     return Deps(db=db, reports=reports, personal=data, sender_id=settings.e2b_sender_id,
                 receiver_id=settings.e2b_receiver_id,
                 terminology=terms or terminology(settings.meddra_llt_file,
-                                                 settings.meddra_version))
+                                                 settings.meddra_version),
+                reports_per_day=settings.adr_reports_per_day)
 
 
 def bootstrap(settings: PvSettings | None = None) -> Service:

@@ -17,3 +17,4 @@ class Deps:
     sender_id: str  # E2B N.1.3, our organisation
     receiver_id: str  # E2B N.1.4, the regulator (PvPI)
     terminology: Terminology
+    reports_per_day: int = 10  # complete reports per account in a rolling 24 hours; 0: any

@@ -1,5 +1,7 @@
 """Pharmacovigilance settings, from the environment."""
 
+from pydantic import Field
+
 from kit.settings import ServiceSettings
 
 
@@ -13,3 +15,7 @@ class PvSettings(ServiceSettings):
     regulator_drop_dir: str = ""
     regulator_timeout_s: float = 30.0
     regulator_max_backoff_s: float = 60.0
+    # Complete reports one account may send in a rolling 24 hours (drafts are free, the PV
+    # roles exempt): each is a case on the officers' list, due at PvPI in 15 or 90 days.
+    # 0: no limit (the bench's load).
+    adr_reports_per_day: int = Field(default=10, ge=0)

@@ -30,6 +30,7 @@ from pharmacovigilance.domain.report import (
     NoSuchReportError,
     NotAllowedError,
     ReportError,
+    TooManyReportsError,
     by_reporter,
     confirmed,
     due_on,
@@ -45,6 +46,7 @@ from pharmacovigilance.domain.report import (
     save,
     split,
     stream_id,
+    within_daily_limit,
 )
 from pharmacovigilance.domain.review import (
     answer_follow_up,
@@ -82,9 +84,11 @@ __all__ = [
     "CaseRejectedByRegulator", "CaseReturnedToOfficer", "CaseSentToRegulator", "CaseState",
     "CaseSubmitted",
     "DuplicateResolved", "FollowUpAnswered", "FollowUpRequested", "NoSuchCaseError",
-    "NoSuchReportError", "NotAllowedError", "RelayOutcome", "ReportError", "answer_follow_up",
+    "NoSuchReportError", "NotAllowedError", "RelayOutcome", "ReportError",
+    "TooManyReportsError", "answer_follow_up",
     "answerable", "assess", "assessment", "by_reporter", "confirmed", "due_on", "editable",
     "evolve", "existing", "existing_case", "initial", "join", "missing", "open_case",
     "overall_seriousness", "qualification", "reference", "relay_outcome", "request_follow_up",
     "resolve_duplicate", "save", "split", "stream_id", "submit", "undecided",
+    "within_daily_limit",
 ]

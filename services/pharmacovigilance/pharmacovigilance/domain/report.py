@@ -53,6 +53,21 @@ class NotAllowedError(Exception):
     """The caller may not do this to this report."""
 
 
+class TooManyReportsError(Exception):
+    """An account sent as many complete reports in the last 24 hours as it may."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"one account may send at most {limit} complete reports in 24 hours; save this "
+            "one as a draft and complete it later, or call the PvPI helpline 1800-180-3024")
+
+
+def within_daily_limit(sent_in_last_day: int, limit: int) -> None:
+    """One more complete report from this account, which must stay within its daily limit."""
+    if sent_in_last_day >= limit:
+        raise TooManyReportsError(limit)
+
+
 def existing(report: CaseState) -> CaseState:
     """The report, which must exist."""
     if report.status is None:

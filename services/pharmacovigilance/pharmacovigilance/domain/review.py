@@ -27,6 +27,10 @@ from pharmacovigilance.domain.state import (
     CaseState,
 )
 
+# Follow-up requests one case may make of its reporter: each round (its questions and the
+# answers) is part of every view of the case, which must stay well inside a NATS message.
+MAX_FOLLOW_UPS = 5
+
 
 def assessment(case: CaseState, coding: dict[str, dict[str, str]],
                causality: list[dict[str, str]], seriousness_confirmed: bool,
@@ -54,6 +58,9 @@ def assess(case: CaseState, assessed: CaseAssessed) -> list[Event]:
 
 def request_follow_up(case: CaseState, questions: list[str]) -> list[Event]:
     _review_open(case)
+    if case.follow_ups >= MAX_FOLLOW_UPS:
+        raise ReportError(f"this case has had its {MAX_FOLLOW_UPS} follow-up requests: "
+                          "contact the reporter directly if they agreed to it")
     assert case.report_id is not None
     return [FollowUpRequested(report_id=case.report_id, questions=questions)]
 

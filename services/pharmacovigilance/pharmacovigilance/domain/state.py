@@ -55,6 +55,7 @@ class CaseState:
     submitted: str | None = None  # C.1.1 of the version last submitted
     relayed: dict[str, str] = field(default_factory=dict)  # C.1.1 -> its last relay outcome
     duplicates: dict[str, str] = field(default_factory=dict)  # other report id -> decision
+    follow_ups: int = 0  # follow-up requests made of the reporter
 
     @property
     def worldwide_id(self) -> str:
@@ -105,7 +106,7 @@ def _assessed(event: CaseAssessed, state: CaseState) -> CaseState:
 
 @_apply.register
 def _asked(event: FollowUpRequested, state: CaseState) -> CaseState:
-    return replace(state, status=FOLLOW_UP_REQUESTED)
+    return replace(state, status=FOLLOW_UP_REQUESTED, follow_ups=state.follow_ups + 1)
 
 
 @_apply.register

@@ -66,11 +66,22 @@ def line(case: Case, relay_status: str, icsr_problem: str = "") -> dict[str, str
     }
 
 
+# A cell a spreadsheet would take for a formula (OWASP, CSV injection): reporters' words go
+# into the listing verbatim, so such a cell gets a leading single quote, shown as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(cell: str) -> str:
+    """The cell as text a spreadsheet never evaluates: the rest of it kept as it was."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
 def line_listing(rows: Iterable[dict[str, str]]) -> bytes:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralised(cell) for name, cell in row.items()} for row in rows)
     return ("\ufeff" + out.getvalue()).encode()  # a BOM, so that spreadsheets read Hindi
 
 

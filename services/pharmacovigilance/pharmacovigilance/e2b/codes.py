@@ -62,7 +62,9 @@ ROLES = {"suspect": "1", "concomitant": "2", "interacting": "3"}
 ACTIONS = {"withdrawn": "1", "dose_reduced": "2", "dose_increased": "3",
            "dose_not_changed": "4", "unknown": "0", "not_applicable": "9"}
 RECHALLENGES = {"yes": "1", "no": "2", "unknown": "3", "not_done": "4"}
-YES_NO = {"yes": "true", "no": "false"}
+# E.i.3.2: a criterion that applies is BL "true"; one that does not, or is not known, is
+# nullFlavor NI (never "false", which strict receivers refuse).
+APPLIES = "true"
 # E.i.1.1b is ISO 639-2 alpha-3; cases keep ISO 639-1, as the reporting form sends it.
 LANGUAGES = {"en": "eng", "hi": "hin", "bn": "ben", "ta": "tam", "te": "tel", "mr": "mar",
              "gu": "guj", "kn": "kan", "ml": "mal", "pa": "pan", "or": "ori", "as": "asm",

@@ -2,7 +2,9 @@
 
 Pure: bytes in, Cases out. Input that is not such a batch raises E2BError naming what is
 missing or wrong. Relatedness assessed by a method other than WHO-UMC is not read: a
-Case's causality is WHO-UMC by definition.
+Case's causality is WHO-UMC by definition. E.i.3.2 seriousness carries only `true` or
+nullFlavor NI, so a criterion the reporter answered "no" reads back as "unknown" (the
+reporter's answer stays in the case record), and a `false` is refused, as strict receivers do.
 """
 
 from dataclasses import dataclass
@@ -34,7 +36,6 @@ from pharmacovigilance.e2b.tree import (
 __all__ = ["BatchHeader", "E2BError", "read_batch", "read_batch_header"]
 
 LANGUAGES_639_1 = {alpha3: alpha2 for alpha2, alpha3 in codes.LANGUAGES.items()}
-BOOLEANS = {"true": "yes", "false": "no"}
 FLAGS = "outboundRelationship2/observation"  # a reaction's seriousness and outcome
 DOSAGE = "outboundRelationship2/substanceAdministration"  # a medicine's first G.k.4.r
 
@@ -148,9 +149,10 @@ def _seriousness(reaction: Element, code: str) -> str:
     if not flags or find(flags[0], "value").get("nullFlavor"):
         return "unknown"
     flag = attribute_at(flags[0], "value")
-    if flag not in BOOLEANS:
-        raise E2BError(f"seriousness criterion {code} is neither true, false nor null: {flag!r}")
-    return BOOLEANS[flag]
+    if flag != codes.APPLIES:
+        raise E2BError(f"E.i.3.2: seriousness criterion {code} is true or nullFlavor NI, "
+                       f"not {flag!r}")
+    return "yes"
 
 
 def _meddra(value: Element) -> CodedTerm | None:

@@ -141,8 +141,8 @@ def _reaction(role: Element, reaction: CaseReaction) -> None:
     language = codes.LANGUAGES.get(reaction.language, reaction.language)
     sub(value, "originalText", reaction.description, language=language)
     for criterion, code in codes.SERIOUSNESS_CODES.items():
-        answer = reaction.seriousness.get(criterion, "unknown")
-        known = {"value": codes.YES_NO[answer]} if answer in codes.YES_NO else {"nullFlavor": "NI"}
+        applies = reaction.seriousness.get(criterion) == "yes"
+        known = {"value": codes.APPLIES} if applies else {"nullFlavor": "NI"}
         typed(_observation(observation, "outboundRelationship2", "PERT", code), "value", "BL",
               **known)
     outcome = _observation(observation, "outboundRelationship2", "PERT", codes.OUTCOME)

@@ -81,5 +81,6 @@ ERRORS: ErrorMap = {
     domain.NoSuchReportError: 404,
     domain.NotAllowedError: 403,
     domain.ReportError: 409,  # the case is not in a state that allows it
+    domain.TooManyReportsError: 429,  # the account's complete reports of the last 24 hours
     UnknownTermError: 422,
 }

@@ -1,7 +1,7 @@
 """The reporter's side: reporting a side effect, completing a draft, reading one's reports,
 answering the officer's questions."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import orjson
@@ -18,7 +18,7 @@ from contracts.pharmacovigilance.messages import (
     ReportView,
     UpdateReport,
 )
-from kit.pagination import keyset, next_cursor
+from kit.pagination import PAGE_BYTES, keyset, page
 from kit.usecases import Call, Caller
 from pharmacovigilance import domain
 from pharmacovigilance.adapters import sql
@@ -50,12 +50,30 @@ async def _save(deps: Deps, report_id: UUID, caller: Caller, form: AdrReportForm
                              await _sealed_form(conn, deps, reporter_id, form))
         gaps, reference = domain.missing(form), None
         if not form.draft and not gaps:
+            await _within_daily_limit(conn, deps, caller)
             reference = await _next_reference(conn)
             events += domain.open_case(report_id, reporter_id, form, reference,
                                        datetime.now(UTC).date(), uuid4)
         await deps.reports.append(conn, stream, version, events, caller.metadata)
     return AdrReportAccepted(report_id=report_id, reference=reference or "",
                              status=domain.RECEIVED if reference else domain.DRAFT, missing=gaps)
+
+
+async def _within_daily_limit(conn: AsyncConnection, deps: Deps, caller: Caller) -> None:
+    """A reporter's complete reports of the last 24 hours, counted while holding a lock on
+    the reporter (until the transaction ends): concurrent submissions by one account are
+    counted one after the other. The PV roles are not limited."""
+    if deps.reports_per_day == 0 or caller.has_any(*domain.PV_ROLES):
+        return
+    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        sa.func.hashtextextended(f"pv-reporter:{caller.user_id}", 0))))
+    r, t = sql.reports, sql.timeline
+    sent = await conn.scalar(sa.select(sa.func.count(sa.distinct(t.c.report_id)))
+                             .select_from(t.join(r, r.c.report_id == t.c.report_id))
+                             .where(r.c.reporter_id == caller.user_id,
+                                    t.c.status == domain.RECEIVED,
+                                    t.c.at > datetime.now(UTC) - timedelta(days=1)))
+    domain.within_daily_limit(int(sent or 0), deps.reports_per_day)
 
 
 async def _sealed_form(conn: AsyncConnection, deps: Deps, reporter_id: UUID,
@@ -79,16 +97,30 @@ async def get_report(call: Call[ReportRef], deps: Deps) -> ReportView:
 
 
 async def my_reports(call: Call[Page], deps: Deps) -> ReportPage:
-    """The caller's own reports and drafts, newest first, with their timelines."""
+    """The caller's own reports and drafts, newest first, with their timelines; a page of
+    long reports ends early (its cursor after its last item) to fit a message."""
     query, r = call.command, sql.reports
     statement = keyset(sa.select(r).where(r.c.reporter_id == call.caller.user_id),
                        r.c.created_at, r.c.report_id, query.cursor, query.limit,
                        newest_first=True)
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-        items = [await view(conn, deps, row) for row in rows[:query.limit]]
-    return ReportPage(items=items,
-                      next_cursor=next_cursor(rows, query.limit, "created_at", "report_id"))
+        shown = await _views_within_a_page(conn, deps, rows[:query.limit])
+    return ReportPage.model_validate(page(rows, query.limit, "created_at", "report_id",
+                                          lambda row: shown[row.report_id]))
+
+
+async def _views_within_a_page(conn: AsyncConnection, deps: Deps,
+                               rows: list[sa.Row]) -> dict[UUID, dict]:
+    """The rows' views, up to the first that takes them past a page's bytes (where `page`
+    ends the page): no more reports opened than a page can hold."""
+    shown, size = {}, 0
+    for row in rows:
+        shown[row.report_id] = (await view(conn, deps, row)).model_dump(mode="json")
+        size += len(orjson.dumps(shown[row.report_id]))
+        if size > PAGE_BYTES:
+            break
+    return shown
 
 
 async def answer_follow_up(call: Call[AnswerQuestions], deps: Deps) -> ReportView:

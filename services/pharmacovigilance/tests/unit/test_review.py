@@ -1,6 +1,7 @@
 """The officer's assessment and submission, decided on the case as its events left it: pure
 domain rules."""
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID, uuid4
 
@@ -97,3 +98,13 @@ def test_the_officer_s_word_stands_over_the_reporter_s_for_the_criteria_given() 
     assert domain.confirmed(reported, {"hospitalisation": "yes"}) == {
         "death": "no", "hospitalisation": "yes"}
     assert domain.confirmed(reported, None) == reported
+
+
+def test_a_case_has_at_most_five_follow_up_requests() -> None:
+    state = case(domain.UNDER_REVIEW)
+    for _ in range(5):
+        [asked] = domain.request_follow_up(state, ["When did it start?"])
+        state = replace(domain.evolve(state, asked), status=domain.UNDER_REVIEW)  # answered
+    assert state.follow_ups == 5
+    with pytest.raises(domain.ReportError, match="5 follow-up requests"):
+        domain.request_follow_up(state, ["And then?"])
