@@ -19,6 +19,7 @@ from contracts.identity.events import (
     ProfessionalVerified,
     RolesChanged,
     SandboxApplied,
+    SessionEnded,
 )
 
 INDIAN_MOBILE = re.compile(r"^[6-9]\d{9}$")
@@ -238,6 +239,13 @@ def withdraw_consent(account: Account, purpose: str) -> list[Event]:
 def erase(account: Account) -> list[Event]:
     _alive(account)
     return [PersonErased(user_id=_id(account))]
+
+
+def end_session(account: Account, session_id: UUID, reason: str) -> list[Event]:
+    """The fact that stops a session's access tokens; an erased account's all stopped."""
+    if account.user_id is None or account.erased:
+        return []
+    return [SessionEnded(user_id=account.user_id, session_id=session_id, reason=reason)]
 
 
 def _alive(account: Account) -> None:

@@ -58,18 +58,29 @@ async def refresh_token(call: Call[RefreshToken], deps: Deps) -> TokenIssued:
             return await _tokens(conn, deps, stored.user_id, account.roles, stored.family_id,
                                  now)
         await sql.revoke_family(conn, stored.family_id, now)
+        await _end_session(conn, deps, call, stored.user_id, stored.family_id,
+                           "refresh_token_reused")
     log.warning("refresh_token_reused", user_id=str(stored.user_id))
     raise domain.RefreshTokenReusedError()
 
 
 async def log_out(call: Call[RefreshToken], deps: Deps) -> SignedOut:
-    """Revoke the refresh token's family (the caller's own only)."""
+    """Revoke the refresh token's family (the caller's own only) and, by a published fact,
+    the session's access tokens at the gateway."""
     token_hash = _hash(call.command.refresh_token)
     async with deps.db.transaction() as conn:
         family = await sql.family_of(conn, token_hash, call.caller.user_id)
         if family is not None:
             await sql.revoke_family(conn, family, datetime.now(UTC))
+            await _end_session(conn, deps, call, call.caller.user_id, family, "signed_out")
     return SignedOut()
+
+
+async def _end_session(conn: AsyncConnection, deps: Deps, call: Call, user_id: UUID,
+                       session_id: UUID, reason: str) -> None:
+    await deps.accounts.change(conn, domain.stream_id(user_id),
+                               lambda account: domain.end_session(account, session_id, reason),
+                               call.caller.metadata)
 
 
 async def get_signing_key(call: Call[NoBody], deps: Deps) -> SigningKey:
@@ -83,7 +94,7 @@ async def _tokens(conn: AsyncConnection, deps: Deps, user_id: UUID, roles: list[
     await sql.add_refresh_token(conn, token_hash=_hash(refresh), family_id=family_id,
                                 user_id=user_id, created_at=now,
                                 expires_at=now + timedelta(seconds=deps.refresh_ttl_s))
-    return TokenIssued(access_token=deps.signer.issue(user_id, list(roles)),
+    return TokenIssued(access_token=deps.signer.issue(user_id, list(roles), family_id),
                        refresh_token=refresh, expires_in=deps.signer.ttl_s)
 
 
