@@ -46,7 +46,8 @@ def deps_for(db: Database, settings: IdentitySettings) -> Deps:
         throttle=domain.Throttle(failures_per_name=settings.login_failures_per_account,
                                  failures_per_address=settings.login_failures_per_address,
                                  lockout_s=settings.login_lockout_s),
-        refresh_ttl_s=settings.refresh_token_ttl_s)
+        refresh_ttl_s=settings.refresh_token_ttl_s,
+        refresh_grace_s=settings.refresh_token_grace_s)
 
 
 def bootstrap(settings: IdentitySettings | None = None) -> Service:
@@ -59,7 +60,8 @@ def bootstrap(settings: IdentitySettings | None = None) -> Service:
                    idempotency=sql.idempotency)
     return Service(name="identity", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
-                   on_start=[partial(ensure_first_admin, deps, settings)],
+                   on_start=[partial(sql.upgrade, engine),
+                             partial(ensure_first_admin, deps, settings)],
                    # The model the repositories keep with the events, to replay on request.
                    inline_models=[projections.accounts(deps.personal, deps.keyed_hash)])
 

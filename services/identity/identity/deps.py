@@ -25,3 +25,4 @@ class Deps:
     sandbox: domain.SandboxRule
     throttle: domain.Throttle
     refresh_ttl_s: int
+    refresh_grace_s: int = 30  # a retried refresh within it is no reuse

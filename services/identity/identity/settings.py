@@ -10,6 +10,7 @@ class IdentitySettings(ServiceSettings):
     jwt_audience: str = "patients-union-api"
     access_token_ttl_s: int = 900
     refresh_token_ttl_s: int = 30 * 24 * 3600
+    refresh_token_grace_s: int = 30  # a flaky network's retried refresh is no reuse
     admin_email: str = ""
     admin_password: str = ""
     sandbox_hours: int = 24

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -114,6 +114,7 @@ refresh_tokens = sa.Table(
     sa.Column("expires_at", TZ, nullable=False),
     sa.Column("used_at", TZ),
     sa.Column("revoked_at", TZ),
+    sa.Column("parent_hash", sa.Text, index=True),  # the token it was refreshed from
 )
 login_failures = sa.Table(
     "login_failures", metadata,
@@ -123,6 +124,13 @@ login_failures = sa.Table(
     sa.Column("locked_until", TZ),
     sa.Column("lockouts", sa.Integer, nullable=False, server_default="0"),
 )
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Columns added since a table was first created (create_all adds none)."""
+    async with engine.begin() as conn:
+        await conn.execute(sa.text("ALTER TABLE identity.refresh_tokens"
+                                   " ADD COLUMN IF NOT EXISTS parent_hash text"))
 
 
 def _typed(model: type[T], row: sa.Row | None) -> T | None:
@@ -222,6 +230,16 @@ async def add_refresh_token(conn: AsyncConnection, **values: Any) -> None:
 async def mark_used(conn: AsyncConnection, token_hash: str, now: datetime) -> None:
     await conn.execute(refresh_tokens.update().where(
         refresh_tokens.c.token_hash == token_hash).values(used_at=now))
+
+
+async def revoke_siblings(conn: AsyncConnection, used: sa.Row, now: datetime) -> None:
+    """The other, unused pairs refreshed from the same parent (a retried refresh's)."""
+    if used.parent_hash is None:
+        return
+    t = refresh_tokens
+    await conn.execute(t.update().where(
+        t.c.parent_hash == used.parent_hash, t.c.token_hash != used.token_hash,
+        t.c.used_at.is_(None), t.c.revoked_at.is_(None)).values(revoked_at=now))
 
 
 async def family_of(conn: AsyncConnection, token_hash: str, user_id: UUID) -> UUID | None:

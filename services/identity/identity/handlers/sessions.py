@@ -9,6 +9,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -44,24 +45,39 @@ async def issue_token(call: Call[IssueToken], deps: Deps) -> TokenIssued:
 
 
 async def refresh_token(call: Call[RefreshToken], deps: Deps) -> TokenIssued:
-    """A new pair for a valid refresh token; reuse of an old one ends the whole family."""
+    """A new pair for a valid refresh token; reuse of an old one ends the whole family.
+
+    A phone on a flaky network retries a refresh whose answer it never got: within the
+    grace after its first use, the same token of the same person gets another pair of the
+    same session instead of ending it. Whichever of those pairs is refreshed first revokes
+    its unused siblings, so the session goes on along one line only."""
     token_hash, now = _hash(call.command.refresh_token), datetime.now(UTC)
     async with deps.db.transaction() as conn:
         stored = await sql.refresh_token_to_use(conn, token_hash)
         if stored is None or stored.expires_at <= now:
             raise domain.InvalidRefreshTokenError()
-        if stored.used_at is None and stored.revoked_at is None:
+        if stored.revoked_at is None and (stored.used_at is None or _retried(
+                call, deps, stored, now)):
             account = await sql.account(conn, stored.user_id)
             if account is None or account.erased:
                 raise domain.AccountGoneError()
-            await sql.mark_used(conn, token_hash, now)
+            if stored.used_at is None:
+                await sql.mark_used(conn, token_hash, now)
+                await sql.revoke_siblings(conn, stored, now)
             return await _tokens(conn, deps, stored.user_id, account.roles, stored.family_id,
-                                 now)
+                                 now, parent=token_hash)
         await sql.revoke_family(conn, stored.family_id, now)
         await _end_session(conn, deps, call, stored.user_id, stored.family_id,
                            "refresh_token_reused")
     log.warning("refresh_token_reused", user_id=str(stored.user_id))
     raise domain.RefreshTokenReusedError()
+
+
+def _retried(call: Call[RefreshToken], deps: Deps, stored: sa.Row, now: datetime) -> bool:
+    """A second use of the token within the grace, by its own person when signed in."""
+    principal = call.caller.principal
+    return (now - stored.used_at <= timedelta(seconds=deps.refresh_grace_s)
+            and (principal is None or principal.user_id == stored.user_id))
 
 
 async def log_out(call: Call[RefreshToken], deps: Deps) -> SignedOut:
@@ -89,9 +105,10 @@ async def get_signing_key(call: Call[NoBody], deps: Deps) -> SigningKey:
 
 
 async def _tokens(conn: AsyncConnection, deps: Deps, user_id: UUID, roles: list[str],
-                  family_id: UUID, now: datetime) -> TokenIssued:
+                  family_id: UUID, now: datetime, parent: str | None = None) -> TokenIssued:
     refresh = secrets.token_urlsafe(32)
     await sql.add_refresh_token(conn, token_hash=_hash(refresh), family_id=family_id,
+                                parent_hash=parent,
                                 user_id=user_id, created_at=now,
                                 expires_at=now + timedelta(seconds=deps.refresh_ttl_s))
     return TokenIssued(access_token=deps.signer.issue(user_id, list(roles), family_id),
