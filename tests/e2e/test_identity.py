@@ -204,6 +204,7 @@ async def test_ten_wrong_passwords_lock_the_account(client: httpx.AsyncClient) -
     locked = await client.post("/v1/auth/token", data={"username": "target@example.in",
                                                        "password": "a-long-password-1"})
     assert locked.status_code == 429 and locked.headers["content-type"] == PROBLEM
+    assert int(locked.headers["retry-after"]) > 0
     other = await client.post("/v1/auth/token", data={"username": "Target@Example.in",
                                                       "password": "a-long-password-1"})
     assert other.status_code == 429

@@ -18,3 +18,8 @@ class IdentitySettings(ServiceSettings):
     login_failures_per_account: int = 10
     login_failures_per_address: int = 100
     login_lockout_s: int = 300
+    login_failures_per_pair: int = 5  # one account from one address, then back-off
+    signups_per_address: int = 30
+    signup_window_s: int = 3600
+    hashing_threads: int = 2
+    hashing_bound: int = 16  # hashes running or waiting; beyond: 503

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -131,6 +131,18 @@ async def upgrade(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.execute(sa.text("ALTER TABLE identity.refresh_tokens"
                                    " ADD COLUMN IF NOT EXISTS parent_hash text"))
+
+sign_ups = sa.Table(
+    "sign_ups", metadata,
+    sa.Column("key", sa.Text, primary_key=True),  # address:<hash>
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("window_started", TZ, nullable=False),
+)
+known_sign_ins = sa.Table(  # (account, address) pairs that signed in with the password
+    "known_sign_ins", metadata,
+    sa.Column("key", sa.Text, primary_key=True),  # pair:<hash>
+    sa.Column("last_at", TZ, nullable=False),
+)
 
 
 def _typed(model: type[T], row: sa.Row | None) -> T | None:
@@ -287,6 +299,43 @@ async def count_failure(conn: AsyncConnection, key: str, now: datetime,
 async def lock(conn: AsyncConnection, key: str, lockouts: int, until: datetime) -> None:
     await conn.execute(login_failures.update().where(login_failures.c.key == key).values(
         failures=0, lockouts=lockouts, locked_until=until))
+
+
+COUNT_SIGN_UP = sa.text("""
+INSERT INTO identity.sign_ups (key, count, window_started) VALUES (:key, 1, :now)
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN sign_ups.window_started < :window_start THEN 1 ELSE sign_ups.count + 1 END,
+  window_started = CASE WHEN sign_ups.window_started < :window_start THEN :now
+                        ELSE sign_ups.window_started END
+RETURNING count, window_started
+""")
+
+
+async def count_sign_up(conn: AsyncConnection, key: str, now: datetime,
+                        window_start: datetime) -> tuple[int, datetime]:
+    """One more sign-up from `key` in its window: how many so far, since when."""
+    count, started = (await conn.execute(COUNT_SIGN_UP, {
+        "key": key, "now": now, "window_start": window_start})).one()
+    return count, started
+
+
+async def serialise_sign_ins(conn: AsyncConnection, key: str) -> None:
+    """One password check of an account at a time, until the transaction ends: parallel
+    guesses then see each other's failures and lockout, and no more are checked."""
+    await conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7701))"),
+                       {"key": key})
+
+
+async def known(conn: AsyncConnection, key: str, since: datetime) -> bool:
+    return bool(await conn.scalar(sa.select(sa.func.count()).select_from(known_sign_ins)
+                                  .where(known_sign_ins.c.key == key,
+                                         known_sign_ins.c.last_at > since)))
+
+
+async def remember_sign_in(conn: AsyncConnection, key: str, now: datetime) -> None:
+    statement = insert(known_sign_ins).values(key=key, last_at=now)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=["key"], set_={"last_at": now}))
 
 
 async def forget_failures(conn: AsyncConnection, key: str) -> None:

@@ -4,17 +4,35 @@ rotation and reuse, signing out, and the key tokens are verified with."""
 import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import jwt
+import orjson
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contracts.rpc import Principal
+from contracts.rpc import Principal, Reply
+from identity import handlers
 from identity.adapters import sql
+from identity.deps import Deps
+from identity.hashing import PasswordHashing
+from kit import rpc
+from kit.usecases import serve
 from tests.service_tier import Tier, person
 
 PASSWORD = "a-long-password-1"  # the conftest's sign_up gives everyone this one
 SignUp = Callable[..., Awaitable[Principal]]
+
+
+class CountingHasher(PasswordHasher):
+    """The real hasher, counting the passwords it checks."""
+
+    checks = 0
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+        self.checks += 1
+        return super().verify(hash, password)
 CountEvents = Callable[..., Awaitable[int]]
 
 
@@ -63,10 +81,10 @@ async def test_repeated_failures_lock_the_name_however_it_is_typed(
         assert "try again in" in locked.body["detail"]
     async with engine.connect() as conn:
         lockouts = (await conn.execute(sa.select(sql.login_failures.c.lockouts))).scalars()
-    assert sorted(lockouts) == [0, 1]  # the name locked once; the address counted only
+    assert sorted(lockouts) == [0, 0, 1]  # the name locked once; address and pair counted
 
 
-async def test_a_right_password_clears_the_failures_of_the_name(
+async def test_a_right_password_clears_the_failures_of_the_address(
         identity: Tier, sign_up: SignUp) -> None:
     await sign_up("forgetful@example.in")
     for _round in range(2):
@@ -155,3 +173,53 @@ async def test_an_erased_account_can_neither_sign_in_nor_refresh(
         "refresh_token": issued["refresh_token"]})).status == 401
     assert (await identity.call("get_me", by=person("patient", user_id=me.user_id))
             ).status == 401
+
+
+async def call_from(identity: Tier, address: str, operation: str, body: dict) -> Reply:
+    """A call from another client address than the tier's own."""
+    subject = f"rpc.identity.{operation}"
+    request = rpc.Request(subject, orjson.dumps(body), None, "test", None, "en", address)
+    return await rpc.dispatch("identity", identity.routes[subject], request, {})
+
+
+def wrong(n: int) -> dict:
+    return {"username": "guessed@example.in", "password": f"wrong-password-{n}"}
+
+
+async def test_parallel_guesses_check_no_more_passwords_than_the_limit(
+        deps: Deps, sign_up: SignUp) -> None:
+    await sign_up("guessed@example.in")
+    counting = CountingHasher()
+    deps = replace(deps, hashing=PasswordHashing(counting, bound=64),
+                   throttle=replace(deps.throttle, failures_per_name=10))
+    identity = Tier("identity", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS,
+                                      db=deps.db, idempotency=sql.idempotency))
+    replies = await asyncio.gather(*(call_from(identity, f"10.0.0.{n}", "issue_token", wrong(n))
+                                     for n in range(40)))
+    assert counting.checks <= 10
+    assert sorted({r.status for r in replies}) == [401, 429]
+    assert all("retry_after" in r.body for r in replies if r.status == 429)
+
+
+async def test_the_owners_known_address_signs_in_while_the_account_is_locked(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("guessed@example.in")
+    right = {"username": "guessed@example.in", "password": PASSWORD}
+    assert (await call_from(identity, "10.1.1.1", "issue_token", right)).status == 200
+    for n in range(3):  # the tier's limit per account, from elsewhere
+        await call_from(identity, f"10.9.9.{n}", "issue_token", wrong(n))
+    assert (await call_from(identity, "10.9.9.200", "issue_token", right)).status == 429
+    assert (await call_from(identity, "10.1.1.1", "issue_token", right)).status == 200
+
+
+async def test_one_guesser_behind_a_nat_locks_only_itself_out_of_an_account(
+        identity: Tier, sign_up: SignUp) -> None:
+    await sign_up("guessed@example.in")
+    await sign_up("neighbour@example.in")
+    for n in range(5):  # the pair's limit, then back-off
+        await call_from(identity, "100.64.0.1", "issue_token", wrong(n))
+    locked = await call_from(identity, "100.64.0.1", "issue_token",
+                             {"username": "guessed@example.in", "password": PASSWORD})
+    assert locked.status == 429 and locked.body["retry_after"] > 0
+    assert (await call_from(identity, "100.64.0.1", "issue_token", {
+        "username": "neighbour@example.in", "password": PASSWORD})).status == 200
