@@ -3,7 +3,8 @@ a hash, so a flood of sign-ups must not queue sign-ins behind it until the gatew
 out. Beyond the bound a request is refused at once (503, Retry-After) instead."""
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -51,3 +52,26 @@ class PasswordHashing:
             return await asyncio.get_running_loop().run_in_executor(self._executor, work, *args)
         finally:
             self._in_flight -= 1
+
+
+class KeyedLocks:
+    """One asyncio lock per key while anyone holds or awaits it: parallel sign-ins to one
+    account wait here, holding no database connection, before the transaction's advisory
+    lock serialises them across replicas too."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def held(self, key: str) -> AsyncIterator[None]:
+        lock, waiters = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, waiters + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, waiters = self._locks[key]
+            if waiters == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, waiters - 1)

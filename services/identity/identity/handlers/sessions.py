@@ -33,22 +33,32 @@ async def issue_token(call: Call[IssueToken], deps: Deps) -> TokenIssued:
     no more passwords are checked."""
     username, now = call.command.username, datetime.now(UTC)
     keys = _throttle_keys(deps, username, call.caller.address)
-    async with deps.db.transaction() as conn:
+    async with deps.sign_ins.held(keys.name), deps.db.transaction() as conn:
         await sql.serialise_sign_ins(conn, keys.name)
-        known = keys.pair is not None and await sql.known(
-            conn, keys.pair, now - timedelta(seconds=deps.throttle.known_for_s))
-        domain.refuse_if_locked(await sql.locked_until(conn, keys.checked(known)), now)
-        row = await _account_for(conn, deps, username)
-        # Unknown user or wrong password: the same work, the same answer.
-        stored = row.password_hash if row is not None and row.password_hash else DUMMY_HASH
-        valid = await deps.hashing.verify(stored, call.command.password)
-        if row is not None and valid:
-            if keys.pair is not None:
-                await sql.forget_failures(conn, keys.pair)
-                await sql.remember_sign_in(conn, keys.pair, now)
-            return await _tokens(conn, deps, row.user_id, row.roles, uuid4(), now)
-        await _count_failures(conn, deps.throttle, keys, now)
-    raise domain.InvalidCredentialsError()
+        issued = await _check_password(conn, deps, call.command, keys, now)
+    if issued is None:
+        raise domain.InvalidCredentialsError()
+    return issued
+
+
+async def _check_password(conn: AsyncConnection, deps: Deps, command: IssueToken,
+                          keys: "ThrottleKeys", now: datetime) -> TokenIssued | None:
+    """The tokens, or None once the failure is counted (committed with the transaction)."""
+    known = keys.pair is not None and await sql.known(
+        conn, keys.pair, now - timedelta(seconds=deps.throttle.known_for_s))
+    domain.refuse_if_locked(await sql.locked_until(conn, keys.checked(known)), now)
+    row = await _account_for(conn, deps, command.username)
+    # Unknown user or wrong password: the same work, the same answer.
+    stored = row.password_hash if row is not None and row.password_hash else DUMMY_HASH
+    if row is not None and await deps.hashing.verify(stored, command.password):
+        if keys.pair is not None:
+            await sql.forget_failures(conn, keys.pair)
+            await sql.remember_sign_in(conn, keys.pair, now)
+        return await _tokens(conn, deps, row.user_id, row.roles, uuid4(), now)
+    if row is None:
+        await deps.hashing.verify(stored, command.password)
+    await _count_failures(conn, deps.throttle, keys, now)
+    return None
 
 
 async def refresh_token(call: Call[RefreshToken], deps: Deps) -> TokenIssued:
