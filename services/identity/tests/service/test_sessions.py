@@ -144,6 +144,22 @@ async def test_a_retried_refresh_by_someone_else_is_a_reuse(
     assert (await identity.call("refresh_token", body, person("patient"))).status == 401
 
 
+async def test_signing_out_and_a_reuse_publish_that_the_session_ended(
+        identity: Tier, sign_up: SignUp, count_events: CountEvents,
+        engine: AsyncEngine) -> None:
+    me = await sign_up("ended@example.in")
+    out = await tokens(identity, "ended@example.in")
+    await identity.ok("logout", {"refresh_token": out["refresh_token"]}, me)
+    assert await count_events("SessionEnded") == 1
+    reused = await tokens(identity, "ended@example.in")
+    await identity.ok("refresh_token", {"refresh_token": reused["refresh_token"]})
+    await past_the_grace(engine, reused["refresh_token"])
+    await identity.call("refresh_token", {"refresh_token": reused["refresh_token"]})
+    assert await count_events("SessionEnded") == 2
+    sid = jwt.decode(reused["access_token"], options={"verify_signature": False})["sid"]
+    assert sid != jwt.decode(out["access_token"], options={"verify_signature": False})["sid"]
+
+
 async def test_signing_out_revokes_only_the_callers_own_session(
         identity: Tier, sign_up: SignUp) -> None:
     me = await sign_up("leaving@example.in")
