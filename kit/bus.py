@@ -69,7 +69,8 @@ def permissions(account: str) -> dict[str, Any]:
     if account == OPERATOR:
         return {"publish": {"allow": [">"]}, "subscribe": {"allow": [">"]}}
     if account == GATEWAY:
-        return {"publish": {"allow": ["rpc.>"]}, "subscribe": {"allow": ["_INBOX.>"]}}
+        return {"publish": {"allow": ["rpc.>", *_identity_reader()]},
+                "subscribe": {"allow": ["_INBOX.>"]}}
     context = account.split("-", 1)[0]  # feed-worker publishes as the feed
     return {
         # Its events, its dead letters, the JetStream API and acknowledgements; replies to
@@ -78,6 +79,17 @@ def permissions(account: str) -> dict[str, Any]:
         "subscribe": {"allow": [f"rpc.{account}.>", "_INBOX.>"]},
         "allow_responses": True,
     }
+
+
+def _identity_reader() -> list[str]:
+    """The JetStream API the gateway's ephemeral consumer of the identity stream needs (it
+    learns revoked tokens from it): look the stream up, create, read and delete consumers of
+    it, answer their flow control. Its messages come to the gateway's own inbox; it may
+    publish no event and touch no other stream."""
+    stream = f"$JS.API.%s.{stream_name('identity')}"
+    return [stream % "STREAM.INFO", stream % "CONSUMER.CREATE",
+            stream % "CONSUMER.CREATE" + ".>", stream % "CONSUMER.INFO" + ".*",
+            stream % "CONSUMER.DELETE" + ".*", f"$JS.FC.{stream_name('identity')}.>"]
 
 
 def nats_authorization(passwords: dict[str, str]) -> dict[str, Any]:

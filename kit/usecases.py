@@ -34,7 +34,7 @@ from kit.errors import ProblemError, unauthorized
 from kit.eventstore import ConcurrencyError, Metadata
 from kit.idempotency import once
 from kit.logging import get_logger
-from kit.rpc import Request, RpcHandler
+from kit.rpc import Request, RpcHandler, refuse
 
 log = get_logger(__name__)
 B = TypeVar("B", bound=BaseModel)
@@ -96,11 +96,13 @@ class Handler:
 
 
 # A domain error class -> the status of its problem; the error's text is the detail, its
-# `field`, when it has one, names the field at fault, and its `title`, when it has one,
-# replaces the status's own title.
+# `field`, when it has one, names the field at fault, its `title`, when it has one,
+# replaces the status's own title, and its `retry_after` (seconds), when it has one, is
+# the problem's `retry_after` member, which the gateway answers as `Retry-After`.
 ErrorMap = Mapping[type[Exception], int]
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-          409: "Conflict", 410: "Gone", 422: "Invalid request", 429: "Too many requests"}
+          409: "Conflict", 410: "Gone", 422: "Invalid request", 429: "Too many requests",
+          503: "Service unavailable"}
 
 _TRANSACTION: ContextVar[AsyncConnection | None] = ContextVar("pu_transaction", default=None)
 
@@ -184,7 +186,12 @@ def _endpoint(handler: Handler, deps: Any, errors: ErrorMap, db: Database,
             problem = problem_for(error, errors)
             if problem is None:
                 raise
-            raise problem from None
+            retry_after = getattr(error, "retry_after", None)
+            if retry_after is None:
+                raise problem from None
+            reply = refuse(problem)
+            return reply.model_copy(update={"body": {**reply.body,
+                                                     "retry_after": int(retry_after)}})
 
     endpoint.__name__ = handler.use_case.__name__
     return endpoint

@@ -41,6 +41,8 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             "DB_POOL_SIZE": "4", "LOG_LEVEL": "info",
             # Tests post in bursts; the sandbox itself is tested with its own limits.
             "SANDBOX_POSTS_PER_HOUR": "100000",
+            # Every test signs up from 127.0.0.1; the per-address limit has its own test.
+            "SIGNUPS_PER_ADDRESS": "100000",
             # Tests read right after they write; the micro-cache has a test of its own.
             "PUBLIC_CACHE_TTL_S": "0",
             "REGULATOR_MAX_BACKOFF_S": "1"}

@@ -78,5 +78,18 @@ class PersonErased(Event):
     user_id: UUID
 
 
+class SessionEnded(Event):
+    """One session's tokens stop working: the person signed out, or its refresh token came
+    back after it was used. Access tokens carry their session as the `sid` claim."""
+
+    event_type: ClassVar[str] = "SessionEnded"
+    subject: ClassVar[str] = "identity.account.session_ended"
+
+    user_id: UUID
+    session_id: UUID
+    reason: str  # "signed_out" or "refresh_token_reused"
+
+
 REGISTRY = EventRegistry([AccountRegistered, SandboxApplied, RolesChanged,
-                          ProfessionalVerified, ConsentGiven, ConsentWithdrawn, PersonErased])
+                          ProfessionalVerified, ConsentGiven, ConsentWithdrawn, PersonErased,
+                          SessionEnded])

@@ -24,9 +24,12 @@ PROBLEM = "application/problem+json"
 @pytest.fixture(scope="module")
 async def platform(postgres_url: str,
                    tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Platform]:
-    """This module's platform keeps the real first-day limit, lowered to 3 posts an hour."""
+    """This module's platform keeps the real first-day limit, lowered to 3 posts an hour,
+    and no refresh grace: a refresh token's second use is a reuse at once (the grace for a
+    retried refresh has its test in identity's service tier)."""
     async for running in running_platform(postgres_url, tmp_path_factory.mktemp("identity"),
-                                          SANDBOX_POSTS_PER_HOUR="3"):
+                                          SANDBOX_POSTS_PER_HOUR="3",
+                                          REFRESH_TOKEN_GRACE_S="0"):
         yield running
 
 
@@ -201,6 +204,7 @@ async def test_ten_wrong_passwords_lock_the_account(client: httpx.AsyncClient) -
     locked = await client.post("/v1/auth/token", data={"username": "target@example.in",
                                                        "password": "a-long-password-1"})
     assert locked.status_code == 429 and locked.headers["content-type"] == PROBLEM
+    assert int(locked.headers["retry-after"]) > 0
     other = await client.post("/v1/auth/token", data={"username": "Target@Example.in",
                                                       "password": "a-long-password-1"})
     assert other.status_code == 429

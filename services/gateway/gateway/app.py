@@ -20,6 +20,7 @@ from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
 from gateway.cache import MicroCache
 from gateway.middleware import EdgeMiddleware
+from gateway.revocations import RevocationFeed, Revocations
 from gateway.routes import ROUTERS
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
@@ -33,9 +34,14 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
         app.state.nc = client
         app.state.bus = ServiceBus(client, settings.rpc_timeout_s,
                                    rpc.signing_key(settings.principal_signing_key))
-        app.state.verifier = TokenVerifier(client, settings.jwt_issuer, settings.jwt_audience)
+        revocations = Revocations(settings.access_token_ttl_s)
+        app.state.revocations = RevocationFeed(client, revocations)
+        app.state.revocations.start()
+        app.state.verifier = TokenVerifier(client, settings.jwt_issuer, settings.jwt_audience,
+                                           revocations)
         app.state.cache = MicroCache(settings.public_cache_ttl_s)
         yield
+        await app.state.revocations.stop()
         if nc is None:
             with contextlib.suppress(Exception):
                 await client.drain()
@@ -68,8 +74,9 @@ def _add_operational_routes(app: FastAPI, settings: GatewaySettings) -> None:
     async def readiness() -> Response:
         nc: Client = app.state.nc
         checks = await asyncio.gather(*(_ping(nc, s) for s in settings.ready_services))
-        report = {"nats": nc.is_connected, **dict(zip(settings.ready_services, checks,
-                                                      strict=True))}
+        # Not ready before the revoked tokens are known: it would let them through.
+        report = {"nats": nc.is_connected, "revocations": app.state.revocations.caught_up,
+                  **dict(zip(settings.ready_services, checks, strict=True))}
         ready = all(report.values())
         return Response(orjson.dumps({"status": "ready" if ready else "not ready", **report}),
                         status_code=200 if ready else 503, media_type="application/json")

@@ -2,6 +2,7 @@
 
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -13,10 +14,19 @@ from nats.aio.client import Client
 from contracts.identity.messages import SigningKey
 from contracts.rpc import STATUS, Principal
 from contracts.subjects import rpc
+from gateway.revocations import Revocations
 
 
 class InvalidTokenError(Exception):
-    """Missing, malformed, expired, tampered, or not for us."""
+    """Missing, malformed, expired, tampered, not for us, or revoked."""
+
+
+@dataclass(frozen=True)
+class Verified:
+    principal: Principal
+    expires: float
+    issued_at: float
+    session_id: UUID | None
 
 
 class TokenVerifier:
@@ -25,26 +35,32 @@ class TokenVerifier:
     REFRESH_AFTER_S = 30.0
     REMEMBERED = 20_000  # verified tokens kept (oldest forgotten first)
 
-    def __init__(self, nc: Client, issuer: str, audience: str) -> None:
+    def __init__(self, nc: Client, issuer: str, audience: str,
+                 revocations: Revocations | None = None) -> None:
         self.nc, self.issuer, self.audience = nc, issuer, audience
+        self.revocations = revocations
         self._key: SigningKey | None = None
         self._public_key: Any = None  # parsed once, not on every request
         self._fetched_at = 0.0
         # Tokens already verified, until they expire: a client sends the same token for
         # minutes, and checking its signature again each time was most of a cached read.
-        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+        self._verified: OrderedDict[str, Verified] = OrderedDict()
 
     async def principal(self, token: str) -> Principal:
+        """Who the token stands for, unless it expired or was revoked since (checked on
+        every request: a remembered token is not a token still good)."""
         known = self._verified.get(token)
-        if known is not None and known[1] > time.time():
-            return known[0]
-        principal, expires = await self._verify(token)
-        self._verified[token] = (principal, expires)
-        if len(self._verified) > self.REMEMBERED:
-            self._verified.popitem(last=False)
-        return principal
+        if known is None or known.expires <= time.time():
+            known = await self._verify(token)
+            self._verified[token] = known
+            if len(self._verified) > self.REMEMBERED:
+                self._verified.popitem(last=False)
+        if self.revocations is not None and self.revocations.refuses(
+                known.principal.user_id, known.issued_at, known.session_id):
+            raise InvalidTokenError("revoked")
+        return known.principal
 
-    async def _verify(self, token: str) -> tuple[Principal, float]:
+    async def _verify(self, token: str) -> Verified:
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as error:
@@ -56,7 +72,9 @@ class TokenVerifier:
                                 options={"require": ["exp", "iat", "sub", "aud", "iss"]})
             principal = Principal(user_id=UUID(claims["sub"]),
                                   roles=tuple(claims.get("roles", ())))
-            return principal, float(claims["exp"])
+            sid = claims.get("sid")
+            return Verified(principal, float(claims["exp"]), float(claims["iat"]),
+                            UUID(sid) if sid else None)
         except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
             raise InvalidTokenError(type(error).__name__) from error
 

@@ -86,8 +86,18 @@ class ServiceBus:
             return _unavailable(caller)
         if status >= 400:
             problem = localise(orjson.loads(data), caller.language)
-            return Response(orjson.dumps(problem), status_code=status, media_type=PROBLEM_JSON)
+            return Response(orjson.dumps(problem), status_code=status, media_type=PROBLEM_JSON,
+                            headers=_retry_after(status, problem))
         return Response(data, status_code=status, media_type=media_type)
+
+
+def _retry_after(status: int, problem: object) -> dict[str, str] | None:
+    """A service says when to come back by a `retry_after` member (seconds) of its problem
+    (kit.usecases); HTTP clients read it as the Retry-After header of a 429 or a 503."""
+    seconds = problem.get("retry_after") if isinstance(problem, dict) else None
+    if status in (429, 503) and isinstance(seconds, int) and seconds >= 0:
+        return {"Retry-After": str(seconds)}
+    return None
 
 
 def _unavailable(caller: Caller, detail: str = "the message bus is unreachable") -> Response:

@@ -15,6 +15,8 @@ class GatewaySettings(BaseSettings):
     cors_origins: list[str] = []
     jwt_issuer: str = "patients-union"
     jwt_audience: str = "patients-union-api"
+    # identity's ACCESS_TOKEN_TTL_S: how far back the revocations are replayed at start
+    access_token_ttl_s: int = 900
     log_level: str = "info"
     log_format: str = "json"
     otel_traces_exporter: str = "none"

@@ -11,6 +11,7 @@ from identity import domain, handlers, projections
 from identity.adapters import sql
 from identity.deps import Deps
 from identity.handlers.accounts import NewAccount, open_account
+from identity.hashing import PasswordHashing
 from identity.sealed import BlindIndex
 from identity.settings import IdentitySettings
 from identity.tokens import TokenSigner, load_private_key
@@ -40,13 +41,19 @@ def deps_for(db: Database, settings: IdentitySettings) -> Deps:
                             on_append=inline.apply),
         applications=Repository(sql.store, apps.REGISTRY, apps.Application, apps.evolve,
                                 on_append=inline.apply),
-        personal=data, keyed_hash=keyed_hash, signer=signer, hasher=PasswordHasher(),
+        personal=data, keyed_hash=keyed_hash, signer=signer,
+        hashing=PasswordHashing(PasswordHasher(), settings.hashing_threads,
+                                settings.hashing_bound),
         sandbox=domain.SandboxRule(hours=settings.sandbox_hours,
                                    posts_per_hour=settings.sandbox_posts_per_hour),
         throttle=domain.Throttle(failures_per_name=settings.login_failures_per_account,
                                  failures_per_address=settings.login_failures_per_address,
+                                 failures_per_pair=settings.login_failures_per_pair,
                                  lockout_s=settings.login_lockout_s),
-        refresh_ttl_s=settings.refresh_token_ttl_s)
+        sign_ups=domain.SignUpLimit(per_address=settings.signups_per_address,
+                                    window_s=settings.signup_window_s),
+        refresh_ttl_s=settings.refresh_token_ttl_s,
+        refresh_grace_s=settings.refresh_token_grace_s)
 
 
 def bootstrap(settings: IdentitySettings | None = None) -> Service:
@@ -59,7 +66,8 @@ def bootstrap(settings: IdentitySettings | None = None) -> Service:
                    idempotency=sql.idempotency)
     return Service(name="identity", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
-                   on_start=[partial(ensure_first_admin, deps, settings)],
+                   on_start=[partial(sql.upgrade, engine),
+                             partial(ensure_first_admin, deps, settings)],
                    # The model the repositories keep with the events, to replay on request.
                    inline_models=[projections.accounts(deps.personal, deps.keyed_hash)])
 
@@ -73,6 +81,6 @@ async def ensure_first_admin(deps: Deps, settings: IdentitySettings) -> None:
             return
         new = NewAccount(roles.ADMIN, "Administrator", settings.admin_email, None,
                          settings.admin_password, "en", [("terms", "admin")])
-        await open_account(conn, deps, new, deps.hasher.hash(new.password),
+        await open_account(conn, deps, new, deps.hashing.hasher.hash(new.password),
                            Metadata(actor="system"), sandboxed=False)
     log.info("first_admin_created")

@@ -19,6 +19,7 @@ from contracts.identity.events import (
     ProfessionalVerified,
     RolesChanged,
     SandboxApplied,
+    SessionEnded,
 )
 
 INDIAN_MOBILE = re.compile(r"^[6-9]\d{9}$")
@@ -98,6 +99,26 @@ class TooManyAttemptsError(IdentityError):
 
     def __init__(self, wait_s: int) -> None:
         super().__init__(f"too many failed sign-ins: try again in {wait_s} seconds")
+        self.retry_after = wait_s  # kit.usecases: the reply's Retry-After
+
+
+class TooManySignUpsError(IdentityError):
+    title = "Too many sign-ups"
+
+    def __init__(self, wait_s: int) -> None:
+        super().__init__(f"too many new accounts from this network: try again in {wait_s}"
+                         " seconds")
+        self.retry_after = wait_s
+
+
+class BusyError(IdentityError):
+    """Every password hashing slot is taken: come back in a moment rather than queue."""
+
+    title = "Service unavailable"
+
+    def __init__(self, wait_s: int = 2) -> None:
+        super().__init__("too many sign-ins and sign-ups at once: try again shortly")
+        self.retry_after = wait_s
 
 
 class CredentialsSet(Event):
@@ -122,16 +143,45 @@ class SandboxRule:
 
 @dataclass(frozen=True)
 class Throttle:
-    """Sign-in defences: lock a name after repeated failures, slow down an address."""
+    """Sign-in defences, so that guessing is slow and yet the owner is not locked out.
+
+    - An (account, address) pair is locked after `failures_per_pair` failures, for a time
+      that doubles with each further lockout (exponential back-off): a guesser at one
+      address gets a handful of tries, then fewer and fewer.
+    - An account is locked after `failures_per_name` failures from anywhere, and an address
+      after `failures_per_address` failures at any accounts, but only for addresses that
+      have not signed in to that account before: the owner's known devices keep signing
+      in (their own pair's back-off still holds), and one guesser behind a shared NAT does
+      not lock out everyone there who has signed in before. An address is an IP address
+      here, what the gateway sees; a device behind a changing address is a new one.
+    """
 
     failures_per_name: int = 10
     failures_per_address: int = 100
+    failures_per_pair: int = 5
     window_s: int = 900
     lockout_s: int = 300  # doubles with each further lockout, up to a day
+    known_for_s: int = 90 * 86_400  # how long a successful sign-in makes an address known
 
     def lockout_for(self, lockouts: int) -> timedelta:
         """How long a key is locked once it has been locked `lockouts` times before."""
         return timedelta(seconds=min(self.lockout_s * 2 ** lockouts, 86_400))
+
+
+@dataclass(frozen=True)
+class SignUpLimit:
+    """New accounts (and professional applications) per client address and window: a
+    family or a clinic signs up a few, a script hundreds."""
+
+    per_address: int = 30
+    window_s: int = 3600
+
+
+def refuse_sign_up_beyond(limit: SignUpLimit, count: int, window_started: datetime,
+                          now: datetime) -> None:
+    if count > limit.per_address:
+        ends = window_started + timedelta(seconds=limit.window_s)
+        raise TooManySignUpsError(max(1, int((ends - now).total_seconds()) + 1))
 
 
 def refuse_if_locked(locked_until: datetime | None, now: datetime) -> None:
@@ -238,6 +288,13 @@ def withdraw_consent(account: Account, purpose: str) -> list[Event]:
 def erase(account: Account) -> list[Event]:
     _alive(account)
     return [PersonErased(user_id=_id(account))]
+
+
+def end_session(account: Account, session_id: UUID, reason: str) -> list[Event]:
+    """The fact that stops a session's access tokens; an erased account's all stopped."""
+    if account.user_id is None or account.erased:
+        return []
+    return [SessionEnded(user_id=account.user_id, session_id=session_id, reason=reason)]
 
 
 def _alive(account: Account) -> None:

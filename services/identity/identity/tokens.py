@@ -47,11 +47,14 @@ class TokenSigner:
     def kid(self) -> str:
         return hashlib.sha256(self.public_pem.encode()).hexdigest()[:16]
 
-    def issue(self, user_id: UUID, roles: list[str]) -> str:
-        now = int(time.time())
+    def issue(self, user_id: UUID, roles: list[str], session_id: UUID) -> str:
+        """A token of one session (`sid`), issued at a time to the millisecond: the gateway
+        refuses the tokens issued before a role change or an erasure, and a change may come
+        within the second a token was issued."""
+        now = time.time()
         claims = {"iss": self.issuer, "aud": self.audience, "sub": str(user_id),
-                  "roles": roles, "iat": now, "nbf": now, "exp": now + self.ttl_s,
-                  "jti": uuid4().hex}
+                  "roles": roles, "iat": round(now, 3), "nbf": int(now),
+                  "exp": int(now) + self.ttl_s, "sid": str(session_id), "jti": uuid4().hex}
         return jwt.encode(claims, self.key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def public_key(self) -> SigningKey:

@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -114,6 +114,7 @@ refresh_tokens = sa.Table(
     sa.Column("expires_at", TZ, nullable=False),
     sa.Column("used_at", TZ),
     sa.Column("revoked_at", TZ),
+    sa.Column("parent_hash", sa.Text, index=True),  # the token it was refreshed from
 )
 login_failures = sa.Table(
     "login_failures", metadata,
@@ -122,6 +123,25 @@ login_failures = sa.Table(
     sa.Column("window_started", TZ, nullable=False),
     sa.Column("locked_until", TZ),
     sa.Column("lockouts", sa.Integer, nullable=False, server_default="0"),
+)
+
+
+async def upgrade(engine: AsyncEngine) -> None:
+    """Columns added since a table was first created (create_all adds none)."""
+    async with engine.begin() as conn:
+        await conn.execute(sa.text("ALTER TABLE identity.refresh_tokens"
+                                   " ADD COLUMN IF NOT EXISTS parent_hash text"))
+
+sign_ups = sa.Table(
+    "sign_ups", metadata,
+    sa.Column("key", sa.Text, primary_key=True),  # address:<hash>
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("window_started", TZ, nullable=False),
+)
+known_sign_ins = sa.Table(  # (account, address) pairs that signed in with the password
+    "known_sign_ins", metadata,
+    sa.Column("key", sa.Text, primary_key=True),  # pair:<hash>
+    sa.Column("last_at", TZ, nullable=False),
 )
 
 
@@ -224,6 +244,16 @@ async def mark_used(conn: AsyncConnection, token_hash: str, now: datetime) -> No
         refresh_tokens.c.token_hash == token_hash).values(used_at=now))
 
 
+async def revoke_siblings(conn: AsyncConnection, used: sa.Row, now: datetime) -> None:
+    """The other, unused pairs refreshed from the same parent (a retried refresh's)."""
+    if used.parent_hash is None:
+        return
+    t = refresh_tokens
+    await conn.execute(t.update().where(
+        t.c.parent_hash == used.parent_hash, t.c.token_hash != used.token_hash,
+        t.c.used_at.is_(None), t.c.revoked_at.is_(None)).values(revoked_at=now))
+
+
 async def family_of(conn: AsyncConnection, token_hash: str, user_id: UUID) -> UUID | None:
     return await conn.scalar(sa.select(refresh_tokens.c.family_id).where(
         refresh_tokens.c.token_hash == token_hash, refresh_tokens.c.user_id == user_id))
@@ -269,6 +299,43 @@ async def count_failure(conn: AsyncConnection, key: str, now: datetime,
 async def lock(conn: AsyncConnection, key: str, lockouts: int, until: datetime) -> None:
     await conn.execute(login_failures.update().where(login_failures.c.key == key).values(
         failures=0, lockouts=lockouts, locked_until=until))
+
+
+COUNT_SIGN_UP = sa.text("""
+INSERT INTO identity.sign_ups (key, count, window_started) VALUES (:key, 1, :now)
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN sign_ups.window_started < :window_start THEN 1 ELSE sign_ups.count + 1 END,
+  window_started = CASE WHEN sign_ups.window_started < :window_start THEN :now
+                        ELSE sign_ups.window_started END
+RETURNING count, window_started
+""")
+
+
+async def count_sign_up(conn: AsyncConnection, key: str, now: datetime,
+                        window_start: datetime) -> tuple[int, datetime]:
+    """One more sign-up from `key` in its window: how many so far, since when."""
+    count, started = (await conn.execute(COUNT_SIGN_UP, {
+        "key": key, "now": now, "window_start": window_start})).one()
+    return count, started
+
+
+async def serialise_sign_ins(conn: AsyncConnection, key: str) -> None:
+    """One password check of an account at a time, until the transaction ends: parallel
+    guesses then see each other's failures and lockout, and no more are checked."""
+    await conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7701))"),
+                       {"key": key})
+
+
+async def known(conn: AsyncConnection, key: str, since: datetime) -> bool:
+    return bool(await conn.scalar(sa.select(sa.func.count()).select_from(known_sign_ins)
+                                  .where(known_sign_ins.c.key == key,
+                                         known_sign_ins.c.last_at > since)))
+
+
+async def remember_sign_in(conn: AsyncConnection, key: str, now: datetime) -> None:
+    statement = insert(known_sign_ins).values(key=key, last_at=now)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=["key"], set_={"last_at": now}))
 
 
 async def forget_failures(conn: AsyncConnection, key: str) -> None:

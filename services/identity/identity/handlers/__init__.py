@@ -73,7 +73,9 @@ ERRORS: ErrorMap = {
     domain.AccountExistsError: 409,
     domain.NoSuchAccountError: 404,  # and ErasedError
     domain.SignInError: 401,  # wrong password, a bad or reused refresh token, an erased account
-    domain.TooManyAttemptsError: 429,
+    domain.TooManyAttemptsError: 429,  # their retry_after becomes the Retry-After
+    domain.TooManySignUpsError: 429,
+    domain.BusyError: 503,
     apps.ApplicationError: 409,  # a step the workflow does not allow now
     apps.NoSuchApplicationError: 404,
 }

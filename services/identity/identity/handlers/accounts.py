@@ -1,8 +1,7 @@
 """Accounts: sign-up, the caller's own account, erasure, staff roles, the audit trail."""
 
-import asyncio
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial, reduce
 from uuid import UUID, uuid4
 
@@ -51,17 +50,26 @@ async def register_account(call: Call[RegisterAccount], deps: Deps) -> AccountCr
     body = call.command
     new = NewAccount(body.role, body.display_name, body.email, body.phone, body.password,
                      body.preferred_language, [(c.purpose, c.version) for c in body.consents])
-    password_hash = await hash_password(deps, new)
+    password_hash = await hash_password(deps, new, call.caller.address)
     async with deps.db.transaction() as conn:
         user_id = await open_account(conn, deps, new, password_hash, call.caller.metadata)
     return AccountCreated(user_id=user_id)
 
 
-async def hash_password(deps: Deps, new: NewAccount) -> str:
+async def hash_password(deps: Deps, new: NewAccount, address: str | None) -> str:
+    """The new password's hash, once the address is within its sign-ups (counted first,
+    committed, so that parallel sign-ups see each other) and a hashing slot is free."""
     problem = passwords.weakness(new.password, new.display_name, new.email, new.phone)
     if problem:
         raise domain.WeakPasswordError(problem)
-    return await asyncio.to_thread(deps.hasher.hash, new.password)
+    if address:
+        now = datetime.now(UTC)
+        async with deps.db.transaction() as conn:
+            count, started = await sql.count_sign_up(
+                conn, "address:" + deps.keyed_hash(address), now,
+                now - timedelta(seconds=deps.sign_ups.window_s))
+        domain.refuse_sign_up_beyond(deps.sign_ups, count, started, now)
+    return await deps.hashing.hash(new.password)
 
 
 async def open_account(conn: AsyncConnection, deps: Deps, new: NewAccount,

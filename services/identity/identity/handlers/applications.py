@@ -39,7 +39,7 @@ async def apply_as_professional(call: Call[ApplyAsProfessional],
     body = call.command
     new = NewAccount(roles.APPLICANT, body.full_name, body.email, body.phone, body.password,
                      body.preferred_language, [("terms", "2026-11")])
-    password_hash = await hash_password(deps, new)
+    password_hash = await hash_password(deps, new, call.caller.address)
     application_id = uuid4()
     async with deps.db.transaction() as conn:
         user_id = await open_account(conn, deps, new, password_hash, call.caller.metadata)

@@ -2,14 +2,25 @@
 roles, erasure and the audit trail."""
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from uuid import uuid4
 
+import orjson
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contracts.rpc import Principal
+from contracts.rpc import Principal, Reply
+from identity import handlers
 from identity.adapters import sql
+from identity.deps import Deps
+from identity.domain import SignUpLimit
+from identity.hashing import PasswordHashing
+from kit import rpc
+from kit.usecases import serve
+from tests.platform import eventually
 from tests.service_tier import Tier, person
 
 PASSWORD = "a-long-password-1"  # the conftest's sign_up gives everyone this one
@@ -177,3 +188,60 @@ async def test_the_audit_trail_is_for_admins_and_holds_no_personal_data(
     assert (await identity.call("user_history", {"user_id": str(member.user_id)},
                                 member)).status == 403
     assert (await identity.call("user_history", {"user_id": str(uuid4())}, ADMIN)).status == 404
+
+
+def new_account(n: int) -> dict:
+    return {"email": f"camp{n}@example.in", "password": "a-long-password-1",
+            "display_name": "Meera", "role": "patient",
+            "consents": [{"purpose": "terms", "version": "1"}]}
+
+
+async def register_from(identity: Tier, address: str, n: int) -> Reply:
+    subject = "rpc.identity.register_account"
+    request = rpc.Request(subject, orjson.dumps(new_account(n)), None, "test", None, "en",
+                          address)
+    return await rpc.dispatch("identity", identity.routes[subject], request, {})
+
+
+def tier_of(deps: Deps) -> Tier:
+    return Tier("identity", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=deps.db,
+                                  idempotency=sql.idempotency))
+
+
+async def test_sign_ups_per_address_are_limited_with_a_retry_after(deps: Deps) -> None:
+    identity = tier_of(replace(deps, sign_ups=SignUpLimit(per_address=3, window_s=600)))
+    replies = [await register_from(identity, "198.51.100.7", n) for n in range(5)]
+    assert [r.status for r in replies] == [201, 201, 201, 429, 429]
+    assert 0 < replies[-1].body["retry_after"] <= 601
+    assert (await register_from(identity, "198.51.100.8", 9)).status == 201  # another address
+
+
+class BlockedHasher(PasswordHasher):
+    """Hashes only once let go: the pool stays full meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.go = threading.Event()
+
+    def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+        self.go.wait(timeout=30)
+        return super().hash(password, salt=salt)
+
+
+async def test_a_full_hashing_pool_answers_503_at_once_instead_of_queueing(
+        deps: Deps) -> None:
+    blocked = BlockedHasher()
+    pool = PasswordHashing(blocked, threads=2, bound=4)
+    identity = tier_of(replace(deps, hashing=pool))
+    waiting = [asyncio.create_task(register_from(identity, f"203.0.113.{n}", n))
+               for n in range(2)]  # sign-ups may take half the bound
+
+    async def full() -> bool:
+        return pool.in_flight >= 2
+
+    await eventually(full, timeout=10)
+    busy = await register_from(identity, "203.0.113.99", 99)
+    assert busy.status == 503 and busy.body["retry_after"] > 0
+    blocked.go.set()
+    assert [r.status for r in await asyncio.gather(*waiting)] == [201, 201]
+    assert (await register_from(identity, "203.0.113.99", 99)).status == 201
