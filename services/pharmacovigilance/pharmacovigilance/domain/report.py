@@ -56,16 +56,19 @@ class NotAllowedError(Exception):
 class TooManyReportsError(Exception):
     """An account sent as many complete reports in the last 24 hours as it may."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, retry_after: timedelta) -> None:
         super().__init__(
             f"one account may send at most {limit} complete reports in 24 hours; save this "
             "one as a draft and complete it later, or call the PvPI helpline 1800-180-3024")
+        self.retry_after = max(1, int(retry_after.total_seconds()))  # Retry-After, seconds
 
 
-def within_daily_limit(sent_in_last_day: int, limit: int) -> None:
-    """One more complete report from this account, which must stay within its daily limit."""
+def within_daily_limit(sent_in_last_day: int, limit: int,
+                       until_one_more: timedelta = timedelta(0)) -> None:
+    """One more complete report from this account, which must stay within its daily limit
+    (`until_one_more`: how soon the oldest report of the day leaves the count)."""
     if sent_in_last_day >= limit:
-        raise TooManyReportsError(limit)
+        raise TooManyReportsError(limit, until_one_more)
 
 
 def existing(report: CaseState) -> CaseState:

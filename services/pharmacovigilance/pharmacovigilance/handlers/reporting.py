@@ -68,12 +68,14 @@ async def _within_daily_limit(conn: AsyncConnection, deps: Deps, caller: Caller)
     await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
         sa.func.hashtextextended(f"pv-reporter:{caller.user_id}", 0))))
     r, t = sql.reports, sql.timeline
-    sent = await conn.scalar(sa.select(sa.func.count(sa.distinct(t.c.report_id)))
-                             .select_from(t.join(r, r.c.report_id == t.c.report_id))
-                             .where(r.c.reporter_id == caller.user_id,
-                                    t.c.status == domain.RECEIVED,
-                                    t.c.at > datetime.now(UTC) - timedelta(days=1)))
-    domain.within_daily_limit(int(sent or 0), deps.reports_per_day)
+    now = datetime.now(UTC)
+    sent, oldest = (await conn.execute(
+        sa.select(sa.func.count(sa.distinct(t.c.report_id)), sa.func.min(t.c.at))
+        .select_from(t.join(r, r.c.report_id == t.c.report_id))
+        .where(r.c.reporter_id == caller.user_id, t.c.status == domain.RECEIVED,
+               t.c.at > now - timedelta(days=1)))).one()
+    domain.within_daily_limit(int(sent or 0), deps.reports_per_day,
+                              oldest + timedelta(days=1) - now if oldest else timedelta(0))
 
 
 async def _sealed_form(conn: AsyncConnection, deps: Deps, reporter_id: UUID,

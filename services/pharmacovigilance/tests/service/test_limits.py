@@ -115,6 +115,7 @@ async def test_complete_reports_are_limited_per_account_per_day_drafts_are_not(
     assert refused.status == 429, refused.body
     assert refused.body["title"] == "Too many requests"
     assert "at most 3 complete reports in 24 hours" in refused.body["detail"]
+    assert 23 * 3600 < refused.body["retry_after"] <= 24 * 3600  # when the first one leaves
     draft = await pv.call("submit_report", report(draft=True), reporter)
     assert draft.status == 201 and draft.body["status"] == "draft"
     completed = await pv.call("update_report", {"report_id": draft.body["report_id"],
