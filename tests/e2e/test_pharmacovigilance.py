@@ -491,3 +491,20 @@ async def test_the_export_command_writes_the_same_zip_to_a_file(
     with zipfile.ZipFile(out) as archive:
         listing = archive.read(next(n for n in archive.namelist() if n.endswith(".csv")))
     assert b"Clizol" in listing
+
+
+async def test_the_export_command_is_a_staff_read_in_each_cases_access_log(
+        platform: Platform, client: httpx.AsyncClient, tmp_path: Path) -> None:
+    reporter = await patient(client, "Logged")
+    case_id = (await client.post("/v1/adr-reports", headers=reporter,
+                                 json=report(medicine="Logzol"))).json()["report_id"]
+    today = datetime.date.today().isoformat()
+    env = {**os.environ, **platform.stack.env}
+    done = await asyncio.to_thread(subprocess.run, [
+        sys.executable, "-m", "pharmacovigilance.exporter", "--from", today, "--to", today,
+        "--out", str(tmp_path / "cases.zip"), "--operator", "Arjun (liaison)"], env=env,
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    officer = await staff(client, "pv_officer")
+    reads = (await client.get(f"/v1/pv/cases/{case_id}/reads", headers=officer)).json()
+    assert [r["what"] for r in reads["items"]].count("export") == 1
