@@ -107,7 +107,8 @@ async def bench(servers: Servers, report: Report) -> None:
     report.notes.append(f"(d) POST /v1/adr-reports: {CONCURRENCY} keep-alive connections, "
                         f"{WARMUP_S:.0f} s warm-up, then {MEASURE_S:.0f} s, as (c); "
                         f"{USERS} patients, a complete report each time (patient initials "
-                        f"differ by connection); no target given, the ratio is information")
+                        f"differ by connection); against (c)'s raw write, "
+                        f"target {ADR_TARGET:.0%}")
 
 
 async def run(servers: Servers, report: Report) -> Figure:
