@@ -107,7 +107,7 @@ async def test_a_relay_kept_from_leading_shows_as_stalled(
         task = asyncio.create_task(relay.run())
         try:
             beat = metric("pu_regulator_relay_heartbeat_seconds")
-            await asyncio.sleep(0.3)  # several of its polls: it must not have gone round
+            await eventually(lambda: _asked_for_the_lock(engine))  # and was refused it
             assert metric("pu_regulator_relay_leading") == 0
             assert metric("pu_regulator_relay_heartbeat_seconds") == beat
             await other.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:k))"), {"k": LOCK})
@@ -117,6 +117,15 @@ async def test_a_relay_kept_from_leading_shows_as_stalled(
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+async def _asked_for_the_lock(engine: AsyncEngine) -> bool:
+    """Another session than ours has tried for the relay's lock (it is polling for it)."""
+    async with engine.connect() as conn:
+        return bool(await conn.scalar(sa.text(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND datname = current_database() "
+            "AND query LIKE 'SELECT pg_try_advisory_lock%'")))
 
 
 async def _above(value: float, floor: float) -> bool:
