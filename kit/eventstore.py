@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import asyncpg
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
@@ -74,27 +75,41 @@ class EventStore:
                       primary_key=True),
             sa.Column("subject", sa.Text, nullable=False),
         )
+        events_table, outbox = f'"{self.schema}".events', f'"{self.schema}".outbox'
+        self._append_sql = (
+            f"WITH appended AS (INSERT INTO {events_table} (event_id, stream_id, version, "
+            "event_type, schema_version, occurred_at, actor, correlation_id, causation_id, "
+            "trace, data) SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], "
+            "$4::text[], $5::int[], $6::timestamptz[], $7::text[], $8::text[], $9::text[], "
+            "$10::json[], $11::jsonb[]) RETURNING position, version), "
+            f"queued AS (INSERT INTO {outbox} (position, subject) SELECT a.position, "
+            "p.subject FROM appended a JOIN unnest($12::int[], $13::text[]) AS p(version, "
+            "subject) USING (version)) "
+            "SELECT position FROM appended ORDER BY version")
 
     async def append(self, conn: AsyncConnection, stream_id: str, expected_version: int,
                      events: Sequence[Event], meta: Metadata | None = None) -> list[Envelope]:
-        """Append after `expected_version` (0 for a new stream) or raise ConcurrencyError."""
+        """Append after `expected_version` (0 for a new stream) or raise ConcurrencyError.
+
+        The events and their outbox rows go in one statement, on the transaction's own
+        asyncpg connection: every write of every service makes it, and SQLAlchemy's
+        execution path costs more than the statement itself (bench: POST /v1/posts)."""
         meta = meta or Metadata()
         now = datetime.now(UTC)
         rows = [self._row(stream_id, expected_version + i + 1, event, meta, now)
                 for i, event in enumerate(events)]
+        published = [(row["version"], event.subject)
+                     for row, event in zip(rows, events, strict=True) if event.published]
+        driver = await _in_transaction(conn)
         try:
-            result = await conn.execute(
-                self.events.insert().returning(self.events.c.position), rows)
-            positions = [p for (p,) in result.all()]
-        except IntegrityError as error:
+            positions = [record[0] for record in await driver.fetch(
+                self._append_sql, *_columns(rows), [v for v, _ in published],
+                [subject for _, subject in published])]
+        except asyncpg.UniqueViolationError as error:
             # The transaction is now aborted: the caller's unit of work rolls back.
-            if "events_stream_version_key" in str(error.orig):
+            if error.constraint_name == "events_stream_version_key":
                 raise ConcurrencyError(stream_id, expected_version) from error
             raise
-        published = [{"position": pos, "subject": ev.subject}
-                     for pos, ev in zip(positions, events, strict=True) if ev.published]
-        if published:  # the relay is woken by the outbox's trigger (`prepare`), at commit
-            await conn.execute(self.outbox.insert(), published)
         for event in events:
             EVENTS_APPENDED.labels(self.service, event.event_type).inc()
         return [_envelope(row, pos) for row, pos in zip(rows, positions, strict=True)]
@@ -137,6 +152,27 @@ class EventStore:
             "causation_id": meta.causation_id, "trace": meta.trace,
             "data": event.model_dump(mode="json"),
         }
+
+
+COLUMNS = ("event_id", "stream_id", "version", "event_type", "schema_version", "occurred_at",
+           "actor", "correlation_id", "causation_id")
+
+
+def _columns(rows: list[dict]) -> list[list]:
+    """The rows as the append statement's arrays, one per column."""
+    return [*([row[name] for row in rows] for name in COLUMNS),
+            [orjson.dumps(row["trace"]).decode() for row in rows],
+            [orjson.dumps(row["data"]).decode() for row in rows]]
+
+
+async def _in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under `conn`, inside the transaction `conn` began (SQLAlchemy
+    opens it on its first statement: the append must not run before it, in autocommit)."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None
+    if not driver.is_in_transaction():
+        await conn.execute(sa.text("SELECT 1"))
+    return driver
 
 
 def _envelope(row: dict, position: int) -> Envelope:

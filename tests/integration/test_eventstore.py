@@ -123,3 +123,16 @@ async def test_the_outbox_tells_its_listeners_of_new_rows_at_commit(
         assert await asyncio.wait_for(heard.get(), 10) == outbox_channel(store.schema)
     finally:
         await listener.close()
+
+
+async def test_an_append_first_in_its_transaction_rolls_back_with_it(
+        engine: AsyncEngine, store: EventStore) -> None:
+    """The append runs on the transaction's own connection: when the unit of work fails
+    after it, the events (and their outbox rows) are gone with the rest."""
+    with pytest.raises(RuntimeError):
+        async with engine.begin() as conn:
+            await store.append(conn, "post-rolled-back", 0, [post()])
+            raise RuntimeError("the use case failed after appending")
+    async with engine.connect() as conn:
+        assert await store.load(conn, "post-rolled-back") == []
+        assert await conn.scalar(sa.select(sa.func.count()).select_from(store.outbox)) == 0
