@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import math
 import os
 import subprocess
 import sys
@@ -50,7 +51,9 @@ async def bench(servers: Servers, report: Report) -> None:
         posts = [http_request("POST", "/v1/posts", port,
                               {**token, "Content-Type": "application/json"}, POST)
                  for token in tokens]
+        probe = asyncio.create_task(visibility(stack.url, tokens[0]))
         write = await measure(report, "gateway POST /v1/posts", port, posts)
+        report.add(await finished_probe(probe, report))
         report.notes.append(await settled(servers, write.count))
         reads = [http_request("GET", feed, port, token) for token in tokens]
         read = await measure(report, f"gateway GET {feed}", port, reads)
@@ -83,6 +86,46 @@ async def measure(report: Report, name: str, port: int, requests: list[bytes]) -
     measured = figure(name, result)
     report.add(measured)
     return measured
+
+
+VISIBLE_P99_MS = 50.0  # issue 10: a post in the feed projection within p99 < 50 ms
+PROBED = "tuberculosis"  # a community of its own: the write load posts to diabetes
+
+
+async def visibility(url: str, token: dict[str, str]) -> list[float]:
+    """While the write load runs: post, then read the community's first page (past the
+    micro-cache) until the post is on it; each sample is the time from its 201 to then."""
+    samples: list[float] = []
+    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+        await asyncio.sleep(WARMUP_S)  # measured with the load, not its warm-up
+        deadline = time.monotonic() + MEASURE_S
+        while time.monotonic() < deadline:
+            posted = await client.post("/v1/posts", headers=token, json={
+                "community": PROBED, "body": "is it on the page yet?"})
+            accepted, post_id = time.perf_counter(), posted.json()["post_id"]
+            while await first_on_page(client, token) != post_id:
+                await asyncio.sleep(0.001)
+            samples.append((time.perf_counter() - accepted) * 1000)
+            await asyncio.sleep(0.05)
+    return samples
+
+
+async def first_on_page(client: httpx.AsyncClient, token: dict[str, str]) -> str | None:
+    items = (await client.get(f"/v1/feed?community={PROBED}&limit=1", headers={
+        **token, "Cache-Control": "no-cache"})).json()["items"]
+    return items[0]["post_id"] if items else None
+
+
+async def finished_probe(probe: asyncio.Task[list[float]], report: Report) -> Figure:
+    samples = sorted(await probe)
+    def at(q: float) -> float:
+        return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else math.nan
+    verdict = "PASS" if samples and at(0.99) < VISIBLE_P99_MS else "BELOW"
+    report.notes.append(f"(c) a post on its community's page {at(0.5):.1f} ms after its 201 "
+                        f"(p50), {at(0.99):.1f} ms (p99), {len(samples)} samples under the "
+                        f"write load: target p99 < {VISIBLE_P99_MS:.0f} ms, {verdict}")
+    return Figure("post visible in the feed projection after its 201", len(samples),
+                  MEASURE_S, "samples", at(0.5), at(0.99))
 
 
 def figure(name: str, result: LoadResult) -> Figure:
