@@ -119,8 +119,9 @@ class Signal:
 
 
 @dataclass(frozen=True)
-class SignalRow:
-    """One item of the signals reply (API.md), plus the `corrected` flag."""
+class SignalRow(Signal):
+    """One item of the signals reply (API.md): the pair, its 2x2 table and its measures,
+    plus the `corrected` flag."""
 
     medicine: str
     reaction: str
@@ -128,15 +129,6 @@ class SignalRow:
     b: int
     c: int
     d: int
-    prr: float
-    prr_ci: Interval
-    ror: float
-    ror_ci: Interval
-    chi2: float | None
-    ic: float
-    ic025: float
-    evans: bool
-    corrected: bool
 
 
 def disproportionality(a: int, b: int, c: int, d: int) -> Signal:
