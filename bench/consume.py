@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import time
 
+from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -40,9 +41,9 @@ async def bench(servers: Servers, report: Report, n: int) -> None:
         raw = await raw_consume(js, last)
         await create_schema(engine, personal.metadata, feed_sql.metadata)
         data = personal.PersonalData(personal.master_key_from(personal.new_master_key()))
-        idle = await project(engine, js, no_op(), last)
-        stats = await project(engine, js, projections.community_stats(), last)
-        timeline = await project(engine, js, projections.timeline(data), last)
+        idle = await project(engine, nc, no_op(), last)
+        stats = await project(engine, nc, projections.community_stats(), last)
+        timeline = await project(engine, nc, projections.timeline(data), last)
         report.add(raw, idle, stats, timeline)
         report.compare("(b) projection community-stats / raw pull", stats, raw, TARGET)
         report.compare("(b) projection timeline / raw pull", timeline, raw, TARGET)
@@ -103,12 +104,13 @@ async def raw_consume(js: JetStreamContext, last: int) -> Figure:
     return Figure(f"raw pull consumer (fetch {BATCH}, ack each)", count, seconds, "msg/s")
 
 
-async def project(engine: AsyncEngine, js: JetStreamContext, projection: Projection,
+async def project(engine: AsyncEngine, nc: Client, projection: Projection,
                   last: int) -> Figure:
     """Run a fresh ProjectionRunner until it has handled the stream up to `last`."""
     # A durable of the bench's own, so that no platform's consumer is disturbed.
     projection = dataclasses.replace(projection, service="bench")
-    runner = ProjectionRunner(projection, engine, js, feed_sql.tracking)
+    js = nc.jetstream()
+    runner = ProjectionRunner(projection, engine, nc, feed_sql.tracking)
     first = (await js.stream_info(STREAM)).state.first_seq
     started = time.perf_counter()
     await runner.start()

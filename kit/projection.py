@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.errors import ConnectionClosedError
-from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
 from contracts.subjects import context_of, dead_letter, stream_name
+from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
 from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one
@@ -75,7 +75,7 @@ class ProjectionRunner:
 
     projection: Projection
     engine: AsyncEngine
-    js: JetStreamContext
+    nc: Client
     handled: sa.Table
     batch_size: int = 256
     max_deliver: int = 5
@@ -84,6 +84,7 @@ class ProjectionRunner:
     _running: bool = False
 
     def __post_init__(self) -> None:
+        self.js = self.nc.jetstream()
         # One statement for a whole batch: the ids that were not handled before come back.
         table = f'"{self.handled.schema}"."{self.handled.name}"'
         self._track = sa.text(
@@ -94,8 +95,8 @@ class ProjectionRunner:
     async def start(self) -> None:
         self._running = True
         for stream in self.projection.streams:
-            sub = await self._subscribe(stream)
-            self._tasks.append(asyncio.create_task(self._consume(stream, sub)))
+            pull = await self._subscribe(stream)
+            self._tasks.append(asyncio.create_task(self._consume(stream, pull)))
 
     async def stop(self) -> None:
         # A flag as well as cancel(): nats-py's fetch can turn a cancellation into a timeout.
@@ -121,36 +122,24 @@ class ProjectionRunner:
         log.info("projection_rebuilding", projection=self.projection.durable)
         await self.start()
 
-    async def _subscribe(self, stream: str) -> JetStreamContext.PullSubscription:
+    async def _subscribe(self, stream: str) -> ContinuousPull:
         config = ConsumerConfig(
             durable_name=self.projection.durable, ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT_S, max_ack_pending=10_000)
         await self.js.add_consumer(stream, config)
-        return await self.js.pull_subscribe_bind(self.projection.durable, stream=stream)
+        pull = ContinuousPull(self.nc, stream, self.projection.durable, self.batch_size)
+        await pull.start()
+        return pull
 
-    async def _consume(self, stream: str, sub: JetStreamContext.PullSubscription) -> None:
-        ahead: asyncio.Task[list[Msg]] | None = None
+    async def _consume(self, stream: str, pull: ContinuousPull) -> None:
+        """Batches of what has arrived: the next messages travel while one is handled."""
         try:
             while self._running:
-                messages = await (ahead or self._fetch(sub))
-                # The next batch travels while this one is handled (one fetch at a time).
-                ahead = asyncio.create_task(self._fetch(sub)) if messages else None
+                messages = await pull.next_batch(timeout=1.0)
                 if messages:
                     await self._handle_safely(stream, messages)
         finally:
-            if ahead is not None:
-                ahead.cancel()
-
-    async def _fetch(self, sub: JetStreamContext.PullSubscription) -> list[Msg]:
-        try:
-            return await sub.fetch(self.batch_size, timeout=1.0)
-        except (NatsTimeoutError, TimeoutError):
-            return []
-        except (ConnectionClosedError, ConnectionError) as error:
-            log.warning("projection_fetch_failed", projection=self.projection.durable,
-                        error=type(error).__name__)
-            await asyncio.sleep(0.5)
-            return []
+            await pull.stop()
 
     async def _handle_safely(self, stream: str, messages: list[Msg]) -> None:
         try:

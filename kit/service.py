@@ -78,7 +78,7 @@ class Runtime:
                                 s.name)
             self._tasks.append(asyncio.create_task(relay.run()))
         for projection in s.projections:
-            await self._start_projection(projection, js)
+            await self._start_projection(projection, self.nc)
         self._tasks += [asyncio.create_task(work()) for work in s.background]
         self.broker = NatsBroker(s.settings.nats_url, max_reconnect_attempts=-1,
                                  reconnect_time_wait=1, logger=None)
@@ -90,11 +90,10 @@ class Runtime:
         serve_metrics(s.settings.metrics_port)
         log.info("service_started", projections=[p.durable for p in s.projections])
 
-    async def _start_projection(self, projection: Projection, js: object) -> None:
+    async def _start_projection(self, projection: Projection, nc: Client) -> None:
         if self.service.tracking is None:
             raise ValueError("a service with projections needs a tracking table")
-        runner = ProjectionRunner(projection, self.service.engine, js,  # type: ignore[arg-type]
-                                  self.service.tracking)
+        runner = ProjectionRunner(projection, self.service.engine, nc, self.service.tracking)
         await runner.start()
         self.runners[projection.name] = runner
 

@@ -44,8 +44,7 @@ async def tables(engine: AsyncEngine) -> None:
 @contextlib.asynccontextmanager
 async def running(projection: Projection, engine: AsyncEngine, nc: Client,
                   **options: float) -> AsyncIterator[ProjectionRunner]:
-    runner = ProjectionRunner(projection, engine, nc.jetstream(), HANDLED,
-                              **options)  # type: ignore[arg-type]
+    runner = ProjectionRunner(projection, engine, nc, HANDLED, **options)  # type: ignore[arg-type]
     await runner.start()
     try:
         yield runner
