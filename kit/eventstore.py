@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.envelope import Envelope
 from contracts.events import Event
 from kit.metrics import EVENTS_APPENDED
+from kit.sql import driver
 
 
 class ConcurrencyError(Exception):
@@ -100,9 +101,9 @@ class EventStore:
                 for i, event in enumerate(events)]
         published = [(row["version"], event.subject)
                      for row, event in zip(rows, events, strict=True) if event.published]
-        driver = await _in_transaction(conn)
+        connection = await driver(conn)
         try:
-            positions = [record[0] for record in await driver.fetch(
+            positions = [record[0] for record in await connection.fetch(
                 self._append_sql, *_columns(rows), [v for v, _ in published],
                 [subject for _, subject in published])]
         except asyncpg.UniqueViolationError as error:
@@ -163,16 +164,6 @@ def _columns(rows: list[dict]) -> list[list]:
     return [*([row[name] for row in rows] for name in COLUMNS),
             [orjson.dumps(row["trace"]).decode() for row in rows],
             [orjson.dumps(row["data"]).decode() for row in rows]]
-
-
-async def _in_transaction(conn: AsyncConnection) -> asyncpg.Connection:
-    """The asyncpg connection under `conn`, inside the transaction `conn` began (SQLAlchemy
-    opens it on its first statement: the append must not run before it, in autocommit)."""
-    driver = (await conn.get_raw_connection()).driver_connection
-    assert driver is not None
-    if not driver.is_in_transaction():
-        await conn.execute(sa.text("SELECT 1"))
-    return driver
 
 
 def _envelope(row: dict, position: int) -> Envelope:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 import orjson
 import sqlalchemy as sa
 
@@ -67,8 +68,13 @@ def page(rows: Sequence[Any], limit: int, at: str, item_id: str,
         items.append(item)
     more = len(rows) > len(items)
     last = rows[len(items) - 1] if items else None
-    return {"items": items, "next_cursor": encode_cursor(getattr(last, at), getattr(
+    return {"items": items, "next_cursor": encode_cursor(_value(last, at), _value(
         last, item_id)) if more and last is not None else None}
+
+
+def _value(row: Any, name: str) -> Any:
+    """A column of a row: SQLAlchemy's by attribute, asyncpg's (kit.sql) by key."""
+    return row[name] if isinstance(row, asyncpg.Record) else getattr(row, name)
 
 
 def keyset(statement: sa.Select[Any], at: sa.ColumnElement[Any], item_id: sa.ColumnElement[Any],

@@ -17,20 +17,21 @@ from contracts.identity.events import (
 )
 from contracts.registry import ALL
 from feed.adapters import sql
-from kit.bulk import insert_new
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
+from kit.sql import insert_rows
 
 FORMER_MEMBER = "former member"
 
 
 async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
-    await insert_new(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run])
+    await insert_rows(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run],
+                      skip_existing=True)
 
 
 async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
-    await conn.execute(sql.posts.insert(), [post_row(event, envelope) for event, envelope in run])
+    await insert_rows(conn, sql.posts, [post_row(event, envelope) for event, envelope in run])
 
 
 POSTS = InlineModel(name="posts", handlers={PostCreated: add_posts}, tables=[sql.posts],

@@ -4,6 +4,7 @@ the queries the use cases make of them."""
 from datetime import datetime
 from uuid import UUID
 
+import asyncpg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
@@ -12,6 +13,7 @@ from sqlmodel import Field, SQLModel
 from kit.eventstore import EventStore
 from kit.idempotency import idempotency_table
 from kit.projection import tracking_table
+from kit.sql import Statement
 
 metadata = sa.MetaData(schema="feed")
 store = EventStore(metadata, "feed")
@@ -86,28 +88,51 @@ def _shown(table: sa.Table) -> sa.Select:
             .outerjoin(authors, authors.c.user_id == table.c.author_id))
 
 
+# The statements every post and every page makes, compiled once (kit.sql).
+_PAGE = _shown(timeline).where(timeline.c.community == sa.bindparam("community")).order_by(
+    timeline.c.created_at.desc(), timeline.c.post_id.desc()).limit(sa.bindparam("limit"))
+FEED_PAGE = Statement(_PAGE)
+FEED_PAGE_AFTER = Statement(_PAGE.where(sa.tuple_(timeline.c.created_at, timeline.c.post_id)
+                                        < sa.tuple_(sa.bindparam("at", type_=TZ),
+                                                    sa.bindparam("id", type_=sa.Uuid))))
+SHOWN_POST = Statement(_shown(posts).where(posts.c.post_id == sa.bindparam("post_id")))
+# The author, and their posts of the last hour only when first-day limits may apply to
+# them (a sandbox still running, or no author known yet): one round trip, and no count
+# for everyone else.
+_asked = sa.select(sa.bindparam("user_id", type_=sa.Uuid).label("user_id")).subquery("asked")
+_recent = (sa.select(sa.func.count()).select_from(posts)
+           .where(posts.c.author_id == _asked.c.user_id,
+                  posts.c.created_at >= sa.bindparam("since", type_=TZ))
+           .scalar_subquery())
+AUTHOR_AND_RECENT = Statement(
+    sa.select(authors.c.user_id, authors.c.sandbox_until, authors.c.sandbox_posts_per_hour,
+              authors.c.sandbox_links_allowed,
+              sa.case((sa.or_(authors.c.user_id.is_(None),
+                              authors.c.sandbox_until > sa.bindparam("now", type_=TZ)),
+                       _recent), else_=0).label("recent"))
+    .select_from(_asked.outerjoin(authors, authors.c.user_id == _asked.c.user_id)))
+
+
 async def feed_page(conn: AsyncConnection, community: str, limit: int,
-                    after: tuple[datetime, UUID] | None) -> list[sa.Row]:
-    query = (_shown(timeline).where(timeline.c.community == community)
-             .order_by(timeline.c.created_at.desc(), timeline.c.post_id.desc()).limit(limit))
-    if after is not None:
-        query = query.where(sa.tuple_(timeline.c.created_at, timeline.c.post_id) < after)
-    return list((await conn.execute(query)).all())
+                    after: tuple[datetime, UUID] | None) -> list[asyncpg.Record]:
+    if after is None:
+        return await FEED_PAGE.rows(conn, community=community, limit=limit)
+    return await FEED_PAGE_AFTER.rows(conn, community=community, limit=limit, at=after[0],
+                                      id=after[1])
 
 
-async def shown_post(conn: AsyncConnection, post_id: UUID) -> sa.Row | None:
+async def shown_post(conn: AsyncConnection, post_id: UUID) -> asyncpg.Record | None:
     """One post from the inline model (the author reads it at once) with its author."""
-    return (await conn.execute(_shown(posts).where(posts.c.post_id == post_id))).one_or_none()
+    return await SHOWN_POST.row(conn, post_id=post_id)
 
 
-async def author(conn: AsyncConnection, user_id: UUID) -> sa.Row | None:
-    return (await conn.execute(sa.select(authors).where(authors.c.user_id == user_id))
-            ).one_or_none()
-
-
-async def posts_since(conn: AsyncConnection, author_id: UUID, since: datetime) -> int:
-    return int(await conn.scalar(sa.select(sa.func.count()).select_from(posts).where(
-        posts.c.author_id == author_id, posts.c.created_at >= since)) or 0)
+async def author_and_recent(conn: AsyncConnection, user_id: UUID,
+                            now: datetime, since: datetime) -> asyncpg.Record:
+    """The author's first-day limits (`user_id` None: no author known yet) and, where
+    they may apply, how many posts they wrote since `since`."""
+    found = await AUTHOR_AND_RECENT.row(conn, user_id=user_id, now=now, since=since)
+    assert found is not None  # one row, whether the author is known or not
+    return found
 
 
 async def counts(conn: AsyncConnection) -> dict[str, int]:

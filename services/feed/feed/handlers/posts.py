@@ -2,10 +2,9 @@
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import Record
 
 from contracts.feed.messages import CreatePost, FeedQuery, PostAccepted, PostRef
 from feed import domain
@@ -23,25 +22,21 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     # round trip fewer on the hottest write), and an id that did exist fails the append.
     events = domain.create_post(domain.Post(), post_id, author_id, call.command)
     async with deps.db.transaction() as conn:
-        sandbox = await _sandbox(conn, deps, author_id, now)
-        recent = (await sql.posts_since(conn, author_id, now - timedelta(hours=1))
-                  if sandbox is not None and sandbox.applies(now) else 0)
-        domain.check_sandbox(call.command, sandbox, now, recent)
+        author = await sql.author_and_recent(conn, author_id, now, now - timedelta(hours=1))
+        domain.check_sandbox(call.command, _sandbox(author, deps, now), now, author["recent"])
         await deps.posts.append(conn, domain.stream_id(post_id), 0, events,
                                 call.caller.metadata)
     return PostAccepted(post_id=post_id)
 
 
-async def _sandbox(conn: AsyncConnection, deps: Deps, author_id: UUID,
-                   now: datetime) -> domain.Sandbox | None:
-    author = await sql.author(conn, author_id)
-    if author is None:
+def _sandbox(author: Record, deps: Deps, now: datetime) -> domain.Sandbox | None:
+    if author["user_id"] is None:
         return domain.unknown_author_sandbox(now, deps.sandbox_posts_per_hour)
-    if author.sandbox_until is None:
+    if author["sandbox_until"] is None:
         return None
-    return domain.Sandbox(until=author.sandbox_until,
-                          posts_per_hour=author.sandbox_posts_per_hour,
-                          links_allowed=bool(author.sandbox_links_allowed))
+    return domain.Sandbox(until=author["sandbox_until"],
+                          posts_per_hour=author["sandbox_posts_per_hour"],
+                          links_allowed=bool(author["sandbox_links_allowed"]))
 
 
 async def get_feed(call: Call[FeedQuery], deps: Deps) -> dict[str, Any]:
@@ -63,12 +58,13 @@ async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
     return _item(row)
 
 
-def _item(row: sa.Row) -> dict[str, Any]:
+def _item(row: Record) -> dict[str, Any]:
     """A FeedItem (contracts.feed.messages), built as a plain dict: the read path's hottest
     line, where validating our own rows again would cost more than the query."""
-    return {"post_id": str(row.post_id), "community": row.community, "kind": row.kind,
-            "title": row.title, "body": row.body, "language": row.language,
-            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
-            "author": {"user_id": str(row.author_id),
-                       "display_name": row.display_name or FORMER_MEMBER,
-                       "verified": bool(row.verified), "profession": row.profession}}
+    return {"post_id": str(row["post_id"]), "community": row["community"],
+            "kind": row["kind"], "title": row["title"], "body": row["body"],
+            "language": row["language"],
+            "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+            "author": {"user_id": str(row["author_id"]),
+                       "display_name": row["display_name"] or FORMER_MEMBER,
+                       "verified": bool(row["verified"]), "profession": row["profession"]}}
