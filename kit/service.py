@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from faststream.nats import NatsBroker
 from nats.aio.client import Client
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -55,7 +54,7 @@ class Runtime:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.nc: Client | None = None
-        self.broker: NatsBroker | None = None
+        self.server: rpc.Server | None = None
         self.runners: dict[str, ProjectionRunner] = {}
         self._tasks: list[asyncio.Task] = []
 
@@ -80,13 +79,11 @@ class Runtime:
         for projection in s.projections:
             await self._start_projection(projection, self.nc)
         self._tasks += [asyncio.create_task(work()) for work in s.background]
-        self.broker = NatsBroker(s.settings.nats_url, max_reconnect_attempts=-1,
-                                 reconnect_time_wait=1, logger=None)
-        rpc.serve(self.broker, s.name, {**s.routes, health(s.name): self._health,
-                                        rebuild(s.name): self._rebuild},
-                  concurrency=s.settings.rpc_concurrency,
-                  principal_key=rpc.signing_key(s.settings.principal_signing_key))
-        await self.broker.start()
+        self.server = rpc.Server(self.nc, s.name, {**s.routes, health(s.name): self._health,
+                                                   rebuild(s.name): self._rebuild},
+                                 concurrency=s.settings.rpc_concurrency,
+                                 principal_key=rpc.signing_key(s.settings.principal_signing_key))
+        await self.server.start()
         serve_metrics(s.settings.metrics_port)
         log.info("service_started", projections=[p.durable for p in s.projections])
 
@@ -121,8 +118,8 @@ class Runtime:
         return rpc.ok({"projection": name, "status": "rebuilding"}, status=202)
 
     async def stop(self) -> None:
-        if self.broker is not None:
-            await self.broker.stop()
+        if self.server is not None:
+            await self.server.stop()
         for runner in self.runners.values():
             await runner.stop()
         for task in self._tasks:

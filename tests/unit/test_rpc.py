@@ -1,4 +1,4 @@
-"""Request/reply handlers in the fast tier, on faststream's in-memory broker."""
+"""Request/reply handlers in the fast tier: one request whole (kit.rpc.answer), no broker."""
 
 import base64
 import json
@@ -7,7 +7,6 @@ from uuid import uuid4
 
 import orjson
 import pytest
-from faststream.nats import NatsBroker, TestNatsBroker
 from pydantic import BaseModel
 from structlog.testing import capture_logs
 
@@ -37,12 +36,7 @@ async def admin_only(request: rpc.Request) -> rpc.Reply:
 KEY = b"k" * 32
 
 
-@pytest.fixture
-def broker() -> NatsBroker:
-    broker = NatsBroker()
-    rpc.serve(broker, "test", {"rpc.test.greet": greet, "rpc.test.admin": admin_only},
-              principal_key=KEY)
-    return broker
+ROUTES = {"rpc.test.greet": greet, "rpc.test.admin": admin_only}
 
 
 def signed(subject: str, principal: Principal, key: bytes = KEY,
@@ -51,19 +45,17 @@ def signed(subject: str, principal: Principal, key: bytes = KEY,
     return {PRINCIPAL: text, PRINCIPAL_SIGNATURE: rpc.sign_principal(key, subject, text, at)}
 
 
-async def call(broker: NatsBroker, subject: str, body: bytes,
-               principal: Principal | None = None,
+async def call(subject: str, body: bytes, principal: Principal | None = None,
                headers: dict[str, str] | None = None) -> tuple[int, dict]:
     if headers is None:
         headers = signed(subject, principal) if principal else {}
-    async with TestNatsBroker(broker) as test_broker:
-        reply = await test_broker.request(body, subject, headers=headers)
+    reply = await rpc.answer("test", subject, ROUTES[subject], body, headers, KEY)
     return int(reply.headers[STATUS]), orjson.loads(reply.body)
 
 
-async def test_a_handler_replies_with_status_and_body(broker: NatsBroker) -> None:
+async def test_a_handler_replies_with_status_and_body() -> None:
     user = Principal(user_id=uuid4(), roles=("patient",))
-    assert await call(broker, "rpc.test.greet", b'{"name": "Asha"}', user) == (
+    assert await call("rpc.test.greet", b'{"name": "Asha"}', user) == (
         201, {"hello": "Asha", "caller": str(user.user_id)})
 
 
@@ -73,9 +65,9 @@ async def test_a_handler_replies_with_status_and_body(broker: NatsBroker) -> Non
     (b'{"name": "taken"}', 409, "Conflict"),
     (b'{"name": "crash"}', 500, "Internal error"),
 ])
-async def test_failures_become_problems(broker: NatsBroker, body: bytes, status: int,
+async def test_failures_become_problems(body: bytes, status: int,
                                         title: str) -> None:
-    got_status, problem = await call(broker, "rpc.test.greet", body)
+    got_status, problem = await call("rpc.test.greet", body)
     assert got_status == status == problem["status"] and problem["title"] == title
     if status == 422:
         assert problem["errors"] == [{"field": "name", "message": "Field required"}]
@@ -83,12 +75,12 @@ async def test_failures_become_problems(broker: NatsBroker, body: bytes, status:
         assert "bug" not in problem.get("detail", "")
 
 
-async def test_roles_are_checked_from_the_principal(broker: NatsBroker) -> None:
-    assert (await call(broker, "rpc.test.admin", b"{}"))[0] == 401
+async def test_roles_are_checked_from_the_principal() -> None:
+    assert (await call("rpc.test.admin", b"{}"))[0] == 401
     patient = Principal(user_id=uuid4(), roles=("patient",))
-    assert (await call(broker, "rpc.test.admin", b"{}", patient))[0] == 403
+    assert (await call("rpc.test.admin", b"{}", patient))[0] == 403
     admin = Principal(user_id=uuid4(), roles=("admin",))
-    assert (await call(broker, "rpc.test.admin", b"{}", admin))[0] == 200
+    assert (await call("rpc.test.admin", b"{}", admin))[0] == 200
 
 
 class Note(BaseModel):
@@ -156,7 +148,7 @@ def test_text_is_kept_in_nfc_without_hidden_or_reversing_characters(typed: str,
         assert rpc.Request("s", body, None, None, None).parse(Note).title == kept
 
 
-async def test_a_principal_the_gateway_did_not_sign_is_refused(broker: NatsBroker) -> None:
+async def test_a_principal_the_gateway_did_not_sign_is_refused() -> None:
     """Anyone who can reach NATS could otherwise claim to be an admin."""
     admin = Principal(user_id=uuid4(), roles=("admin",))
     subject = "rpc.test.admin"
@@ -167,8 +159,8 @@ async def test_a_principal_the_gateway_did_not_sign_is_refused(broker: NatsBroke
               {**signed(subject, Principal(user_id=admin.user_id)),  # roles added after
                PRINCIPAL: admin.model_dump_json()}]
     for headers in forged:
-        assert (await call(broker, subject, b"{}", headers=headers))[0] == 401, headers
-    assert (await call(broker, subject, b"{}", admin))[0] == 200
+        assert (await call(subject, b"{}", headers=headers))[0] == 401, headers
+    assert (await call(subject, b"{}", admin))[0] == 200
 
 
 def test_a_service_without_the_key_trusts_no_principal() -> None:
