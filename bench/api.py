@@ -8,8 +8,10 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
 import orjson
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from bench.load import LoadResult, http_request, run_load
 from bench.report import Figure, Report
 from identity.tokens import new_private_key_pem
 from kit import bus
-from kit.db import make_engine
+from kit.db import asyncpg_dsn, make_engine
 from kit.embedded import free_port, wait_for_port
 from kit.personal import new_master_key
 from kit.projection import wait_for
@@ -51,7 +53,7 @@ async def bench(servers: Servers, report: Report) -> None:
         posts = [http_request("POST", "/v1/posts", port,
                               {**token, "Content-Type": "application/json"}, POST)
                  for token in tokens]
-        probe = asyncio.create_task(visibility(stack.url, tokens[0]))
+        probe = asyncio.create_task(visibility(stack.url, tokens[0], servers.database_url))
         write = await measure(report, "gateway POST /v1/posts", port, posts)
         report.add(await finished_probe(probe, report))
         report.notes.append(await settled(servers, write.count))
@@ -92,22 +94,41 @@ VISIBLE_P99_MS = 50.0  # issue 10: a post in the feed projection within p99 < 50
 PROBED = "tuberculosis"  # a community of its own: the write load posts to diabetes
 
 
-async def visibility(url: str, token: dict[str, str]) -> list[float]:
-    """While the write load runs: post, then read the community's first page (past the
-    micro-cache) until the post is on it; each sample is the time from its 201 to then."""
-    samples: list[float] = []
-    async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        await asyncio.sleep(WARMUP_S)  # measured with the load, not its warm-up
-        deadline = time.monotonic() + MEASURE_S
-        while time.monotonic() < deadline:
-            posted = await client.post("/v1/posts", headers=token, json={
-                "community": PROBED, "body": "is it on the page yet?"})
-            accepted, post_id = time.perf_counter(), posted.json()["post_id"]
-            while await first_on_page(client, token) != post_id:
-                await asyncio.sleep(0.001)
-            samples.append((time.perf_counter() - accepted) * 1000)
-            await asyncio.sleep(0.05)
-    return samples
+@dataclass
+class Visibility:
+    projection: list[float]  # ms from the 201 to the row in feed.timeline
+    page: list[float]  # ms from the 201 to the post first on its page, through the gateway
+
+
+async def visibility(url: str, token: dict[str, str], database_url: str) -> Visibility:
+    """While the write load runs: post, then look for the post in the feed projection's
+    table (a connection of the probe's own, polled every millisecond) and on its
+    community's first page through the gateway (past the micro-cache); each sample is the
+    time from the post's 201 to then. The page's figure includes the GETs' own latency
+    under the load; the projection's is the lag of the asynchronous path alone."""
+    seen = Visibility([], [])
+    conn = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            await asyncio.sleep(WARMUP_S)  # measured with the load, not its warm-up
+            deadline = time.monotonic() + MEASURE_S
+            while time.monotonic() < deadline:
+                posted = await client.post("/v1/posts", headers=token, json={
+                    "community": PROBED, "body": "is it on the page yet?"})
+                accepted, post_id = time.perf_counter(), posted.json()["post_id"]
+                while not await conn.fetchval(IN_TIMELINE, uuid.UUID(post_id)):
+                    await asyncio.sleep(0.001)
+                seen.projection.append((time.perf_counter() - accepted) * 1000)
+                while await first_on_page(client, token) != post_id:
+                    await asyncio.sleep(0.001)
+                seen.page.append((time.perf_counter() - accepted) * 1000)
+                await asyncio.sleep(0.05)
+    finally:
+        await conn.close()
+    return seen
+
+
+IN_TIMELINE = "SELECT EXISTS (SELECT 1 FROM feed.timeline WHERE post_id = $1)"
 
 
 async def first_on_page(client: httpx.AsyncClient, token: dict[str, str]) -> str | None:
@@ -116,16 +137,21 @@ async def first_on_page(client: httpx.AsyncClient, token: dict[str, str]) -> str
     return items[0]["post_id"] if items else None
 
 
-async def finished_probe(probe: asyncio.Task[list[float]], report: Report) -> Figure:
-    samples = sorted(await probe)
-    def at(q: float) -> float:
+async def finished_probe(probe: asyncio.Task[Visibility], report: Report) -> Figure:
+    seen = await probe
+    projection, page = sorted(seen.projection), sorted(seen.page)
+
+    def at(samples: list[float], q: float) -> float:
         return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else math.nan
-    verdict = "PASS" if samples and at(0.99) < VISIBLE_P99_MS else "BELOW"
-    report.notes.append(f"(c) a post on its community's page {at(0.5):.1f} ms after its 201 "
-                        f"(p50), {at(0.99):.1f} ms (p99), {len(samples)} samples under the "
-                        f"write load: target p99 < {VISIBLE_P99_MS:.0f} ms, {verdict}")
-    return Figure("post visible in the feed projection after its 201", len(samples),
-                  MEASURE_S, "samples", at(0.5), at(0.99))
+    verdict = "PASS" if projection and at(projection, 0.99) < VISIBLE_P99_MS else "BELOW"
+    report.notes.append(
+        f"(c) a post in the feed projection {at(projection, 0.5):.1f} ms after its 201 (p50), "
+        f"{at(projection, 0.99):.1f} ms (p99), {len(projection)} samples under the write "
+        f"load: target p99 < {VISIBLE_P99_MS:.0f} ms, {verdict}; on its page through the "
+        f"gateway, GET latency under the load included: {at(page, 0.5):.1f} ms (p50), "
+        f"{at(page, 0.99):.1f} ms (p99)")
+    return Figure("post in the feed projection after its 201", len(projection),
+                  MEASURE_S, "samples", at(projection, 0.5), at(projection, 0.99))
 
 
 def figure(name: str, result: LoadResult) -> Figure:
