@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from kit.sql import Statement
+
 PREFIX = "pd1."
 metadata = sa.MetaData(schema="keystore")
 person_keys = sa.Table(
@@ -22,6 +24,8 @@ person_keys = sa.Table(
     sa.Column("wrapped_key", sa.LargeBinary, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now()),
 )
+_KEY = Statement(sa.select(person_keys.c.wrapped_key).where(
+    person_keys.c.person_id == sa.bindparam("person_id", type_=sa.Uuid)))
 
 
 class KeyShreddedError(LookupError):
@@ -54,8 +58,8 @@ class PersonalData:
         return await self.key(conn, person_id)
 
     async def key(self, conn: AsyncConnection, person_id: UUID) -> bytes:
-        wrapped = await conn.scalar(
-            sa.select(person_keys.c.wrapped_key).where(person_keys.c.person_id == person_id))
+        found = await _KEY.row(conn, person_id=person_id)
+        wrapped = found[0] if found is not None else None
         if wrapped is None:
             raise KeyShreddedError(str(person_id))
         return self._master.decrypt(wrapped[:12], wrapped[12:], person_id.bytes)

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from kit.eventstore import EventStore
 from kit.idempotency import idempotency_table
+from kit.sql import Statement
 
 metadata = sa.MetaData(schema="pharmacovigilance")
 store = EventStore(metadata, "pharmacovigilance")
@@ -132,3 +133,14 @@ case_reads = sa.Table(
     sa.Column("at", TZ, nullable=False),
 )
 INLINE = (relay_queue, signal_pairs, timeline, reports)
+
+# What every complete report asks, compiled once (kit.sql).
+LOCK_REPORTER = Statement(sa.select(sa.func.pg_advisory_xact_lock(
+    sa.func.hashtextextended(sa.bindparam("reporter", type_=sa.Text), 0))))
+SENT_SINCE = Statement(
+    sa.select(sa.func.count(sa.distinct(timeline.c.report_id)), sa.func.min(timeline.c.at))
+    .select_from(timeline.join(reports, reports.c.report_id == timeline.c.report_id))
+    .where(reports.c.reporter_id == sa.bindparam("reporter_id", type_=sa.Uuid),
+           timeline.c.status == sa.bindparam("status", type_=sa.Text),
+           timeline.c.at > sa.bindparam("since", type_=TZ)))
+NEXT_REFERENCE = Statement(sa.select(references.next_value()))

@@ -29,7 +29,7 @@ from pharmacovigilance.handlers.views import log_read, report_row, shown, view
 
 async def submit_report(call: Call[AdrReportForm], deps: Deps) -> AdrReportAccepted:
     """A patient (or someone on their behalf) reports a side effect; drafts are allowed."""
-    return await _save(deps, uuid4(), call.caller, call.command)
+    return await _save(deps, uuid4(), call.caller, call.command, new=True)
 
 
 async def update_report(call: Call[UpdateReport], deps: Deps) -> AdrReportAccepted:
@@ -39,10 +39,13 @@ async def update_report(call: Call[UpdateReport], deps: Deps) -> AdrReportAccept
 
 
 async def _save(deps: Deps, report_id: UUID, caller: Caller, form: AdrReportForm, *,
-                must_exist: bool = False) -> AdrReportAccepted:
+                must_exist: bool = False, new: bool = False) -> AdrReportAccepted:
+    """`new`: a fresh id, whose stream is empty without reading it (an id that did exist
+    would fail the append at version 0)."""
     reporter_id, stream = caller.user_id, domain.stream_id(report_id)
     async with deps.db.transaction() as conn:
-        report, version = await deps.reports.get(conn, stream)
+        report, version = ((domain.initial(), 0) if new
+                           else await deps.reports.get(conn, stream))
         if must_exist:
             domain.existing(report)
         domain.editable(report, reporter_id)
@@ -65,15 +68,10 @@ async def _within_daily_limit(conn: AsyncConnection, deps: Deps, caller: Caller)
     counted one after the other. The PV roles are not limited."""
     if deps.reports_per_day == 0 or caller.has_any(*domain.PV_ROLES):
         return
-    await conn.execute(sa.select(sa.func.pg_advisory_xact_lock(
-        sa.func.hashtextextended(f"pv-reporter:{caller.user_id}", 0))))
-    r, t = sql.reports, sql.timeline
+    await sql.LOCK_REPORTER.execute(conn, reporter=f"pv-reporter:{caller.user_id}")
     now = datetime.now(UTC)
-    sent, oldest = (await conn.execute(
-        sa.select(sa.func.count(sa.distinct(t.c.report_id)), sa.func.min(t.c.at))
-        .select_from(t.join(r, r.c.report_id == t.c.report_id))
-        .where(r.c.reporter_id == caller.user_id, t.c.status == domain.RECEIVED,
-               t.c.at > now - timedelta(days=1)))).one()
+    sent, oldest = await sql.SENT_SINCE.row(  # type: ignore[misc]
+        conn, reporter_id=caller.user_id, status=domain.RECEIVED, since=now - timedelta(days=1))
     domain.within_daily_limit(int(sent or 0), deps.reports_per_day,
                               oldest + timedelta(days=1) - now if oldest else timedelta(0))
 
@@ -86,8 +84,8 @@ async def _sealed_form(conn: AsyncConnection, deps: Deps, reporter_id: UUID,
 
 
 async def _next_reference(conn: AsyncConnection) -> str:
-    number = await conn.scalar(sa.select(sql.references.next_value()))
-    return domain.reference(int(number), datetime.now(UTC).year)  # type: ignore[arg-type]
+    number = (await sql.NEXT_REFERENCE.row(conn))[0]  # type: ignore[index]
+    return domain.reference(int(number), datetime.now(UTC).year)
 
 
 async def get_report(call: Call[ReportRef], deps: Deps) -> ReportView:
