@@ -56,7 +56,7 @@ def configure_logging(service: str, level: str = "info", fmt: str = "json") -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(_level(level))
-    for noisy in ("faststream", "faststream.access", "nats", "uvicorn.access", "asyncio"):
+    for noisy in ("nats", "uvicorn.access", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
