@@ -25,6 +25,7 @@ from gateway.routes import ROUTERS
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 from kit import rpc
+from kit.telemetry import recording
 
 
 def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
@@ -48,9 +49,11 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
 
     app = FastAPI(title="Patients' Union API", version="1.0.0", lifespan=lifespan,
                   description="The public API of the Patients' Union platform.",
-                  # Server spans only: metrics are Prometheus's, logs are ours (they could
-                  # otherwise carry request values), per-operation spans cost too much.
-                  telemetry={"operation_spans": False, "metrics": False, "logs": False})
+                  # Server spans only, and only when spans are exported: metrics are
+                  # Prometheus's, logs are ours (they could otherwise carry request
+                  # values), per-operation spans cost too much.
+                  telemetry={"tracing": recording(), "operation_spans": False,
+                             "metrics": False, "logs": False})
     for router in ROUTERS:
         app.include_router(router)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
