@@ -20,4 +20,22 @@ class PostCreated(Event):
     voice_note_id: UUID | None = None
 
 
-REGISTRY = EventRegistry([PostCreated])
+class CommunityFollowed(Event):
+    """Someone follows a community: its posts come into their feed."""
+
+    event_type: ClassVar[str] = "CommunityFollowed"
+    subject: ClassVar[str] = "feed.member.followed"
+
+    user_id: UUID
+    community: str  # a community slug
+
+
+class CommunityUnfollowed(Event):
+    event_type: ClassVar[str] = "CommunityUnfollowed"
+    subject: ClassVar[str] = "feed.member.unfollowed"
+
+    user_id: UUID
+    community: str
+
+
+REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed])

@@ -40,6 +40,34 @@ class FeedQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class MyFeedQuery(BaseModel):
+    """GET /v1/me/feed: the common feed and the communities one follows."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class CommunityRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    community: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")
+
+
+class Following(BaseModel):
+    """The caller's follow of one community, after following or unfollowing it."""
+
+    community: str
+    following: bool
+
+
+class Follows(BaseModel):
+    """GET /v1/me/follows: the communities the caller follows, by slug."""
+
+    items: list[str]
+
+
 class Author(BaseModel):
     user_id: UUID | None
     display_name: str
@@ -69,6 +97,7 @@ class Community(BaseModel):
     name: str
     description: str
     post_count: int = 0
+    member_count: int = 0  # people who follow it
 
 
 class Communities(BaseModel):

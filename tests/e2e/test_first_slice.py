@@ -98,15 +98,19 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
         for community in ("hiv", "hiv", "cancer"):
             await client.post("/v1/posts", headers=author,
                               json={"community": community, "body": "before the rebuild"})
+        for community in ("hiv", "cancer", "hiv"):
+            await client.post(f"/v1/communities/{community}/follow", headers=author)
+        await client.delete("/v1/communities/cancer/follow", headers=author)
         await platform.settled()
         live = await read_models(platform)
         admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
         async with platform.engine.begin() as conn:  # damage every read model
             for table in ("feed.timeline", "feed.authors", "feed.community_counts",
+                          "feed.community_members", "feed.follows",
                           "identity.login_names", "identity.accounts"):
                 await conn.execute(sa.text(f"DELETE FROM {table}"))
         for service, projection in (("feed", "timeline"), ("feed-worker", "community-stats"),
-                                    ("identity", "accounts")):
+                                    ("feed", "follows"), ("identity", "accounts")):
             path = f"/v1/admin/projections/{service}/{projection}/rebuild"
             assert (await client.post(path, headers=author)).status_code == 403
             reply = await client.post(path, headers=admin)
@@ -124,6 +128,8 @@ async def read_models(platform: Platform) -> dict[str, list]:
         "timeline": "SELECT post_id, community, body, author_id, created_at FROM feed.timeline",
         "authors": "SELECT user_id, display_name FROM feed.authors",
         "counts": "SELECT community, post_count FROM feed.community_counts",
+        "members": "SELECT community, member_count FROM feed.community_members",
+        "follows": "SELECT user_id, community FROM feed.follows",
         "accounts": "SELECT user_id, roles, display_name, password_hash FROM identity.accounts",
         "logins": "SELECT name_hash, user_id FROM identity.login_names",
     }

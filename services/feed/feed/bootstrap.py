@@ -16,7 +16,10 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
     """The use cases' dependencies (the service tier's tests build them the same way)."""
     posts = Repository(sql.store, REGISTRY, domain.Post, domain.evolve,
                        on_append=projections.POSTS.apply)
-    return Deps(db=db, posts=posts, sandbox_posts_per_hour=settings.sandbox_posts_per_hour)
+    members = Repository(sql.store, REGISTRY, domain.Membership, domain.evolve_membership,
+                         on_append=projections.FOLLOWS.apply)
+    return Deps(db=db, posts=posts, members=members,
+                sandbox_posts_per_hour=settings.sandbox_posts_per_hour)
 
 
 def bootstrap(settings: FeedSettings | None = None) -> Service:
@@ -29,12 +32,12 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                    idempotency=sql.idempotency)
     return Service(name="feed", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
-                   inline_models=[projections.POSTS],
+                   inline_models=[projections.POSTS, projections.FOLLOWS],
                    projections=[projections.timeline(data)], tracking=sql.tracking)
 
 
 def bootstrap_worker(settings: FeedSettings | None = None) -> Service:
-    """The community post counts, in a process of their own."""
+    """The communities' post and member counts, in a process of their own."""
     settings = settings or FeedSettings()
     engine = make_engine(settings.database_url, max(2, settings.db_pool_size // 2))
     return Service(name="feed-worker", settings=settings, engine=engine,

@@ -11,4 +11,5 @@ from kit.usecases import Database
 class Deps:
     db: Database
     posts: Repository[domain.Post]
+    members: Repository[domain.Membership]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from contracts.events import Event
-from contracts.feed.events import PostCreated
+from contracts.feed.events import CommunityFollowed, CommunityUnfollowed, PostCreated
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
 
@@ -35,6 +35,15 @@ class NoSuchCommunityError(FeedError):
 class NoSuchPostError(FeedError):
     def __init__(self) -> None:
         super().__init__("the post does not exist")
+
+
+class CommonFeedError(FeedError):
+    """The common feed is everyone's: it is not followed or unfollowed."""
+
+    field = "community"
+
+    def __init__(self) -> None:
+        super().__init__("everyone sees the common feed; follow a community instead")
 
 
 class PostExistsError(FeedError):
@@ -116,3 +125,45 @@ def create_post(post: Post, post_id: UUID, author_id: UUID,
 
 def stream_id(post_id: UUID) -> str:
     return f"post-{post_id}"
+
+
+@dataclass(frozen=True)
+class Membership:
+    """The communities a person follows."""
+
+    communities: frozenset[str] = frozenset()
+
+
+def evolve_membership(membership: Membership, event: Event) -> Membership:
+    if isinstance(event, CommunityFollowed):
+        return Membership(membership.communities | {event.community})
+    if isinstance(event, CommunityUnfollowed):
+        return Membership(membership.communities - {event.community})
+    return membership
+
+
+def followable(slug: str) -> None:
+    if slug == COMMON:
+        raise CommonFeedError()
+    if slug not in BY_SLUG:
+        raise NoSuchCommunityError(slug)
+
+
+def follow(membership: Membership, user_id: UUID, slug: str) -> list[Event]:
+    """Follow a community; following it again changes nothing."""
+    followable(slug)
+    if slug in membership.communities:
+        return []
+    return [CommunityFollowed(user_id=user_id, community=slug)]
+
+
+def unfollow(membership: Membership, user_id: UUID, slug: str) -> list[Event]:
+    """Stop following; a community one does not follow stays so, without an error."""
+    followable(slug)
+    if slug not in membership.communities:
+        return []
+    return [CommunityUnfollowed(user_id=user_id, community=slug)]
+
+
+def membership_stream(user_id: UUID) -> str:
+    return f"member-{user_id}"

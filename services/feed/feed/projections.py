@@ -8,7 +8,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
-from contracts.feed.events import REGISTRY, PostCreated
+from contracts.feed.events import (
+    REGISTRY,
+    CommunityFollowed,
+    CommunityUnfollowed,
+    PostCreated,
+)
 from contracts.identity.events import (
     AccountRegistered,
     PersonErased,
@@ -36,6 +41,22 @@ async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope
 
 POSTS = InlineModel(name="posts", handlers={PostCreated: add_posts}, tables=[sql.posts],
                     registry=REGISTRY, store=sql.store)
+
+
+async def add_follows(conn: AsyncConnection,
+                      run: list[tuple[CommunityFollowed, Envelope]]) -> None:
+    await insert_rows(conn, sql.follows, [{"user_id": e.user_id, "community": e.community}
+                                          for e, _ in run], skip_existing=True)
+
+
+async def remove_follow(conn: AsyncConnection, event: CommunityUnfollowed, _: Envelope) -> None:
+    await conn.execute(sql.follows.delete().where(sql.follows.c.user_id == event.user_id,
+                                                  sql.follows.c.community == event.community))
+
+
+FOLLOWS = InlineModel(name="follows", tables=[sql.follows], registry=REGISTRY, store=sql.store,
+                      handlers={CommunityFollowed: add_follows,
+                                CommunityUnfollowed: one_by_one(remove_follow)})
 
 
 def post_row(event: PostCreated, envelope: Envelope) -> dict:
@@ -95,7 +116,28 @@ COUNT_POSTS = _counts.on_conflict_do_update(
     set_={"post_count": sql.community_counts.c.post_count + _counts.excluded.post_count})
 
 
+async def count_members(conn: AsyncConnection,
+                        run: list[tuple[CommunityFollowed | CommunityUnfollowed, Envelope]]
+                        ) -> None:
+    """One statement per community in the run: +1 a follow, -1 an unfollow (the domain
+    emits each only on a change, so the count is of people following now)."""
+    change: Counter[str] = Counter()
+    for event, _ in run:
+        change[event.community] += 1 if isinstance(event, CommunityFollowed) else -1
+    await conn.execute(COUNT_MEMBERS, [{"community": c, "member_count": n}
+                                       for c, n in change.items()])
+
+
+_members = insert(sql.community_members)
+COUNT_MEMBERS = _members.on_conflict_do_update(
+    index_elements=["community"],
+    set_={"member_count": sql.community_members.c.member_count
+          + _members.excluded.member_count})
+
+
 def community_stats() -> Projection:
+    """Post and member counts of each community."""
     return Projection(service="feed", name="community-stats", registry=ALL,
-                      handlers={PostCreated: count_posts},
-                      tables=[sql.community_counts])
+                      handlers={PostCreated: count_posts, CommunityFollowed: count_members,
+                                CommunityUnfollowed: count_members},
+                      tables=[sql.community_counts, sql.community_members])

@@ -1,7 +1,7 @@
 """Feed's tables: its event store, the inline posts model and the projections' models, and
 the queries the use cases make of them."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import asyncpg
@@ -80,6 +80,18 @@ community_counts = sa.Table(
     sa.Column("community", sa.Text, primary_key=True),
     sa.Column("post_count", sa.BigInteger, nullable=False),
 )
+community_members = sa.Table(
+    "community_members", metadata,
+    sa.Column("community", sa.Text, primary_key=True),
+    sa.Column("member_count", sa.BigInteger, nullable=False),
+)
+# Inline read model "follows": who follows which community, written with the events (a
+# follower's next page already has the community's posts).
+follows = sa.Table(
+    "follows", metadata,
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("community", sa.Text, primary_key=True),
+)
 
 
 def _shown(table: sa.Table) -> sa.Select:
@@ -133,6 +145,41 @@ async def author_and_recent(conn: AsyncConnection, user_id: UUID,
     found = await AUTHOR_AND_RECENT.row(conn, user_id=user_id, now=now, since=since)
     assert found is not None  # one row, whether the author is known or not
     return found
+
+
+# A person's feed: the common feed and each community they follow, newest first. Each
+# community's newest page comes from the timeline's index on its own (a lateral join), and
+# the pages are merged: the work grows with the communities followed, not with the posts.
+MY_FEED = Statement(sa.text("""
+SELECT t.post_id, t.community, t.kind, t.title, t.body, t.language, t.author_id,
+       t.created_at, a.display_name, a.verified, a.profession
+FROM (SELECT 'common' AS slug
+      UNION ALL SELECT community FROM feed.follows WHERE user_id = :user_id) AS c
+CROSS JOIN LATERAL (
+    SELECT * FROM feed.timeline
+    WHERE community = c.slug AND (created_at, post_id) < (:at, :id)
+    ORDER BY created_at DESC, post_id DESC LIMIT :limit) AS t
+LEFT JOIN feed.authors AS a ON a.user_id = t.author_id
+ORDER BY t.created_at DESC, t.post_id DESC LIMIT :limit""").bindparams(
+    sa.bindparam("user_id", type_=sa.Uuid), sa.bindparam("at", type_=TZ),
+    sa.bindparam("id", type_=sa.Uuid), sa.bindparam("limit", type_=sa.Integer)))
+NEWEST = (datetime.max.replace(tzinfo=UTC), UUID(int=(1 << 128) - 1))  # before any post
+
+
+async def my_feed(conn: AsyncConnection, user_id: UUID, limit: int,
+                  after: tuple[datetime, UUID] | None) -> list[asyncpg.Record]:
+    at, post_id = after or NEWEST
+    return await MY_FEED.rows(conn, user_id=user_id, at=at, id=post_id, limit=limit)
+
+
+async def followed(conn: AsyncConnection, user_id: UUID) -> list[str]:
+    return list((await conn.scalars(sa.select(follows.c.community).where(
+        follows.c.user_id == user_id).order_by(follows.c.community))).all())
+
+
+async def member_counts(conn: AsyncConnection) -> dict[str, int]:
+    rows = await conn.execute(sa.select(community_members))
+    return {row.community: row.member_count for row in rows}
 
 
 async def counts(conn: AsyncConnection) -> dict[str, int]:

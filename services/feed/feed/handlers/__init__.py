@@ -1,11 +1,16 @@
 """The feed's use cases, in one table, and what its domain errors mean to a caller."""
 
-from contracts.feed.messages import CreatePost, FeedQuery, PostRef
+from contracts.feed.messages import CommunityRef, CreatePost, FeedQuery, MyFeedQuery, PostRef
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from feed import domain
-from feed.handlers.communities import list_communities
-from feed.handlers.posts import create_post, get_feed, get_post
+from feed.handlers.communities import (
+    follow_community,
+    list_communities,
+    my_follows,
+    unfollow_community,
+)
+from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -14,10 +19,16 @@ HANDLERS = {
     rpc("feed", "get_feed"): Handler(get_feed, FeedQuery, roles=ANYONE),
     rpc("feed", "get_post"): Handler(get_post, PostRef, roles=ANYONE),
     rpc("feed", "list_communities"): Handler(list_communities, NoBody, roles=ANYONE),
+    rpc("feed", "follow_community"): Handler(follow_community, CommunityRef, roles=SIGNED_IN),
+    rpc("feed", "unfollow_community"): Handler(unfollow_community, CommunityRef,
+                                               roles=SIGNED_IN),
+    rpc("feed", "my_follows"): Handler(my_follows, NoBody, roles=SIGNED_IN),
+    rpc("feed", "my_feed"): Handler(my_feed, MyFeedQuery, roles=SIGNED_IN),
 }
 
 ERRORS: ErrorMap = {
     domain.UnknownCommunityError: 422,
+    domain.CommonFeedError: 422,
     domain.SandboxError: 422,
     domain.TooManyPostsError: 429,
     domain.NoSuchCommunityError: 404,

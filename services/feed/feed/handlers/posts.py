@@ -6,7 +6,7 @@ from uuid import uuid4
 
 from asyncpg import Record
 
-from contracts.feed.messages import CreatePost, FeedQuery, PostAccepted, PostRef
+from contracts.feed.messages import CreatePost, FeedQuery, MyFeedQuery, PostAccepted, PostRef
 from feed import domain
 from feed.adapters import sql
 from feed.deps import Deps
@@ -47,6 +47,15 @@ async def get_feed(call: Call[FeedQuery], deps: Deps) -> dict[str, Any]:
     after = decode_cursor(query.cursor)
     async with deps.db.connect() as conn:
         rows = await sql.feed_page(conn, query.community, query.limit + 1, after)
+    return page(rows, query.limit, "created_at", "post_id", _item)
+
+
+async def my_feed(call: Call[MyFeedQuery], deps: Deps) -> dict[str, Any]:
+    """The common feed and the communities the caller follows, newest first."""
+    query = call.command
+    after = decode_cursor(query.cursor)
+    async with deps.db.connect() as conn:
+        rows = await sql.my_feed(conn, call.caller.user_id, query.limit + 1, after)
     return page(rows, query.limit, "created_at", "post_id", _item)
 
 

@@ -53,3 +53,22 @@ def test_the_link_check_is_linear_on_hostile_text() -> None:
     hostile = "a" * 200_000 + "!"
     assert domain.LINK.search(hostile) is None
     assert domain.LINK.search("-" * 100_000 + ".com ") is not None
+
+
+def test_following_is_a_set_of_communities_changed_only_by_a_change() -> None:
+    user = uuid4()
+    membership = domain.Membership()
+    followed = domain.follow(membership, user, "diabetes")
+    assert [type(e).__name__ for e in followed] == ["CommunityFollowed"]
+    membership = domain.evolve_membership(membership, followed[0])
+    assert domain.follow(membership, user, "diabetes") == []
+    assert domain.unfollow(domain.Membership(), user, "diabetes") == []
+    left = domain.unfollow(membership, user, "diabetes")
+    assert domain.evolve_membership(membership, left[0]) == domain.Membership()
+
+
+def test_the_common_feed_and_unknown_communities_are_not_followed() -> None:
+    with pytest.raises(domain.CommonFeedError):
+        domain.follow(domain.Membership(), uuid4(), "common")
+    with pytest.raises(domain.NoSuchCommunityError):
+        domain.unfollow(domain.Membership(), uuid4(), "astrology")

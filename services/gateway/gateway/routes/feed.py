@@ -3,15 +3,19 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from contracts.feed.messages import (
     Communities,
+    CommunityRef,
     CreatePost,
     FeedItem,
     FeedPage,
     FeedQuery,
+    Following,
+    Follows,
+    MyFeedQuery,
     PostAccepted,
     PostRef,
 )
@@ -40,6 +44,39 @@ async def feed(request: Request, caller: CallerDep, bus: BusDep,
     return await cache(request).serve(
         request, lambda: bus.forward(rpc("feed", "get_feed"), caller, query), caller.language,
         query.model_dump(exclude_none=True))
+
+
+Slug = Annotated[str, Path(max_length=64, pattern="^[a-z0-9-]+$")]
+
+
+@router.post("/communities/{slug}/follow", response_model=Following, tags=["feed"])
+async def follow(slug: Slug, caller: CallerDep, bus: BusDep) -> Response:
+    """Follow a community: its posts come into `GET /v1/me/feed` (following twice is one)."""
+    return await bus.forward(rpc("feed", "follow_community"), caller,
+                             CommunityRef(community=slug))
+
+
+@router.delete("/communities/{slug}/follow", response_model=Following, tags=["feed"])
+async def unfollow(slug: Slug, caller: CallerDep, bus: BusDep) -> Response:
+    """Stop following a community (one not followed stays so)."""
+    return await bus.forward(rpc("feed", "unfollow_community"), caller,
+                             CommunityRef(community=slug))
+
+
+@router.get("/me/follows", response_model=Follows, tags=["feed"])
+async def my_follows(caller: CallerDep, bus: BusDep) -> Response:
+    """The slugs of the communities the caller follows."""
+    return await bus.forward(rpc("feed", "my_follows"), caller)
+
+
+@router.get("/me/feed", response_model=FeedPage, tags=["feed"])
+async def my_feed(caller: CallerDep, bus: BusDep,
+                  limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                  cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """The common feed and the communities the caller follows, newest first; pages by
+    `next_cursor` stay without gaps or repeats while new posts arrive."""
+    return await bus.forward(rpc("feed", "my_feed"), caller,
+                             MyFeedQuery(limit=limit, cursor=cursor))
 
 
 def cache(request: Request) -> MicroCache:
