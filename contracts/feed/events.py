@@ -38,4 +38,43 @@ class CommunityUnfollowed(Event):
     community: str
 
 
-REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed])
+class PostHeld(Event):
+    """The guidelines' screening held a new post for a moderator before publication (with
+    its PostCreated, in one append); `reasons` are GUIDELINES.md's rule names."""
+
+    event_type: ClassVar[str] = "PostHeld"
+    subject: ClassVar[str] = "feed.post.held"
+
+    post_id: UUID
+    reasons: list[str]
+
+
+class PostFlagged(Event):
+    """Someone (or, with no flagger, the screening) asks a moderator to look at a post;
+    `urgent` puts it first in the queue (self-harm)."""
+
+    event_type: ClassVar[str] = "PostFlagged"
+    subject: ClassVar[str] = "feed.post.flagged"
+
+    post_id: UUID
+    flag_id: UUID
+    reason: str
+    flagger_id: UUID | None = None
+    urgent: bool = False
+
+
+class PostModerated(Event):
+    """A moderator's decision on a post's open flags or hold: `hide` takes it out of every
+    feed, `restore` publishes it, `dismiss` closes the flags and leaves it as it was."""
+
+    event_type: ClassVar[str] = "PostModerated"
+    subject: ClassVar[str] = "feed.post.moderated"
+
+    post_id: UUID
+    moderator_id: UUID
+    decision: str  # hide, restore or dismiss
+    note: str
+
+
+REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
+                          PostFlagged, PostModerated])

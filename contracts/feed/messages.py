@@ -28,8 +28,85 @@ class PostRef(BaseModel):
     post_id: UUID
 
 
+class Notice(BaseModel):
+    """Something the author must be told about their post, in their language."""
+
+    kind: Literal["held", "helpline"]
+    message: str
+
+
 class PostAccepted(BaseModel):
     post_id: UUID
+    status: Literal["published", "held"] = "published"
+    notices: list[Notice] = []
+
+
+FlagReason = Literal["spam", "misinformation", "harassment", "personal_information",
+                     "self_harm", "other"]
+
+
+class FlagPost(BaseModel):
+    """POST /v1/flags."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    target_type: Literal["post"]
+    target_id: UUID
+    reason: FlagReason
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class FlagAccepted(BaseModel):
+    flag_id: UUID
+
+
+class ModerationQueueQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=64, pattern=r"^[a-z_]+$")
+    flagger: UUID | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class ModerationItem(BaseModel):
+    """A post waiting for a moderator: held, or flagged and not decided yet."""
+
+    item_id: UUID  # the post's id: one item per post
+    post_id: UUID
+    community: str
+    status: Literal["published", "held", "hidden"]
+    title: str | None
+    body: str
+    author_id: UUID
+    reasons: list[str]
+    flags: int
+    urgent: bool
+    since: datetime  # the oldest open flag or hold
+
+
+class ModerationQueue(BaseModel):
+    items: list[ModerationItem]
+    next_cursor: str | None
+
+
+class DecisionBody(BaseModel):
+    """POST /v1/moderation/items/{id}/decision."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    decision: Literal["hide", "restore", "dismiss"]
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class Decide(DecisionBody):
+    item_id: UUID
+
+
+class Decision(BaseModel):
+    item_id: UUID
+    decision: str
+    status: Literal["published", "held", "hidden"]
 
 
 class FeedQuery(BaseModel):

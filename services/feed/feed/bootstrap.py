@@ -15,11 +15,12 @@ from kit.usecases import Database, serve
 def deps_for(db: Database, settings: FeedSettings) -> Deps:
     """The use cases' dependencies (the service tier's tests build them the same way)."""
     posts = Repository(sql.store, REGISTRY, domain.Post, domain.evolve,
-                       on_append=projections.POSTS.apply)
+                       on_append=projections.on_post_append)
     members = Repository(sql.store, REGISTRY, domain.Membership, domain.evolve_membership,
                          on_append=projections.FOLLOWS.apply)
     return Deps(db=db, posts=posts, members=members,
-                sandbox_posts_per_hour=settings.sandbox_posts_per_hour)
+                sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
+                keywords=settings.keywords)
 
 
 def bootstrap(settings: FeedSettings | None = None) -> Service:
@@ -32,7 +33,8 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                    idempotency=sql.idempotency)
     return Service(name="feed", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
-                   inline_models=[projections.POSTS, projections.FOLLOWS],
+                   inline_models=[projections.POSTS, projections.FOLLOWS,
+                                  projections.FLAGS],
                    projections=[projections.timeline(data)], tracking=sql.tracking)
 
 

@@ -1,8 +1,10 @@
 """What the feed's use cases depend on."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from feed import domain
+from feed.moderation import DEFAULT_KEYWORDS, Action
 from kit.aggregates import Repository
 from kit.usecases import Database
 
@@ -13,3 +15,4 @@ class Deps:
     posts: Repository[domain.Post]
     members: Repository[domain.Membership]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
+    keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))

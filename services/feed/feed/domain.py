@@ -2,14 +2,23 @@
 decisions return events."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from contracts.events import Event
-from contracts.feed.events import CommunityFollowed, CommunityUnfollowed, PostCreated
+from contracts.feed.events import (
+    CommunityFollowed,
+    CommunityUnfollowed,
+    PostCreated,
+    PostFlagged,
+    PostHeld,
+    PostModerated,
+)
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
+from feed.moderation import Screening
 
 
 class FeedError(Exception):
@@ -60,15 +69,42 @@ class TooManyPostsError(SandboxError):
     """A new account posted as often as its first day allows."""
 
 
+class BlockedError(FeedError):
+    """The community guidelines do not allow this post (GUIDELINES.md, rule 6)."""
+
+    field = "body"
+
+
+class ModerationConflictError(FeedError):
+    """The decision does not fit the post as it is now."""
+
+
+PUBLISHED, HELD, HIDDEN = "published", "held", "hidden"
+
+
 @dataclass(frozen=True)
 class Post:
-    """What the rules need to know of a post: whether it exists."""
+    """What the rules need to know of a post: whether it exists, where it stands with the
+    moderators, who has an open flag on it."""
 
     created: bool = False
+    status: str = PUBLISHED
+    flagged: bool = False  # an open flag, the screening's or a person's
+    flaggers: frozenset[UUID] = frozenset()
 
 
 def evolve(post: Post, event: Event) -> Post:
-    return Post(created=True) if isinstance(event, PostCreated) else post
+    if isinstance(event, PostCreated):
+        return replace(post, created=True)
+    if isinstance(event, PostHeld):
+        return replace(post, status=HELD)
+    if isinstance(event, PostFlagged):
+        flaggers = post.flaggers | ({event.flagger_id} if event.flagger_id else set())
+        return replace(post, flagged=True, flaggers=flaggers)
+    if isinstance(event, PostModerated):
+        status = {"hide": HIDDEN, "restore": PUBLISHED}.get(event.decision, post.status)
+        return replace(post, status=status, flagged=False, flaggers=frozenset())
+    return post
 
 
 # Linear in the text: the domain name is found from its dot (a name character just
@@ -112,15 +148,53 @@ def known_community(slug: str) -> bool:
     return slug == COMMON or slug in BY_SLUG
 
 
-def create_post(post: Post, post_id: UUID, author_id: UUID,
-                command: CreatePost) -> list[PostCreated]:
+def create_post(post: Post, post_id: UUID, author_id: UUID, command: CreatePost,
+                screening: Screening, new_id: Callable[[], UUID]) -> list[Event]:
+    """The post, and what the guidelines' screening makes of it: held for a moderator
+    before publication, or flagged to them (an urgent flag never hides it)."""
     if post.created:
         raise PostExistsError(f"post {post_id} exists")
     if not known_community(command.community):
         raise UnknownCommunityError(command.community)
-    return [PostCreated(post_id=post_id, author_id=author_id, community=command.community,
-                        kind=command.kind, title=command.title or None, body=command.body,
-                        language=command.language, voice_note_id=command.voice_note_id)]
+    if screening.blocked:
+        raise BlockedError("the community guidelines do not allow this post (rule 6: "
+                           f"\"{screening.blocked}\")")
+    events: list[Event] = [PostCreated(
+        post_id=post_id, author_id=author_id, community=command.community, kind=command.kind,
+        title=command.title or None, body=command.body, language=command.language,
+        voice_note_id=command.voice_note_id)]
+    if screening.holds:
+        events.append(PostHeld(post_id=post_id, reasons=list(screening.holds)))
+    events += [PostFlagged(post_id=post_id, flag_id=new_id(), reason=reason, urgent=urgent)
+               for reason, urgent in screening.flags]
+    return events
+
+
+def flag(post: Post, post_id: UUID, flag_id: UUID, flagger_id: UUID, reason: str,
+         urgent: bool) -> list[Event]:
+    """Anyone may ask a moderator to look at a post; a second flag of theirs, while the
+    first is open, adds nothing."""
+    if not post.created or post.status == HIDDEN:
+        raise NoSuchPostError()
+    if flagger_id in post.flaggers:
+        return []
+    return [PostFlagged(post_id=post_id, flag_id=flag_id, reason=reason,
+                        flagger_id=flagger_id, urgent=urgent)]
+
+
+def moderate(post: Post, post_id: UUID, moderator_id: UUID, decision: str,
+             note: str) -> list[Event]:
+    """hide: out of every feed (a published or held post); restore: published (a held or
+    hidden one); dismiss: the open flags closed, the post left as it is (a published one)."""
+    if not post.created:
+        raise NoSuchPostError()
+    allowed = {"hide": (PUBLISHED, HELD), "restore": (HELD, HIDDEN), "dismiss": (PUBLISHED,)}
+    if post.status not in allowed[decision]:
+        raise ModerationConflictError(f"a {post.status} post cannot be given \"{decision}\"")
+    if decision == "dismiss" and not post.flagged:
+        raise ModerationConflictError("the post has no open flag to dismiss")
+    return [PostModerated(post_id=post_id, moderator_id=moderator_id, decision=decision,
+                          note=note)]
 
 
 def stream_id(post_id: UUID) -> str:

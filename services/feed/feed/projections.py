@@ -2,17 +2,21 @@
 `timeline` (with its authors) and `community-stats` (post counts)."""
 
 from collections import Counter
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
+from contracts.events import Event
 from contracts.feed.events import (
     REGISTRY,
     CommunityFollowed,
     CommunityUnfollowed,
     PostCreated,
+    PostFlagged,
+    PostHeld,
+    PostModerated,
 )
 from contracts.identity.events import (
     AccountRegistered,
@@ -22,6 +26,7 @@ from contracts.identity.events import (
 )
 from contracts.registry import ALL
 from feed.adapters import sql
+from feed.domain import HELD, HIDDEN, PUBLISHED
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
@@ -31,16 +36,71 @@ FORMER_MEMBER = "former member"
 
 
 async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
-    await insert_rows(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run],
+    """New posts onto the pages, but for those held or hidden (by the inline model, which
+    is always ahead of this projection)."""
+    unpublished = await sql.unpublished(conn, [event.post_id for event, _ in run])
+    await insert_rows(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run
+                                           if event.post_id not in unpublished],
                       skip_existing=True)
 
 
+async def take_off_timeline(conn: AsyncConnection, event: PostHeld | PostModerated,
+                            _: Envelope) -> None:
+    if isinstance(event, PostModerated) and event.decision == "restore":
+        await conn.execute(sql.RESTORE_TO_TIMELINE, {"post_id": event.post_id})
+    elif isinstance(event, PostHeld) or event.decision == "hide":
+        await conn.execute(sql.timeline.delete().where(sql.timeline.c.post_id == event.post_id))
+
+
 async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
-    await insert_rows(conn, sql.posts, [post_row(event, envelope) for event, envelope in run])
+    await insert_rows(conn, sql.posts, [{**post_row(event, envelope), "status": PUBLISHED}
+                                        for event, envelope in run])
 
 
-POSTS = InlineModel(name="posts", handlers={PostCreated: add_posts}, tables=[sql.posts],
-                    registry=REGISTRY, store=sql.store)
+async def post_status(conn: AsyncConnection, event: PostHeld | PostModerated,
+                      _: Envelope) -> None:
+    status = HELD if isinstance(event, PostHeld) else MODERATED_STATUS.get(event.decision)
+    if status is not None:
+        await conn.execute(sql.posts.update().where(sql.posts.c.post_id == event.post_id)
+                           .values(status=status))
+
+
+MODERATED_STATUS = {"hide": HIDDEN, "restore": PUBLISHED}  # dismiss leaves the post as it was
+
+POSTS = InlineModel(name="posts", tables=[sql.posts], registry=REGISTRY, store=sql.store,
+                    handlers={PostCreated: add_posts, PostHeld: one_by_one(post_status),
+                              PostModerated: one_by_one(post_status)})
+
+
+async def add_holds(conn: AsyncConnection, event: PostHeld, envelope: Envelope) -> None:
+    await insert_rows(conn, sql.flags, [
+        {"flag_id": uuid5(event.post_id, reason), "post_id": event.post_id, "reason": reason,
+         "flagger_id": None, "urgent": False, "flagged_at": envelope.occurred_at, "open": True}
+        for reason in event.reasons], skip_existing=True)
+
+
+async def add_flags(conn: AsyncConnection, run: list[tuple[PostFlagged, Envelope]]) -> None:
+    await insert_rows(conn, sql.flags, [
+        {"flag_id": e.flag_id, "post_id": e.post_id, "reason": e.reason,
+         "flagger_id": e.flagger_id, "urgent": e.urgent, "flagged_at": envelope.occurred_at,
+         "open": True} for e, envelope in run], skip_existing=True)
+
+
+async def close_flags(conn: AsyncConnection, event: PostModerated, _: Envelope) -> None:
+    await conn.execute(sql.flags.update().where(sql.flags.c.post_id == event.post_id)
+                       .values(open=False))
+
+
+async def on_post_append(conn: AsyncConnection, events: list[Event],
+                         envelopes: list[Envelope]) -> None:
+    """The inline models a post's events keep: the post itself, and the queue."""
+    await POSTS.apply(conn, events, envelopes)
+    await FLAGS.apply(conn, events, envelopes)
+
+
+FLAGS = InlineModel(name="flags", tables=[sql.flags], registry=REGISTRY, store=sql.store,
+                    handlers={PostHeld: one_by_one(add_holds), PostFlagged: add_flags,
+                              PostModerated: one_by_one(close_flags)})
 
 
 async def add_follows(conn: AsyncConnection,
@@ -73,7 +133,9 @@ def timeline(personal: PersonalData) -> Projection:
 
     return Projection(
         service="feed", name="timeline", registry=ALL,
-        handlers={PostCreated: add_to_timeline, AccountRegistered: one_by_one(add_author),
+        handlers={PostCreated: add_to_timeline, PostHeld: one_by_one(take_off_timeline),
+                  PostModerated: one_by_one(take_off_timeline),
+                  AccountRegistered: one_by_one(add_author),
                   ProfessionalVerified: one_by_one(verify_author),
                   SandboxApplied: one_by_one(sandbox_author),
                   PersonErased: one_by_one(forget_author)},

@@ -1,8 +1,11 @@
 """Feed settings, from the environment."""
 
+from feed.moderation import DEFAULT_KEYWORDS, Action
 from kit.settings import ServiceSettings
 
 
 class FeedSettings(ServiceSettings):
+    # GUIDELINES.md's keyword list: word or phrase -> block, hold or flag (KEYWORDS, JSON).
+    keywords: dict[str, Action] = dict(DEFAULT_KEYWORDS)
     # The same variable identity reads: the limit for authors the feed has not heard of yet.
     sandbox_posts_per_hour: int = 5

@@ -9,6 +9,7 @@ PV_OFFICER = frozenset({roles.PV_OFFICER})
 PV = roles.PV
 LIAISON = frozenset({roles.REGULATOR_LIAISON})
 SIGNED_IN = roles.ALL
+MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -35,6 +36,9 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("DELETE", "/v1/communities/{slug}/follow"): SIGNED_IN,
     ("GET", "/v1/me/follows"): SIGNED_IN,
     ("GET", "/v1/me/feed"): SIGNED_IN,
+    ("POST", "/v1/flags"): MEMBERS,
+    ("GET", "/v1/moderation/queue"): MODERATORS,
+    ("POST", "/v1/moderation/items/{item_id}/decision"): MODERATORS,
     ("POST", "/v1/posts"): MEMBERS,
     ("GET", "/v1/posts/{post_id}"): None,
     ("POST", "/v1/admin/projections/{service}/{projection}/rebuild"): ADMIN,

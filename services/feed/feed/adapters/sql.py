@@ -41,9 +41,10 @@ class PostRow(FeedTable):
 
 class Post(PostRow, table=True):
     """Inline read model: written in the same transaction as the event (read-your-writes),
-    and what the first-day limits count."""
+    what the first-day limits count, and where each post stands with the moderators."""
 
     __tablename__ = "posts"
+    status: str = Field(default="published", sa_type=sa.Text)  # published, held, hidden
     __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),)
 
 
@@ -108,6 +109,11 @@ FEED_PAGE_AFTER = Statement(_PAGE.where(sa.tuple_(timeline.c.created_at, timelin
                                         < sa.tuple_(sa.bindparam("at", type_=TZ),
                                                     sa.bindparam("id", type_=sa.Uuid))))
 SHOWN_POST = Statement(_shown(posts).where(posts.c.post_id == sa.bindparam("post_id")))
+RESTORE_TO_TIMELINE = sa.text(
+    "INSERT INTO feed.timeline (post_id, community, kind, title, body, language, author_id, "
+    "created_at) SELECT post_id, community, kind, title, body, language, author_id, "
+    "created_at FROM feed.posts WHERE post_id = :post_id ON CONFLICT DO NOTHING"
+).bindparams(sa.bindparam("post_id", type_=sa.Uuid))
 # The author, and their posts of the last hour only when first-day limits may apply to
 # them (a sandbox still running, or no author known yet): one round trip, and no count
 # for everyone else.
@@ -145,6 +151,61 @@ async def author_and_recent(conn: AsyncConnection, user_id: UUID,
     found = await AUTHOR_AND_RECENT.row(conn, user_id=user_id, now=now, since=since)
     assert found is not None  # one row, whether the author is known or not
     return found
+
+
+# Inline read model "flags": the moderators' queue, written with the events. A hold is a
+# flag of the screening's (no flagger) with an id made from the post and the rule.
+flags = sa.Table(
+    "flags", metadata,
+    sa.Column("flag_id", sa.Uuid, primary_key=True),
+    sa.Column("post_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("flagger_id", sa.Uuid),
+    sa.Column("urgent", sa.Boolean, nullable=False),
+    sa.Column("flagged_at", TZ, nullable=False),
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Index("flags_open", "flagged_at", postgresql_where=sa.text("open")),
+)
+
+
+def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:
+    """Posts with open flags: their reasons, how many flags, urgent or not, since when."""
+    query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,
+                       posts.c.body, posts.c.author_id,
+                       sa.func.array_agg(sa.distinct(flags.c.reason)).label("reasons"),
+                       sa.func.count().label("flags"),
+                       sa.func.bool_or(flags.c.urgent).label("urgent"),
+                       sa.func.min(flags.c.flagged_at).label("since"))
+             .select_from(flags.join(posts, posts.c.post_id == flags.c.post_id))
+             .where(flags.c.open).group_by(posts.c.post_id))
+    if reason is not None:
+        query = query.having(sa.func.bool_or(flags.c.reason == reason))
+    if flagger is not None:
+        query = query.having(sa.func.bool_or(flags.c.flagger_id == flagger))
+    return query
+
+
+async def urgent_items(conn: AsyncConnection, query: sa.Select, most: int) -> list[sa.Row]:
+    inner = query.subquery()
+    return list((await conn.execute(sa.select(inner).where(inner.c.urgent)
+                                    .order_by(inner.c.since, inner.c.post_id).limit(most))).all())
+
+
+async def waiting_items(conn: AsyncConnection, query: sa.Select, limit: int,
+                        after: tuple[datetime, UUID] | None) -> list[sa.Row]:
+    """The other open items, oldest first, a keyset page."""
+    inner = query.subquery()
+    page = sa.select(inner).where(~inner.c.urgent).order_by(inner.c.since, inner.c.post_id)
+    if after is not None:
+        page = page.where(sa.tuple_(inner.c.since, inner.c.post_id) > after)
+    return list((await conn.execute(page.limit(limit))).all())
+
+
+async def unpublished(conn: AsyncConnection, post_ids: list[UUID]) -> set[UUID]:
+    """Which of the posts are held or hidden now (the inline model is ahead of any
+    projection: a post held in its first append is never shown, even for a moment)."""
+    return set((await conn.scalars(sa.select(posts.c.post_id).where(
+        posts.c.post_id.in_(post_ids), posts.c.status != "published"))).all())
 
 
 # A person's feed: the common feed and each community they follow, newest first. Each

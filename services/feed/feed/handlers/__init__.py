@@ -1,6 +1,16 @@
 """The feed's use cases, in one table, and what its domain errors mean to a caller."""
 
-from contracts.feed.messages import CommunityRef, CreatePost, FeedQuery, MyFeedQuery, PostRef
+from contracts.feed.messages import (
+    CommunityRef,
+    CreatePost,
+    Decide,
+    FeedQuery,
+    FlagPost,
+    ModerationQueueQuery,
+    MyFeedQuery,
+    PostRef,
+)
+from contracts.roles import ADMIN, MODERATOR
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from feed import domain
@@ -10,6 +20,7 @@ from feed.handlers.communities import (
     my_follows,
     unfollow_community,
 )
+from feed.handlers.moderation import decide_item, flag_post, moderation_queue
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
@@ -24,11 +35,17 @@ HANDLERS = {
                                                roles=SIGNED_IN),
     rpc("feed", "my_follows"): Handler(my_follows, NoBody, roles=SIGNED_IN),
     rpc("feed", "my_feed"): Handler(my_feed, MyFeedQuery, roles=SIGNED_IN),
+    rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
+    rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
+                                             roles=(MODERATOR, ADMIN)),
+    rpc("feed", "decide_item"): Handler(decide_item, Decide, roles=(MODERATOR, ADMIN)),
 }
 
 ERRORS: ErrorMap = {
     domain.UnknownCommunityError: 422,
     domain.CommonFeedError: 422,
+    domain.BlockedError: 422,
+    domain.ModerationConflictError: 409,
     domain.SandboxError: 422,
     domain.TooManyPostsError: 429,
     domain.NoSuchCommunityError: 404,

@@ -6,13 +6,23 @@ from uuid import uuid4
 
 from asyncpg import Record
 
-from contracts.feed.messages import CreatePost, FeedQuery, MyFeedQuery, PostAccepted, PostRef
-from feed import domain
+from contracts.feed.messages import (
+    CreatePost,
+    FeedQuery,
+    MyFeedQuery,
+    Notice,
+    PostAccepted,
+    PostRef,
+)
+from contracts.roles import ADMIN, MODERATOR
+from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.projections import FORMER_MEMBER
 from kit.pagination import decode_cursor, page
 from kit.usecases import Call
+
+MODERATORS = (MODERATOR, ADMIN)
 
 
 async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
@@ -20,13 +30,19 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     post_id, author_id, now = uuid4(), call.caller.user_id, datetime.now(UTC)
     # A fresh id's stream is empty: the post is new at version 0 without reading it (one
     # round trip fewer on the hottest write), and an id that did exist fails the append.
-    events = domain.create_post(domain.Post(), post_id, author_id, call.command)
+    command = call.command
+    screening = moderation.screen(f"{command.title or ''}\n{command.body}", deps.keywords)
+    events = domain.create_post(domain.Post(), post_id, author_id, command, screening, uuid4)
     async with deps.db.transaction() as conn:
         author = await sql.author_and_recent(conn, author_id, now, now - timedelta(hours=1))
-        domain.check_sandbox(call.command, _sandbox(author, deps, now), now, author["recent"])
+        domain.check_sandbox(command, _sandbox(author, deps, now), now, author["recent"])
         await deps.posts.append(conn, domain.stream_id(post_id), 0, events,
                                 call.caller.metadata)
-    return PostAccepted(post_id=post_id)
+    language = call.caller.language
+    return PostAccepted(post_id=post_id, status="held" if screening.holds else "published",
+                        notices=[Notice(kind="helpline" if notice == moderation.SELF_HARM
+                                        else "held", message=moderation.message(notice, language))
+                                 for notice in screening.notices])
 
 
 def _sandbox(author: Record, deps: Deps, now: datetime) -> domain.Sandbox | None:
@@ -60,11 +76,17 @@ async def my_feed(call: Call[MyFeedQuery], deps: Deps) -> dict[str, Any]:
 
 
 async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
+    """A published post; a held or hidden one only to its author and the moderators."""
     async with deps.db.connect() as conn:
         row = await sql.shown_post(conn, call.command.post_id)
-    if row is None:
+    if row is None or not (row["status"] == domain.PUBLISHED or call.caller.has_any(*MODERATORS)
+                           or _is_author(call, row)):
         raise domain.NoSuchPostError()
-    return _item(row)
+    return {**_item(row), "status": row["status"]}
+
+
+def _is_author(call: Call[PostRef], row: Record) -> bool:
+    return call.caller.principal is not None and call.caller.user_id == row["author_id"]
 
 
 def _item(row: Record) -> dict[str, Any]:

@@ -1,14 +1,23 @@
 """Feed rules: posts, communities, cursors."""
 
-from uuid import uuid4
+from collections.abc import Mapping
+from uuid import UUID, uuid4
 
 import pytest
 
+from contracts.events import Event
 from contracts.feed.messages import CreatePost
-from feed import domain
+from feed import domain, moderation
 from feed.communities import COMMUNITIES
 
 NEW = domain.Post()
+
+
+def create(post: domain.Post, post_id: UUID, author: UUID, command: CreatePost,
+           keywords: Mapping[str, moderation.Action] = moderation.DEFAULT_KEYWORDS
+           ) -> list[Event]:
+    return domain.create_post(post, post_id, author, command,
+                              moderation.screen(command.body, keywords), uuid4)
 
 
 def test_there_are_27_communities_with_english_and_hindi_names() -> None:
@@ -20,23 +29,23 @@ def test_there_are_27_communities_with_english_and_hindi_names() -> None:
 
 def test_a_post_in_a_known_community_is_created() -> None:
     post_id, author = uuid4(), uuid4()
-    [event] = domain.create_post(NEW, post_id, author, CreatePost(community="diabetes", body="hi"))
+    [event] = create(NEW, post_id, author, CreatePost(community="diabetes", body="hi"))
     assert (event.post_id, event.author_id, event.community) == (post_id, author, "diabetes")
     assert event.title is None and event.kind == "discussion"
 
 
 def test_common_is_a_community_too_and_unknown_ones_are_refused() -> None:
-    assert domain.create_post(NEW, uuid4(), uuid4(), CreatePost(community="common", body="x"))
+    assert create(NEW, uuid4(), uuid4(), CreatePost(community="common", body="x"))
     with pytest.raises(domain.UnknownCommunityError):
-        domain.create_post(NEW, uuid4(), uuid4(), CreatePost(community="astrology", body="x"))
+        create(NEW, uuid4(), uuid4(), CreatePost(community="astrology", body="x"))
 
 
 
 def test_a_post_is_created_once() -> None:
     post_id = uuid4()
-    [created] = domain.create_post(NEW, post_id, uuid4(), CreatePost(community="common", body="x"))
+    [created] = create(NEW, post_id, uuid4(), CreatePost(community="common", body="x"))
     with pytest.raises(domain.PostExistsError):
-        domain.create_post(domain.evolve(NEW, created), post_id, uuid4(),
+        create(domain.evolve(NEW, created), post_id, uuid4(),
                            CreatePost(community="common", body="again"))
 
 
@@ -72,3 +81,52 @@ def test_the_common_feed_and_unknown_communities_are_not_followed() -> None:
         domain.follow(domain.Membership(), uuid4(), "common")
     with pytest.raises(domain.NoSuchCommunityError):
         domain.unfollow(domain.Membership(), uuid4(), "astrology")
+
+
+def test_contact_details_hold_a_post_and_say_why() -> None:
+    for text in ("ring 9876543210", "call +91 98765-43210 after 6", "my landline 011 23456789",
+                 "write to meera.k@gmail.com"):
+        screened = moderation.screen(text)
+        assert screened.holds == (moderation.CONTACT_DETAILS,), text
+    for text in ("HbA1c went from 9.1 to 7.4", "I take 500 mg twice a day since 2019",
+                 "my sugar was 140 at 10 pm"):
+        assert moderation.screen(text).holds == (), text
+
+
+def test_self_harm_is_flagged_urgently_never_held_in_english_hindi_and_hinglish() -> None:
+    for text in ("Some days I want to die", "मैं आत्महत्या के बारे में सोचता हूँ",
+                 "kabhi kabhi khudkushi ka khayal aata hai"):
+        screened = moderation.screen(text)
+        assert screened.flags == ((moderation.SELF_HARM, True),) and screened.holds == ()
+        assert moderation.SELF_HARM in screened.notices
+    assert "14416" in moderation.message(moderation.SELF_HARM, "hi")
+    assert moderation.screen("my mother died of cancer last year").flags == ()
+
+
+def test_the_keyword_list_blocks_holds_or_flags() -> None:
+    keywords = {"crypto": "block", "miracle cure": "hold", "buy now": "flag"}
+    post_id = uuid4()
+    with pytest.raises(domain.BlockedError):
+        create(NEW, post_id, uuid4(), CreatePost(community="common", body="Crypto tips"),
+               keywords)
+    held = create(NEW, post_id, uuid4(), CreatePost(community="common",
+                                                   body="A MIRACLE  cure! Buy now"), keywords)
+    assert [type(e).__name__ for e in held] == ["PostCreated", "PostHeld", "PostFlagged"]
+
+
+def test_decisions_fit_the_post_as_it_is() -> None:
+    post_id, moderator = uuid4(), uuid4()
+    events = create(NEW, post_id, uuid4(), CreatePost(community="common", body="mail a@b.in"))
+    post = NEW
+    for event in events:
+        post = domain.evolve(post, event)
+    assert post.status == domain.HELD
+    with pytest.raises(domain.ModerationConflictError):
+        domain.moderate(post, post_id, moderator, "dismiss", "x")
+    [hidden] = domain.moderate(post, post_id, moderator, "hide", "rule 2")
+    post = domain.evolve(post, hidden)
+    assert post.status == domain.HIDDEN and not post.flagged
+    with pytest.raises(domain.NoSuchPostError):
+        domain.flag(post, post_id, uuid4(), uuid4(), "spam", False)
+    [restored] = domain.moderate(post, post_id, moderator, "restore", "appeal upheld")
+    assert domain.evolve(post, restored).status == domain.PUBLISHED

@@ -10,11 +10,18 @@ from contracts.feed.messages import (
     Communities,
     CommunityRef,
     CreatePost,
+    Decide,
+    Decision,
+    DecisionBody,
     FeedItem,
     FeedPage,
     FeedQuery,
+    FlagAccepted,
+    FlagPost,
     Following,
     Follows,
+    ModerationQueue,
+    ModerationQueueQuery,
     MyFeedQuery,
     PostAccepted,
     PostRef,
@@ -77,6 +84,35 @@ async def my_feed(caller: CallerDep, bus: BusDep,
     `next_cursor` stay without gaps or repeats while new posts arrive."""
     return await bus.forward(rpc("feed", "my_feed"), caller,
                              MyFeedQuery(limit=limit, cursor=cursor))
+
+
+@router.post("/flags", status_code=201, response_model=FlagAccepted, tags=["moderation"])
+async def flag(body: FlagPost, caller: CallerDep, bus: BusDep) -> Response:
+    """Ask the moderators to look at a post (GUIDELINES.md); a second flag of yours on the
+    same post, while the first is open, changes nothing."""
+    return await bus.forward(rpc("feed", "flag_post"), caller, body)
+
+
+@router.get("/moderation/queue", response_model=ModerationQueue, tags=["moderation"])
+async def moderation_queue(caller: CallerDep, bus: BusDep,
+                           reason: Annotated[str | None, Query(max_length=64,
+                                                               pattern="^[a-z_]+$")] = None,
+                           flagger: UUID | None = None,
+                           limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                           cursor: Annotated[str | None, Query(max_length=200)] = None
+                           ) -> Response:
+    """Held and flagged posts: urgent ones (self-harm) first, then oldest first."""
+    return await bus.forward(rpc("feed", "moderation_queue"), caller, ModerationQueueQuery(
+        reason=reason, flagger=flagger, limit=limit, cursor=cursor))
+
+
+@router.post("/moderation/items/{item_id}/decision", response_model=Decision,
+             tags=["moderation"])
+async def decide(item_id: UUID, body: DecisionBody, caller: CallerDep,
+                 bus: BusDep) -> Response:
+    """hide (out of every feed), restore (published) or dismiss (flags closed), with a note."""
+    return await bus.forward(rpc("feed", "decide_item"), caller,
+                             Decide(item_id=item_id, **body.model_dump()))
 
 
 def cache(request: Request) -> MicroCache:

@@ -1,0 +1,69 @@
+"""Flags, the moderators' queue and their decisions (GUIDELINES.md)."""
+
+from typing import Any
+from uuid import uuid4
+
+from contracts.feed.messages import (
+    Decide,
+    Decision,
+    FlagAccepted,
+    FlagPost,
+    ModerationItem,
+    ModerationQueue,
+    ModerationQueueQuery,
+)
+from feed import domain, moderation
+from feed.adapters import sql
+from feed.deps import Deps
+from kit.pagination import decode_cursor, encode_cursor
+from kit.usecases import Call
+
+URGENT_FIRST = 50  # urgent items open the queue's first page, however old the others are
+
+
+async def flag_post(call: Call[FlagPost], deps: Deps) -> FlagAccepted:
+    """Anyone signed in asks the moderators to look at a post."""
+    command, flag_id = call.command, uuid4()
+    async with deps.db.transaction() as conn:
+        await deps.posts.change(
+            conn, domain.stream_id(command.target_id),
+            lambda post: domain.flag(post, command.target_id, flag_id, call.caller.user_id,
+                                     command.reason, command.reason == moderation.SELF_HARM),
+            call.caller.metadata)
+    return FlagAccepted(flag_id=flag_id)
+
+
+async def moderation_queue(call: Call[ModerationQueueQuery], deps: Deps) -> ModerationQueue:
+    """Held and flagged posts: urgent ones first, then the others oldest first."""
+    query = call.command
+    after = decode_cursor(query.cursor)
+    selected = sql.queue_query(query.reason, query.flagger)
+    async with deps.db.connect() as conn:
+        urgent = await sql.urgent_items(conn, selected, URGENT_FIRST) if after is None else []
+        rows = await sql.waiting_items(conn, selected, query.limit + 1, after)
+    more, rows = len(rows) > query.limit, rows[:query.limit]
+    return ModerationQueue(
+        items=[_item(row) for row in [*urgent, *rows]],
+        next_cursor=encode_cursor(rows[-1].since, rows[-1].post_id) if more else None)
+
+
+async def decide_item(call: Call[Decide], deps: Deps) -> Decision:
+    """hide, restore or dismiss, with a note: an event, as every decision is."""
+    command = call.command
+    async with deps.db.transaction() as conn:
+        post = await deps.posts.change(
+            conn, domain.stream_id(command.item_id),
+            lambda post: domain.moderate(post, command.item_id, call.caller.user_id,
+                                         command.decision, command.note),
+            call.caller.metadata)
+    status = {"hide": domain.HIDDEN, "restore": domain.PUBLISHED}.get(command.decision,
+                                                                       post.status)
+    return Decision(item_id=command.item_id, decision=command.decision,
+                    status=status)  # type: ignore[arg-type]
+
+
+def _item(row: Any) -> ModerationItem:
+    return ModerationItem(item_id=row.post_id, post_id=row.post_id, community=row.community,
+                          status=row.status, title=row.title, body=row.body,
+                          author_id=row.author_id, reasons=sorted(row.reasons),
+                          flags=row.flags, urgent=row.urgent, since=row.since)
