@@ -76,5 +76,38 @@ class PostModerated(Event):
     note: str
 
 
+class CommentAdded(Event):
+    """A comment on a post, or a reply to one of its comments (one level of replies)."""
+
+    event_type: ClassVar[str] = "CommentAdded"
+    subject: ClassVar[str] = "feed.comment.added"
+
+    comment_id: UUID
+    post_id: UUID
+    author_id: UUID
+    parent_id: UUID | None = None  # the comment replied to
+    body: str
+    language: str
+
+
+class ReactionAdded(Event):
+    event_type: ClassVar[str] = "ReactionAdded"
+    subject: ClassVar[str] = "feed.reaction.added"
+
+    post_id: UUID
+    user_id: UUID
+    kind: str  # support, helpful or same_here
+
+
+class ReactionRemoved(Event):
+    event_type: ClassVar[str] = "ReactionRemoved"
+    subject: ClassVar[str] = "feed.reaction.removed"
+
+    post_id: UUID
+    user_id: UUID
+    kind: str
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
-                          PostFlagged, PostModerated])
+                          PostFlagged, PostModerated, CommentAdded, ReactionAdded,
+                          ReactionRemoved])

@@ -41,6 +41,54 @@ class PostAccepted(BaseModel):
     notices: list[Notice] = []
 
 
+ReactionKind = Literal["support", "helpful", "same_here"]
+
+
+class CommentBody(BaseModel):
+    """POST /v1/posts/{id}/comments."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    body: str = Field(min_length=1, max_length=5_000)
+    language: Language = "en"
+    parent_id: UUID | None = None  # a reply to this comment of the same post
+
+
+class AddComment(CommentBody):
+    post_id: UUID
+
+
+class CommentAccepted(BaseModel):
+    comment_id: UUID
+    notices: list[Notice] = []
+
+
+class React(BaseModel):
+    """PUT or DELETE /v1/posts/{id}/reactions/{kind}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    post_id: UUID
+    kind: ReactionKind
+
+
+class Reactions(BaseModel):
+    """A post's reactions: how many of each kind, and the caller's own."""
+
+    counts: dict[str, int]
+    mine: list[str]
+
+
+class Comment(BaseModel):
+    comment_id: UUID
+    author: "Author"
+    body: str
+    language: str
+    created_at: datetime
+    professional_answer: bool  # a verified professional's comment on a question
+    replies: list["Comment"] = []
+
+
 FlagReason = Literal["spam", "misinformation", "harassment", "personal_information",
                      "self_harm", "other"]
 
@@ -179,3 +227,15 @@ class Community(BaseModel):
 
 class Communities(BaseModel):
     items: list[Community]
+
+
+class PostView(FeedItem):
+    """GET /v1/posts/{id}: the post with its comments (replies nested under the comment
+    they answer) and its reactions."""
+
+    status: Literal["published", "held", "hidden"] = "published"
+    comments: list[Comment] = []
+    reactions: Reactions
+
+
+Comment.model_rebuild()

@@ -18,7 +18,11 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                        on_append=projections.on_post_append)
     members = Repository(sql.store, REGISTRY, domain.Membership, domain.evolve_membership,
                          on_append=projections.FOLLOWS.apply)
-    return Deps(db=db, posts=posts, members=members,
+    comments = Repository(sql.store, REGISTRY, domain.CommentState, domain.evolve_comment,
+                          on_append=projections.COMMENTS.apply)
+    reactions = Repository(sql.store, REGISTRY, domain.Reacted, domain.evolve_reacted,
+                           on_append=projections.REACTIONS.apply)
+    return Deps(db=db, posts=posts, members=members, comments=comments, reactions=reactions,
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
 
@@ -34,7 +38,8 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
     return Service(name="feed", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.POSTS, projections.FOLLOWS,
-                                  projections.FLAGS],
+                                  projections.FLAGS, projections.COMMENTS,
+                                  projections.REACTIONS],
                    projections=[projections.timeline(data)], tracking=sql.tracking)
 
 

@@ -14,5 +14,7 @@ class Deps:
     db: Database
     posts: Repository[domain.Post]
     members: Repository[domain.Membership]
+    comments: Repository[domain.CommentState]
+    reactions: Repository[domain.Reacted]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))

@@ -9,16 +9,19 @@ from uuid import UUID
 
 from contracts.events import Event
 from contracts.feed.events import (
+    CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
     PostCreated,
     PostFlagged,
     PostHeld,
     PostModerated,
+    ReactionAdded,
+    ReactionRemoved,
 )
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
-from feed.moderation import Screening
+from feed.moderation import CONTACT_DETAILS, Screening
 
 
 class FeedError(Exception):
@@ -73,6 +76,34 @@ class BlockedError(FeedError):
     """The community guidelines do not allow this post (GUIDELINES.md, rule 6)."""
 
     field = "body"
+
+
+class NoSuchCommentError(FeedError):
+    """A reply to a comment that is not one of this post's."""
+
+    field = "parent_id"
+
+    def __init__(self) -> None:
+        super().__init__("there is no such comment on this post")
+
+
+class ReplyDepthError(FeedError):
+    """Replies are one level deep."""
+
+    field = "parent_id"
+
+    def __init__(self) -> None:
+        super().__init__("replies are one level deep: reply to the comment itself")
+
+
+class ContactDetailsError(FeedError):
+    """A comment holding contact details (GUIDELINES.md, rule 2: comments are not held)."""
+
+    field = "body"
+
+    def __init__(self) -> None:
+        super().__init__("please take the phone number or e-mail address out: contact "
+                         "details are not published (community guidelines, rule 2)")
 
 
 class ModerationConflictError(FeedError):
@@ -241,3 +272,81 @@ def unfollow(membership: Membership, user_id: UUID, slug: str) -> list[Event]:
 
 def membership_stream(user_id: UUID) -> str:
     return f"member-{user_id}"
+
+
+@dataclass(frozen=True)
+class CommentState:
+    created: bool = False
+    post_id: UUID | None = None
+    parent_id: UUID | None = None
+
+
+def evolve_comment(comment: CommentState, event: Event) -> CommentState:
+    if isinstance(event, CommentAdded):
+        return CommentState(True, event.post_id, event.parent_id)
+    return comment
+
+
+def add_comment(post: Post, parent: CommentState | None, comment_id: UUID, post_id: UUID,
+                author_id: UUID, body: str, language: str, parent_id: UUID | None,
+                screening: Screening) -> list[Event]:
+    """A comment on a published post, or a reply to one of its top-level comments."""
+    if not post.created or post.status != PUBLISHED:
+        raise NoSuchPostError()
+    if parent_id is not None:
+        if parent is None or not parent.created or parent.post_id != post_id:
+            raise NoSuchCommentError()
+        if parent.parent_id is not None:
+            raise ReplyDepthError()
+    if screening.blocked:
+        raise BlockedError("the community guidelines do not allow this comment (rule 6: "
+                           f"\"{screening.blocked}\")")
+    if CONTACT_DETAILS in screening.holds:
+        raise ContactDetailsError()
+    return [CommentAdded(comment_id=comment_id, post_id=post_id, author_id=author_id,
+                         parent_id=parent_id, body=body, language=language)]
+
+
+def urgent_flags(post_id: UUID, screening: Screening,
+                 new_id: Callable[[], UUID]) -> list[Event]:
+    """A comment speaking of self-harm flags its post urgently (rule 4); it is published."""
+    return [PostFlagged(post_id=post_id, flag_id=new_id(), reason=reason, urgent=True)
+            for reason, urgent in screening.flags if urgent]
+
+
+@dataclass(frozen=True)
+class Reacted:
+    """A person's reactions to one post."""
+
+    kinds: frozenset[str] = frozenset()
+
+
+def evolve_reacted(reacted: Reacted, event: Event) -> Reacted:
+    if isinstance(event, ReactionAdded):
+        return Reacted(reacted.kinds | {event.kind})
+    if isinstance(event, ReactionRemoved):
+        return Reacted(reacted.kinds - {event.kind})
+    return reacted
+
+
+def react(post: Post, reacted: Reacted, post_id: UUID, user_id: UUID, kind: str) -> list[Event]:
+    """support, helpful or same_here, once each; reacting again changes nothing."""
+    if not post.created or post.status != PUBLISHED:
+        raise NoSuchPostError()
+    if kind in reacted.kinds:
+        return []
+    return [ReactionAdded(post_id=post_id, user_id=user_id, kind=kind)]
+
+
+def unreact(reacted: Reacted, post_id: UUID, user_id: UUID, kind: str) -> list[Event]:
+    if kind not in reacted.kinds:
+        return []
+    return [ReactionRemoved(post_id=post_id, user_id=user_id, kind=kind)]
+
+
+def comment_stream(comment_id: UUID) -> str:
+    return f"comment-{comment_id}"
+
+
+def reactions_stream(post_id: UUID, user_id: UUID) -> str:
+    return f"reactions-{post_id}-{user_id}"

@@ -26,7 +26,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # Words of self-harm, in English and Hindi (and Hinglish as typed in Latin letters).
 SELF_HARM_WORDS = (
-    "suicide", "suicidal", "kill myself", "killing myself", "end my life", "end it all",
+    "suicide", "suicidal", "kill myself", "killing myself", "end my life", "ending my life",
+    "end it all", "ending it all", "take my own life", "taking my own life",
     "want to die", "wanna die", "self harm", "self-harm", "hurt myself", "cut myself",
     "no reason to live", "better off dead",
     "आत्महत्या", "ख़ुदकुशी", "खुदकुशी", "मरना चाहता", "मरना चाहती", "जान दे दूं", "जान दे दूँ",

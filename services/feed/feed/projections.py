@@ -11,12 +11,15 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.feed.events import (
     REGISTRY,
+    CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
     PostCreated,
     PostFlagged,
     PostHeld,
     PostModerated,
+    ReactionAdded,
+    ReactionRemoved,
 )
 from contracts.identity.events import (
     AccountRegistered,
@@ -89,6 +92,35 @@ async def add_flags(conn: AsyncConnection, run: list[tuple[PostFlagged, Envelope
 async def close_flags(conn: AsyncConnection, event: PostModerated, _: Envelope) -> None:
     await conn.execute(sql.flags.update().where(sql.flags.c.post_id == event.post_id)
                        .values(open=False))
+
+
+async def add_comments(conn: AsyncConnection, run: list[tuple[CommentAdded, Envelope]]) -> None:
+    await insert_rows(conn, sql.comments, [
+        {"comment_id": e.comment_id, "post_id": e.post_id, "parent_id": e.parent_id,
+         "author_id": e.author_id, "body": e.body, "language": e.language,
+         "created_at": envelope.occurred_at} for e, envelope in run])
+
+
+COMMENTS = InlineModel(name="comments", tables=[sql.comments], registry=REGISTRY,
+                       store=sql.store, handlers={CommentAdded: add_comments})
+
+
+async def add_reactions(conn: AsyncConnection,
+                        run: list[tuple[ReactionAdded, Envelope]]) -> None:
+    await insert_rows(conn, sql.reactions, [
+        {"post_id": e.post_id, "user_id": e.user_id, "kind": e.kind} for e, _ in run],
+        skip_existing=True)
+
+
+async def remove_reaction(conn: AsyncConnection, event: ReactionRemoved, _: Envelope) -> None:
+    r = sql.reactions
+    await conn.execute(r.delete().where(r.c.post_id == event.post_id,
+                                        r.c.user_id == event.user_id, r.c.kind == event.kind))
+
+
+REACTIONS = InlineModel(name="reactions", tables=[sql.reactions], registry=REGISTRY,
+                        store=sql.store, handlers={ReactionAdded: add_reactions,
+                                                   ReactionRemoved: one_by_one(remove_reaction)})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

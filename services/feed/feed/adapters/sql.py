@@ -168,6 +168,45 @@ flags = sa.Table(
 )
 
 
+# Inline read models "comments" and "reactions", written with their events.
+comments = sa.Table(
+    "comments", metadata,
+    sa.Column("comment_id", sa.Uuid, primary_key=True),
+    sa.Column("post_id", sa.Uuid, nullable=False),
+    sa.Column("parent_id", sa.Uuid),
+    sa.Column("author_id", sa.Uuid, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Index("comments_of_post", "post_id", "created_at"),
+)
+reactions = sa.Table(
+    "reactions", metadata,
+    sa.Column("post_id", sa.Uuid, primary_key=True),
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("kind", sa.Text, primary_key=True),
+)
+
+
+async def comments_of(conn: AsyncConnection, post_id: UUID) -> list[sa.Row]:
+    """A post's comments, oldest first, with what the feed shows of their authors."""
+    return list((await conn.execute(
+        sa.select(comments, authors.c.display_name, authors.c.verified, authors.c.profession)
+        .outerjoin(authors, authors.c.user_id == comments.c.author_id)
+        .where(comments.c.post_id == post_id)
+        .order_by(comments.c.created_at, comments.c.comment_id))).all())
+
+
+async def reactions_to(conn: AsyncConnection, post_id: UUID,
+                       user_id: UUID | None) -> tuple[dict[str, int], list[str]]:
+    rows = (await conn.execute(
+        sa.select(reactions.c.kind, sa.func.count(),
+                  sa.func.bool_or(reactions.c.user_id == user_id))
+        .where(reactions.c.post_id == post_id).group_by(reactions.c.kind))).all()
+    return ({kind: count for kind, count, _ in rows},
+            sorted(kind for kind, _, mine in rows if mine))
+
+
 def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:
     """Posts with open flags: their reasons, how many flags, urgent or not, since when."""
     query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,

@@ -1,6 +1,7 @@
 """The feed's use cases, in one table, and what its domain errors mean to a caller."""
 
 from contracts.feed.messages import (
+    AddComment,
     CommunityRef,
     CreatePost,
     Decide,
@@ -9,11 +10,13 @@ from contracts.feed.messages import (
     ModerationQueueQuery,
     MyFeedQuery,
     PostRef,
+    React,
 )
 from contracts.roles import ADMIN, MODERATOR
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from feed import domain
+from feed.handlers.comments import add_comment, react, unreact
 from feed.handlers.communities import (
     follow_community,
     list_communities,
@@ -35,6 +38,9 @@ HANDLERS = {
                                                roles=SIGNED_IN),
     rpc("feed", "my_follows"): Handler(my_follows, NoBody, roles=SIGNED_IN),
     rpc("feed", "my_feed"): Handler(my_feed, MyFeedQuery, roles=SIGNED_IN),
+    rpc("feed", "add_comment"): Handler(add_comment, AddComment, roles=SIGNED_IN, status=201),
+    rpc("feed", "react"): Handler(react, React, roles=SIGNED_IN),
+    rpc("feed", "unreact"): Handler(unreact, React, roles=SIGNED_IN),
     rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
@@ -46,6 +52,9 @@ ERRORS: ErrorMap = {
     domain.CommonFeedError: 422,
     domain.BlockedError: 422,
     domain.ModerationConflictError: 409,
+    domain.NoSuchCommentError: 422,
+    domain.ReplyDepthError: 422,
+    domain.ContactDetailsError: 422,
     domain.SandboxError: 422,
     domain.TooManyPostsError: 429,
     domain.NoSuchCommunityError: 404,

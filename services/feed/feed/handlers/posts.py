@@ -18,6 +18,7 @@ from contracts.roles import ADMIN, MODERATOR
 from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.comments import discussion
 from feed.projections import FORMER_MEMBER
 from kit.pagination import decode_cursor, page
 from kit.usecases import Call
@@ -79,10 +80,11 @@ async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
     """A published post; a held or hidden one only to its author and the moderators."""
     async with deps.db.connect() as conn:
         row = await sql.shown_post(conn, call.command.post_id)
-    if row is None or not (row["status"] == domain.PUBLISHED or call.caller.has_any(*MODERATORS)
-                           or _is_author(call, row)):
-        raise domain.NoSuchPostError()
-    return {**_item(row), "status": row["status"]}
+        if row is None or not (row["status"] == domain.PUBLISHED
+                               or call.caller.has_any(*MODERATORS) or _is_author(call, row)):
+            raise domain.NoSuchPostError()
+        talk = await discussion(conn, row["post_id"], row["kind"] == "question", call.caller)
+    return {**_item(row), "status": row["status"], **talk}
 
 
 def _is_author(call: Call[PostRef], row: Record) -> bool:

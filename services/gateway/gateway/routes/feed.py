@@ -7,13 +7,15 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from contracts.feed.messages import (
+    AddComment,
+    CommentAccepted,
+    CommentBody,
     Communities,
     CommunityRef,
     CreatePost,
     Decide,
     Decision,
     DecisionBody,
-    FeedItem,
     FeedPage,
     FeedQuery,
     FlagAccepted,
@@ -25,6 +27,10 @@ from contracts.feed.messages import (
     MyFeedQuery,
     PostAccepted,
     PostRef,
+    PostView,
+    React,
+    ReactionKind,
+    Reactions,
 )
 from contracts.subjects import rpc
 from gateway.cache import MicroCache
@@ -124,6 +130,27 @@ async def create_post(body: CreatePost, caller: CallerDep, bus: BusDep) -> Respo
     return await bus.forward(rpc("feed", "create_post"), caller, body)
 
 
-@router.get("/posts/{post_id}", response_model=FeedItem, tags=["feed"])
+@router.post("/posts/{post_id}/comments", status_code=201, response_model=CommentAccepted,
+             tags=["feed"])
+async def comment(post_id: UUID, body: CommentBody, caller: CallerDep,
+                  bus: BusDep) -> Response:
+    """A comment on a post, or (`parent_id`) a reply to one of its comments."""
+    return await bus.forward(rpc("feed", "add_comment"), caller,
+                             AddComment(post_id=post_id, **body.model_dump()))
+
+
+@router.put("/posts/{post_id}/reactions/{kind}", response_model=Reactions, tags=["feed"])
+async def react(post_id: UUID, kind: ReactionKind, caller: CallerDep, bus: BusDep) -> Response:
+    """support, helpful or same_here (once each); the post's reactions after it."""
+    return await bus.forward(rpc("feed", "react"), caller, React(post_id=post_id, kind=kind))
+
+
+@router.delete("/posts/{post_id}/reactions/{kind}", response_model=Reactions, tags=["feed"])
+async def unreact(post_id: UUID, kind: ReactionKind, caller: CallerDep,
+                  bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "unreact"), caller, React(post_id=post_id, kind=kind))
+
+
+@router.get("/posts/{post_id}", response_model=PostView, tags=["feed"])
 async def get_post(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(rpc("feed", "get_post"), caller, PostRef(post_id=post_id))

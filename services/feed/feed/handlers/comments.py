@@ -1,0 +1,86 @@
+"""Comments (one level of replies) and reactions on a post."""
+
+from typing import Any
+from uuid import UUID, uuid4
+
+from contracts.feed.messages import AddComment, CommentAccepted, Notice, React, Reactions
+from feed import domain, moderation
+from feed.adapters import sql
+from feed.deps import Deps
+from feed.projections import FORMER_MEMBER
+from kit.usecases import Call, Caller
+
+
+async def add_comment(call: Call[AddComment], deps: Deps) -> CommentAccepted:
+    """A comment on a published post, or a reply to one of its comments, screened by the
+    guidelines as posts are (contact details refused here: comments are not held)."""
+    command, author_id, comment_id = call.command, call.caller.user_id, uuid4()
+    screening = moderation.screen(command.body, deps.keywords)
+    post_stream = domain.stream_id(command.post_id)
+    async with deps.db.transaction() as conn:
+        post, post_version = await deps.posts.get(conn, post_stream)
+        parent = (None if command.parent_id is None else
+                  (await deps.comments.get(conn, domain.comment_stream(command.parent_id)))[0])
+        events = domain.add_comment(post, parent, comment_id, command.post_id, author_id,
+                                    command.body, command.language, command.parent_id,
+                                    screening)
+        await deps.comments.append(conn, domain.comment_stream(comment_id), 0, events,
+                                   call.caller.metadata)
+        await deps.posts.append(conn, post_stream, post_version,
+                                domain.urgent_flags(command.post_id, screening, uuid4),
+                                call.caller.metadata)
+    return CommentAccepted(comment_id=comment_id, notices=[
+        Notice(kind="helpline", message=moderation.message(notice, call.caller.language))
+        for notice in screening.notices if notice == moderation.SELF_HARM])
+
+
+async def react(call: Call[React], deps: Deps) -> Reactions:
+    """support, helpful or same_here on a published post; once each."""
+    post_id, kind, user_id = call.command.post_id, call.command.kind, call.caller.user_id
+    async with deps.db.transaction() as conn:
+        post, _ = await deps.posts.get(conn, domain.stream_id(post_id))
+        await deps.reactions.change(conn, domain.reactions_stream(post_id, user_id),
+                                    lambda mine: domain.react(post, mine, post_id, user_id,
+                                                              kind),
+                                    call.caller.metadata)
+        return await _reactions(conn, post_id, call.caller)
+
+
+async def unreact(call: Call[React], deps: Deps) -> Reactions:
+    post_id, kind, user_id = call.command.post_id, call.command.kind, call.caller.user_id
+    async with deps.db.transaction() as conn:
+        await deps.reactions.change(conn, domain.reactions_stream(post_id, user_id),
+                                    lambda mine: domain.unreact(mine, post_id, user_id, kind),
+                                    call.caller.metadata)
+        return await _reactions(conn, post_id, call.caller)
+
+
+async def discussion(conn: Any, post_id: UUID, question: bool,
+                     caller: Caller) -> dict[str, Any]:
+    """A post's comments, replies nested, and its reactions, as PostView's members."""
+    rows = await sql.comments_of(conn, post_id)
+    replies: dict[UUID, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            replies.setdefault(row.parent_id, []).append(_comment(row, question))
+    comments = [{**_comment(row, question), "replies": replies.get(row.comment_id, [])}
+                for row in rows if row.parent_id is None]
+    return {"comments": comments,
+            "reactions": (await _reactions(conn, post_id, caller)).model_dump()}
+
+
+async def _reactions(conn: Any, post_id: UUID, caller: Caller) -> Reactions:
+    counts, mine = await sql.reactions_to(
+        conn, post_id, caller.principal.user_id if caller.principal else None)
+    return Reactions(counts={kind: counts.get(kind, 0)
+                             for kind in ("support", "helpful", "same_here")}, mine=mine)
+
+
+def _comment(row: Any, question: bool) -> dict[str, Any]:
+    return {"comment_id": str(row.comment_id), "body": row.body, "language": row.language,
+            "created_at": row.created_at.isoformat().replace("+00:00", "Z"),
+            "author": {"user_id": str(row.author_id),
+                       "display_name": row.display_name or FORMER_MEMBER,
+                       "verified": bool(row.verified), "profession": row.profession},
+            # Professionals' answers to questions are marked (issue 11): the verified.
+            "professional_answer": question and bool(row.verified), "replies": []}
