@@ -108,6 +108,32 @@ class ReactionRemoved(Event):
     kind: str
 
 
+class DrugQueryAsked(Event):
+    """Someone asks the pharmacists' drug-information team about a medicine."""
+
+    event_type: ClassVar[str] = "DrugQueryAsked"
+    subject: ClassVar[str] = "feed.drug_query.asked"
+
+    query_id: UUID
+    asker_id: UUID
+    medicine: str
+    question: str
+    language: str
+
+
+class DrugQueryAnswered(Event):
+    """A pharmacist reviewer's answer, with the references it rests on."""
+
+    event_type: ClassVar[str] = "DrugQueryAnswered"
+    subject: ClassVar[str] = "feed.drug_query.answered"
+
+    query_id: UUID
+    asker_id: UUID  # whom to tell (notifications)
+    reviewer_id: UUID
+    body: str
+    references: list[str] = []
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
-                          ReactionRemoved])
+                          ReactionRemoved, DrugQueryAsked, DrugQueryAnswered])

@@ -89,6 +89,73 @@ class Comment(BaseModel):
     replies: list["Comment"] = []
 
 
+class AskDrugQuery(BaseModel):
+    """POST /v1/drug-queries."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    medicine: str = Field(min_length=2, max_length=200)
+    question: str = Field(min_length=5, max_length=5_000)
+    language: Language = "en"
+
+
+class DrugQueryAccepted(BaseModel):
+    query_id: UUID
+    notices: list[Notice] = []
+
+
+class AnswerBody(BaseModel):
+    """POST /v1/drug-queries/{id}/answer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    body: str = Field(min_length=5, max_length=10_000)
+    references: list[str] = Field(default=[], max_length=20)
+
+
+class AnswerDrugQuery(AnswerBody):
+    query_id: UUID
+
+
+class DrugQueryRef(BaseModel):
+    query_id: UUID
+
+
+class DrugQueriesQuery(BaseModel):
+    """GET /v1/drug-queries (reviewers) and GET /v1/me/drug-queries."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["open", "answered"] | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class DrugAnswer(BaseModel):
+    body: str
+    references: list[str]
+    answered_at: datetime
+    by: str  # always the team, never a person's name: "verified drug-information team"
+    verified: bool = True
+
+
+class DrugQuery(BaseModel):
+    query_id: UUID
+    medicine: str
+    question: str
+    language: str
+    asked_at: datetime
+    status: Literal["open", "answered"]
+    age_hours: float  # since it was asked (until it was answered)
+    overdue: bool  # open past the team's time to answer (DRUG_QUERY_SLA_HOURS)
+    answer: DrugAnswer | None = None
+
+
+class DrugQueries(BaseModel):
+    items: list[DrugQuery]
+    next_cursor: str | None
+
+
 FlagReason = Literal["spam", "misinformation", "harassment", "personal_information",
                      "self_harm", "other"]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from prometheus_client import REGISTRY
 
+import feed.watch  # noqa: F401 - the feed's drug-query watch
 import kit.metrics  # noqa: F401 - registers the platform's metrics
 import pharmacovigilance.metrics  # noqa: F401 - and the relay to the regulator's
 

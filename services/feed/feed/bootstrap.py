@@ -1,7 +1,9 @@
 """The composition root of the feed service: the API process and the worker process."""
 
+from datetime import timedelta
+
 from contracts.feed.events import REGISTRY
-from feed import domain, handlers, projections
+from feed import domain, handlers, projections, watch
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.settings import FeedSettings
@@ -22,7 +24,11 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                           on_append=projections.COMMENTS.apply)
     reactions = Repository(sql.store, REGISTRY, domain.Reacted, domain.evolve_reacted,
                            on_append=projections.REACTIONS.apply)
+    drug_queries = Repository(sql.store, REGISTRY, domain.DrugQueryState,
+                              domain.evolve_drug_query, on_append=projections.DRUG_QUERIES.apply)
     return Deps(db=db, posts=posts, members=members, comments=comments, reactions=reactions,
+                drug_queries=drug_queries,
+                drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
 
@@ -33,14 +39,17 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
     engine = make_engine(settings.database_url, settings.db_pool_size)
     data = personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
     db = Database(engine)
-    routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
+    deps = deps_for(db, settings)
+    routes = serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
     return Service(name="feed", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.POSTS, projections.FOLLOWS,
                                   projections.FLAGS, projections.COMMENTS,
-                                  projections.REACTIONS],
-                   projections=[projections.timeline(data)], tracking=sql.tracking)
+                                  projections.REACTIONS, projections.DRUG_QUERIES],
+                   projections=[projections.timeline(data)], tracking=sql.tracking,
+                   background=[lambda: watch.overdue_drug_queries(
+                       deps, settings.drug_query_watch_s)])
 
 
 def bootstrap_worker(settings: FeedSettings | None = None) -> Service:

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from feed import domain
 from feed.moderation import DEFAULT_KEYWORDS, Action
@@ -16,5 +17,7 @@ class Deps:
     members: Repository[domain.Membership]
     comments: Repository[domain.CommentState]
     reactions: Repository[domain.Reacted]
+    drug_queries: Repository[domain.DrugQueryState]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
+    drug_query_sla: timedelta = timedelta(hours=48)

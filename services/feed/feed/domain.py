@@ -12,6 +12,8 @@ from contracts.feed.events import (
     CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
+    DrugQueryAnswered,
+    DrugQueryAsked,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -104,6 +106,18 @@ class ContactDetailsError(FeedError):
     def __init__(self) -> None:
         super().__init__("please take the phone number or e-mail address out: contact "
                          "details are not published (community guidelines, rule 2)")
+
+
+class NoSuchDrugQueryError(FeedError):
+    def __init__(self) -> None:
+        super().__init__("there is no such drug query")
+
+
+class AlreadyAnsweredError(FeedError):
+    """A drug query has one answer, the team's."""
+
+    def __init__(self) -> None:
+        super().__init__("this query has been answered already")
 
 
 class ModerationConflictError(FeedError):
@@ -350,3 +364,45 @@ def comment_stream(comment_id: UUID) -> str:
 
 def reactions_stream(post_id: UUID, user_id: UUID) -> str:
     return f"reactions-{post_id}-{user_id}"
+
+
+@dataclass(frozen=True)
+class DrugQueryState:
+    asked: bool = False
+    asker_id: UUID | None = None
+    answered: bool = False
+
+
+def evolve_drug_query(query: DrugQueryState, event: Event) -> DrugQueryState:
+    if isinstance(event, DrugQueryAsked):
+        return DrugQueryState(asked=True, asker_id=event.asker_id)
+    if isinstance(event, DrugQueryAnswered):
+        return replace(query, answered=True)
+    return query
+
+
+def ask_drug_query(query_id: UUID, asker_id: UUID, medicine: str, question: str,
+                   language: str, screening: Screening) -> list[Event]:
+    """A question for the pharmacists, screened as posts are (contact details refused:
+    the answer comes here, not by phone)."""
+    if screening.blocked:
+        raise BlockedError("the community guidelines do not allow this question (rule 6: "
+                           f"\"{screening.blocked}\")")
+    if CONTACT_DETAILS in screening.holds:
+        raise ContactDetailsError()
+    return [DrugQueryAsked(query_id=query_id, asker_id=asker_id, medicine=medicine,
+                           question=question, language=language)]
+
+
+def answer_drug_query(query: DrugQueryState, query_id: UUID, reviewer_id: UUID, body: str,
+                      references: list[str]) -> list[Event]:
+    if not query.asked or query.asker_id is None:
+        raise NoSuchDrugQueryError()
+    if query.answered:
+        raise AlreadyAnsweredError()
+    return [DrugQueryAnswered(query_id=query_id, asker_id=query.asker_id,
+                              reviewer_id=reviewer_id, body=body, references=references)]
+
+
+def drug_query_stream(query_id: UUID) -> str:
+    return f"drug-query-{query_id}"

@@ -14,6 +14,8 @@ from contracts.feed.events import (
     CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
+    DrugQueryAnswered,
+    DrugQueryAsked,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -121,6 +123,27 @@ async def remove_reaction(conn: AsyncConnection, event: ReactionRemoved, _: Enve
 REACTIONS = InlineModel(name="reactions", tables=[sql.reactions], registry=REGISTRY,
                         store=sql.store, handlers={ReactionAdded: add_reactions,
                                                    ReactionRemoved: one_by_one(remove_reaction)})
+
+
+async def add_drug_query(conn: AsyncConnection, event: DrugQueryAsked,
+                         envelope: Envelope) -> None:
+    await conn.execute(sql.drug_queries.insert().values(
+        query_id=event.query_id, asker_id=event.asker_id, medicine=event.medicine,
+        question=event.question, language=event.language, asked_at=envelope.occurred_at))
+
+
+async def answer_drug_query(conn: AsyncConnection, event: DrugQueryAnswered,
+                            envelope: Envelope) -> None:
+    q = sql.drug_queries
+    await conn.execute(q.update().where(q.c.query_id == event.query_id).values(
+        answer=event.body, answer_references=event.references, reviewer_id=event.reviewer_id,
+        answered_at=envelope.occurred_at))
+
+
+DRUG_QUERIES = InlineModel(name="drug-queries", tables=[sql.drug_queries], registry=REGISTRY,
+                           store=sql.store,
+                           handlers={DrugQueryAsked: one_by_one(add_drug_query),
+                                     DrugQueryAnswered: one_by_one(answer_drug_query)})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

@@ -10,6 +10,7 @@ PV = roles.PV
 LIAISON = frozenset({roles.REGULATOR_LIAISON})
 SIGNED_IN = roles.ALL
 MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
+REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -37,6 +38,11 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/me/follows"): SIGNED_IN,
     ("GET", "/v1/me/feed"): SIGNED_IN,
     ("POST", "/v1/flags"): MEMBERS,
+    ("POST", "/v1/drug-queries"): MEMBERS,
+    ("GET", "/v1/drug-queries"): REVIEWERS,
+    ("GET", "/v1/me/drug-queries"): MEMBERS,
+    ("GET", "/v1/drug-queries/{query_id}"): MEMBERS,
+    ("POST", "/v1/drug-queries/{query_id}/answer"): REVIEWERS,
     ("GET", "/v1/moderation/queue"): MODERATORS,
     ("POST", "/v1/moderation/items/{item_id}/decision"): MODERATORS,
     ("POST", "/v1/posts"): MEMBERS,

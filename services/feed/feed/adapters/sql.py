@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -205,6 +206,49 @@ async def reactions_to(conn: AsyncConnection, post_id: UUID,
         .where(reactions.c.post_id == post_id).group_by(reactions.c.kind))).all()
     return ({kind: count for kind, count, _ in rows},
             sorted(kind for kind, _, mine in rows if mine))
+
+
+# Inline read model "drug-queries": the pharmacists' queue and the askers' own list.
+drug_queries = sa.Table(
+    "drug_queries", metadata,
+    sa.Column("query_id", sa.Uuid, primary_key=True),
+    sa.Column("asker_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("medicine", sa.Text, nullable=False),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("asked_at", TZ, nullable=False),
+    sa.Column("answer", sa.Text),
+    sa.Column("answer_references", ARRAY(sa.Text)),
+    sa.Column("reviewer_id", sa.Uuid),
+    sa.Column("answered_at", TZ),
+    sa.Index("drug_queries_open", "asked_at", postgresql_where=sa.text("answered_at IS NULL")),
+)
+
+
+async def drug_query(conn: AsyncConnection, query_id: UUID) -> sa.Row | None:
+    return (await conn.execute(sa.select(drug_queries).where(
+        drug_queries.c.query_id == query_id))).one_or_none()
+
+
+async def drug_query_page(conn: AsyncConnection, status: str | None, asker: UUID | None,
+                          limit: int, after: tuple[datetime, UUID] | None) -> list[sa.Row]:
+    """Oldest first (the queue's order); one asker's when `asker` is given."""
+    q = drug_queries
+    query = sa.select(q).order_by(q.c.asked_at, q.c.query_id).limit(limit)
+    if status is not None:
+        query = query.where(q.c.answered_at.is_(None) if status == "open"
+                            else q.c.answered_at.is_not(None))
+    if asker is not None:
+        query = query.where(q.c.asker_id == asker)
+    if after is not None:
+        query = query.where(sa.tuple_(q.c.asked_at, q.c.query_id) > after)
+    return list((await conn.execute(query)).all())
+
+
+async def overdue_drug_queries(conn: AsyncConnection, asked_before: datetime) -> int:
+    q = drug_queries
+    return int(await conn.scalar(sa.select(sa.func.count()).select_from(q).where(
+        q.c.answered_at.is_(None), q.c.asked_at < asked_before)) or 0)
 
 
 def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:

@@ -2,9 +2,13 @@
 
 from contracts.feed.messages import (
     AddComment,
+    AnswerDrugQuery,
+    AskDrugQuery,
     CommunityRef,
     CreatePost,
     Decide,
+    DrugQueriesQuery,
+    DrugQueryRef,
     FeedQuery,
     FlagPost,
     ModerationQueueQuery,
@@ -12,7 +16,7 @@ from contracts.feed.messages import (
     PostRef,
     React,
 )
-from contracts.roles import ADMIN, MODERATOR
+from contracts.roles import ADMIN, MODERATOR, PHARMACIST_REVIEWER
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from feed import domain
@@ -22,6 +26,13 @@ from feed.handlers.communities import (
     list_communities,
     my_follows,
     unfollow_community,
+)
+from feed.handlers.drug_queries import (
+    answer_drug_query,
+    ask_drug_query,
+    drug_query_queue,
+    get_drug_query,
+    my_drug_queries,
 )
 from feed.handlers.moderation import decide_item, flag_post, moderation_queue
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
@@ -41,6 +52,15 @@ HANDLERS = {
     rpc("feed", "add_comment"): Handler(add_comment, AddComment, roles=SIGNED_IN, status=201),
     rpc("feed", "react"): Handler(react, React, roles=SIGNED_IN),
     rpc("feed", "unreact"): Handler(unreact, React, roles=SIGNED_IN),
+    rpc("feed", "ask_drug_query"): Handler(ask_drug_query, AskDrugQuery, roles=SIGNED_IN,
+                                           idempotent=True, status=201),
+    rpc("feed", "answer_drug_query"): Handler(answer_drug_query, AnswerDrugQuery,
+                                              roles=(PHARMACIST_REVIEWER,)),
+    rpc("feed", "get_drug_query"): Handler(get_drug_query, DrugQueryRef, roles=SIGNED_IN),
+    rpc("feed", "drug_query_queue"): Handler(drug_query_queue, DrugQueriesQuery,
+                                             roles=(PHARMACIST_REVIEWER,)),
+    rpc("feed", "my_drug_queries"): Handler(my_drug_queries, DrugQueriesQuery,
+                                            roles=SIGNED_IN),
     rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
@@ -53,6 +73,8 @@ ERRORS: ErrorMap = {
     domain.BlockedError: 422,
     domain.ModerationConflictError: 409,
     domain.NoSuchCommentError: 422,
+    domain.NoSuchDrugQueryError: 404,
+    domain.AlreadyAnsweredError: 409,
     domain.ReplyDepthError: 422,
     domain.ContactDetailsError: 422,
     domain.SandboxError: 422,

@@ -1,6 +1,6 @@
 """Feed and communities routes of the public API (../shared/API.md)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request
@@ -8,6 +8,9 @@ from starlette.responses import Response
 
 from contracts.feed.messages import (
     AddComment,
+    AnswerBody,
+    AnswerDrugQuery,
+    AskDrugQuery,
     CommentAccepted,
     CommentBody,
     Communities,
@@ -16,6 +19,11 @@ from contracts.feed.messages import (
     Decide,
     Decision,
     DecisionBody,
+    DrugQueries,
+    DrugQueriesQuery,
+    DrugQuery,
+    DrugQueryAccepted,
+    DrugQueryRef,
     FeedPage,
     FeedQuery,
     FlagAccepted,
@@ -119,6 +127,49 @@ async def decide(item_id: UUID, body: DecisionBody, caller: CallerDep,
     """hide (out of every feed), restore (published) or dismiss (flags closed), with a note."""
     return await bus.forward(rpc("feed", "decide_item"), caller,
                              Decide(item_id=item_id, **body.model_dump()))
+
+
+@router.post("/drug-queries", status_code=201, response_model=DrugQueryAccepted,
+             tags=["drug information"])
+async def ask(body: AskDrugQuery, caller: CallerDep, bus: BusDep) -> Response:
+    """Ask the pharmacists' drug-information team about a medicine."""
+    return await bus.forward(rpc("feed", "ask_drug_query"), caller, body)
+
+
+QueryStatus = Annotated[Literal["open", "answered"] | None, Query()]
+Limit = Annotated[int, Query(ge=1, le=100)]
+Cursor = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get("/drug-queries", response_model=DrugQueries, tags=["drug information"])
+async def drug_query_queue(caller: CallerDep, bus: BusDep, status: QueryStatus = None,
+                           limit: Limit = 20, cursor: Cursor = None) -> Response:
+    """The reviewers' queue, oldest first, each with its age and whether it is overdue."""
+    return await bus.forward(rpc("feed", "drug_query_queue"), caller,
+                             DrugQueriesQuery(status=status, limit=limit, cursor=cursor))
+
+
+@router.get("/me/drug-queries", response_model=DrugQueries, tags=["drug information"])
+async def my_drug_queries(caller: CallerDep, bus: BusDep, status: QueryStatus = None,
+                          limit: Limit = 20, cursor: Cursor = None) -> Response:
+    return await bus.forward(rpc("feed", "my_drug_queries"), caller,
+                             DrugQueriesQuery(status=status, limit=limit, cursor=cursor))
+
+
+@router.get("/drug-queries/{query_id}", response_model=DrugQuery, tags=["drug information"])
+async def drug_query(query_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """The asker's own query, or any query to the reviewers."""
+    return await bus.forward(rpc("feed", "get_drug_query"), caller,
+                             DrugQueryRef(query_id=query_id))
+
+
+@router.post("/drug-queries/{query_id}/answer", response_model=DrugQuery,
+             tags=["drug information"])
+async def answer(query_id: UUID, body: AnswerBody, caller: CallerDep, bus: BusDep) -> Response:
+    """A pharmacist reviewer's answer, with its references; shown to the asker as from
+    the verified drug-information team."""
+    return await bus.forward(rpc("feed", "answer_drug_query"), caller,
+                             AnswerDrugQuery(query_id=query_id, **body.model_dump()))
 
 
 def cache(request: Request) -> MicroCache:
