@@ -1,7 +1,7 @@
 """Request and reply bodies of the feed service."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,7 +110,7 @@ class AnswerBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     body: str = Field(min_length=5, max_length=10_000)
-    references: list[str] = Field(default=[], max_length=20)
+    references: list[Annotated[str, Field(max_length=500)]] = Field(default=[], max_length=20)
 
 
 class AnswerDrugQuery(AnswerBody):
