@@ -134,6 +134,32 @@ class DrugQueryAnswered(Event):
     references: list[str] = []
 
 
+class SchemeListed(Event):
+    """A government health scheme in the directory (ratings make it rateable). Texts are
+    by language: `name` {"en": …, "hi": …}; `details` {field: {language: text}} for
+    covers, eligibility, how_to_apply and documents."""
+
+    event_type: ClassVar[str] = "SchemeListed"
+    subject: ClassVar[str] = "feed.scheme.listed"
+
+    scheme_id: UUID
+    slug: str
+    name: dict[str, str]
+    details: dict[str, dict[str, str]]
+    helpline: str
+    link: str
+    needs: list[str]
+    states: list[str]  # "all" for a central scheme
+
+
+class SchemeRevised(SchemeListed):
+    """The scheme's facts as they are now (the whole entry again)."""
+
+    event_type: ClassVar[str] = "SchemeRevised"
+    subject: ClassVar[str] = "feed.scheme.revised"
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
-                          ReactionRemoved, DrugQueryAsked, DrugQueryAnswered])
+                          ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
+                          SchemeRevised])

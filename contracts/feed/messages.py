@@ -156,6 +156,40 @@ class DrugQueries(BaseModel):
     next_cursor: str | None
 
 
+class SchemesQuery(BaseModel):
+    """GET /v1/schemes."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    q: str | None = Field(default=None, max_length=100)
+    state: str | None = Field(default=None, max_length=40, pattern=r"^[a-z-]+$")
+    need: str | None = Field(default=None, max_length=40, pattern=r"^[a-z_]+$")
+
+
+class SchemeRef(BaseModel):
+    scheme_id: UUID
+
+
+class SchemeView(BaseModel):
+    """One scheme, in the caller's language (English where it has no translation)."""
+
+    scheme_id: UUID
+    slug: str
+    name: str
+    covers: str
+    eligibility: str
+    how_to_apply: str
+    documents: str
+    helpline: str
+    link: str
+    needs: list[str]
+    states: list[str]
+
+
+class Schemes(BaseModel):
+    items: list[SchemeView]
+
+
 FlagReason = Literal["spam", "misinformation", "harassment", "personal_information",
                      "self_harm", "other"]
 

@@ -6,6 +6,7 @@ from contracts.feed.events import REGISTRY
 from feed import domain, handlers, projections, watch
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.schemes import seed_schemes
 from feed.settings import FeedSettings
 from kit import personal
 from kit.aggregates import Repository
@@ -28,6 +29,8 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                               domain.evolve_drug_query, on_append=projections.DRUG_QUERIES.apply)
     return Deps(db=db, posts=posts, members=members, comments=comments, reactions=reactions,
                 drug_queries=drug_queries,
+                schemes=Repository(sql.store, REGISTRY, domain.SchemeEntry,
+                                   domain.evolve_scheme, on_append=projections.SCHEMES.apply),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
@@ -46,8 +49,10 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.POSTS, projections.FOLLOWS,
                                   projections.FLAGS, projections.COMMENTS,
-                                  projections.REACTIONS, projections.DRUG_QUERIES],
+                                  projections.REACTIONS, projections.DRUG_QUERIES,
+                                  projections.SCHEMES],
                    projections=[projections.timeline(data)], tracking=sql.tracking,
+                   on_start=[lambda: seed_schemes(deps)],
                    background=[lambda: watch.overdue_drug_queries(
                        deps, settings.drug_query_watch_s)])
 

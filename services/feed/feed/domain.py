@@ -20,6 +20,8 @@ from contracts.feed.events import (
     PostModerated,
     ReactionAdded,
     ReactionRemoved,
+    SchemeListed,
+    SchemeRevised,
 )
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
@@ -118,6 +120,11 @@ class AlreadyAnsweredError(FeedError):
 
     def __init__(self) -> None:
         super().__init__("this query has been answered already")
+
+
+class NoSuchSchemeError(FeedError):
+    def __init__(self) -> None:
+        super().__init__("there is no such scheme")
 
 
 class ModerationConflictError(FeedError):
@@ -406,3 +413,27 @@ def answer_drug_query(query: DrugQueryState, query_id: UUID, reviewer_id: UUID, 
 
 def drug_query_stream(query_id: UUID) -> str:
     return f"drug-query-{query_id}"
+
+
+@dataclass(frozen=True)
+class SchemeEntry:
+    """A scheme as the directory last published it (None: not listed yet)."""
+
+    listed: SchemeListed | None = None
+
+
+def evolve_scheme(entry: SchemeEntry, event: Event) -> SchemeEntry:
+    return SchemeEntry(event) if isinstance(event, SchemeListed) else entry
+
+
+def list_scheme(entry: SchemeEntry, facts: SchemeListed) -> list[Event]:
+    """List a scheme once; publish it again only when its facts changed."""
+    if entry.listed is None:
+        return [facts]
+    if entry.listed.model_dump() == facts.model_dump():
+        return []
+    return [SchemeRevised(**facts.model_dump())]
+
+
+def scheme_stream(scheme_id: UUID) -> str:
+    return f"scheme-{scheme_id}"

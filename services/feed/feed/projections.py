@@ -22,6 +22,8 @@ from contracts.feed.events import (
     PostModerated,
     ReactionAdded,
     ReactionRemoved,
+    SchemeListed,
+    SchemeRevised,
 )
 from contracts.identity.events import (
     AccountRegistered,
@@ -144,6 +146,20 @@ DRUG_QUERIES = InlineModel(name="drug-queries", tables=[sql.drug_queries], regis
                            store=sql.store,
                            handlers={DrugQueryAsked: one_by_one(add_drug_query),
                                      DrugQueryAnswered: one_by_one(answer_drug_query)})
+
+
+async def list_scheme(conn: AsyncConnection, event: SchemeListed, _: Envelope) -> None:
+    entry = event.model_dump(mode="json")
+    texts = [*event.name.values(), *(t for d in event.details.values() for t in d.values())]
+    row = {"slug": event.slug, "entry": entry, "needs": event.needs, "states": event.states,
+           "search": " ".join(texts).casefold()}
+    statement = insert(sql.schemes).values(scheme_id=event.scheme_id, **row)
+    await conn.execute(statement.on_conflict_do_update(index_elements=["scheme_id"], set_=row))
+
+
+SCHEMES = InlineModel(name="schemes", tables=[sql.schemes], registry=REGISTRY,
+                      store=sql.store, handlers={SchemeListed: one_by_one(list_scheme),
+                                                 SchemeRevised: one_by_one(list_scheme)})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -249,6 +249,35 @@ async def overdue_drug_queries(conn: AsyncConnection, asked_before: datetime) ->
     q = drug_queries
     return int(await conn.scalar(sa.select(sa.func.count()).select_from(q).where(
         q.c.answered_at.is_(None), q.c.asked_at < asked_before)) or 0)
+
+
+# Inline read model "schemes": the government health schemes directory.
+schemes = sa.Table(
+    "schemes", metadata,
+    sa.Column("scheme_id", sa.Uuid, primary_key=True),
+    sa.Column("slug", sa.Text, nullable=False, unique=True),
+    sa.Column("entry", JSONB, nullable=False),  # the SchemeListed event's fields
+    sa.Column("needs", ARRAY(sa.Text), nullable=False),
+    sa.Column("states", ARRAY(sa.Text), nullable=False),
+    sa.Column("search", sa.Text, nullable=False),  # names and texts, case-folded
+)
+
+
+async def scheme_entries(conn: AsyncConnection, q: str | None, state: str | None,
+                         need: str | None) -> list[dict]:
+    s = schemes
+    query = sa.select(s.c.entry).order_by(s.c.slug)
+    if q:
+        query = query.where(s.c.search.contains(q.casefold(), autoescape=True))
+    if state:
+        query = query.where(s.c.states.overlap(sa.cast([state, "all"], ARRAY(sa.Text))))
+    if need:
+        query = query.where(s.c.needs.contains(sa.cast([need], ARRAY(sa.Text))))
+    return list((await conn.scalars(query)).all())
+
+
+async def scheme_entry(conn: AsyncConnection, scheme_id: UUID) -> dict | None:
+    return await conn.scalar(sa.select(schemes.c.entry).where(schemes.c.scheme_id == scheme_id))
 
 
 def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:

@@ -15,6 +15,8 @@ from contracts.feed.messages import (
     MyFeedQuery,
     PostRef,
     React,
+    SchemeRef,
+    SchemesQuery,
 )
 from contracts.roles import ADMIN, MODERATOR, PHARMACIST_REVIEWER
 from contracts.rpc import NoBody
@@ -36,6 +38,7 @@ from feed.handlers.drug_queries import (
 )
 from feed.handlers.moderation import decide_item, flag_post, moderation_queue
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
+from feed.handlers.schemes import get_scheme, list_schemes
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -61,6 +64,8 @@ HANDLERS = {
                                              roles=(PHARMACIST_REVIEWER,)),
     rpc("feed", "my_drug_queries"): Handler(my_drug_queries, DrugQueriesQuery,
                                             roles=SIGNED_IN),
+    rpc("feed", "list_schemes"): Handler(list_schemes, SchemesQuery, roles=ANYONE),
+    rpc("feed", "get_scheme"): Handler(get_scheme, SchemeRef, roles=ANYONE),
     rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
@@ -74,6 +79,7 @@ ERRORS: ErrorMap = {
     domain.ModerationConflictError: 409,
     domain.NoSuchCommentError: 422,
     domain.NoSuchDrugQueryError: 404,
+    domain.NoSuchSchemeError: 404,
     domain.AlreadyAnsweredError: 409,
     domain.ReplyDepthError: 422,
     domain.ContactDetailsError: 422,

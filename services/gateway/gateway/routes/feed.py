@@ -39,6 +39,10 @@ from contracts.feed.messages import (
     React,
     ReactionKind,
     Reactions,
+    SchemeRef,
+    Schemes,
+    SchemesQuery,
+    SchemeView,
 )
 from contracts.subjects import rpc
 from gateway.cache import MicroCache
@@ -170,6 +174,26 @@ async def answer(query_id: UUID, body: AnswerBody, caller: CallerDep, bus: BusDe
     the verified drug-information team."""
     return await bus.forward(rpc("feed", "answer_drug_query"), caller,
                              AnswerDrugQuery(query_id=query_id, **body.model_dump()))
+
+
+@router.get("/schemes", response_model=Schemes, tags=["schemes"])
+async def schemes(request: Request, caller: CallerDep, bus: BusDep,
+                  q: Annotated[str | None, Query(max_length=100)] = None,
+                  state: Annotated[str | None, Query(max_length=40, pattern="^[a-z-]+$")] = None,
+                  need: Annotated[str | None, Query(max_length=40, pattern="^[a-z_]+$")] = None
+                  ) -> Response:
+    """Government health schemes: what each covers, who is eligible, how to apply, the
+    documents, helpline and official link, in the caller's language (`Accept-Language`);
+    `state` (e.g. `kerala`: central schemes apply everywhere), `need` (e.g. `dialysis`)."""
+    query = SchemesQuery(q=q, state=state, need=need)
+    return await cache(request).serve(
+        request, lambda: bus.forward(rpc("feed", "list_schemes"), caller, query),
+        caller.language, query.model_dump(exclude_none=True))
+
+
+@router.get("/schemes/{scheme_id}", response_model=SchemeView, tags=["schemes"])
+async def scheme(scheme_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "get_scheme"), caller, SchemeRef(scheme_id=scheme_id))
 
 
 def cache(request: Request) -> MicroCache:
