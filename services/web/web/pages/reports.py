@@ -1,0 +1,70 @@
+"""A patient's side-effect reports: the form, the list, a report's timeline and its
+follow-up questions."""
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from web.adr_form import report_body, report_form
+from web.edge import call, fetch, posted, see_other, session_of, signed_in
+from web.problems import form_errors
+from web.render import page
+
+
+async def report_new(request: Request) -> Response:
+    signed_in(request)
+    form = report_form(request.state.language)
+    return page(request, "report_form.html", form=form, values=form.defaults())
+
+
+async def report_send(request: Request) -> Response:
+    signed_in(request)
+    form_data = await posted(request)
+    form = report_form(request.state.language)
+    reply = await call(request, "POST", "/v1/adr-reports", json=report_body(form, form_data))
+    if not reply.ok:
+        return page(request, "report_form.html", 422 if reply.status < 500 else 502,
+                    form=form, errors=form_errors(reply.problem, form.names),
+                    values=form.values(form_data))
+    session_of(request).flash = ("flash.report_draft" if reply.body["status"] == "draft"
+                                 else "flash.report_received")
+    return see_other(f"/my/reports/{reply.body['report_id']}")
+
+
+async def my_reports(request: Request) -> Response:
+    signed_in(request)
+    params: dict[str, str | int] = {"limit": 20}
+    if cursor := request.query_params.get("cursor"):
+        params["cursor"] = cursor
+    reports = await fetch(request, "/v1/me/adr-reports", params=params)
+    return page(request, "my_reports.html", reports=reports)
+
+
+async def my_report(request: Request) -> Response:
+    signed_in(request)
+    report = await fetch(request, f"/v1/adr-reports/{request.path_params['report_id']}")
+    return page(request, "my_report.html", report=report)
+
+
+async def answer_follow_up(request: Request) -> Response:
+    signed_in(request)
+    form = await posted(request)
+    report_id = request.path_params["report_id"]
+    answers = [str(v).strip() for k, v in form.multi_items() if k == "answers" and str(v).strip()]
+    reply = await call(request, "POST", f"/v1/adr-reports/{report_id}/follow-up",
+                       json={"answers": answers})
+    if not reply.ok:
+        report = await fetch(request, f"/v1/adr-reports/{report_id}")
+        return page(request, "my_report.html", 422, report=report,
+                    errors=form_errors(reply.problem, ()))
+    session_of(request).flash = "flash.answered"
+    return see_other(f"/my/reports/{report_id}")
+
+
+ROUTES = [
+    Route("/report", report_new, methods=["GET"]),
+    Route("/report", report_send, methods=["POST"]),
+    Route("/my/reports", my_reports, methods=["GET"]),
+    Route("/my/reports/{report_id:uuid}", my_report, methods=["GET"]),
+    Route("/my/reports/{report_id:uuid}/follow-up", answer_follow_up, methods=["POST"]),
+]
