@@ -1,6 +1,7 @@
 """The public API, called over HTTP with the signed-in user's token, refreshed as needed."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -23,6 +24,7 @@ class Reply:
     body: Any  # the JSON body, or None
     content: bytes
     content_type: str
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -79,4 +81,4 @@ class Api:
             raise UnavailableError(type(error).__name__) from error
         kind = response.headers.get("content-type", "")
         body = response.json() if "json" in kind and response.content else None
-        return Reply(response.status_code, body, response.content, kind)
+        return Reply(response.status_code, body, response.content, kind, response.headers)

@@ -8,19 +8,19 @@ import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from web.api import Api
 from web.edge import ERROR_PAGES, SessionMiddleware
-from web.pages import account, cases, community, monitoring, reports, vetting
+from web.pages import account, cases, community, mine, monitoring, reports, vetting
 from web.render import page
 from web.sessions import SessionStore
 from web.settings import WebSettings
 
 PAGES = (*account.ROUTES, *community.ROUTES, *reports.ROUTES, *cases.ROUTES,
-         *monitoring.ROUTES, *vetting.ROUTES)
+         *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES)
 
 
 async def health(_: Request) -> Response:
@@ -28,6 +28,8 @@ async def health(_: Request) -> Response:
 
 
 async def not_found(request: Request, _: Exception) -> Response:
+    if not hasattr(request.state, "session"):  # a static file: no page around it
+        return PlainTextResponse("not found", status_code=404)
     return page(request, "error.html", 404, heading="error.not_found", detail=None)
 
 

@@ -93,6 +93,23 @@ def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     return _compact(root)
 
 
+def flatten(body: Any, prefix: str = "") -> dict[str, str]:
+    """The inverse of `nest`, as a form shows it: `{"a": [{"b": 1}]}` -> `{"a.0.b": "1"}`;
+    true is a ticked checkbox, false and null are left out."""
+    if isinstance(body, dict):
+        pairs: Iterable[tuple[str, Any]] = body.items()
+    elif isinstance(body, list):
+        pairs = ((str(i), v) for i, v in enumerate(body))
+    elif body is None or body is False:
+        return {}
+    else:
+        return {prefix: "on" if body is True else str(body)}
+    flat: dict[str, str] = {}
+    for key, value in pairs:
+        flat.update(flatten(value, f"{prefix}.{key}" if prefix else key))
+    return flat
+
+
 def _child(node: Any, step: str, empty: Any) -> Any:
     if isinstance(node, list):
         index = int(step)

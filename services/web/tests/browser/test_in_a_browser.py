@@ -22,7 +22,7 @@ async def officer_account(platform: Platform) -> str:
         admin = await login(api, ADMIN_EMAIL, ADMIN_PASSWORD)
         user_id = await register(api, email, display_name="Lakshmi")
         reply = await api.put(f"/v1/admin/users/{user_id}/roles", headers=admin,
-                              json={"roles": ["pv_officer"]})
+                              json={"roles": ["pv_officer", "regulator_liaison"]})
         assert reply.status_code == 200, reply.text
     return email
 
@@ -71,6 +71,8 @@ async def test_a_hindi_report_reaches_the_regulator_and_the_patient_sees_it(
     await officer.until("/console/relay",
                         f'[data-report-id="{report_id}"] [data-state="acknowledged"]')
     await officer.open("/console/signals")
+    await officer.open(f"/console/cases/{report_id}/reads")
+    await officer.open("/console/exports")
 
     page = await patient.until(f"/my/reports/{report_id}",
                                '.current [data-status="acknowledged"]')
@@ -80,6 +82,7 @@ async def test_a_hindi_report_reaches_the_regulator_and_the_patient_sees_it(
     assert steps[0] == "received" and steps[-3:] == [
         "submitted", "sent_to_regulator", "acknowledged"]
     await patient.open("/my/reports")
+    await patient.open("/my/data")
 
 
 async def test_an_admin_vets_a_doctor_whose_post_then_shows_the_badge(
@@ -93,6 +96,9 @@ async def test_an_admin_vets_a_doctor_whose_post_then_shows_the_badge(
                        "qualification": "MBBS", "workplace": "District hospital",
                        "password": PASSWORD})
     await doctor.submit("Send my application", "applied")
+    await doctor.sign_in(email)
+    await expect(doctor.page.locator(".current .status")).to_have_attribute(
+        "data-status", "pending")
 
     admin = await people("admin")
     await admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)

@@ -2,7 +2,7 @@
 
 from web.adr_form import report_body, report_form
 from web.coding_form import assessment_body, coding_form, coding_values
-from web.forms import nest
+from web.forms import flatten, nest
 from web.problems import Problem, form_errors
 
 
@@ -73,3 +73,14 @@ def test_the_coding_form_sends_only_what_the_officer_coded() -> None:
     assert body["causality"] == [{"medicine_id": "m1", "reaction_id": "r1",
                                   "category": "probable"}]
     assert body["seriousness_confirmed"] is True and body["narrative"] == "Rash on day 3."
+
+
+def test_a_report_flattened_fills_the_form_it_came_from() -> None:
+    form = report_form("en")
+    posted = {**form.defaults(), "reporter.email": "a@b.in", "patient.age.value": "34",
+              "reactions.0.description": "rash", "medicines.0.name": "Amoxicillin",
+              "reporter.consent_to_contact": "on"}
+    body = report_body(form, posted)
+    assert report_body(form, {**form.defaults(), **flatten(body)}) == body
+    assert flatten({"a": [{"b": True, "c": None, "d": False}], "e": 1.5}) == {
+        "a.0.b": "on", "e": "1.5"}

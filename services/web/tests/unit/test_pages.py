@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from contracts.feed.messages import FeedItem
+from contracts.identity.messages import MyApplication
 from contracts.pharmacovigilance.messages import CaseView
 
 CASE_ID, REACTION_ID, MEDICINE_ID = (str(uuid.uuid4()) for _ in range(3))
@@ -84,12 +85,21 @@ def serve_pages(gateway: Any) -> None:
     gateway.on("GET", "/v1/pv/signals", lambda _: httpx.Response(200, json={"items": []}))
     gateway.on("GET", "/v1/admin/professional-applications",
                lambda _: httpx.Response(200, json=page))
+    gateway.on("GET", f"/v1/pv/cases/{CASE_ID}/reads", lambda _: httpx.Response(200, json=page))
+    gateway.on("GET", "/v1/me/consents", lambda _: httpx.Response(200, json={"items": []}))
+    gateway.on("GET", "/v1/me/professional-application", lambda _: httpx.Response(200, json=(
+        MyApplication.model_validate({
+            "application_id": str(uuid.uuid4()), "status": "information_requested",
+            "profession": "doctor", "questions": [{"question": "Your council?",
+                                                   "asked_at": "2026-11-30T10:00:00Z"}]})
+        .model_dump(mode="json"))))
 
 
 PAGES = ["/", "/communities", "/c/diabetes", f"/posts/{POST['post_id']}", "/report",
          "/my/reports", f"/my/reports/{CASE_ID}", "/console/cases", f"/console/cases/{CASE_ID}",
          "/console/relay", "/console/signals", "/console/applications", "/console/users",
-         "/signin", "/signup", "/apply"]
+         "/signin", "/signup", "/apply", f"/console/cases/{CASE_ID}/reads", "/console/exports",
+         "/my/data", "/my/application", f"/my/reports/{CASE_ID}/edit"]
 
 
 async def test_every_page_is_labelled_in_its_language_and_light(
@@ -196,3 +206,49 @@ async def test_the_api_unreachable_is_a_page_that_says_so(
     gateway.on("GET", "/v1/feed", down)
     reply = await browser.get("/")
     assert reply.status_code == 503 and "not answering" in reply.text
+
+
+async def test_pages_forbid_scripts_frames_and_other_sites(browser: httpx.AsyncClient) -> None:
+    for path in ("/signin", "/static/site.css"):
+        headers = (await browser.get(path)).headers
+        policy = headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "script-src 'none'" in policy
+        assert "frame-ancestors 'none'" in policy and headers["x-content-type-options"] == (
+            "nosniff")
+    missing = await browser.get("/static/nothing.css")
+    assert missing.status_code == 404 and missing.text == "not found"
+
+
+async def test_erasing_needs_the_box_ticked_then_signs_out(
+        signed_in: httpx.AsyncClient, gateway: Any, csrf_of: Any) -> None:
+    gateway.on("GET", "/v1/me/consents", lambda _: httpx.Response(200, json={
+        "items": [{"purpose": "terms", "version": "2026-11"}]}))
+    gateway.on("DELETE", "/v1/me", lambda _: httpx.Response(202, json={"status": "erased"}))
+    token = await csrf_of(signed_in, "/my/data")
+    refused = await signed_in.post("/my/data/erase", data={"csrf_token": token})
+    assert refused.status_code == 422 and 'data-field="confirm">Tick the box' in refused.text
+    assert gateway.calls("DELETE", "/v1/me") == []
+    done = await signed_in.post("/my/data/erase", data={"csrf_token": token,
+                                                        "confirm": "understood"})
+    assert done.status_code == 303 and len(gateway.calls("DELETE", "/v1/me")) == 1
+    assert (await signed_in.get("/my/data")).headers["location"].startswith("/signin")
+
+
+async def test_an_export_refused_names_its_field(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    gateway.on("GET", "/v1/pv/exports", lambda _: gateway.problem(422, [
+        {"field": "query", "message": "Value error, `to` is before `from`"},
+        {"field": "query.from", "message": "Input should be a valid date"}]))
+    reply = await signed_in.get("/console/exports/download",
+                                params={"from": "2026-13-01", "to": "2020-01-01"})
+    assert reply.status_code == 422
+    assert 'data-field="from">Input should be a valid date' in reply.text
+    assert "`to` is before `from`" in reply.text and 'value="2020-01-01"' in reply.text
+    zipped = httpx.Response(200, content=b"PK\x03\x04", headers={
+        "content-type": "application/zip",
+        "content-disposition": 'attachment; filename="cases.zip"'})
+    gateway.on("GET", "/v1/pv/exports", lambda _: zipped)
+    reply = await signed_in.get("/console/exports/download",
+                                params={"from": "2026-11-01", "to": "2026-11-30"})
+    assert reply.content == b"PK\x03\x04"
+    assert reply.headers["content-disposition"] == 'attachment; filename="cases.zip"'

@@ -92,6 +92,8 @@ def landing(request: Request, asked: str) -> str:
         return "/console/cases"
     if user is not None and user.has_any("admin"):
         return "/console/applications"
+    if user is not None and user.has_any("applicant"):
+        return "/my/application"
     return "/"
 
 

@@ -103,6 +103,15 @@ async def icsr(request: Request) -> Response:
         "Content-Disposition": f'inline; filename="icsr-{case_id}.xml"'})
 
 
+async def reads(request: Request) -> Response:
+    """The case's access log: every staff read of it."""
+    signed_in(request, "pv_officer")
+    case_id = request.path_params["case_id"]
+    params = {k: v for k in ("cursor",) if (v := request.query_params.get(k))}
+    log = await fetch(request, f"/v1/pv/cases/{case_id}/reads", params={"limit": 50, **params})
+    return page(request, "console/reads.html", case_id=case_id, log=log)
+
+
 def _done(request: Request, case_id: str, flash: str) -> Response:
     session_of(request).flash = flash
     return see_other(f"/console/cases/{case_id}")
@@ -120,4 +129,5 @@ ROUTES = [
     Route("/console/cases/{case_id:uuid}/follow-up-requests", ask_reporter, methods=["POST"]),
     Route("/console/cases/{case_id:uuid}/duplicates", resolve_duplicate, methods=["POST"]),
     Route("/console/cases/{case_id:uuid}/e2b", icsr, methods=["GET"]),
+    Route("/console/cases/{case_id:uuid}/reads", reads, methods=["GET"]),
 ]

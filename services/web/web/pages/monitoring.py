@@ -7,7 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contracts.pharmacovigilance.messages import RelayState
-from web.edge import fetch, signed_in
+from web.edge import call, fetch, signed_in
+from web.problems import FormErrors, Problem, form_errors
 from web.render import page
 
 PV_ROLES = ("pv_officer", "regulator_liaison")
@@ -40,7 +41,38 @@ def _sort_key(row: dict[str, Any], column: str) -> Any:
     return value if value is not None else float("-inf")
 
 
+EXPORT_FIELDS = ("from", "to", "status")
+
+
+async def exports(request: Request) -> Response:
+    signed_in(request, "regulator_liaison")
+    return page(request, "console/exports.html", errors=FormErrors(), values={})
+
+
+async def export_download(request: Request) -> Response:
+    """The period's zip, fetched with the liaison's token (the whole file: a period of a
+    few thousand cases is some megabytes)."""
+    signed_in(request, "regulator_liaison")
+    chosen = {k: v for k in EXPORT_FIELDS if (v := request.query_params.get(k, "").strip())}
+    reply = await call(request, "GET", "/v1/pv/exports", params=chosen)
+    if not reply.ok:
+        return page(request, "console/exports.html", 422 if reply.status < 500 else 502,
+                    errors=form_errors(_unprefixed(reply.problem), EXPORT_FIELDS),
+                    values=chosen)
+    return Response(reply.content, media_type="application/zip", headers={
+        "Content-Disposition": reply.headers.get("content-disposition", "attachment")})
+
+
+def _unprefixed(problem: Problem) -> Problem:
+    """The gateway names a query parameter `query.<name>`; the form names it `<name>`."""
+    errors = tuple(("body" if field == "query" else field.removeprefix("query."), message)
+                   for field, message in problem.errors)
+    return Problem(problem.status, problem.title, problem.detail, errors)
+
+
 ROUTES = [
     Route("/console/relay", relay, methods=["GET"]),
     Route("/console/signals", signals, methods=["GET"]),
+    Route("/console/exports", exports, methods=["GET"]),
+    Route("/console/exports/download", export_download, methods=["GET"]),
 ]

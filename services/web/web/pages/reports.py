@@ -1,12 +1,17 @@
 """A patient's side-effect reports: the form, the list, a report's timeline and its
 follow-up questions."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from web.adr_form import report_body, report_form
+from web.api import Reply
 from web.edge import call, fetch, posted, see_other, session_of, signed_in
+from web.forms import Form, flatten
 from web.problems import form_errors
 from web.render import page
 
@@ -14,7 +19,7 @@ from web.render import page
 async def report_new(request: Request) -> Response:
     signed_in(request)
     form = report_form(request.state.language)
-    return page(request, "report_form.html", form=form, values=form.defaults())
+    return page(request, "report_form.html", form=form, values=form.defaults(), report_id=None)
 
 
 async def report_send(request: Request) -> Response:
@@ -22,13 +27,39 @@ async def report_send(request: Request) -> Response:
     form_data = await posted(request)
     form = report_form(request.state.language)
     reply = await call(request, "POST", "/v1/adr-reports", json=report_body(form, form_data))
+    return _sent(request, reply, form, form_data, None)
+
+
+def _sent(request: Request, reply: Reply, form: Form, form_data: Mapping[str, Any],
+          report_id: str | None) -> Response:
+    """The report's page once the API took it, else the form again with its reasons."""
     if not reply.ok:
         return page(request, "report_form.html", 422 if reply.status < 500 else 502,
                     form=form, errors=form_errors(reply.problem, form.names),
-                    values=form.values(form_data))
+                    values=form.values(form_data), report_id=report_id)
     session_of(request).flash = ("flash.report_draft" if reply.body["status"] == "draft"
                                  else "flash.report_received")
     return see_other(f"/my/reports/{reply.body['report_id']}")
+
+
+async def draft_edit(request: Request) -> Response:
+    """A draft in the form again, to complete."""
+    signed_in(request)
+    report_id = request.path_params["report_id"]
+    report = await fetch(request, f"/v1/adr-reports/{report_id}")
+    form = report_form(request.state.language)
+    return page(request, "report_form.html", form=form, report_id=report_id,
+                values={**form.defaults(), **flatten(report)})
+
+
+async def draft_send(request: Request) -> Response:
+    signed_in(request)
+    form_data = await posted(request)
+    report_id = request.path_params["report_id"]
+    form = report_form(request.state.language)
+    reply = await call(request, "PUT", f"/v1/adr-reports/{report_id}",
+                       json=report_body(form, form_data))
+    return _sent(request, reply, form, form_data, report_id)
 
 
 async def my_reports(request: Request) -> Response:
@@ -66,5 +97,7 @@ ROUTES = [
     Route("/report", report_send, methods=["POST"]),
     Route("/my/reports", my_reports, methods=["GET"]),
     Route("/my/reports/{report_id:uuid}", my_report, methods=["GET"]),
+    Route("/my/reports/{report_id:uuid}/edit", draft_edit, methods=["GET"]),
+    Route("/my/reports/{report_id:uuid}/edit", draft_send, methods=["POST"]),
     Route("/my/reports/{report_id:uuid}/follow-up", answer_follow_up, methods=["POST"]),
 ]

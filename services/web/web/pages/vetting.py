@@ -16,7 +16,8 @@ from web.render import page
 
 APPLICATION_STATUSES = ("pending", "information_requested", "approved", "rejected")
 DECISION = Form((Fieldset("vetting.decide", (
-    choices("decision", "vetting.decision", ("approve", "reject", "request_info"), "decision"),
+    choices("decision", "vetting.decision", ("approve", "reject", "request_info"), "decision",
+            blank=True),  # chosen every time, never approved by default
     Field("reason", "vetting.reason", "textarea", required=True,
           hint="vetting.reason_hint"))),))
 
