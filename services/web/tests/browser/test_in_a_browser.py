@@ -70,7 +70,8 @@ async def test_a_hindi_report_reaches_the_regulator_and_the_patient_sees_it(
     await expect(case.locator(".flash")).to_have_text("The case is queued for the regulator.")
     await officer.until("/console/relay",
                         f'[data-report-id="{report_id}"] [data-state="acknowledged"]')
-    await officer.open("/console/signals")
+    await officer.open("/console/signals?min_count=1")
+    await expect(officer.page.locator(".chart svg g")).not_to_have_count(0)
     await officer.open(f"/console/cases/{report_id}/reads")
     await officer.open("/console/exports")
 

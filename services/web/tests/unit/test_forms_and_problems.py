@@ -1,6 +1,7 @@
 """Posted fields become the API's body; the API's problems land beside their fields."""
 
 from web.adr_form import report_body, report_form
+from web.chart import prr_chart
 from web.coding_form import assessment_body, coding_form, coding_values
 from web.forms import flatten, nest
 from web.problems import Problem, form_errors
@@ -84,3 +85,16 @@ def test_a_report_flattened_fills_the_form_it_came_from() -> None:
     assert report_body(form, {**form.defaults(), **flatten(body)}) == body
     assert flatten({"a": [{"b": True, "c": None, "d": False}], "e": 1.5}) == {
         "a.0.b": "on", "e": "1.5"}
+
+
+def test_the_signals_chart_places_each_interval_on_a_log_scale() -> None:
+    rows = [{"medicine": "drugzol", "reaction": "rash", "prr": 4.0, "prr_ci": [1.0, 16.0],
+             "evans": True},
+            {"medicine": "otherex", "reaction": "rash", "prr": 1.0, "prr_ci": [0.25, 4.0],
+             "evans": False}]
+    chart = prr_chart(rows)
+    first, second = chart.bars
+    assert first.low == chart.one == second.point  # PRR = 1 at one place
+    assert first.point - first.low == first.high - first.point  # 1, 4, 16: even steps
+    assert second.low < chart.one < second.high and first.evans and not second.evans
+    assert [label for _, label in chart.ticks] == ["1", "10"]

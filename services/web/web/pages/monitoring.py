@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contracts.pharmacovigilance.messages import RelayState
+from web.chart import prr_chart
 from web.edge import call, fetch, signed_in
 from web.problems import FormErrors, Problem, form_errors
 from web.render import page
@@ -33,7 +34,7 @@ async def signals(request: Request) -> Response:
     rows.sort(key=lambda row: _sort_key(row, column), reverse=column not in ("medicine",
                                                                               "reaction"))
     return page(request, "console/signals.html", rows=rows, column=column,
-                min_count=min_count, columns=SIGNAL_COLUMNS)
+                min_count=min_count, columns=SIGNAL_COLUMNS, chart=prr_chart(rows))
 
 
 def _sort_key(row: dict[str, Any], column: str) -> Any:
