@@ -1,5 +1,6 @@
 """The side-effect report form: the fields of PvPI's consumer form, as the API takes them
-(POST /v1/adr-reports), with one reaction and up to two medicines."""
+(POST /v1/adr-reports). It shows one reaction and two medicines; "add another" buttons
+post the form back with one more (no script needed)."""
 
 from collections.abc import Mapping
 from typing import Any, get_args
@@ -19,7 +20,9 @@ from web.forms import Field, Fieldset, Form, choices
 
 SERIOUSNESS = ("death", "life_threatening", "hospitalisation", "disability",
                "congenital_anomaly", "other_medically_important")
-MEDICINES = 2
+# How many of each the form shows: at first, and at most (the API takes 20 and 30).
+REACTIONS, MEDICINES = (1, 5), (2, 8)
+SHOWN = {"reactions": REACTIONS, "medicines": MEDICINES}
 
 
 def _reporter() -> Fieldset:
@@ -47,13 +50,13 @@ def _patient() -> Fieldset:
     ))
 
 
-def _reaction(language: str) -> Fieldset:
-    r = "reactions.0."
+def _reaction(index: int, language: str) -> Fieldset:
+    r = f"reactions.{index}."
     serious = tuple(choices(f"{r}seriousness.{name}", f"seriousness.{name}",
                             get_args(YesNoUnknown), "answer", default="unknown")
                     for name in SERIOUSNESS)
-    return Fieldset("adr.reaction", (
-        Field(r + "description", "adr.reaction.description", "textarea", required=True,
+    return Fieldset("adr.reaction" if index == 0 else "adr.reaction.more", (
+        Field(r + "description", "adr.reaction.description", "textarea", required=index == 0,
               hint="adr.reaction.description_hint"),
         choices(r + "language", "adr.reaction.language", LANGUAGES, "language",
                 default=language),
@@ -67,7 +70,7 @@ def _reaction(language: str) -> Fieldset:
 
 def _medicine(index: int) -> Fieldset:
     m = f"medicines.{index}."
-    return Fieldset(f"adr.medicine.{index}", (
+    return Fieldset("adr.medicine.0" if index == 0 else "adr.medicine.1", (
         Field(m + "name", "adr.medicine.name", required=index == 0,
               hint="adr.medicine.name_hint"),
         Field(m + "manufacturer", "adr.medicine.manufacturer"),
@@ -90,19 +93,42 @@ def _medicine(index: int) -> Fieldset:
     ))
 
 
-def report_form(language: str) -> Form:
-    """The form, its reaction's language preset to the UI's."""
-    return Form((_reporter(), _patient(), _reaction(language),
-                 *(_medicine(i) for i in range(MEDICINES)),
+def report_form(language: str, reactions: int = REACTIONS[0],
+                medicines: int = MEDICINES[0]) -> Form:
+    """The form with this many reactions and medicines, the reactions' language preset to
+    the UI's."""
+    return Form((_reporter(), _patient(), *(_reaction(i, language) for i in range(reactions)),
+                 *(_medicine(i) for i in range(medicines)),
                  Fieldset("adr.other", (Field("history", "adr.history", "textarea"),))))
 
 
+def shown(posted: Mapping[str, Any], kind: str, given: int = 0) -> int:
+    """How many `kind` (reactions, medicines) the form shows: as many as it showed (its
+    hidden `shown.<kind>`) or as the report holds, one more when asked, within bounds."""
+    least, most = SHOWN[kind]
+    try:
+        count = int(str(posted.get(f"shown.{kind}", least)))
+    except ValueError:
+        count = least
+    count = max(count, given) + (posted.get("more") == kind)
+    return min(max(count, least), most)
+
+
 def report_body(form: Form, posted: Mapping[str, Any]) -> dict[str, Any]:
-    """The API's body: an age only with its value, a medicine only with its name."""
+    """The API's body: an age only with its value; the blocks left empty at the end of the
+    form left out (a reaction is always sent: the API says what it lacks). Empty blocks in
+    between are sent, so that each of the API's errors names the block the user sees."""
     body = form.body(posted)
     patient = body.get("patient", {})
     if "value" not in patient.get("age", {}):
         patient.pop("age", None)
-    body["medicines"] = [m for m in body.get("medicines", []) if m.get("name")]
+    body["reactions"] = _trimmed(body.get("reactions", []), "description", keep=1)
+    body["medicines"] = _trimmed(body.get("medicines", []), "name", keep=0)
     body["draft"] = posted.get("draft") == "true"
     return body
+
+
+def _trimmed(blocks: list[dict[str, Any]], key: str, keep: int) -> list[dict[str, Any]]:
+    while len(blocks) > keep and not blocks[-1].get(key):
+        blocks.pop()
+    return blocks

@@ -1,6 +1,6 @@
 """Posted fields become the API's body; the API's problems land beside their fields."""
 
-from web.adr_form import report_body, report_form
+from web.adr_form import report_body, report_form, shown
 from web.chart import prr_chart
 from web.coding_form import assessment_body, coding_form, coding_values
 from web.forms import flatten, nest
@@ -98,3 +98,14 @@ def test_the_signals_chart_places_each_interval_on_a_log_scale() -> None:
     assert first.point - first.low == first.high - first.point  # 1, 4, 16: even steps
     assert second.low < chart.one < second.high and first.evans and not second.evans
     assert [label for _, label in chart.ticks] == ["1", "10"]
+
+
+def test_empty_blocks_at_the_end_are_left_out_those_between_are_sent() -> None:
+    form = report_form("en", reactions=3, medicines=3)
+    body = report_body(form, {**form.defaults(), "reactions.0.description": "rash",
+                              "medicines.2.name": "Cetirizine"})
+    assert [r.get("description") for r in body["reactions"]] == ["rash"]
+    assert [m.get("name") for m in body["medicines"]] == [None, None, "Cetirizine"]
+    assert shown({"shown.medicines": "3", "more": "medicines"}, "medicines") == 4
+    assert shown({"shown.medicines": "99"}, "medicines") == 8
+    assert shown({"shown.reactions": "x"}, "reactions", given=2) == 2

@@ -252,3 +252,13 @@ async def test_an_export_refused_names_its_field(
                                 params={"from": "2026-11-01", "to": "2026-11-30"})
     assert reply.content == b"PK\x03\x04"
     assert reply.headers["content-disposition"] == 'attachment; filename="cases.zip"'
+
+
+async def test_another_reaction_is_added_without_a_script_and_without_sending(
+        signed_in: httpx.AsyncClient, gateway: Any, csrf_of: Any) -> None:
+    reply = await signed_in.post("/report", data={
+        "csrf_token": await csrf_of(signed_in, "/report"), "shown.reactions": "1",
+        "shown.medicines": "2", "more": "reactions", "reactions.0.description": "rash"})
+    assert reply.status_code == 200 and gateway.calls("POST", "/v1/adr-reports") == []
+    assert 'name="reactions.1.description"' in reply.text
+    assert 'name="shown.reactions" value="2"' in reply.text and "rash</textarea>" in reply.text
