@@ -133,6 +133,8 @@ async def on_unavailable(request: Request, _: Exception) -> Response:
 async def on_api_failure(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiFailure)
     status = error.reply.status
+    if status == 401:  # the token is no longer taken, even refreshed
+        return await on_signed_out(request, error)
     heading = {403: "error.forbidden", 404: "error.not_found"}.get(status, "error.api")
     return page(request, "error.html", status if status >= 400 else 502, heading=heading,
                 detail=error.reply.problem.detail)

@@ -45,5 +45,13 @@ def form_errors(problem: Problem, names: Collection[str]) -> FormErrors:
         else:
             shown.general.append(message if name == BODY else f"{name}: {message}")
     if not problem.errors:
-        shown.general.append(problem.detail or problem.title or str(problem.status))
+        shown.general.append(summary(problem))
     return shown
+
+
+def summary(problem: Problem) -> str:
+    """The title (in the caller's language where the API has it) and the detail."""
+    parts = [p for p in (problem.title, problem.detail) if p]
+    if len(parts) == 2 and parts[0] == parts[1]:
+        parts.pop()
+    return " — ".join(parts) or str(problem.status)

@@ -50,7 +50,7 @@ def test_a_field_error_goes_beside_its_field_the_rest_on_top() -> None:
 def test_a_problem_without_field_errors_is_shown_by_its_detail() -> None:
     problem = Problem.from_reply(409, {"title": "Conflict", "status": 409,
                                        "detail": "the case has likely duplicates"})
-    assert form_errors(problem, ()).general == ["the case has likely duplicates"]
+    assert form_errors(problem, ()).general == ["Conflict — the case has likely duplicates"]
     assert form_errors(Problem.from_reply(502, None), ()).general == ["502"]
 
 

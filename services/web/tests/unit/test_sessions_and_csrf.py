@@ -99,3 +99,17 @@ async def test_after_signing_in_only_a_path_of_this_site_is_followed(
             "username": "a", "password": "b", "next": target,
             "csrf_token": await csrf_of(browser)})
         assert reply.headers["location"] == expected
+
+
+async def test_a_refused_sign_in_says_why_and_keeps_no_password(
+        browser: httpx.AsyncClient, gateway: Any, csrf_of: Any) -> None:
+    gateway.on("POST", "/v1/auth/token", lambda _: httpx.Response(401, json={
+        "title": "गलत उपयोगकर्ता नाम या पासवर्ड", "status": 401,
+        "detail": "wrong username or password"}))
+    reply = await browser.post("/signin", data={
+        "username": "asha@example.in", "password": "not-my-password",
+        "csrf_token": await csrf_of(browser)}, headers={"Accept-Language": "hi"})
+    assert reply.status_code == 400 and COOKIE in browser.cookies
+    assert "गलत उपयोगकर्ता नाम या पासवर्ड — wrong username or password" in reply.text
+    assert 'value="asha@example.in"' in reply.text and "not-my-password" not in reply.text
+    assert gateway.calls("GET", "/v1/me") == []
