@@ -129,6 +129,10 @@ async def test_a_wrong_field_is_named_beside_it_and_nothing_is_saved(people: Any
                         "reactions.0.description": "Dizzy every morning",
                         "medicines.0.name": "Amlodipine 5 mg tablet"})
     page = await patient.submit("Send the report", "report-wrong-age")
+    await page.keyboard.press("Tab")  # the keyboard's first stop skips to the content
+    await expect(page.locator("a.skip")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.locator("main#main")).to_be_focused()
     message = page.locator('.field.invalid [data-field="patient.age.value"]')
     await expect(message).to_contain_text("less than or equal to 130")
     age = page.locator('[name="patient.age.value"]')
