@@ -3,11 +3,16 @@ values posted become the API's JSON body. A field's name is its path in that bod
 (`patient.age.value`, `reactions.0.outcome`), so the API's field errors land beside it."""
 
 import itertools
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 CSRF_FIELD = "csrf_token"
+# A fresh key in each form rendered: the same form sent twice (a double tap, a retry on a
+# slow network) is one write at the API (its Idempotency-Key).
+IDEMPOTENCY_FIELD = "idempotency_key"
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,12 @@ class Form:
                 flat[f.name] = value
         flat.update({name: str(posted[name]) for name in self.hidden if posted.get(name)})
         return nest(flat)
+
+
+def once(posted: Mapping[str, Any]) -> dict[str, str]:
+    """The headers that make a repeat of this form's write change nothing."""
+    key = str(posted.get(IDEMPOTENCY_FIELD, ""))
+    return {"Idempotency-Key": key} if IDEMPOTENCY_KEY.match(key) else {}
 
 
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:

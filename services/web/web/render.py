@@ -1,5 +1,6 @@
 """Pages from the Jinja2 templates, with the request's language, session and CSRF token."""
 
+import secrets
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -19,7 +20,8 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     flash, session.flash = session.flash, None
     html = templates.get_template(template).render(
         t=translator(language), lang=language, languages=languages(), session=session,
-        user=session.user, csrf=session.csrf_token, path=request.url.path, flash=flash,
+        user=session.user, csrf=session.csrf_token, form_key=secrets.token_urlsafe(24),
+        path=request.url.path, flash=flash,
         errors=context.pop("errors", FormErrors()), values=context.pop("values", {}),
         **context)
     return HTMLResponse(html, status_code=status)

@@ -1,6 +1,7 @@
 """The pages as a browser gets them, against a fake gateway."""
 
 import json
+import re
 import uuid
 from html.parser import HTMLParser
 from typing import Any
@@ -262,3 +263,19 @@ async def test_another_reaction_is_added_without_a_script_and_without_sending(
     assert reply.status_code == 200 and gateway.calls("POST", "/v1/adr-reports") == []
     assert 'name="reactions.1.description"' in reply.text
     assert 'name="shown.reactions" value="2"' in reply.text and "rash</textarea>" in reply.text
+
+
+async def test_the_same_report_form_sent_twice_is_one_write_at_the_api(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    gateway.on("POST", "/v1/adr-reports", lambda _: httpx.Response(201, json={
+        "report_id": CASE_ID, "reference": "PU-ADR-1", "status": "received", "missing": []}))
+    form = (await signed_in.get("/report")).text
+    fields = dict(re.findall(r'name="(csrf_token|idempotency_key)" value="([^"]+)"', form))
+    again = (await signed_in.get("/report")).text
+    assert fields["idempotency_key"] not in again  # a fresh key for each form shown
+    for _ in range(2):
+        reply = await signed_in.post("/report", data={**fields,
+                                                      "reactions.0.description": "rash"})
+        assert reply.status_code == 303
+    keys = {r.headers["idempotency-key"] for r in gateway.calls("POST", "/v1/adr-reports")}
+    assert keys == {fields["idempotency_key"]}

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from contracts.identity.messages import LANGUAGES, Profession
 from web.edge import call, posted, see_other, session_of
-from web.forms import Field, Fieldset, Form, choices
+from web.forms import Field, Fieldset, Form, choices, once
 from web.i18n import LANGUAGE_COOKIE, languages
 from web.problems import form_errors
 from web.render import page
@@ -108,7 +108,7 @@ async def sign_up(request: Request) -> Response:
     version = request.app.state.settings.consent_version
     body["consents"] = [{"purpose": purpose, "version": version}
                         for purpose, given in body.pop("consents", {}).items() if given]
-    reply = await call(request, "POST", "/v1/accounts", json=body)
+    reply = await call(request, "POST", "/v1/accounts", json=body, headers=once(form))
     if not reply.ok:
         return page(request, "signup.html", 422 if reply.status < 500 else reply.status,
                     form=SIGN_UP, errors=form_errors(reply.problem, SIGN_UP.names),
@@ -150,7 +150,8 @@ async def apply_form(request: Request) -> Response:
 async def apply(request: Request) -> Response:
     form = await posted(request)
     body = {**APPLY.body(form), "preferred_language": request.state.language}
-    reply = await call(request, "POST", "/v1/professional-applications", json=body)
+    reply = await call(request, "POST", "/v1/professional-applications", json=body,
+                       headers=once(form))
     if not reply.ok:
         return page(request, "apply.html", 422 if reply.status < 500 else reply.status,
                     form=APPLY, errors=form_errors(reply.problem, APPLY.names),

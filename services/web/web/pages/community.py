@@ -7,7 +7,7 @@ from starlette.routing import Route
 from contracts.feed.messages import COMMON
 from contracts.identity.messages import LANGUAGES
 from web.edge import call, fetch, posted, see_other, session_of, signed_in
-from web.forms import Field, Fieldset, Form, choices
+from web.forms import Field, Fieldset, Form, choices, once
 from web.problems import FormErrors, form_errors
 from web.render import page
 
@@ -60,7 +60,7 @@ async def write_post(request: Request) -> Response:
     form = post_form(request.state.language)
     slug = str(form_data.get("community") or COMMON)
     body = form.body(form_data)
-    reply = await call(request, "POST", "/v1/posts", json=body)
+    reply = await call(request, "POST", "/v1/posts", json=body, headers=once(form_data))
     if not reply.ok:
         return await community_page(request, slug, 422 if reply.status < 500 else 502,
                                     form_errors(reply.problem, form.names),

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from web.adr_form import report_body, report_form, shown
 from web.api import Reply
 from web.edge import call, fetch, posted, see_other, session_of, signed_in
-from web.forms import Form, flatten
+from web.forms import Form, flatten, once
 from web.problems import FormErrors, form_errors
 from web.render import page
 
@@ -46,7 +46,8 @@ async def report_send(request: Request) -> Response:
     form = _form(request, form_data)
     if form_data.get("more"):
         return _show(request, form, {**form.defaults(), **form.values(form_data)}, None)
-    reply = await call(request, "POST", "/v1/adr-reports", json=report_body(form, form_data))
+    reply = await call(request, "POST", "/v1/adr-reports", json=report_body(form, form_data),
+                       headers=once(form_data))
     return _sent(request, reply, form, form_data, None)
 
 
