@@ -12,6 +12,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kit.logging import get_logger
 from web.api import Api
 from web.edge import ERROR_PAGES, SessionMiddleware
 from web.pages import account, cases, community, mine, monitoring, reports, vetting
@@ -19,6 +20,7 @@ from web.render import page
 from web.sessions import SessionStore
 from web.settings import WebSettings
 
+log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES)
 
@@ -31,6 +33,14 @@ async def not_found(request: Request, _: Exception) -> Response:
     if not hasattr(request.state, "session"):  # a static file: no page around it
         return PlainTextResponse("not found", status_code=404)
     return page(request, "error.html", 404, heading="error.not_found", detail=None)
+
+
+async def failed(request: Request, error: Exception) -> Response:
+    """Our own fault: logged by its kind and path only, a plain page for the user."""
+    log.error("web_failed", error=type(error).__name__, path=request.url.path, exc_info=True)
+    if not hasattr(request.state, "session"):
+        return PlainTextResponse("internal error", status_code=500)
+    return page(request, "error.html", 500, heading="error.api", detail=None)
 
 
 def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None = None,
@@ -49,6 +59,6 @@ def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None
     app = Starlette(
         routes=[*PAGES, Route("/health", health), Mount("/static", static, name="static")],
         middleware=[Middleware(SessionMiddleware, store=sessions, secure=settings.production)],
-        exception_handlers={**ERROR_PAGES, 404: not_found}, lifespan=lifespan)
+        exception_handlers={**ERROR_PAGES, 404: not_found, Exception: failed}, lifespan=lifespan)
     app.state.settings, app.state.sessions, app.state.api = settings, sessions, Api(client)
     return app

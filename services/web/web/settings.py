@@ -15,3 +15,4 @@ class WebSettings(BaseSettings):
     # The version of the terms and of the privacy notice that sign-up shows.
     consent_version: str = "2026-11"
     log_level: str = "info"
+    log_format: str = "json"  # or console

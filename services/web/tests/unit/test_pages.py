@@ -279,3 +279,16 @@ async def test_the_same_report_form_sent_twice_is_one_write_at_the_api(
         assert reply.status_code == 303
     keys = {r.headers["idempotency-key"] for r in gateway.calls("POST", "/v1/adr-reports")}
     assert keys == {fields["idempotency_key"]}
+
+
+async def test_our_own_fault_is_a_plain_page_without_its_traceback(
+        gateway: Any, settings: Any) -> None:
+    from web.app import create_app
+    gateway.on("GET", "/v1/feed", lambda _: httpx.Response(
+        200, content=b"{not json", headers={"content-type": "application/json"}))
+    app = create_app(settings, transport=httpx.MockTransport(gateway.handle))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as client:
+        reply = await client.get("/")
+    assert reply.status_code == 500 and "Something went wrong" in reply.text
+    assert "Traceback" not in reply.text and "JSONDecodeError" not in reply.text
