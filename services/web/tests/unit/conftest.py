@@ -24,6 +24,7 @@ class FakeGateway:
     routes: dict[tuple[str, str], Handler] = field(default_factory=dict)
     sent: list[httpx.Request] = field(default_factory=list)
     roles: list[str] = field(default_factory=lambda: list(ALL_ROLES))
+    preferred_language: str = "en"
     issued: int = 0
 
     def __post_init__(self) -> None:
@@ -33,7 +34,7 @@ class FakeGateway:
             200, json={"status": "signed_out"}))
         self.on("GET", "/v1/me", lambda _: httpx.Response(200, json={
             "user_id": str(uuid.uuid4()), "display_name": "Asha", "roles": self.roles,
-            "verified": False, "preferred_language": "en"}))
+            "verified": False, "preferred_language": self.preferred_language}))
 
     def on(self, method: str, path: str, handler: Handler) -> None:
         self.routes[(method, path)] = handler

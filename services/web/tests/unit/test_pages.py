@@ -11,6 +11,7 @@ import httpx
 from contracts.feed.messages import FeedItem
 from contracts.identity.messages import MyApplication
 from contracts.pharmacovigilance.messages import CaseView
+from web.i18n import LANGUAGE_COOKIE
 
 CASE_ID, REACTION_ID, MEDICINE_ID = (str(uuid.uuid4()) for _ in range(3))
 POST = FeedItem.model_validate({
@@ -106,6 +107,7 @@ PAGES = ["/", "/communities", "/c/diabetes", f"/posts/{POST['post_id']}", "/repo
 async def test_every_page_is_labelled_in_its_language_and_light(
         signed_in: httpx.AsyncClient, gateway: Any) -> None:
     serve_pages(gateway)
+    signed_in.cookies.delete(LANGUAGE_COOKIE)  # no choice made: Accept-Language decides
     css = (await signed_in.get("/static/site.css")).content
     for language in ("en", "hi"):
         for path in PAGES:

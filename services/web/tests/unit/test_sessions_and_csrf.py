@@ -113,3 +113,16 @@ async def test_a_refused_sign_in_says_why_and_keeps_no_password(
     assert "गलत उपयोगकर्ता नाम या पासवर्ड — wrong username or password" in reply.text
     assert 'value="asha@example.in"' in reply.text and "not-my-password" not in reply.text
     assert gateway.calls("GET", "/v1/me") == []
+
+
+async def test_the_users_preferred_language_is_the_uis_unless_they_chose_one(
+        browser: httpx.AsyncClient, gateway: Any, csrf_of: Any) -> None:
+    gateway.preferred_language = "hi"
+    await browser.post("/signin", data={"username": "a", "password": "b",
+                                        "csrf_token": await csrf_of(browser)})
+    assert '<html lang="hi">' in (await browser.get("/signin")).text
+    await browser.post("/language", data={"language": "en",
+                                          "csrf_token": await csrf_of(browser)})
+    await browser.post("/signin", data={"username": "a", "password": "b",
+                                        "csrf_token": await csrf_of(browser)})
+    assert '<html lang="en">' in (await browser.get("/signin")).text

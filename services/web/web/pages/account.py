@@ -69,19 +69,32 @@ async def sign_in(request: Request) -> Response:
         return page(request, "signin.html", 400 if reply.status < 500 else reply.status,
                     form=SIGN_IN, errors=form_errors(reply.problem, ()),
                     values={"username": form.get("username", ""), "next": form.get("next")})
-    await start_session(request, Tokens.issued(reply.body))
-    return see_other(landing(request, str(form.get("next", ""))))
+    preferred = await start_session(request, Tokens.issued(reply.body))
+    response = see_other(landing(request, str(form.get("next", ""))))
+    if preferred and LANGUAGE_COOKIE not in request.cookies:
+        remember_language(request, response, preferred)
+    return response
 
 
-async def start_session(request: Request, tokens: Tokens) -> None:
-    """A fresh session id for the signed-in user, with who they are."""
+async def start_session(request: Request, tokens: Tokens) -> str | None:
+    """A fresh session id for the signed-in user, with who they are; their preferred
+    language."""
     session = request.app.state.sessions.renew(session_of(request))
     session.tokens = tokens
     request.state.session = session
     me = await call(request, "GET", "/v1/me")
-    if me.ok:
-        session.user = User(str(me.body["user_id"]), str(me.body["display_name"]),
-                            tuple(me.body["roles"]), bool(me.body["verified"]))
+    if not me.ok:
+        return None
+    session.user = User(str(me.body["user_id"]), str(me.body["display_name"]),
+                        tuple(me.body["roles"]), bool(me.body["verified"]))
+    return str(me.body.get("preferred_language") or "")
+
+
+def remember_language(request: Request, response: Response, language: str) -> None:
+    """The UI's language from now on, if it has a catalogue."""
+    if language in languages():
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR_S, samesite="lax",
+                            secure=request.app.state.settings.production, httponly=True)
 
 
 def landing(request: Request, asked: str) -> str:
@@ -117,9 +130,12 @@ async def sign_up(request: Request) -> Response:
         "username": body.get("email") or body.get("phone"), "password": body["password"]})
     if not issued.ok:
         return see_other("/signin")
-    await start_session(request, Tokens.issued(issued.body))
+    preferred = await start_session(request, Tokens.issued(issued.body))
     session_of(request).flash = "flash.welcome"
-    return see_other("/")
+    response = see_other("/")
+    if preferred and LANGUAGE_COOKIE not in request.cookies:
+        remember_language(request, response, preferred)
+    return response
 
 
 async def sign_out(request: Request) -> Response:
@@ -137,9 +153,7 @@ async def choose_language(request: Request) -> Response:
     form = await posted(request)
     language = str(form.get("language", ""))
     response = see_other(safe_next(str(form.get("next", "/"))))
-    if language in languages():
-        response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR_S, samesite="lax",
-                            secure=request.app.state.settings.production, httponly=True)
+    remember_language(request, response, language)
     return response
 
 
