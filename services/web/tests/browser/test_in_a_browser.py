@@ -111,6 +111,11 @@ async def test_an_admin_vets_a_doctor_whose_post_then_shows_the_badge(
         await application.get_by_role("button", name="Record the decision").click()
     await expect(admin.page.locator(".flash")).to_have_text("The application is approved.")
     await admin.checked("approved")
+    await admin.open("/console/applications?status=approved")
+    async with admin.page.expect_navigation():
+        await admin.page.locator("article.application", has_text=name).get_by_role(
+            "link", name="Account and roles").click()
+    await admin.checked("doctor-account")
 
     await doctor.sign_in(email)
     await doctor.open("/")

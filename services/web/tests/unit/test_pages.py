@@ -294,3 +294,25 @@ async def test_our_own_fault_is_a_plain_page_without_its_traceback(
         reply = await client.get("/")
     assert reply.status_code == 500 and "Something went wrong" in reply.text
     assert "Traceback" not in reply.text and "JSONDecodeError" not in reply.text
+
+
+async def test_the_admin_sets_staff_roles_and_sees_the_apis_refusal_beside_them(
+        signed_in: httpx.AsyncClient, gateway: Any, csrf_of: Any) -> None:
+    user_id = str(uuid.uuid4())
+    gateway.on("GET", f"/v1/admin/users/{user_id}/history", lambda _: httpx.Response(
+        200, json={"user_id": user_id, "history": [{
+            "event_type": "AccountRegistered", "at": "2026-11-30T10:00:00Z", "actor": None,
+            "details": {"role": "patient"}}]}))
+    gateway.on("PUT", f"/v1/admin/users/{user_id}/roles", lambda _: httpx.Response(
+        200, json={"user_id": user_id, "roles": ["patient", "moderator"]}))
+    token = await csrf_of(signed_in, f"/console/users/{user_id}")
+    reply = await signed_in.post(f"/console/users/{user_id}/roles", data={
+        "csrf_token": token, "roles": ["moderator", "pv_officer"], "reason": "new team"})
+    assert reply.status_code == 303
+    sent = json.loads(gateway.calls("PUT", f"/v1/admin/users/{user_id}/roles")[0].read())
+    assert sent == {"roles": ["moderator", "pv_officer"], "reason": "new team"}
+    gateway.on("PUT", f"/v1/admin/users/{user_id}/roles", lambda _: gateway.problem(422, [
+        {"field": "roles.0", "message": "Input should be 'moderator', …"}]))
+    reply = await signed_in.post(f"/console/users/{user_id}/roles", data={
+        "csrf_token": token, "roles": ["emperor"]})
+    assert reply.status_code == 422 and "Input should be &#39;moderator&#39;, …" in reply.text
