@@ -32,6 +32,7 @@ class Stack:
     env: dict[str, str]
     log_dir: Path
     gateway_port: int = 0
+    web_port: int = 0
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     metrics_ports: dict[str, int] = field(default_factory=dict)
     regulator_port: int = 0  # the fake regulator's, unless REGULATOR_URL names a real one
@@ -41,6 +42,10 @@ class Stack:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
 
     @property
     def regulator_url(self) -> str:
@@ -54,6 +59,7 @@ class Stack:
         for name in PROCESSES:
             self.start_process(name)
         self.start_gateway()
+        self.start_web()
         self.wait_ready(timeout)
         return self
 
@@ -84,11 +90,21 @@ class Stack:
         self._spawn("gateway", ["-m", "gateway"], {"GATEWAY_PORT": str(self.gateway_port)})
         wait_for_port(self.gateway_port, timeout=30, process=self.processes["gateway"])
 
-    def _spawn(self, name: str, args: list[str], extra: dict[str, str]) -> None:
+    def start_web(self) -> None:
+        """The web app, a client of the gateway like any other: none of the platform's
+        secrets in its environment."""
+        self.web_port = self.web_port or free_port(8080)
+        self._spawn("web", ["-m", "web"], {"WEB_PORT": str(self.web_port),
+                                           "GATEWAY_URL": self.url}, platform_env=False)
+        wait_for_port(self.web_port, timeout=30, process=self.processes["web"])
+
+    def _spawn(self, name: str, args: list[str], extra: dict[str, str],
+               platform_env: bool = True) -> None:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
         own = {"NATS_URL": self.nats_urls[name]} if name in self.nats_urls else {}
+        shared = self.env if platform_env else {}
         self.processes[name] = subprocess.Popen(
-            [sys.executable, *args], env={**os.environ, **self.env, **own, **extra},
+            [sys.executable, *args], env={**os.environ, **shared, **own, **extra},
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
@@ -130,5 +146,5 @@ class Stack:
             process.wait()
 
     def stop(self) -> None:
-        for name in ["gateway", *reversed(list(PROCESSES)), "fake-regulator"]:
+        for name in ["web", "gateway", *reversed(list(PROCESSES)), "fake-regulator"]:
             self.stop_process(name)

@@ -44,7 +44,7 @@ def main() -> None:
            "JWT_PRIVATE_KEY_FILE": str(data_dir / "jwt.pem"),
            "ADMIN_EMAIL": admin[0], "ADMIN_PASSWORD": admin[1]}
     stack = Stack(env, data_dir / "logs", int(os.environ.get("GATEWAY_PORT", "0")),
-                  nats_urls=nats_urls)
+                  web_port=int(os.environ.get("WEB_PORT", "0")), nats_urls=nats_urls)
     try:
         stack.start()
         demo.load(stack.url, secrets, admin)
@@ -82,6 +82,7 @@ def banner(stack: Stack, secrets: dict[str, str], data_dir: Path, admin_email: s
     print(f"""
 Patients' Union is running.
   API:      {stack.url}   (docs: {stack.url}/docs)
+  Web:      {stack.web_url}   (patients' pages; the staff console at /console/cases)
   Data:     {data_dir}   (logs in {data_dir / 'logs'})
   Metrics:  {metrics}, gateway={stack.url}/metrics
   Regulator (fake PvPI, E2B over HTTP): {stack.regulator_url}/stats
@@ -114,6 +115,8 @@ def supervise(stack: Stack, servers: Sequence[EmbeddedNats | EmbeddedPostgres]) 
                 stack.processes.pop(name)
                 if name == "gateway":
                     stack.start_gateway()
+                elif name == "web":
+                    stack.start_web()
                 elif name == "fake-regulator":
                     stack.start_regulator()
                 else:

@@ -64,6 +64,7 @@ class Platform:
             account: secrets.token_urlsafe(16) for account in bus.ACCOUNTS}).start()
         self.stack = Stack({**platform_env(database_url, self.nats.url), **env}, tmp / "logs",
                            gateway_port=free_port(),  # not 8000: another run may hold it
+                           web_port=free_port(),  # nor 8080
                            nats_urls={name: self.nats.url_for(name)
                                       for name in (*PROCESSES, bus.GATEWAY)})
         self.engine: AsyncEngine = make_engine(database_url, 2)

@@ -117,3 +117,14 @@ async def _accepts_a_post(client: httpx.AsyncClient, headers: dict[str, str],
     reply = await client.post("/v1/posts", headers=headers, json={
         "community": "common", "body": f"after {server} came back"})
     return reply.status_code == 201
+
+
+async def test_the_web_app_is_printed_beside_the_api_and_shows_the_demo_feed(
+        running: tuple[str, Path]) -> None:
+    _, data = running
+    banner = (data / "make-run.log").read_text(errors="replace")
+    web = re.search(r"Web:\s+(http://127\.0\.0\.1:\d+)", banner)
+    assert web, banner[-2000:]
+    async with httpx.AsyncClient(timeout=30) as client:
+        page = await client.get(web.group(1) + "/")
+    assert page.status_code == 200 and "Welcome to the Patients&#39; Union" in page.text

@@ -19,6 +19,7 @@ from gateway import problems
 from gateway.auth import TokenVerifier
 from gateway.bus import ServiceBus
 from gateway.cache import MicroCache
+from gateway.docs import add_docs
 from gateway.middleware import EdgeMiddleware
 from gateway.revocations import RevocationFeed, Revocations
 from gateway.routes import ROUTERS
@@ -49,6 +50,7 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
 
     app = FastAPI(title="Patients' Union API", version="1.0.0", lifespan=lifespan,
                   description="The public API of the Patients' Union platform.",
+                  docs_url=None, redoc_url=None,  # add_docs: served without a CDN
                   # Server spans only, and only when spans are exported: metrics are
                   # Prometheus's, logs are ours (they could otherwise carry request
                   # values), per-operation spans cost too much.
@@ -64,6 +66,7 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
                            allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
     _add_operational_routes(app, settings)
+    add_docs(app)
     return app
 
 

@@ -1,0 +1,64 @@
+"""The web app: Starlette, server-rendered pages, a client of the public API."""
+
+import contextlib
+from collections.abc import AsyncIterator
+from importlib.resources import files
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from kit.logging import get_logger
+from web.api import Api
+from web.edge import ERROR_PAGES, SessionMiddleware
+from web.pages import account, cases, community, mine, monitoring, reports, vetting
+from web.render import page
+from web.sessions import SessionStore
+from web.settings import WebSettings
+
+log = get_logger(__name__)
+PAGES = (*account.ROUTES, *community.ROUTES, *reports.ROUTES, *cases.ROUTES,
+         *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES)
+
+
+async def health(_: Request) -> Response:
+    return Response('{"status":"ok"}', media_type="application/json")
+
+
+async def not_found(request: Request, _: Exception) -> Response:
+    if not hasattr(request.state, "session"):  # a static file: no page around it
+        return PlainTextResponse("not found", status_code=404)
+    return page(request, "error.html", 404, heading="error.not_found", detail=None)
+
+
+async def failed(request: Request, error: Exception) -> Response:
+    """Our own fault: logged by its kind and path only, a plain page for the user."""
+    log.error("web_failed", error=type(error).__name__, path=request.url.path, exc_info=True)
+    if not hasattr(request.state, "session"):
+        return PlainTextResponse("internal error", status_code=500)
+    return page(request, "error.html", 500, heading="error.api", detail=None)
+
+
+def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None = None,
+               ) -> Starlette:
+    """The app, calling the gateway at `settings.gateway_url` (through `transport` in tests)."""
+    sessions = SessionStore(settings.session_idle_s, settings.max_sessions)
+    client = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
+                               timeout=settings.api_timeout_s)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await client.aclose()
+
+    static = StaticFiles(directory=str(files("web") / "static"))
+    app = Starlette(
+        routes=[*PAGES, Route("/health", health), Mount("/static", static, name="static")],
+        middleware=[Middleware(SessionMiddleware, store=sessions, secure=settings.production)],
+        exception_handlers={**ERROR_PAGES, 404: not_found, Exception: failed}, lifespan=lifespan)
+    app.state.settings, app.state.sessions, app.state.api = settings, sessions, Api(client)
+    return app

@@ -1,0 +1,144 @@
+"""What every request goes through: its session (cookie), its language, the CSRF check of
+forms, and the pages shown when the API says no or cannot be reached."""
+
+import hmac
+from typing import Any
+from urllib.parse import quote
+
+from starlette.datastructures import FormData
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from web.api import Api, Reply, SignedOutError, UnavailableError
+from web.forms import CSRF_FIELD
+from web.i18n import LANGUAGE_COOKIE, choose
+from web.render import page
+from web.sessions import COOKIE, Session, SessionStore, User
+
+STATIC = "/static/"
+# Nothing from another site, no script at all, no framing, forms only to this site.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
+                               "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+class CsrfError(Exception):
+    """A form posted without this session's CSRF token."""
+
+
+class ApiFailure(Exception):
+    """The API refused what a page needs (not found, forbidden, …)."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+class Forbidden(Exception):
+    """The signed-in user's roles do not reach this page."""
+
+
+class SessionMiddleware(BaseHTTPMiddleware):
+    """Loads the session named by the cookie (a new one otherwise) and the language."""
+
+    def __init__(self, app: Any, store: SessionStore, secure: bool) -> None:
+        super().__init__(app)
+        self.store, self.secure = store, secure
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await (call_next(request) if request.url.path.startswith(STATIC)
+                          else self.with_session(request, call_next))
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    async def with_session(self, request: Request, call_next: RequestResponseEndpoint,
+                           ) -> Response:
+        sent = request.cookies.get(COOKIE)
+        request.state.session = self.store.get(sent) or self.store.new()
+        request.state.language = choose(request.cookies.get(LANGUAGE_COOKIE),
+                                        request.headers.get("accept-language"))
+        response = await call_next(request)
+        session: Session = request.state.session
+        if session.session_id != sent:
+            response.set_cookie(COOKIE, session.session_id, httponly=True, samesite="lax",
+                                secure=self.secure, path="/")
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def session_of(request: Request) -> Session:
+    session: Session = request.state.session
+    return session
+
+
+async def posted(request: Request) -> FormData:
+    """The form, once its CSRF token is this session's own."""
+    form = await request.form()
+    token = str(form.get(CSRF_FIELD, ""))
+    if not hmac.compare_digest(token.encode(), session_of(request).csrf_token.encode()):
+        raise CsrfError
+    return form
+
+
+async def call(request: Request, method: str, path: str, **kwargs: Any) -> Reply:
+    """The API, as the session's user, in the page's language."""
+    api: Api = request.app.state.api
+    return await api.call(method, path, session_of(request),
+                          language=request.state.language, **kwargs)
+
+
+async def fetch(request: Request, path: str, **kwargs: Any) -> Any:
+    """A GET whose success the page needs: its JSON body, or ApiFailure."""
+    reply = await call(request, "GET", path, **kwargs)
+    if not reply.ok:
+        raise ApiFailure(reply)
+    return reply.body
+
+
+def signed_in(request: Request, *roles: str) -> User:
+    """The user, holding one of `roles` when any are named."""
+    user = session_of(request).user
+    if user is None or session_of(request).tokens is None:
+        raise SignedOutError
+    if roles and not user.has_any(*roles):
+        raise Forbidden
+    return user
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def on_signed_out(request: Request, _: Exception) -> Response:
+    session_of(request).flash = "flash.sign_in_first"
+    return see_other(f"/signin?next={quote(request.url.path)}")
+
+
+async def on_csrf(request: Request, _: Exception) -> Response:
+    return page(request, "error.html", 403, heading="error.csrf", detail=None)
+
+
+async def on_forbidden(request: Request, _: Exception) -> Response:
+    return page(request, "error.html", 403, heading="error.forbidden", detail=None)
+
+
+async def on_unavailable(request: Request, _: Exception) -> Response:
+    return page(request, "error.html", 503, heading="error.unavailable", detail=None)
+
+
+async def on_api_failure(request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiFailure)
+    status = error.reply.status
+    if status == 401:  # the token is no longer taken, even refreshed
+        return await on_signed_out(request, error)
+    heading = {403: "error.forbidden", 404: "error.not_found"}.get(status, "error.api")
+    return page(request, "error.html", status if status >= 400 else 502, heading=heading,
+                detail=error.reply.problem.detail)
+
+
+ERROR_PAGES = {SignedOutError: on_signed_out, CsrfError: on_csrf, Forbidden: on_forbidden,
+               UnavailableError: on_unavailable, ApiFailure: on_api_failure}
