@@ -190,6 +190,39 @@ class Schemes(BaseModel):
     items: list[SchemeView]
 
 
+class NotificationsQuery(BaseModel):
+    """GET /v1/me/notifications."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unread: bool | None = None  # only the unread ones
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class MarkRead(BaseModel):
+    """POST /v1/me/notifications/read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[UUID] = Field(min_length=1, max_length=100)
+
+
+class Notification(BaseModel):
+    notification_id: UUID
+    kind: str
+    text: str  # in the caller's language
+    link: str  # the API path of what it is about
+    created_at: datetime
+    read: bool
+
+
+class Notifications(BaseModel):
+    items: list[Notification]
+    unread_count: int
+    next_cursor: str | None = None
+
+
 FlagReason = Literal["spam", "misinformation", "harassment", "personal_information",
                      "self_harm", "other"]
 

@@ -19,4 +19,17 @@ class AdverseReactionReported(Event):
     suspect_medicines: list[str]  # lower-cased names as on the pack
 
 
-REGISTRY = EventRegistry([AdverseReactionReported])
+class ReportProgressed(Event):
+    """A step of a report its reporter is to hear of: the officer asks them questions
+    (`follow_up_requested`), the regulator acknowledged the case (`acknowledged`)."""
+
+    event_type: ClassVar[str] = "ReportProgressed"
+    subject: ClassVar[str] = "pharmacovigilance.case.progressed"
+
+    report_id: UUID
+    reporter_id: UUID
+    reference: str
+    step: str
+
+
+REGISTRY = EventRegistry([AdverseReactionReported, ReportProgressed])

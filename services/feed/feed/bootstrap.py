@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from contracts.feed.events import REGISTRY
-from feed import domain, handlers, projections, watch
+from feed import domain, handlers, notifications, projections, watch
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.schemes import seed_schemes
@@ -31,6 +31,8 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                 drug_queries=drug_queries,
                 schemes=Repository(sql.store, REGISTRY, domain.SchemeEntry,
                                    domain.evolve_scheme, on_append=projections.SCHEMES.apply),
+                readers=Repository(sql.store, REGISTRY, domain.Reader, domain.evolve_reader,
+                                   on_append=projections.NOTIFICATION_READS.apply),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
@@ -50,7 +52,7 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                    inline_models=[projections.POSTS, projections.FOLLOWS,
                                   projections.FLAGS, projections.COMMENTS,
                                   projections.REACTIONS, projections.DRUG_QUERIES,
-                                  projections.SCHEMES],
+                                  projections.SCHEMES, projections.NOTIFICATION_READS],
                    projections=[projections.timeline(data)], tracking=sql.tracking,
                    on_start=[lambda: seed_schemes(deps)],
                    background=[lambda: watch.overdue_drug_queries(
@@ -58,9 +60,12 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
 
 
 def bootstrap_worker(settings: FeedSettings | None = None) -> Service:
-    """The communities' post and member counts, in a process of their own."""
+    """The communities' post and member counts and everyone's notifications, in a
+    process of their own."""
     settings = settings or FeedSettings()
     engine = make_engine(settings.database_url, max(2, settings.db_pool_size // 2))
     return Service(name="feed-worker", settings=settings, engine=engine,
-                   metadata=[sql.metadata], projections=[projections.community_stats()],
+                   metadata=[sql.metadata],
+                   projections=[projections.community_stats(),
+                                notifications.notifications(notifications.LogNotifier())],
                    tracking=sql.tracking)

@@ -19,6 +19,7 @@ class Deps:
     reactions: Repository[domain.Reacted]
     drug_queries: Repository[domain.DrugQueryState]
     schemes: Repository[domain.SchemeEntry]
+    readers: Repository[domain.Reader]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
     drug_query_sla: timedelta = timedelta(hours=48)

@@ -14,6 +14,7 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    NotificationsRead,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -125,6 +126,13 @@ class AlreadyAnsweredError(FeedError):
 class NoSuchSchemeError(FeedError):
     def __init__(self) -> None:
         super().__init__("there is no such scheme")
+
+
+class NoSuchNotificationsError(FeedError):
+    field = "ids"
+
+    def __init__(self) -> None:
+        super().__init__("none of these is one of your notifications")
 
 
 class ModerationConflictError(FeedError):
@@ -437,3 +445,22 @@ def list_scheme(entry: SchemeEntry, facts: SchemeListed) -> list[Event]:
 
 def scheme_stream(scheme_id: UUID) -> str:
     return f"scheme-{scheme_id}"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whose notifications are read is in the read model; the stream only orders them."""
+
+
+def evolve_reader(reader: Reader, event: Event) -> Reader:
+    return reader
+
+
+def read_notifications(user_id: UUID, ids: list[UUID]) -> list[Event]:
+    if not ids:
+        raise NoSuchNotificationsError()
+    return [NotificationsRead(user_id=user_id, notification_ids=ids)]
+
+
+def reader_stream(user_id: UUID) -> str:
+    return f"reader-{user_id}"

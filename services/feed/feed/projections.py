@@ -16,6 +16,7 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    NotificationsRead,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -160,6 +161,17 @@ async def list_scheme(conn: AsyncConnection, event: SchemeListed, _: Envelope) -
 SCHEMES = InlineModel(name="schemes", tables=[sql.schemes], registry=REGISTRY,
                       store=sql.store, handlers={SchemeListed: one_by_one(list_scheme),
                                                  SchemeRevised: one_by_one(list_scheme)})
+
+
+async def mark_read(conn: AsyncConnection, run: list[tuple[NotificationsRead, Envelope]]) -> None:
+    await insert_rows(conn, sql.notification_reads, [
+        {"user_id": e.user_id, "notification_id": n} for e, _ in run
+        for n in e.notification_ids], skip_existing=True)
+
+
+NOTIFICATION_READS = InlineModel(name="notification-reads", tables=[sql.notification_reads],
+                                 registry=REGISTRY, store=sql.store,
+                                 handlers={NotificationsRead: mark_read})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

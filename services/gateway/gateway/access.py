@@ -38,6 +38,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/me/follows"): SIGNED_IN,
     ("GET", "/v1/me/feed"): SIGNED_IN,
     ("POST", "/v1/flags"): MEMBERS,
+    ("GET", "/v1/me/notifications"): SIGNED_IN,
+    ("POST", "/v1/me/notifications/read"): SIGNED_IN,
     ("GET", "/v1/schemes"): None,
     ("GET", "/v1/schemes/{scheme_id}"): None,
     ("POST", "/v1/drug-queries"): MEMBERS,

@@ -280,6 +280,72 @@ async def scheme_entry(conn: AsyncConnection, scheme_id: UUID) -> dict | None:
     return await conn.scalar(sa.select(schemes.c.entry).where(schemes.c.scheme_id == scheme_id))
 
 
+# Projection "notifications" (feed worker): what each person is told of, and whose post
+# each post is (to tell its author of comments, reactions and decisions).
+notifications = sa.Table(
+    "notifications", metadata,
+    sa.Column("notification_id", sa.Uuid, primary_key=True),
+    sa.Column("user_id", sa.Uuid, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("params", JSONB, nullable=False),
+    sa.Column("link", sa.Text, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Index("notifications_of", "user_id", sa.text("created_at DESC"),
+             sa.text("notification_id DESC")),
+)
+post_authors = sa.Table(
+    "post_authors", metadata,
+    sa.Column("post_id", sa.Uuid, primary_key=True),
+    sa.Column("author_id", sa.Uuid, nullable=False),
+)
+# Inline read model "notification-reads": what each person has read, written with the event.
+notification_reads = sa.Table(
+    "notification_reads", metadata,
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("notification_id", sa.Uuid, primary_key=True),
+)
+
+
+async def post_author(conn: AsyncConnection, post_id: UUID) -> UUID | None:
+    return await conn.scalar(sa.select(post_authors.c.author_id).where(
+        post_authors.c.post_id == post_id))
+
+
+def _with_read(user_id: UUID) -> sa.Select:
+    r = notification_reads
+    read = sa.exists().where(r.c.user_id == user_id,
+                             r.c.notification_id == notifications.c.notification_id)
+    return sa.select(notifications, read.label("read")).where(
+        notifications.c.user_id == user_id)
+
+
+async def notification_page(conn: AsyncConnection, user_id: UUID, unread: bool | None,
+                            limit: int, after: tuple[datetime, UUID] | None) -> list[sa.Row]:
+    n = notifications
+    query = _with_read(user_id).order_by(n.c.created_at.desc(), n.c.notification_id.desc())
+    if unread:
+        query = query.where(~sa.exists().where(
+            notification_reads.c.user_id == user_id,
+            notification_reads.c.notification_id == n.c.notification_id))
+    if after is not None:
+        query = query.where(sa.tuple_(n.c.created_at, n.c.notification_id) < after)
+    return list((await conn.execute(query.limit(limit))).all())
+
+
+async def own_notifications(conn: AsyncConnection, user_id: UUID,
+                            ids: list[UUID]) -> list[UUID]:
+    n = notifications
+    return list((await conn.scalars(sa.select(n.c.notification_id).where(
+        n.c.user_id == user_id, n.c.notification_id.in_(ids))
+        .order_by(n.c.notification_id))).all())
+
+
+async def unread_count(conn: AsyncConnection, user_id: UUID) -> int:
+    inner = _with_read(user_id).subquery()
+    return int(await conn.scalar(sa.select(sa.func.count()).select_from(inner)
+                                 .where(~inner.c.read)) or 0)
+
+
 def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:
     """Posts with open flags: their reasons, how many flags, urgent or not, since when."""
     query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,

@@ -11,8 +11,10 @@ from contracts.feed.messages import (
     DrugQueryRef,
     FeedQuery,
     FlagPost,
+    MarkRead,
     ModerationQueueQuery,
     MyFeedQuery,
+    NotificationsQuery,
     PostRef,
     React,
     SchemeRef,
@@ -37,6 +39,7 @@ from feed.handlers.drug_queries import (
     my_drug_queries,
 )
 from feed.handlers.moderation import decide_item, flag_post, moderation_queue
+from feed.handlers.notifications import mark_notifications_read, my_notifications
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
@@ -66,6 +69,10 @@ HANDLERS = {
                                             roles=SIGNED_IN),
     rpc("feed", "list_schemes"): Handler(list_schemes, SchemesQuery, roles=ANYONE),
     rpc("feed", "get_scheme"): Handler(get_scheme, SchemeRef, roles=ANYONE),
+    rpc("feed", "my_notifications"): Handler(my_notifications, NotificationsQuery,
+                                             roles=SIGNED_IN),
+    rpc("feed", "mark_notifications_read"): Handler(mark_notifications_read, MarkRead,
+                                                    roles=SIGNED_IN),
     rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
@@ -80,6 +87,7 @@ ERRORS: ErrorMap = {
     domain.NoSuchCommentError: 422,
     domain.NoSuchDrugQueryError: 404,
     domain.NoSuchSchemeError: 404,
+    domain.NoSuchNotificationsError: 422,
     domain.AlreadyAnsweredError: 409,
     domain.ReplyDepthError: 422,
     domain.ContactDetailsError: 422,

@@ -30,9 +30,12 @@ from contracts.feed.messages import (
     FlagPost,
     Following,
     Follows,
+    MarkRead,
     ModerationQueue,
     ModerationQueueQuery,
     MyFeedQuery,
+    Notifications,
+    NotificationsQuery,
     PostAccepted,
     PostRef,
     PostView,
@@ -194,6 +197,20 @@ async def schemes(request: Request, caller: CallerDep, bus: BusDep,
 @router.get("/schemes/{scheme_id}", response_model=SchemeView, tags=["schemes"])
 async def scheme(scheme_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(rpc("feed", "get_scheme"), caller, SchemeRef(scheme_id=scheme_id))
+
+
+@router.get("/me/notifications", response_model=Notifications, tags=["notifications"])
+async def my_notifications(caller: CallerDep, bus: BusDep, unread: bool | None = None,
+                           limit: Limit = 20, cursor: Cursor = None) -> Response:
+    """What I am told of, newest first, in my language, with the unread count."""
+    return await bus.forward(rpc("feed", "my_notifications"), caller,
+                             NotificationsQuery(unread=unread, limit=limit, cursor=cursor))
+
+
+@router.post("/me/notifications/read", response_model=Notifications, tags=["notifications"])
+async def read_notifications(body: MarkRead, caller: CallerDep, bus: BusDep) -> Response:
+    """Mark some of my notifications read; the unread count after it."""
+    return await bus.forward(rpc("feed", "mark_notifications_read"), caller, body)
 
 
 def cache(request: Request) -> MicroCache:

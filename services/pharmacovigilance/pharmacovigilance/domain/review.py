@@ -4,6 +4,7 @@ case's state as its events left it, returning the events to record. Pure."""
 from uuid import UUID
 
 from contracts.events import Event
+from contracts.pharmacovigilance.events import ReportProgressed
 from pharmacovigilance.domain.events import (
     CaseAcknowledged,
     CaseAssessed,
@@ -62,7 +63,8 @@ def request_follow_up(case: CaseState, questions: list[str]) -> list[Event]:
         raise ReportError(f"this case has had its {MAX_FOLLOW_UPS} follow-up requests: "
                           "contact the reporter directly if they agreed to it")
     assert case.report_id is not None
-    return [FollowUpRequested(report_id=case.report_id, questions=questions)]
+    return [FollowUpRequested(report_id=case.report_id, questions=questions),
+            *_told(case, "follow_up_requested")]
 
 
 def answerable(case: CaseState, reporter_id: UUID) -> CaseState:
@@ -124,7 +126,8 @@ def relay_outcome(case: CaseState, safety_report_id: str, outcome: str,
     if outcome == SENT:
         return [CaseSentToRegulator(report_id=report_id, safety_report_id=sent)]
     if outcome == ACKNOWLEDGED:
-        return [CaseAcknowledged(report_id=report_id, safety_report_id=sent)]
+        return [CaseAcknowledged(report_id=report_id, safety_report_id=sent),
+                *_told(case, "acknowledged")]
     if outcome == REJECTED:
         return [CaseRejectedByRegulator(report_id=report_id, safety_report_id=sent,
                                         detail=detail or "rejected")]
@@ -138,3 +141,11 @@ def _review_open(case: CaseState) -> None:
     existing_case(case)
     if case.status not in OPEN_FOR_REVIEW:
         raise ReportError(f"the case is {str(case.status).replace('_', ' ')}")
+
+
+def _told(case: CaseState, step: str) -> list[Event]:
+    """What the reporter hears of (notifications): published, with whom to tell."""
+    if case.report_id is None or case.reporter_id is None:
+        return []
+    return [ReportProgressed(report_id=case.report_id, reporter_id=case.reporter_id,
+                             reference=case.reference or "", step=step)]

@@ -60,7 +60,7 @@ async def test_a_sent_and_acknowledged_version_is_recorded_once_as_past_tense_fa
     await answer()
     await relay.collect_acknowledgements()
     types = await event_types(engine, case_id)
-    assert types[-2:] == ["CaseSentToRegulator", "CaseAcknowledged"]
+    assert types[-3:] == ["CaseSentToRegulator", "CaseAcknowledged", "ReportProgressed"]
     case = await pv.ok("get_case", {"report_id": case_id}, officer)
     assert case["status"] == "acknowledged"
     sent_as = (await folded(deps, case_id)).submitted

@@ -6,6 +6,7 @@ from uuid import uuid4
 
 import pytest
 
+from contracts.pharmacovigilance.events import ReportProgressed
 from contracts.pharmacovigilance.messages import AdrReportForm
 from pharmacovigilance import domain
 
@@ -114,8 +115,11 @@ def test_a_relay_outcome_known_for_good_is_not_recorded_twice() -> None:
     sent_id = submitted(1).safety_report_id
     assert domain.relay_outcome(acknowledged, sent_id, domain.ACKNOWLEDGED, None) == []
     sent = given(*coded(), submitted(), relayed(domain.SENT))
-    assert domain.relay_outcome(sent, sent_id, domain.ACKNOWLEDGED, None) == [
-        domain.CaseAcknowledged(report_id=REPORT, safety_report_id=sent_id)]
+    acknowledgement, told = domain.relay_outcome(sent, sent_id, domain.ACKNOWLEDGED, None)
+    assert acknowledgement == domain.CaseAcknowledged(report_id=REPORT,
+                                                      safety_report_id=sent_id)
+    assert isinstance(told, ReportProgressed) and told.step == "acknowledged"
+    assert told.reporter_id == sent.reporter_id and told.reference == sent.reference
 
 
 def test_the_relay_records_past_tense_facts_that_fold_as_the_old_outcomes_did() -> None:
@@ -125,7 +129,9 @@ def test_the_relay_records_past_tense_facts_that_fold_as_the_old_outcomes_did() 
     for what, kind in ((domain.ACKNOWLEDGED, domain.CaseAcknowledged),
                        (domain.REJECTED, domain.CaseRejectedByRegulator),
                        (domain.RETURNED, domain.CaseReturnedToOfficer)):
-        [new] = outcome(given(*coded(), submitted(), sent), what, "the reason")
+        new, *told = outcome(given(*coded(), submitted(), sent), what, "the reason")
+        assert [type(e).__name__ for e in told] == (
+            ["ReportProgressed"] if what == domain.ACKNOWLEDGED else [])
         assert isinstance(new, kind)
         assert given(*coded(), submitted(), sent, new) == given(
             *coded(), submitted(), relayed(domain.SENT), relayed(what))

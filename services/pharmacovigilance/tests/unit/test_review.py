@@ -103,7 +103,8 @@ def test_the_officer_s_word_stands_over_the_reporter_s_for_the_criteria_given() 
 def test_a_case_has_at_most_five_follow_up_requests() -> None:
     state = case(domain.UNDER_REVIEW)
     for _ in range(5):
-        [asked] = domain.request_follow_up(state, ["When did it start?"])
+        asked, told = domain.request_follow_up(state, ["When did it start?"])
+        assert told.step == "follow_up_requested"  # type: ignore[attr-defined]
         state = replace(domain.evolve(state, asked), status=domain.UNDER_REVIEW)  # answered
     assert state.follow_ups == 5
     with pytest.raises(domain.ReportError, match="5 follow-up requests"):
