@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.identity.messages import Language
+from contracts.pharmacovigilance.messages import AdrReportForm
 
 COMMON = "common"
 
@@ -35,10 +36,22 @@ class Notice(BaseModel):
     message: str
 
 
+class SideEffectOffer(BaseModel):
+    """A side-effect report the author may start from their own words: `prefill` is a
+    draft for `POST /v1/adr-reports` that they complete and submit themselves (nothing is
+    reported for them)."""
+
+    kind: Literal["side_effect_report"] = "side_effect_report"
+    message: str
+    endpoint: str = "/v1/adr-reports"
+    prefill: AdrReportForm
+
+
 class PostAccepted(BaseModel):
     post_id: UUID
     status: Literal["published", "held"] = "published"
     notices: list[Notice] = []
+    offers: list[SideEffectOffer] = []
 
 
 ReactionKind = Literal["support", "helpful", "same_here"]
@@ -61,6 +74,7 @@ class AddComment(CommentBody):
 class CommentAccepted(BaseModel):
     comment_id: UUID
     notices: list[Notice] = []
+    offers: list[SideEffectOffer] = []
 
 
 class React(BaseModel):
@@ -102,6 +116,7 @@ class AskDrugQuery(BaseModel):
 class DrugQueryAccepted(BaseModel):
     query_id: UUID
     notices: list[Notice] = []
+    offers: list[SideEffectOffer] = []
 
 
 class AnswerBody(BaseModel):

@@ -7,6 +7,7 @@ from contracts.feed.messages import AddComment, CommentAccepted, Notice, React, 
 from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.offers import offers
 from feed.projections import FORMER_MEMBER
 from kit.usecases import Call, Caller
 
@@ -31,7 +32,8 @@ async def add_comment(call: Call[AddComment], deps: Deps) -> CommentAccepted:
                                 call.caller.metadata)
     return CommentAccepted(comment_id=comment_id, notices=[
         Notice(kind="helpline", message=moderation.message(notice, call.caller.language))
-        for notice in screening.notices if notice == moderation.SELF_HARM])
+        for notice in screening.notices if notice == moderation.SELF_HARM],
+        offers=offers(command.body, command.language, call.caller.language))
 
 
 async def react(call: Call[React], deps: Deps) -> Reactions:

@@ -20,6 +20,7 @@ from contracts.roles import PHARMACIST_REVIEWER
 from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.offers import offers
 from kit.pagination import decode_cursor, encode_cursor
 from kit.usecases import Call
 
@@ -36,7 +37,9 @@ async def ask_drug_query(call: Call[AskDrugQuery], deps: Deps) -> DrugQueryAccep
                                        call.caller.metadata)
     return DrugQueryAccepted(query_id=query_id, notices=[
         Notice(kind="helpline", message=moderation.message(notice, call.caller.language))
-        for notice in screening.notices if notice == moderation.SELF_HARM])
+        for notice in screening.notices if notice == moderation.SELF_HARM],
+        offers=offers(f"{command.medicine}\n{command.question}", command.language,
+                      call.caller.language))
 
 
 async def answer_drug_query(call: Call[AnswerDrugQuery], deps: Deps) -> DrugQuery:

@@ -19,6 +19,7 @@ from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.comments import discussion
+from feed.handlers.offers import offers
 from feed.projections import FORMER_MEMBER
 from kit.pagination import decode_cursor, page
 from kit.usecases import Call
@@ -43,7 +44,9 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     return PostAccepted(post_id=post_id, status="held" if screening.holds else "published",
                         notices=[Notice(kind="helpline" if notice == moderation.SELF_HARM
                                         else "held", message=moderation.message(notice, language))
-                                 for notice in screening.notices])
+                                 for notice in screening.notices],
+                        offers=offers(f"{command.title or ''}\n{command.body}",
+                                      command.language, language))
 
 
 def _sandbox(author: Record, deps: Deps, now: datetime) -> domain.Sandbox | None:
