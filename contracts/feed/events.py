@@ -170,7 +170,18 @@ class NotificationsRead(Event):
     notification_ids: list[UUID]
 
 
+class ModeratorScoped(Event):
+    """An admin limits a moderator to some communities (a partner patient organisation
+    moderating its own); an empty list lifts the limit."""
+
+    event_type: ClassVar[str] = "ModeratorScoped"
+    subject: ClassVar[str] = "feed.moderator.scoped"
+
+    user_id: UUID
+    communities: list[str]
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
-                          SchemeRevised, NotificationsRead])
+                          SchemeRevised, NotificationsRead, ModeratorScoped])

@@ -287,6 +287,24 @@ class ModerationQueue(BaseModel):
     next_cursor: str | None
 
 
+class ScopeBody(BaseModel):
+    """PUT /v1/admin/moderators/{user_id}/communities: [] moderates every community."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    communities: list[Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9-]+$")]] = Field(
+        max_length=27)
+
+
+class ScopeModerator(ScopeBody):
+    user_id: UUID
+
+
+class ModeratorScope(BaseModel):
+    user_id: UUID
+    communities: list[str]  # empty: every community
+
+
 class DecisionBody(BaseModel):
     """POST /v1/moderation/items/{id}/decision."""
 

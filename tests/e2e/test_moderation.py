@@ -76,3 +76,33 @@ async def test_held_restored_flagged_hidden_and_self_harm_urgent(platform: Platf
         assert (await client.post("/v1/flags", json={
             "target_type": "post", "target_id": bad["post_id"], "reason": "spam"})
                 ).status_code == 401
+
+
+async def test_a_community_scoped_moderator_cannot_act_outside_their_communities(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        partner_id = await register(client, "partner@kidney-org.example.in",
+                                    display_name="Kidney Warriors")
+        await client.put(f"/v1/admin/users/{partner_id}/roles", headers=admin,
+                         json={"roles": ["moderator"]})
+        partner = await login(client, "partner@kidney-org.example.in")
+        scoped = await client.put(f"/v1/admin/moderators/{partner_id}/communities",
+                                  headers=admin, json={"communities": ["kidney-health"]})
+        assert scoped.status_code == 200, scoped.text
+        assert (await client.put(f"/v1/admin/moderators/{partner_id}/communities",
+                                 headers=partner, json={"communities": []})).status_code == 403
+        author = await patient(client, "Asha")
+        theirs = (await client.post("/v1/posts", headers=author, json={
+            "community": "kidney-health", "body": "Dialysis unit number 98765 43210"})).json()
+        other = (await client.post("/v1/posts", headers=author, json={
+            "community": "diabetes", "body": "Insulin pen help: 91234 56789"})).json()
+        queue = (await client.get("/v1/moderation/queue", headers=partner)).json()["items"]
+        assert [item["post_id"] for item in queue] == [theirs["post_id"]]
+        outside = await client.post(f"/v1/moderation/items/{other['post_id']}/decision",
+                                    headers=partner, json={"decision": "hide", "note": "x"})
+        assert outside.status_code == 403, outside.text
+        inside = await client.post(f"/v1/moderation/items/{theirs['post_id']}/decision",
+                                   headers=partner, json={"decision": "restore",
+                                                          "note": "the unit's own number"})
+        assert inside.status_code == 200, inside.text

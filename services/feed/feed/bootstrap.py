@@ -33,6 +33,9 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                                    domain.evolve_scheme, on_append=projections.SCHEMES.apply),
                 readers=Repository(sql.store, REGISTRY, domain.Reader, domain.evolve_reader,
                                    on_append=projections.NOTIFICATION_READS.apply),
+                moderators=Repository(sql.store, REGISTRY, domain.ModeratorState,
+                                      domain.evolve_moderator,
+                                      on_append=projections.MODERATOR_SCOPES.apply),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
@@ -52,7 +55,8 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                    inline_models=[projections.POSTS, projections.FOLLOWS,
                                   projections.FLAGS, projections.COMMENTS,
                                   projections.REACTIONS, projections.DRUG_QUERIES,
-                                  projections.SCHEMES, projections.NOTIFICATION_READS],
+                                  projections.SCHEMES, projections.NOTIFICATION_READS,
+                                  projections.MODERATOR_SCOPES],
                    projections=[projections.timeline(data)], tracking=sql.tracking,
                    on_start=[lambda: seed_schemes(deps)],
                    background=[lambda: watch.overdue_drug_queries(

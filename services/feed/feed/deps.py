@@ -20,6 +20,7 @@ class Deps:
     drug_queries: Repository[domain.DrugQueryState]
     schemes: Repository[domain.SchemeEntry]
     readers: Repository[domain.Reader]
+    moderators: Repository[domain.ModeratorState]
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
     drug_query_sla: timedelta = timedelta(hours=48)

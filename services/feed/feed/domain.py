@@ -14,6 +14,7 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    ModeratorScoped,
     NotificationsRead,
     PostCreated,
     PostFlagged,
@@ -135,6 +136,13 @@ class NoSuchNotificationsError(FeedError):
         super().__init__("none of these is one of your notifications")
 
 
+class OutOfScopeError(FeedError):
+    """A moderator scoped to some communities acts on a post of another."""
+
+    def __init__(self, community: str) -> None:
+        super().__init__(f"you moderate other communities than {community}")
+
+
 class ModerationConflictError(FeedError):
     """The decision does not fit the post as it is now."""
 
@@ -148,6 +156,7 @@ class Post:
     moderators, who has an open flag on it."""
 
     created: bool = False
+    community: str = ""
     status: str = PUBLISHED
     flagged: bool = False  # an open flag, the screening's or a person's
     flaggers: frozenset[UUID] = frozenset()
@@ -155,7 +164,7 @@ class Post:
 
 def evolve(post: Post, event: Event) -> Post:
     if isinstance(event, PostCreated):
-        return replace(post, created=True)
+        return replace(post, created=True, community=event.community)
     if isinstance(event, PostHeld):
         return replace(post, status=HELD)
     if isinstance(event, PostFlagged):
@@ -243,11 +252,14 @@ def flag(post: Post, post_id: UUID, flag_id: UUID, flagger_id: UUID, reason: str
 
 
 def moderate(post: Post, post_id: UUID, moderator_id: UUID, decision: str,
-             note: str) -> list[Event]:
+             note: str, scope: frozenset[str] | None = None) -> list[Event]:
     """hide: out of every feed (a published or held post); restore: published (a held or
-    hidden one); dismiss: the open flags closed, the post left as it is (a published one)."""
+    hidden one); dismiss: the open flags closed, the post left as it is (a published one).
+    A moderator scoped to some communities decides only for theirs."""
     if not post.created:
         raise NoSuchPostError()
+    if scope and post.community not in scope:
+        raise OutOfScopeError(post.community)
     allowed = {"hide": (PUBLISHED, HELD), "restore": (HELD, HIDDEN), "dismiss": (PUBLISHED,)}
     if post.status not in allowed[decision]:
         raise ModerationConflictError(f"a {post.status} post cannot be given \"{decision}\"")
@@ -464,3 +476,28 @@ def read_notifications(user_id: UUID, ids: list[UUID]) -> list[Event]:
 
 def reader_stream(user_id: UUID) -> str:
     return f"reader-{user_id}"
+
+
+@dataclass(frozen=True)
+class ModeratorState:
+    communities: frozenset[str] = frozenset()
+
+
+def evolve_moderator(state: ModeratorState, event: Event) -> ModeratorState:
+    if isinstance(event, ModeratorScoped):
+        return ModeratorState(frozenset(event.communities))
+    return state
+
+
+def scope_moderator(state: ModeratorState, user_id: UUID,
+                    communities: list[str]) -> list[Event]:
+    for slug in communities:
+        if slug not in BY_SLUG:
+            raise UnknownCommunityError(slug)
+    if frozenset(communities) == state.communities:
+        return []
+    return [ModeratorScoped(user_id=user_id, communities=sorted(set(communities)))]
+
+
+def moderator_stream(user_id: UUID) -> str:
+    return f"moderator-{user_id}"

@@ -16,6 +16,7 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    ModeratorScoped,
     NotificationsRead,
     PostCreated,
     PostFlagged,
@@ -172,6 +173,18 @@ async def mark_read(conn: AsyncConnection, run: list[tuple[NotificationsRead, En
 NOTIFICATION_READS = InlineModel(name="notification-reads", tables=[sql.notification_reads],
                                  registry=REGISTRY, store=sql.store,
                                  handlers={NotificationsRead: mark_read})
+
+
+async def scope_moderator(conn: AsyncConnection, event: ModeratorScoped, _: Envelope) -> None:
+    statement = insert(sql.moderator_scopes).values(user_id=event.user_id,
+                                                    communities=event.communities)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=["user_id"], set_={"communities": event.communities}))
+
+
+MODERATOR_SCOPES = InlineModel(name="moderator-scopes", tables=[sql.moderator_scopes],
+                               registry=REGISTRY, store=sql.store,
+                               handlers={ModeratorScoped: one_by_one(scope_moderator)})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

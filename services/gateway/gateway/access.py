@@ -49,6 +49,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/drug-queries/{query_id}/answer"): REVIEWERS,
     ("GET", "/v1/moderation/queue"): MODERATORS,
     ("POST", "/v1/moderation/items/{item_id}/decision"): MODERATORS,
+    ("PUT", "/v1/admin/moderators/{user_id}/communities"): ADMIN,
     ("POST", "/v1/posts"): MEMBERS,
     ("GET", "/v1/posts/{post_id}"): None,
     ("POST", "/v1/posts/{post_id}/comments"): MEMBERS,

@@ -346,8 +346,25 @@ async def unread_count(conn: AsyncConnection, user_id: UUID) -> int:
                                  .where(~inner.c.read)) or 0)
 
 
-def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:
-    """Posts with open flags: their reasons, how many flags, urgent or not, since when."""
+# Inline read model "moderator-scopes": the communities a scoped moderator moderates.
+moderator_scopes = sa.Table(
+    "moderator_scopes", metadata,
+    sa.Column("user_id", sa.Uuid, primary_key=True),
+    sa.Column("communities", ARRAY(sa.Text), nullable=False),
+)
+
+
+async def moderator_scope(conn: AsyncConnection, user_id: UUID) -> frozenset[str]:
+    """The communities this moderator is limited to; empty: every community."""
+    found = await conn.scalar(sa.select(moderator_scopes.c.communities).where(
+        moderator_scopes.c.user_id == user_id))
+    return frozenset(found or ())
+
+
+def queue_query(reason: str | None, flagger: UUID | None,
+                communities: frozenset[str] = frozenset()) -> sa.Select:
+    """Posts with open flags: their reasons, how many flags, urgent or not, since when
+    (of some communities only, for a scoped moderator)."""
     query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,
                        posts.c.body, posts.c.author_id,
                        sa.func.array_agg(sa.distinct(flags.c.reason)).label("reasons"),
@@ -360,6 +377,8 @@ def queue_query(reason: str | None, flagger: UUID | None) -> sa.Select:
         query = query.having(sa.func.bool_or(flags.c.reason == reason))
     if flagger is not None:
         query = query.having(sa.func.bool_or(flags.c.flagger_id == flagger))
+    if communities:
+        query = query.where(posts.c.community.in_(sorted(communities)))
     return query
 
 

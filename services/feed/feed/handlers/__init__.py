@@ -19,6 +19,7 @@ from contracts.feed.messages import (
     React,
     SchemeRef,
     SchemesQuery,
+    ScopeModerator,
 )
 from contracts.roles import ADMIN, MODERATOR, PHARMACIST_REVIEWER
 from contracts.rpc import NoBody
@@ -38,7 +39,7 @@ from feed.handlers.drug_queries import (
     get_drug_query,
     my_drug_queries,
 )
-from feed.handlers.moderation import decide_item, flag_post, moderation_queue
+from feed.handlers.moderation import decide_item, flag_post, moderation_queue, scope_moderator
 from feed.handlers.notifications import mark_notifications_read, my_notifications
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
@@ -77,6 +78,7 @@ HANDLERS = {
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
     rpc("feed", "decide_item"): Handler(decide_item, Decide, roles=(MODERATOR, ADMIN)),
+    rpc("feed", "scope_moderator"): Handler(scope_moderator, ScopeModerator, roles=(ADMIN,)),
 }
 
 ERRORS: ErrorMap = {
@@ -84,6 +86,7 @@ ERRORS: ErrorMap = {
     domain.CommonFeedError: 422,
     domain.BlockedError: 422,
     domain.ModerationConflictError: 409,
+    domain.OutOfScopeError: 403,
     domain.NoSuchCommentError: 422,
     domain.NoSuchDrugQueryError: 404,
     domain.NoSuchSchemeError: 404,

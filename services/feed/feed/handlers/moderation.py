@@ -11,7 +11,10 @@ from contracts.feed.messages import (
     ModerationItem,
     ModerationQueue,
     ModerationQueueQuery,
+    ModeratorScope,
+    ScopeModerator,
 )
+from contracts.roles import ADMIN
 from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
@@ -37,8 +40,8 @@ async def moderation_queue(call: Call[ModerationQueueQuery], deps: Deps) -> Mode
     """Held and flagged posts: urgent ones first, then the others oldest first."""
     query = call.command
     after = decode_cursor(query.cursor)
-    selected = sql.queue_query(query.reason, query.flagger)
     async with deps.db.connect() as conn:
+        selected = sql.queue_query(query.reason, query.flagger, await _scope(conn, call))
         urgent = await sql.urgent_items(conn, selected, URGENT_FIRST) if after is None else []
         rows = await sql.waiting_items(conn, selected, query.limit + 1, after)
     more, rows = len(rows) > query.limit, rows[:query.limit]
@@ -51,15 +54,34 @@ async def decide_item(call: Call[Decide], deps: Deps) -> Decision:
     """hide, restore or dismiss, with a note: an event, as every decision is."""
     command = call.command
     async with deps.db.transaction() as conn:
+        scope = await _scope(conn, call)
         post = await deps.posts.change(
             conn, domain.stream_id(command.item_id),
             lambda post: domain.moderate(post, command.item_id, call.caller.user_id,
-                                         command.decision, command.note),
+                                         command.decision, command.note, scope),
             call.caller.metadata)
     status = {"hide": domain.HIDDEN, "restore": domain.PUBLISHED}.get(command.decision,
                                                                        post.status)
     return Decision(item_id=command.item_id, decision=command.decision,
                     status=status)  # type: ignore[arg-type]
+
+
+async def scope_moderator(call: Call[ScopeModerator], deps: Deps) -> ModeratorScope:
+    """An admin limits a moderator to some communities (or, with none, lifts the limit)."""
+    command = call.command
+    async with deps.db.transaction() as conn:
+        await deps.moderators.change(
+            conn, domain.moderator_stream(command.user_id),
+            lambda state: domain.scope_moderator(state, command.user_id, command.communities),
+            call.caller.metadata)
+    return ModeratorScope(user_id=command.user_id, communities=sorted(set(command.communities)))
+
+
+async def _scope(conn: Any, call: Call[Any]) -> frozenset[str]:
+    """The communities the caller may moderate: every one for an admin."""
+    if call.caller.has_any(ADMIN):
+        return frozenset()
+    return await sql.moderator_scope(conn, call.caller.user_id)
 
 
 def _item(row: Any) -> ModerationItem:

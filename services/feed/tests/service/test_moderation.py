@@ -142,3 +142,34 @@ async def test_the_posts_and_flags_models_are_rebuilt_from_the_events(
         after = [sorted(map(tuple, (await conn.execute(sa.select(t))).all()), key=str)
                  for t in tables]
     assert after == before
+
+
+async def test_a_moderator_scoped_to_a_community_acts_only_there(feed: Tier,
+                                                                  engine: AsyncEngine) -> None:
+    partner, admin = person("moderator"), person("admin")
+    await known_author(engine, MEERA.user_id)
+    in_scope = await feed.ok("create_post", {"community": "diabetes",
+                                             "body": "call 9876543210"}, MEERA)
+    outside = await feed.ok("create_post", {"community": "cancer",
+                                            "body": "mail me at a@b.in"}, MEERA)
+    scoped = await feed.ok("scope_moderator", {"user_id": str(partner.user_id),
+                                               "communities": ["diabetes"]}, admin)
+    assert scoped["communities"] == ["diabetes"]
+    assert [i["post_id"] for i in (await feed.ok("moderation_queue", {}, partner))["items"]
+            ] == [in_scope["post_id"]]
+    assert len((await feed.ok("moderation_queue", {}, admin))["items"]) == 2
+    before = await events(engine)
+    refused = await feed.call("decide_item", {"item_id": outside["post_id"],
+                                              "decision": "restore", "note": "x"}, partner)
+    assert refused.status == 403 and await events(engine) == before
+    await feed.ok("decide_item", {"item_id": in_scope["post_id"], "decision": "restore",
+                                  "note": "a clinic's public number"}, partner)
+    for body, by, status in (
+            ({"user_id": str(partner.user_id), "communities": ["astrology"]}, admin, 422),
+            ({"user_id": str(partner.user_id), "communities": ["Diabetes"]}, admin, 422),
+            ({"user_id": str(partner.user_id), "communities": []}, partner, 403)):
+        assert (await feed.call("scope_moderator", body, by)).status == status, body
+    await feed.ok("scope_moderator", {"user_id": str(partner.user_id), "communities": []},
+                  admin)
+    await feed.ok("decide_item", {"item_id": outside["post_id"], "decision": "hide",
+                                  "note": "contact details (rule 2)"}, partner)

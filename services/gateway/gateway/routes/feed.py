@@ -33,6 +33,7 @@ from contracts.feed.messages import (
     MarkRead,
     ModerationQueue,
     ModerationQueueQuery,
+    ModeratorScope,
     MyFeedQuery,
     Notifications,
     NotificationsQuery,
@@ -46,6 +47,8 @@ from contracts.feed.messages import (
     Schemes,
     SchemesQuery,
     SchemeView,
+    ScopeBody,
+    ScopeModerator,
 )
 from contracts.subjects import rpc
 from gateway.cache import MicroCache
@@ -211,6 +214,16 @@ async def my_notifications(caller: CallerDep, bus: BusDep, unread: bool | None =
 async def read_notifications(body: MarkRead, caller: CallerDep, bus: BusDep) -> Response:
     """Mark some of my notifications read; the unread count after it."""
     return await bus.forward(rpc("feed", "mark_notifications_read"), caller, body)
+
+
+@router.put("/admin/moderators/{user_id}/communities", response_model=ModeratorScope,
+            tags=["moderation"])
+async def scope_moderator(user_id: UUID, body: ScopeBody, caller: CallerDep,
+                          bus: BusDep) -> Response:
+    """Limit a moderator to some communities (a partner organisation moderating its own);
+    an empty list lets them moderate every community."""
+    return await bus.forward(rpc("feed", "scope_moderator"), caller,
+                             ScopeModerator(user_id=user_id, **body.model_dump()))
 
 
 def cache(request: Request) -> MicroCache:
