@@ -1,5 +1,6 @@
 """Events of the feed context."""
 
+from datetime import datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -181,7 +182,56 @@ class ModeratorScoped(Event):
     communities: list[str]
 
 
+class ResourceAdded(Event):
+    """An admin adds a curated resource: a video or a written guide, by an organisation."""
+
+    event_type: ClassVar[str] = "ResourceAdded"
+    subject: ClassVar[str] = "feed.resource.added"
+
+    resource_id: UUID
+    title: str
+    kind: str  # video or written
+    organisation: str
+    language: str
+    communities: list[str]
+    link: str
+    summary: str | None = None
+
+
+class ResourceRetired(Event):
+    event_type: ClassVar[str] = "ResourceRetired"
+    subject: ClassVar[str] = "feed.resource.retired"
+
+    resource_id: UUID
+
+
+class GatheringScheduled(Event):
+    """A workshop, webinar, regional meeting, the annual conference or a health day."""
+
+    event_type: ClassVar[str] = "GatheringScheduled"
+    subject: ClassVar[str] = "feed.gathering.scheduled"
+
+    gathering_id: UUID
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    place: str | None = None
+    online_link: str | None = None
+    language: str
+    communities: list[str]
+    summary: str | None = None
+
+
+class GatheringCancelled(Event):
+    event_type: ClassVar[str] = "GatheringCancelled"
+    subject: ClassVar[str] = "feed.gathering.cancelled"
+
+    gathering_id: UUID
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
-                          SchemeRevised, NotificationsRead, ModeratorScoped])
+                          SchemeRevised, NotificationsRead, ModeratorScoped, ResourceAdded,
+                          ResourceRetired, GatheringScheduled, GatheringCancelled])

@@ -305,6 +305,83 @@ class ModeratorScope(BaseModel):
     communities: list[str]  # empty: every community
 
 
+Slug = Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9-]+$")]
+Link = Annotated[str, Field(max_length=500, pattern=r"^https://[^\s]+$")]
+
+
+class AddResource(BaseModel):
+    """POST /v1/resources (admin)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=3, max_length=200)
+    kind: Literal["video", "written"]
+    organisation: str = Field(min_length=2, max_length=200)
+    language: Language = "en"
+    communities: list[Slug] = Field(default=[], max_length=27)
+    link: Link
+    summary: str | None = Field(default=None, max_length=2000)
+
+
+class ResourcesQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    community: Slug | None = None
+    language: Language | None = None
+    q: str | None = Field(default=None, max_length=100)
+
+
+class ResourceRef(BaseModel):
+    resource_id: UUID
+
+
+class Resource(AddResource):
+    resource_id: UUID
+    added_at: datetime
+
+
+class Resources(BaseModel):
+    items: list[Resource]
+
+
+class ScheduleGathering(BaseModel):
+    """POST /v1/events (admin): a place, an online link, or both."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=3, max_length=200)
+    kind: Literal["workshop", "webinar", "regional_meeting", "annual_conference",
+                  "health_day"]
+    starts_at: datetime
+    ends_at: datetime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    online_link: Link | None = None
+    language: Language = "en"
+    communities: list[Slug] = Field(default=[], max_length=27)
+    summary: str | None = Field(default=None, max_length=2000)
+
+
+class GatheringsQuery(BaseModel):
+    """GET /v1/events: upcoming from `from` (now when not given)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    starting: datetime | None = Field(default=None, alias="from")
+    community: Slug | None = None
+
+
+class GatheringRef(BaseModel):
+    gathering_id: UUID
+
+
+class Gathering(ScheduleGathering):
+    gathering_id: UUID
+
+
+class Gatherings(BaseModel):
+    items: list[Gathering]
+
+
 class DecisionBody(BaseModel):
     """POST /v1/moderation/items/{id}/decision."""
 

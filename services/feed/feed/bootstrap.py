@@ -6,6 +6,7 @@ from contracts.feed.events import REGISTRY
 from feed import domain, handlers, notifications, projections, watch
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.gatherings import seed_health_days
 from feed.handlers.schemes import seed_schemes
 from feed.settings import FeedSettings
 from kit import personal
@@ -36,6 +37,8 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                 moderators=Repository(sql.store, REGISTRY, domain.ModeratorState,
                                       domain.evolve_moderator,
                                       on_append=projections.MODERATOR_SCOPES.apply),
+                listings=Repository(sql.store, REGISTRY, domain.Listing, domain.evolve_listing,
+                                    on_append=projections.on_listing_append),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
@@ -56,9 +59,10 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                                   projections.FLAGS, projections.COMMENTS,
                                   projections.REACTIONS, projections.DRUG_QUERIES,
                                   projections.SCHEMES, projections.NOTIFICATION_READS,
-                                  projections.MODERATOR_SCOPES],
+                                  projections.MODERATOR_SCOPES, projections.RESOURCES,
+                                  projections.GATHERINGS],
                    projections=[projections.timeline(data)], tracking=sql.tracking,
-                   on_start=[lambda: seed_schemes(deps)],
+                   on_start=[lambda: seed_schemes(deps), lambda: seed_health_days(deps)],
                    background=[lambda: watch.overdue_drug_queries(
                        deps, settings.drug_query_watch_s)])
 

@@ -21,6 +21,7 @@ class Deps:
     schemes: Repository[domain.SchemeEntry]
     readers: Repository[domain.Reader]
     moderators: Repository[domain.ModeratorState]
+    listings: Repository[domain.Listing]  # resources and events
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
     drug_query_sla: timedelta = timedelta(hours=48)

@@ -14,6 +14,8 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    GatheringCancelled,
+    GatheringScheduled,
     ModeratorScoped,
     NotificationsRead,
     PostCreated,
@@ -22,6 +24,8 @@ from contracts.feed.events import (
     PostModerated,
     ReactionAdded,
     ReactionRemoved,
+    ResourceAdded,
+    ResourceRetired,
     SchemeListed,
     SchemeRevised,
 )
@@ -141,6 +145,22 @@ class OutOfScopeError(FeedError):
 
     def __init__(self, community: str) -> None:
         super().__init__(f"you moderate other communities than {community}")
+
+
+class NoSuchResourceError(FeedError):
+    def __init__(self) -> None:
+        super().__init__("there is no such resource")
+
+
+class NoSuchGatheringError(FeedError):
+    def __init__(self) -> None:
+        super().__init__("there is no such event")
+
+
+class GatheringError(FeedError):
+    """An event whose times or place do not make sense."""
+
+    field = "ends_at"
 
 
 class ModerationConflictError(FeedError):
@@ -501,3 +521,60 @@ def scope_moderator(state: ModeratorState, user_id: UUID,
 
 def moderator_stream(user_id: UUID) -> str:
     return f"moderator-{user_id}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A resource or an event: whether it is listed now."""
+
+    listed: bool = False
+    gone: bool = False
+
+
+def evolve_listing(listing: Listing, event: Event) -> Listing:
+    if isinstance(event, ResourceAdded | GatheringScheduled):
+        return Listing(listed=True)
+    if isinstance(event, ResourceRetired | GatheringCancelled):
+        return Listing(listed=True, gone=True)
+    return listing
+
+
+def known_communities(slugs: list[str]) -> None:
+    for slug in slugs:
+        if slug not in BY_SLUG:
+            raise UnknownCommunityError(slug)
+
+
+def add_resource(listing: Listing, resource: ResourceAdded) -> list[Event]:
+    known_communities(resource.communities)
+    return [] if listing.listed else [resource]
+
+
+def retire_resource(listing: Listing, resource_id: UUID) -> list[Event]:
+    if not listing.listed:
+        raise NoSuchResourceError()
+    return [] if listing.gone else [ResourceRetired(resource_id=resource_id)]
+
+
+def schedule(listing: Listing, gathering: GatheringScheduled) -> list[Event]:
+    """An event once (a health day seeded again is the same one)."""
+    known_communities(gathering.communities)
+    if gathering.ends_at is not None and gathering.ends_at < gathering.starts_at:
+        raise GatheringError("an event ends after it starts")
+    if gathering.kind != "health_day" and not (gathering.place or gathering.online_link):
+        raise GatheringError("say where it happens: a place, an online link or both")
+    return [] if listing.listed else [gathering]
+
+
+def cancel(listing: Listing, gathering_id: UUID) -> list[Event]:
+    if not listing.listed:
+        raise NoSuchGatheringError()
+    return [] if listing.gone else [GatheringCancelled(gathering_id=gathering_id)]
+
+
+def resource_stream(resource_id: UUID) -> str:
+    return f"resource-{resource_id}"
+
+
+def gathering_stream(gathering_id: UUID) -> str:
+    return f"gathering-{gathering_id}"

@@ -16,6 +16,8 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
+    GatheringCancelled,
+    GatheringScheduled,
     ModeratorScoped,
     NotificationsRead,
     PostCreated,
@@ -24,6 +26,8 @@ from contracts.feed.events import (
     PostModerated,
     ReactionAdded,
     ReactionRemoved,
+    ResourceAdded,
+    ResourceRetired,
     SchemeListed,
     SchemeRevised,
 )
@@ -185,6 +189,47 @@ async def scope_moderator(conn: AsyncConnection, event: ModeratorScoped, _: Enve
 MODERATOR_SCOPES = InlineModel(name="moderator-scopes", tables=[sql.moderator_scopes],
                                registry=REGISTRY, store=sql.store,
                                handlers={ModeratorScoped: one_by_one(scope_moderator)})
+
+
+async def add_resource(conn: AsyncConnection, event: ResourceAdded, envelope: Envelope) -> None:
+    await conn.execute(insert(sql.resources).values(
+        resource_id=event.resource_id, entry=event.model_dump(mode="json"),
+        language=event.language, communities=event.communities,
+        search=" ".join([event.title, event.organisation, event.summary or ""]).casefold(),
+        added_at=envelope.occurred_at).on_conflict_do_nothing())
+
+
+async def retire_resource(conn: AsyncConnection, event: ResourceRetired, _: Envelope) -> None:
+    await conn.execute(sql.resources.delete().where(
+        sql.resources.c.resource_id == event.resource_id))
+
+
+RESOURCES = InlineModel(name="resources", tables=[sql.resources], registry=REGISTRY,
+                        store=sql.store, handlers={ResourceAdded: one_by_one(add_resource),
+                                                   ResourceRetired: one_by_one(retire_resource)})
+
+
+async def schedule(conn: AsyncConnection, event: GatheringScheduled, _: Envelope) -> None:
+    await conn.execute(insert(sql.gatherings).values(
+        gathering_id=event.gathering_id, entry=event.model_dump(mode="json"),
+        communities=event.communities, starts_at=event.starts_at, ends_at=event.ends_at)
+        .on_conflict_do_nothing())
+
+
+async def cancel(conn: AsyncConnection, event: GatheringCancelled, _: Envelope) -> None:
+    await conn.execute(sql.gatherings.delete().where(
+        sql.gatherings.c.gathering_id == event.gathering_id))
+
+
+GATHERINGS = InlineModel(name="gatherings", tables=[sql.gatherings], registry=REGISTRY,
+                         store=sql.store, handlers={GatheringScheduled: one_by_one(schedule),
+                                                    GatheringCancelled: one_by_one(cancel)})
+
+
+async def on_listing_append(conn: AsyncConnection, events: list[Event],
+                            envelopes: list[Envelope]) -> None:
+    await RESOURCES.apply(conn, events, envelopes)
+    await GATHERINGS.apply(conn, events, envelopes)
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],

@@ -346,6 +346,53 @@ async def unread_count(conn: AsyncConnection, user_id: UUID) -> int:
                                  .where(~inner.c.read)) or 0)
 
 
+# Inline read models "resources" and "gatherings" (the API's events), curated by admins.
+resources = sa.Table(
+    "resources", metadata,
+    sa.Column("resource_id", sa.Uuid, primary_key=True),
+    sa.Column("entry", JSONB, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("communities", ARRAY(sa.Text), nullable=False),
+    sa.Column("search", sa.Text, nullable=False),
+    sa.Column("added_at", TZ, nullable=False),
+)
+gatherings = sa.Table(
+    "gatherings", metadata,
+    sa.Column("gathering_id", sa.Uuid, primary_key=True),
+    sa.Column("entry", JSONB, nullable=False),
+    sa.Column("communities", ARRAY(sa.Text), nullable=False),
+    sa.Column("starts_at", TZ, nullable=False, index=True),
+    sa.Column("ends_at", TZ),
+)
+
+
+async def resource_entries(conn: AsyncConnection, community: str | None,
+                           language: str | None, q: str | None) -> list[sa.Row]:
+    r = resources
+    query = sa.select(r.c.entry, r.c.added_at).order_by(r.c.added_at.desc()).limit(200)
+    if community:
+        query = query.where(r.c.communities.contains(sa.cast([community], ARRAY(sa.Text))))
+    if language:
+        query = query.where(r.c.language == language)
+    if q:
+        query = query.where(r.c.search.contains(q.casefold(), autoescape=True))
+    return list((await conn.execute(query)).all())
+
+
+async def upcoming(conn: AsyncConnection, starting: datetime,
+                   community: str | None) -> list[dict]:
+    """Events not over by `starting`, soonest first; a community's own and everyone's."""
+    g = gatherings
+    query = (sa.select(g.c.entry).where(sa.func.coalesce(g.c.ends_at, g.c.starts_at)
+                                        >= starting)
+             .order_by(g.c.starts_at, g.c.gathering_id).limit(200))
+    if community:
+        query = query.where(sa.or_(g.c.communities.contains(
+            sa.cast([community], ARRAY(sa.Text))), g.c.communities == sa.cast([], ARRAY(
+                sa.Text))))
+    return list((await conn.scalars(query)).all())
+
+
 # Inline read model "moderator-scopes": the communities a scoped moderator moderates.
 moderator_scopes = sa.Table(
     "moderator_scopes", metadata,

@@ -1,5 +1,6 @@
 """Feed and communities routes of the public API (../shared/API.md)."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
@@ -8,6 +9,7 @@ from starlette.responses import Response
 
 from contracts.feed.messages import (
     AddComment,
+    AddResource,
     AnswerBody,
     AnswerDrugQuery,
     AskDrugQuery,
@@ -30,6 +32,9 @@ from contracts.feed.messages import (
     FlagPost,
     Following,
     Follows,
+    Gathering,
+    GatheringRef,
+    Gatherings,
     MarkRead,
     ModerationQueue,
     ModerationQueueQuery,
@@ -43,6 +48,10 @@ from contracts.feed.messages import (
     React,
     ReactionKind,
     Reactions,
+    Resource,
+    ResourceRef,
+    Resources,
+    ScheduleGathering,
     SchemeRef,
     Schemes,
     SchemesQuery,
@@ -224,6 +233,54 @@ async def scope_moderator(user_id: UUID, body: ScopeBody, caller: CallerDep,
     an empty list lets them moderate every community."""
     return await bus.forward(rpc("feed", "scope_moderator"), caller,
                              ScopeModerator(user_id=user_id, **body.model_dump()))
+
+
+@router.get("/resources", response_model=Resources, tags=["resources and events"])
+async def resources(request: Request, caller: CallerDep, bus: BusDep,
+                    community: Annotated[str | None, Query(max_length=64,
+                                                           pattern="^[a-z0-9-]+$")] = None,
+                    language: Annotated[str | None, Query(max_length=8,
+                                                          pattern="^[a-z]{2}$")] = None,
+                    q: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    """Curated videos and written guides, newest first."""
+    return await bus.forward(rpc("feed", "list_resources"), caller, {
+        "community": community, "language": language, "q": q})
+
+
+@router.post("/resources", status_code=201, response_model=Resource,
+             tags=["resources and events"])
+async def add_resource(body: AddResource, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "add_resource"), caller, body)
+
+
+@router.delete("/resources/{resource_id}", tags=["resources and events"])
+async def retire_resource(resource_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "retire_resource"), caller,
+                             ResourceRef(resource_id=resource_id))
+
+
+@router.get("/events", response_model=Gatherings, tags=["resources and events"])
+async def events(caller: CallerDep, bus: BusDep,
+                 starting: Annotated[datetime | None, Query(alias="from")] = None,
+                 community: Annotated[str | None, Query(max_length=64,
+                                                        pattern="^[a-z0-9-]+$")] = None
+                 ) -> Response:
+    """Upcoming workshops, webinars, meetings, the annual conference and health days, from
+    `from` (now when not given), soonest first."""
+    return await bus.forward(rpc("feed", "upcoming_gatherings"), caller, {
+        "from": starting.isoformat() if starting else None, "community": community})
+
+
+@router.post("/events", status_code=201, response_model=Gathering,
+             tags=["resources and events"])
+async def schedule(body: ScheduleGathering, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "schedule_gathering"), caller, body)
+
+
+@router.delete("/events/{event_id}", tags=["resources and events"])
+async def cancel(event_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    return await bus.forward(rpc("feed", "cancel_gathering"), caller,
+                             GatheringRef(gathering_id=event_id))
 
 
 def cache(request: Request) -> MicroCache:
