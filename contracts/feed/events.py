@@ -230,8 +230,29 @@ class GatheringCancelled(Event):
     gathering_id: UUID
 
 
+class PostEdited(Event):
+    """Its author changed a post: the earlier words stay in the post's stream (history)."""
+
+    event_type: ClassVar[str] = "PostEdited"
+    subject: ClassVar[str] = "feed.post.edited"
+
+    post_id: UUID
+    title: str | None = None
+    body: str
+
+
+class PostDeleted(Event):
+    """Its author took a post down: it leaves every feed; the moderators' record keeps it."""
+
+    event_type: ClassVar[str] = "PostDeleted"
+    subject: ClassVar[str] = "feed.post.deleted"
+
+    post_id: UUID
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
                           SchemeRevised, NotificationsRead, ModeratorScoped, ResourceAdded,
-                          ResourceRetired, GatheringScheduled, GatheringCancelled])
+                          ResourceRetired, GatheringScheduled, GatheringCancelled, PostEdited,
+                          PostDeleted])

@@ -29,6 +29,57 @@ class PostRef(BaseModel):
     post_id: UUID
 
 
+class EditBody(BaseModel):
+    """PUT /v1/posts/{id}: the author's new words."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str | None = Field(default=None, max_length=200)
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class EditPost(EditBody):
+    post_id: UUID
+
+
+class PostVersion(BaseModel):
+    title: str | None
+    body: str
+    at: datetime
+
+
+class PostHistory(BaseModel):
+    """GET /v1/posts/{id}/history (the author, moderators): every version, oldest first."""
+
+    post_id: UUID
+    versions: list[PostVersion]
+    deleted_at: datetime | None = None
+
+
+class PolicyInputsQuery(BaseModel):
+    """GET /v1/policy-inputs (moderators, admins)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    community: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9-]+$")
+    starting: datetime | None = Field(default=None, alias="from")
+    until: datetime | None = Field(default=None, alias="to")
+    format: Literal["json", "csv", "markdown"] = "json"
+
+
+class PolicyInput(BaseModel):
+    post_id: UUID
+    community: str
+    theme: str  # the post's title, or its first words
+    body: str
+    language: str
+    created_at: datetime
+
+
+class PolicyInputs(BaseModel):
+    items: list[PolicyInput]
+
+
 class Notice(BaseModel):
     """Something the author must be told about their post, in their language."""
 
@@ -477,7 +528,8 @@ class PostView(FeedItem):
     """GET /v1/posts/{id}: the post with its comments (replies nested under the comment
     they answer) and its reactions."""
 
-    status: Literal["published", "held", "hidden"] = "published"
+    status: Literal["published", "held", "hidden", "deleted"] = "published"
+    edited_at: datetime | None = None  # the author changed it: GET …/history
     comments: list[Comment] = []
     reactions: Reactions
 

@@ -19,6 +19,8 @@ from contracts.feed.events import (
     ModeratorScoped,
     NotificationsRead,
     PostCreated,
+    PostDeleted,
+    PostEdited,
     PostFlagged,
     PostHeld,
     PostModerated,
@@ -163,11 +165,18 @@ class GatheringError(FeedError):
     field = "ends_at"
 
 
+class NotTheAuthorError(FeedError):
+    """Only its author edits or deletes a post."""
+
+    def __init__(self) -> None:
+        super().__init__("only the post's author may change it")
+
+
 class ModerationConflictError(FeedError):
     """The decision does not fit the post as it is now."""
 
 
-PUBLISHED, HELD, HIDDEN = "published", "held", "hidden"
+PUBLISHED, HELD, HIDDEN, DELETED = "published", "held", "hidden", "deleted"
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,7 @@ class Post:
 
     created: bool = False
     community: str = ""
+    author_id: UUID | None = None
     status: str = PUBLISHED
     flagged: bool = False  # an open flag, the screening's or a person's
     flaggers: frozenset[UUID] = frozenset()
@@ -184,7 +194,10 @@ class Post:
 
 def evolve(post: Post, event: Event) -> Post:
     if isinstance(event, PostCreated):
-        return replace(post, created=True, community=event.community)
+        return replace(post, created=True, community=event.community,
+                       author_id=event.author_id)
+    if isinstance(event, PostDeleted):
+        return replace(post, status=DELETED, flagged=False, flaggers=frozenset())
     if isinstance(event, PostHeld):
         return replace(post, status=HELD)
     if isinstance(event, PostFlagged):
@@ -263,7 +276,7 @@ def flag(post: Post, post_id: UUID, flag_id: UUID, flagger_id: UUID, reason: str
          urgent: bool) -> list[Event]:
     """Anyone may ask a moderator to look at a post; a second flag of theirs, while the
     first is open, adds nothing."""
-    if not post.created or post.status == HIDDEN:
+    if not post.created or post.status in (HIDDEN, DELETED):
         raise NoSuchPostError()
     if flagger_id in post.flaggers:
         return []
@@ -578,3 +591,39 @@ def resource_stream(resource_id: UUID) -> str:
 
 def gathering_stream(gathering_id: UUID) -> str:
     return f"gathering-{gathering_id}"
+
+
+def edit_post(post: Post, post_id: UUID, editor_id: UUID, title: str | None, body: str,
+              screening: Screening, new_id: Callable[[], UUID]) -> list[Event]:
+    """The author's new words (rule 8), screened as a new post is: contact details hold
+    the post again, self-harm flags it urgently."""
+    if not post.created or post.status in (HIDDEN, DELETED):
+        raise NoSuchPostError()
+    if editor_id != post.author_id:
+        raise NotTheAuthorError()
+    if screening.blocked:
+        raise BlockedError("the community guidelines do not allow this post (rule 6: "
+                           f"\"{screening.blocked}\")")
+    events: list[Event] = [PostEdited(post_id=post_id, title=title or None, body=body)]
+    if screening.holds and post.status != HELD:
+        events.append(PostHeld(post_id=post_id, reasons=list(screening.holds)))
+    events += [PostFlagged(post_id=post_id, flag_id=new_id(), reason=reason, urgent=urgent)
+               for reason, urgent in screening.flags]
+    return events
+
+
+def delete_post(post: Post, post_id: UUID, user_id: UUID) -> list[Event]:
+    """Its author may take a post down at any time (rule 8)."""
+    if not post.created or post.status == DELETED:
+        raise NoSuchPostError()
+    if user_id != post.author_id:
+        raise NotTheAuthorError()
+    return [PostDeleted(post_id=post_id)]
+
+
+def theme(title: str | None, body: str) -> str:
+    """What a policy input is about, for the report: its title, or its first words."""
+    if title:
+        return title.strip()
+    words = body.split()
+    return " ".join(words[:8]) + (" …" if len(words) > 8 else "")

@@ -21,6 +21,8 @@ from contracts.feed.events import (
     ModeratorScoped,
     NotificationsRead,
     PostCreated,
+    PostDeleted,
+    PostEdited,
     PostFlagged,
     PostHeld,
     PostModerated,
@@ -39,7 +41,7 @@ from contracts.identity.events import (
 )
 from contracts.registry import ALL
 from feed.adapters import sql
-from feed.domain import HELD, HIDDEN, PUBLISHED
+from feed.domain import DELETED, HELD, HIDDEN, PUBLISHED
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
@@ -57,11 +59,11 @@ async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, En
                       skip_existing=True)
 
 
-async def take_off_timeline(conn: AsyncConnection, event: PostHeld | PostModerated,
-                            _: Envelope) -> None:
+async def take_off_timeline(conn: AsyncConnection,
+                            event: PostHeld | PostModerated | PostDeleted, _: Envelope) -> None:
     if isinstance(event, PostModerated) and event.decision == "restore":
         await conn.execute(sql.RESTORE_TO_TIMELINE, {"post_id": event.post_id})
-    elif isinstance(event, PostHeld) or event.decision == "hide":
+    elif isinstance(event, PostHeld | PostDeleted) or event.decision == "hide":
         await conn.execute(sql.timeline.delete().where(sql.timeline.c.post_id == event.post_id))
 
 
@@ -70,9 +72,16 @@ async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope
                                         for event, envelope in run])
 
 
-async def post_status(conn: AsyncConnection, event: PostHeld | PostModerated,
+async def post_edited(conn: AsyncConnection, event: PostEdited, envelope: Envelope) -> None:
+    await conn.execute(sql.posts.update().where(sql.posts.c.post_id == event.post_id)
+                       .values(title=event.title, body=event.body,
+                               edited_at=envelope.occurred_at))
+
+
+async def post_status(conn: AsyncConnection, event: PostHeld | PostModerated | PostDeleted,
                       _: Envelope) -> None:
-    status = HELD if isinstance(event, PostHeld) else MODERATED_STATUS.get(event.decision)
+    status = (HELD if isinstance(event, PostHeld) else DELETED
+              if isinstance(event, PostDeleted) else MODERATED_STATUS.get(event.decision))
     if status is not None:
         await conn.execute(sql.posts.update().where(sql.posts.c.post_id == event.post_id)
                            .values(status=status))
@@ -82,7 +91,9 @@ MODERATED_STATUS = {"hide": HIDDEN, "restore": PUBLISHED}  # dismiss leaves the 
 
 POSTS = InlineModel(name="posts", tables=[sql.posts], registry=REGISTRY, store=sql.store,
                     handlers={PostCreated: add_posts, PostHeld: one_by_one(post_status),
-                              PostModerated: one_by_one(post_status)})
+                              PostModerated: one_by_one(post_status),
+                              PostDeleted: one_by_one(post_status),
+                              PostEdited: one_by_one(post_edited)})
 
 
 async def add_holds(conn: AsyncConnection, event: PostHeld, envelope: Envelope) -> None:
@@ -99,7 +110,9 @@ async def add_flags(conn: AsyncConnection, run: list[tuple[PostFlagged, Envelope
          "open": True} for e, envelope in run], skip_existing=True)
 
 
-async def close_flags(conn: AsyncConnection, event: PostModerated, _: Envelope) -> None:
+async def close_flags(conn: AsyncConnection, event: PostModerated | PostDeleted,
+                      _: Envelope) -> None:
+    """A decision, or the author taking the post down, closes its flags."""
     await conn.execute(sql.flags.update().where(sql.flags.c.post_id == event.post_id)
                        .values(open=False))
 
@@ -241,7 +254,8 @@ async def on_post_append(conn: AsyncConnection, events: list[Event],
 
 FLAGS = InlineModel(name="flags", tables=[sql.flags], registry=REGISTRY, store=sql.store,
                     handlers={PostHeld: one_by_one(add_holds), PostFlagged: add_flags,
-                              PostModerated: one_by_one(close_flags)})
+                              PostModerated: one_by_one(close_flags),
+                              PostDeleted: one_by_one(close_flags)})
 
 
 async def add_follows(conn: AsyncConnection,
@@ -260,6 +274,11 @@ FOLLOWS = InlineModel(name="follows", tables=[sql.follows], registry=REGISTRY, s
                                 CommunityUnfollowed: one_by_one(remove_follow)})
 
 
+async def edit_on_timeline(conn: AsyncConnection, event: PostEdited, _: Envelope) -> None:
+    await conn.execute(sql.timeline.update().where(sql.timeline.c.post_id == event.post_id)
+                       .values(title=event.title, body=event.body))
+
+
 def post_row(event: PostCreated, envelope: Envelope) -> dict:
     return {"post_id": event.post_id, "community": event.community, "kind": event.kind,
             "title": event.title, "body": event.body, "language": event.language,
@@ -276,6 +295,8 @@ def timeline(personal: PersonalData) -> Projection:
         service="feed", name="timeline", registry=ALL,
         handlers={PostCreated: add_to_timeline, PostHeld: one_by_one(take_off_timeline),
                   PostModerated: one_by_one(take_off_timeline),
+                  PostDeleted: one_by_one(take_off_timeline),
+                  PostEdited: one_by_one(edit_on_timeline),
                   AccountRegistered: one_by_one(add_author),
                   ProfessionalVerified: one_by_one(verify_author),
                   SandboxApplied: one_by_one(sandbox_author),

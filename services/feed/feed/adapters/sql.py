@@ -45,7 +45,8 @@ class Post(PostRow, table=True):
     what the first-day limits count, and where each post stands with the moderators."""
 
     __tablename__ = "posts"
-    status: str = Field(default="published", sa_type=sa.Text)  # published, held, hidden
+    status: str = Field(default="published", sa_type=sa.Text)  # published, held, hidden, deleted
+    edited_at: datetime | None = Field(default=None, sa_type=TZ)
     __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),)
 
 
@@ -391,6 +392,23 @@ async def upcoming(conn: AsyncConnection, starting: datetime,
             sa.cast([community], ARRAY(sa.Text))), g.c.communities == sa.cast([], ARRAY(
                 sa.Text))))
     return list((await conn.scalars(query)).all())
+
+
+async def policy_inputs(conn: AsyncConnection, community: str | None,
+                        starting: datetime | None, until: datetime | None) -> list[sa.Row]:
+    """Published policy inputs, by community, then oldest first."""
+    p = posts
+    query = (sa.select(p.c.post_id, p.c.community, p.c.title, p.c.body, p.c.language,
+                       p.c.created_at)
+             .where(p.c.kind == "policy_input", p.c.status == "published")
+             .order_by(p.c.community, p.c.created_at, p.c.post_id).limit(5000))
+    if community:
+        query = query.where(p.c.community == community)
+    if starting:
+        query = query.where(p.c.created_at >= starting)
+    if until:
+        query = query.where(p.c.created_at < until)
+    return list((await conn.execute(query)).all())
 
 
 # Inline read model "moderator-scopes": the communities a scoped moderator moderates.

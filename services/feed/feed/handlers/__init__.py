@@ -10,6 +10,7 @@ from contracts.feed.messages import (
     Decide,
     DrugQueriesQuery,
     DrugQueryRef,
+    EditPost,
     FeedQuery,
     FlagPost,
     GatheringRef,
@@ -18,6 +19,7 @@ from contracts.feed.messages import (
     ModerationQueueQuery,
     MyFeedQuery,
     NotificationsQuery,
+    PolicyInputsQuery,
     PostRef,
     React,
     ResourceRef,
@@ -45,6 +47,7 @@ from feed.handlers.drug_queries import (
     get_drug_query,
     my_drug_queries,
 )
+from feed.handlers.edits import delete_post, edit_post, policy_inputs, post_history
 from feed.handlers.gatherings import (
     add_resource,
     cancel_gathering,
@@ -88,6 +91,11 @@ HANDLERS = {
                                              roles=SIGNED_IN),
     rpc("feed", "mark_notifications_read"): Handler(mark_notifications_read, MarkRead,
                                                     roles=SIGNED_IN),
+    rpc("feed", "edit_post"): Handler(edit_post, EditPost, roles=SIGNED_IN),
+    rpc("feed", "delete_post"): Handler(delete_post, PostRef, roles=SIGNED_IN),
+    rpc("feed", "post_history"): Handler(post_history, PostRef, roles=SIGNED_IN),
+    rpc("feed", "policy_inputs"): Handler(policy_inputs, PolicyInputsQuery,
+                                          roles=(MODERATOR, ADMIN)),
     rpc("feed", "add_resource"): Handler(add_resource, AddResource, roles=(ADMIN,),
                                          idempotent=True, status=201),
     rpc("feed", "retire_resource"): Handler(retire_resource, ResourceRef, roles=(ADMIN,)),
@@ -110,6 +118,7 @@ ERRORS: ErrorMap = {
     domain.BlockedError: 422,
     domain.ModerationConflictError: 409,
     domain.OutOfScopeError: 403,
+    domain.NotTheAuthorError: 403,
     domain.NoSuchResourceError: 404,
     domain.NoSuchGatheringError: 404,
     domain.GatheringError: 422,

@@ -87,7 +87,9 @@ async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
                                or call.caller.has_any(*MODERATORS) or _is_author(call, row)):
             raise domain.NoSuchPostError()
         talk = await discussion(conn, row["post_id"], row["kind"] == "question", call.caller)
-    return {**_item(row), "status": row["status"], **talk}
+    edited = row["edited_at"]
+    return {**_item(row), "status": row["status"], **talk,
+            "edited_at": edited.isoformat().replace("+00:00", "Z") if edited else None}
 
 
 def _is_author(call: Call[PostRef], row: Record) -> bool:

@@ -26,6 +26,8 @@ from contracts.feed.messages import (
     DrugQuery,
     DrugQueryAccepted,
     DrugQueryRef,
+    EditBody,
+    EditPost,
     FeedPage,
     FeedQuery,
     FlagAccepted,
@@ -42,7 +44,9 @@ from contracts.feed.messages import (
     MyFeedQuery,
     Notifications,
     NotificationsQuery,
+    PolicyInputs,
     PostAccepted,
+    PostHistory,
     PostRef,
     PostView,
     React,
@@ -281,6 +285,46 @@ async def schedule(body: ScheduleGathering, caller: CallerDep, bus: BusDep) -> R
 async def cancel(event_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     return await bus.forward(rpc("feed", "cancel_gathering"), caller,
                              GatheringRef(gathering_id=event_id))
+
+
+@router.put("/posts/{post_id}", response_model=PostAccepted, tags=["feed"])
+async def edit_post(post_id: UUID, body: EditBody, caller: CallerDep, bus: BusDep) -> Response:
+    """The author's new words; the earlier ones stay in the post's history."""
+    return await bus.forward(rpc("feed", "edit_post"), caller,
+                             EditPost(post_id=post_id, **body.model_dump()))
+
+
+@router.delete("/posts/{post_id}", tags=["feed"])
+async def delete_post(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """The author takes their post down: it leaves every feed."""
+    return await bus.forward(rpc("feed", "delete_post"), caller, PostRef(post_id=post_id))
+
+
+@router.get("/posts/{post_id}/history", response_model=PostHistory, tags=["feed"])
+async def post_history(post_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """Every version of a post (its author, moderators)."""
+    return await bus.forward(rpc("feed", "post_history"), caller, PostRef(post_id=post_id))
+
+
+REPORT_FORMATS = {"text/csv": "csv", "text/markdown": "markdown"}
+
+
+@router.get("/policy-inputs", response_model=PolicyInputs, tags=["moderation"])
+async def policy_inputs(request: Request, caller: CallerDep, bus: BusDep,
+                        community: Annotated[str | None, Query(
+                            max_length=64, pattern="^[a-z0-9-]+$")] = None,
+                        starting: Annotated[datetime | None, Query(alias="from")] = None,
+                        until: Annotated[datetime | None, Query(alias="to")] = None,
+                        format: Literal["json", "csv", "markdown"] | None = None
+                        ) -> Response:
+    """Policy inputs of a period for a submission to policy makers, grouped by community
+    and theme: JSON, or a report as CSV or Markdown (`format`, or `Accept: text/csv` or
+    `text/markdown`)."""
+    accepted = request.headers.get("accept", "").split(";")[0].strip()
+    return await bus.forward(rpc("feed", "policy_inputs"), caller, {
+        "community": community, "from": starting.isoformat() if starting else None,
+        "to": until.isoformat() if until else None,
+        "format": format or REPORT_FORMATS.get(accepted, "json")})
 
 
 def cache(request: Request) -> MicroCache:
