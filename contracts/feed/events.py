@@ -159,18 +159,7 @@ class SchemeRevised(SchemeListed):
     subject: ClassVar[str] = "feed.scheme.revised"
 
 
-class NotificationsRead(Event):
-    """Someone read some of their notifications (stays in the feed's store)."""
-
-    event_type: ClassVar[str] = "NotificationsRead"
-    subject: ClassVar[str] = "feed.notifications.read"
-    published: ClassVar[bool] = False
-
-    user_id: UUID
-    notification_ids: list[UUID]
-
-
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
-                          SchemeRevised, NotificationsRead])
+                          SchemeRevised])

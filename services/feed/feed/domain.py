@@ -14,7 +14,6 @@ from contracts.feed.events import (
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
-    NotificationsRead,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -26,6 +25,7 @@ from contracts.feed.events import (
 )
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
+from feed.events import NotificationsRead
 from feed.moderation import CONTACT_DETAILS, Screening
 
 

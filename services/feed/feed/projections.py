@@ -10,13 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.feed.events import (
-    REGISTRY,
     CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
     DrugQueryAnswered,
     DrugQueryAsked,
-    NotificationsRead,
     PostCreated,
     PostFlagged,
     PostHeld,
@@ -35,6 +33,7 @@ from contracts.identity.events import (
 from contracts.registry import ALL
 from feed.adapters import sql
 from feed.domain import HELD, HIDDEN, PUBLISHED
+from feed.events import REGISTRY, NotificationsRead
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
