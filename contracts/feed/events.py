@@ -160,17 +160,6 @@ class SchemeRevised(SchemeListed):
     subject: ClassVar[str] = "feed.scheme.revised"
 
 
-class NotificationsRead(Event):
-    """Someone read some of their notifications (stays in the feed's store)."""
-
-    event_type: ClassVar[str] = "NotificationsRead"
-    subject: ClassVar[str] = "feed.notifications.read"
-    published: ClassVar[bool] = False
-
-    user_id: UUID
-    notification_ids: list[UUID]
-
-
 class ModeratorScoped(Event):
     """An admin limits a moderator to some communities (a partner patient organisation
     moderating its own); an empty list lifts the limit."""
@@ -253,6 +242,6 @@ class PostDeleted(Event):
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
-                          SchemeRevised, NotificationsRead, ModeratorScoped, ResourceAdded,
+                          SchemeRevised, ModeratorScoped, ResourceAdded,
                           ResourceRetired, GatheringScheduled, GatheringCancelled, PostEdited,
                           PostDeleted])

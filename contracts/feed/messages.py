@@ -377,7 +377,7 @@ class AddResource(BaseModel):
 class ResourcesQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    community: Slug | None = None
+    community: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9-]+$")
     language: Language | None = None
     q: str | None = Field(default=None, max_length=100)
 
@@ -406,7 +406,7 @@ class ScheduleGathering(BaseModel):
     starts_at: datetime
     ends_at: datetime | None = None
     place: str | None = Field(default=None, max_length=300)
-    online_link: Link | None = None
+    online_link: str | None = Field(default=None, max_length=500, pattern=r"^https://[^\s]+$")
     language: Language = "en"
     communities: list[Slug] = Field(default=[], max_length=27)
     summary: str | None = Field(default=None, max_length=2000)
@@ -418,7 +418,7 @@ class GatheringsQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     starting: datetime | None = Field(default=None, alias="from")
-    community: Slug | None = None
+    community: str | None = Field(default=None, max_length=64, pattern=r"^[a-z0-9-]+$")
 
 
 class GatheringRef(BaseModel):

@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from contracts.feed.events import REGISTRY
 from feed import domain, handlers, notifications, projections, watch
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.events import REGISTRY
 from feed.handlers.gatherings import seed_health_days
 from feed.handlers.schemes import seed_schemes
 from feed.settings import FeedSettings

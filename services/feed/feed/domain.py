@@ -17,7 +17,6 @@ from contracts.feed.events import (
     GatheringCancelled,
     GatheringScheduled,
     ModeratorScoped,
-    NotificationsRead,
     PostCreated,
     PostDeleted,
     PostEdited,
@@ -33,6 +32,7 @@ from contracts.feed.events import (
 )
 from contracts.feed.messages import COMMON, CreatePost
 from feed.communities import BY_SLUG
+from feed.events import NotificationsRead
 from feed.moderation import CONTACT_DETAILS, Screening
 
 

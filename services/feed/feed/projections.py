@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.feed.events import (
-    REGISTRY,
     CommentAdded,
     CommunityFollowed,
     CommunityUnfollowed,
@@ -19,7 +18,6 @@ from contracts.feed.events import (
     GatheringCancelled,
     GatheringScheduled,
     ModeratorScoped,
-    NotificationsRead,
     PostCreated,
     PostDeleted,
     PostEdited,
@@ -42,6 +40,7 @@ from contracts.identity.events import (
 from contracts.registry import ALL
 from feed.adapters import sql
 from feed.domain import DELETED, HELD, HIDDEN, PUBLISHED
+from feed.events import REGISTRY, NotificationsRead
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
