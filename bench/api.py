@@ -43,7 +43,7 @@ POST = orjson.dumps({"community": "diabetes", "title": "Walking after dinner",
 async def bench(servers: Servers, report: Report) -> None:
     hello = await measure_hello(report, servers.run_dir)
     raw_write, raw_read = await measure_raw(report, servers)
-    report.baselines.update(raw_write=raw_write, raw_read=raw_read)
+    report.baselines.update(raw_write=raw_write, raw_read=raw_read, hello=hello)
     # A port of its own: a developer's `make run` may hold the default 8000.
     stack = Stack(platform_env(servers), servers.run_dir / "logs", free_port())
     try:
@@ -259,7 +259,7 @@ async def sign_in(url: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-async def settled(servers: Servers, posts: int) -> str:
+async def settled(servers: Servers, posts: int, section: str = "c") -> str:
     """Wait for the outbox and the feed's projections to catch up with the write run."""
     started = time.perf_counter()
     engine = make_engine(servers.database_url, 1)
@@ -277,5 +277,5 @@ async def settled(servers: Servers, posts: int) -> str:
     finally:
         await nc.close()
         await engine.dispose()
-    return (f"(c) after the write run ({posts} posts), the outbox and both feed projections "
-            f"caught up in {time.perf_counter() - started:.1f} s")
+    return (f"({section}) after the write run ({posts} posts), the outbox and both feed "
+            f"projections caught up in {time.perf_counter() - started:.1f} s")
