@@ -2,6 +2,7 @@
 health days): admins list them, everyone finds them."""
 
 from datetime import UTC, datetime
+from functools import partial
 from uuid import uuid4
 
 from contracts.feed.events import GatheringScheduled, ResourceAdded
@@ -20,7 +21,7 @@ from contracts.feed.messages import (
 from feed import domain, health_days
 from feed.adapters import sql
 from feed.deps import Deps
-from kit.eventstore import ConcurrencyError, Metadata
+from feed.handlers.seeds import seed
 from kit.usecases import Call
 
 
@@ -81,12 +82,5 @@ async def upcoming_gatherings(call: Call[GatheringsQuery], deps: Deps) -> Gather
 async def seed_health_days(deps: Deps) -> None:
     """At start-up: the health days of the year ahead, each once."""
     for day in health_days.ahead(datetime.now(UTC).date()):
-        try:
-            async with deps.db.transaction() as conn:
-                stream = domain.gathering_stream(day.gathering_id)
-                listing, version = await deps.listings.get(conn, stream)
-                await deps.listings.append(conn, stream, version,
-                                           domain.schedule(listing, day),
-                                           Metadata(actor="feed"))
-        except ConcurrencyError:
-            continue
+        await seed(deps.db, deps.listings, domain.gathering_stream(day.gathering_id),
+                   partial(domain.schedule, gathering=day))

@@ -1,14 +1,15 @@
 """The government health schemes directory: listed from the seed, read in the caller's
 language, filtered by state and by need."""
 
+from functools import partial
 from typing import Any
 
 from contracts.feed.messages import SchemeRef, Schemes, SchemesQuery, SchemeView
 from feed import domain
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.handlers.seeds import seed
 from feed.schemes import SCHEMES, listed
-from kit.eventstore import ConcurrencyError, Metadata
 from kit.usecases import Call
 
 
@@ -16,16 +17,8 @@ async def seed_schemes(deps: Deps) -> None:
     """At start-up: list each seeded scheme once, and again when its facts changed (two
     processes starting at once: the second finds the first's events)."""
     for scheme in SCHEMES:
-        facts = listed(scheme)
-        try:
-            async with deps.db.transaction() as conn:
-                stream = domain.scheme_stream(scheme.scheme_id)
-                entry, version = await deps.schemes.get(conn, stream)
-                await deps.schemes.append(conn, stream, version,
-                                          domain.list_scheme(entry, facts),
-                                          Metadata(actor="feed"))
-        except ConcurrencyError:
-            continue
+        await seed(deps.db, deps.schemes, domain.scheme_stream(scheme.scheme_id),
+                   partial(domain.list_scheme, facts=listed(scheme)))
 
 
 async def list_schemes(call: Call[SchemesQuery], deps: Deps) -> Schemes:
