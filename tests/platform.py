@@ -94,14 +94,16 @@ class Platform:
     async def settled(self, timeout: float = 30.0) -> None:
         """Wait until every outbox is empty and every projection has caught up."""
         async with asyncio.timeout(timeout):
-            for schema in ("identity", "feed"):
+            for schema in ("identity", "feed", "pharmacovigilance"):
                 while await self.count(f"{schema}.outbox"):
                     await asyncio.sleep(0.05)
         nc = await nats.connect(self.nats.url)
         try:
             js = nc.jetstream()
             for durable, streams in (("feed-timeline", ("PU_FEED", "PU_IDENTITY")),
-                                     ("feed-community-stats", ("PU_FEED",))):
+                                     ("feed-community-stats", ("PU_FEED",)),
+                                     ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
+                                                             "PU_PHARMACOVIGILANCE"))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq
                     await wait_for(js, durable, stream, last, timeout)

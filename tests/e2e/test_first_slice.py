@@ -101,16 +101,29 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
         for community in ("hiv", "cancer", "hiv"):
             await client.post(f"/v1/communities/{community}/follow", headers=author)
         await client.delete("/v1/communities/cancer/follow", headers=author)
+        reader = await login_new(client, "rebuild-reader@example.in")
+        post_id = (await client.post("/v1/posts", headers=author, json={
+            "community": "hiv", "body": "call me on 9876543210"})).json()["post_id"]
+        await client.post(f"/v1/posts/{post_id}/comments", headers=reader, json={"body": "hi"})
+        await client.put(f"/v1/posts/{post_id}/reactions/support", headers=reader)
+        await client.post("/v1/flags", headers=reader, json={
+            "target_type": "post", "target_id": post_id, "reason": "spam"})
+        await client.post("/v1/drug-queries", headers=reader, json={
+            "medicine": "Dolutegravir", "question": "Can I take it with antacids?"})
         await platform.settled()
         live = await read_models(platform)
         admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
         async with platform.engine.begin() as conn:  # damage every read model
             for table in ("feed.timeline", "feed.authors", "feed.community_counts",
-                          "feed.community_members", "feed.follows",
+                          "feed.community_members", "feed.notifications", "feed.post_authors",
+                          *(f"feed.{t}" for t in INLINE),
                           "identity.login_names", "identity.accounts"):
                 await conn.execute(sa.text(f"DELETE FROM {table}"))
         for service, projection in (("feed", "timeline"), ("feed-worker", "community-stats"),
-                                    ("feed", "follows"), ("identity", "accounts")):
+                                    *(("feed", name.replace("_", "-")) for name in INLINE
+                                      if name != "notification_reads"),
+                                    ("feed", "notification-reads"),
+                                    ("feed-worker", "notifications"), ("identity", "accounts")):
             path = f"/v1/admin/projections/{service}/{projection}/rebuild"
             assert (await client.post(path, headers=author)).status_code == 403
             reply = await client.post(path, headers=admin)
@@ -123,13 +136,19 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
                                   headers=admin)).status_code == 404
 
 
+# The feed's inline read models (tables; rebuilt as the models of the same name, dashed).
+INLINE = ("posts", "follows", "flags", "comments", "reactions", "drug_queries", "schemes",
+          "notification_reads", "moderator_scopes", "resources", "gatherings")
+
+
 async def read_models(platform: Platform) -> dict[str, list]:
     queries = {
         "timeline": "SELECT post_id, community, body, author_id, created_at FROM feed.timeline",
         "authors": "SELECT user_id, display_name FROM feed.authors",
         "counts": "SELECT community, post_count FROM feed.community_counts",
         "members": "SELECT community, member_count FROM feed.community_members",
-        "follows": "SELECT user_id, community FROM feed.follows",
+        **{name: f"SELECT * FROM feed.{name}" for name in INLINE},
+        "notifications": "SELECT * FROM feed.notifications",
         "accounts": "SELECT user_id, roles, display_name, password_hash FROM identity.accounts",
         "logins": "SELECT name_hash, user_id FROM identity.login_names",
     }

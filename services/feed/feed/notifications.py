@@ -5,8 +5,9 @@ comment or a reaction on my post, an answer to my drug query, a moderator's deci
 post, a step of my side-effect report (questions from the officer, the regulator's
 acknowledgement), my professional application approved. Texts are written when read, in
 the reader's language. Each new notification also goes to the notifier port (a log line in
-the embedded default; SMS, e-mail or push in production) — only while it is news: a
-rebuild, replaying old events, tells no one again.
+the embedded default; SMS, e-mail or push in production) once: what went is recorded
+apart from the read model, so a rebuild replaying the events tells no one again, and an
+event older than a day (a store restored, a new notifier) is not news to send.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -82,11 +83,16 @@ def notifications(notifier: Notifier) -> Projection:
                      kind: str, link: str, **params: Any) -> None:
         if user_id is None:
             return
-        made = await conn.execute(insert(sql.notifications).values(
-            notification_id=uuid5(envelope.event_id, kind), user_id=user_id, kind=kind,
-            params=params, link=link, created_at=envelope.occurred_at)
-            .on_conflict_do_nothing().returning(sql.notifications.c.notification_id))
-        if made.first() is not None and datetime.now(UTC) - envelope.occurred_at < NEWS:
+        notification_id = uuid5(envelope.event_id, kind)
+        await conn.execute(insert(sql.notifications).values(
+            notification_id=notification_id, user_id=user_id, kind=kind, params=params,
+            link=link, created_at=envelope.occurred_at).on_conflict_do_nothing())
+        if datetime.now(UTC) - envelope.occurred_at >= NEWS:
+            return
+        first = await conn.execute(insert(sql.notifications_delivered).values(
+            notification_id=notification_id).on_conflict_do_nothing()
+            .returning(sql.notifications_delivered.c.notification_id))
+        if first.first() is not None:
             await notifier.deliver(user_id, kind, text(kind, params, "en"))
 
     async def post_created(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:

@@ -168,7 +168,10 @@ DRUG_QUERIES = InlineModel(name="drug-queries", tables=[sql.drug_queries], regis
 
 async def list_scheme(conn: AsyncConnection, event: SchemeListed, _: Envelope) -> None:
     entry = event.model_dump(mode="json")
-    texts = [*event.name.values(), *(t for d in event.details.values() for t in d.values())]
+    # In a fixed order: the event read back from the store (JSONB) orders its keys its own way.
+    texts = [event.name[lang] for lang in sorted(event.name)] + [
+        event.details[field][lang] for field in sorted(event.details)
+        for lang in sorted(event.details[field])]
     row = {"slug": event.slug, "entry": entry, "needs": event.needs, "states": event.states,
            "search": " ".join(texts).casefold()}
     statement = insert(sql.schemes).values(scheme_id=event.scheme_id, **row)

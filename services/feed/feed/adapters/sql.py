@@ -294,6 +294,12 @@ notifications = sa.Table(
     sa.Index("notifications_of", "user_id", sa.text("created_at DESC"),
              sa.text("notification_id DESC")),
 )
+# Which notifications went to the notifier: not a read model (a rebuild keeps it), so that
+# replaying the events never tells anyone again.
+notifications_delivered = sa.Table(
+    "notifications_delivered", metadata,
+    sa.Column("notification_id", sa.Uuid, primary_key=True),
+)
 post_authors = sa.Table(
     "post_authors", metadata,
     sa.Column("post_id", sa.Uuid, primary_key=True),
