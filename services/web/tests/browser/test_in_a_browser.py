@@ -231,6 +231,11 @@ async def test_a_held_post_restored_by_a_moderator_reaches_the_followers_feed(
     await follower.fill({"reason": "spam"})
     await follower.submit("Send to the moderators", "flagged")
     await author.until("/my/notifications", '[data-kind="post_restored"]')
+    post = await author.until(f"/posts/{post_id}", ".comment")
+    await post.locator(".comment summary", has_text="Reply").click()
+    await post.locator('.comment textarea[name="body"]').fill("Thank you, Tuesdays suit me.")
+    post = await author.submit("Send the reply", "replied")
+    await expect(post.locator(".comment .comment.reply")).to_contain_text("Tuesdays suit me")
 
 
 async def test_a_pharmacist_answers_and_the_patient_sees_the_verified_answer(
