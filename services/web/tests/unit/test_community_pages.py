@@ -19,6 +19,7 @@ from contracts.feed.messages import (
     SchemeView,
 )
 from web.i18n import LANGUAGE_COOKIE, catalogue
+from web.pages.notifications import page_of
 
 POST_ID, COMMENT_ID, QUERY_ID, SCHEME_ID, NOTE_ID = (str(uuid.uuid4()) for _ in range(5))
 AUTHOR = {"user_id": None, "display_name": "Meena", "verified": False}
@@ -374,3 +375,21 @@ def test_every_new_word_is_in_hindi() -> None:
     english, hindi = catalogue("en"), catalogue("hi")
     missing = [k for k in english if k.startswith(prefixes) and k not in hindi]
     assert missing == []
+
+
+async def test_a_post_refused_on_my_feed_is_shown_there_again(
+        member: httpx.AsyncClient, gateway: Any) -> None:
+    gateway.on("POST", "/v1/posts", lambda _: gateway.problem(
+        422, [{"field": "body", "message": "the body is empty"}]))
+    reply = await member.post("/posts", data={
+        "csrf_token": await csrf_token(member, "/my/feed"), "community": "common",
+        "from": "my-feed", "kind": "question", "title": "Kept", "body": "", "language": "en"})
+    assert reply.status_code == 422 and 'id="my-feed"' in reply.text
+    assert 'data-field="body">the body is empty' in reply.text and 'value="Kept"' in reply.text
+
+
+def test_a_notification_opens_its_page_here() -> None:
+    assert page_of(f"/v1/posts/{POST_ID}") == f"/posts/{POST_ID}"
+    assert page_of("/v1/adr-reports/r1") == "/my/reports/r1"
+    assert page_of("/v1/me") == "/my/application"
+    assert page_of("/v1/me/anything") == page_of("/v1/posts/a/b") == "/"

@@ -97,9 +97,11 @@ async def write_post(request: Request) -> Response:
     body = form.body(form_data)
     reply = await call(request, "POST", "/v1/posts", json=body, headers=once(form_data))
     if not reply.ok:
-        return await community_page(request, slug, 422 if reply.status < 500 else 502,
-                                    form_errors(reply.problem, form.names),
-                                    form.values(form_data))
+        status = 422 if reply.status < 500 else 502
+        errors, values = form_errors(reply.problem, form.names), form.values(form_data)
+        if form_data.get("from") == "my-feed":
+            return await my_feed(request, status, errors, values)
+        return await community_page(request, slug, status, errors, values)
     told(request, reply.body)
     session_of(request).flash = ("flash.held" if reply.body.get("status") == "held"
                                  else "flash.posted")

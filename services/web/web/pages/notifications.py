@@ -10,13 +10,16 @@ from web.render import page
 
 # The API links to its own paths; the page of each here.
 PAGES = {"/v1/posts/": "/posts/", "/v1/drug-queries/": "/my/questions/",
-         "/v1/adr-reports/": "/my/reports/", "/v1/me": "/my/application"}
+         "/v1/adr-reports/": "/my/reports/"}
+EXACT = {"/v1/me": "/my/application"}  # an application approved
 
 
 def page_of(link: str) -> str:
     """The web page of an API path a notification links to (the feed when unknown)."""
+    if link in EXACT:
+        return EXACT[link]
     for api, web in PAGES.items():
-        if link.startswith(api):
+        if link.startswith(api) and "/" not in link.removeprefix(api):
             return web + link.removeprefix(api)
     return "/"
 
