@@ -192,7 +192,8 @@ async def test_a_held_post_restored_by_a_moderator_reaches_the_followers_feed(
     await expect(follower.page.locator('[data-follow="kidney-health"]')).to_have_attribute(
         "aria-pressed", "true")
     await follower.checked("followed")
-    await follower.open("/communities")
+    await follower.until("/communities", '[data-follow="kidney-health"][aria-pressed="true"]')
+    await follower.until("/c/kidney-health", '[data-members]:not([data-members="0"])')
 
     author = await people("author")
     await author.sign_in(await member_account(platform, "author"))
