@@ -299,3 +299,8 @@ async def test_a_rash_after_amoxicillin_offers_a_prefilled_side_effect_report(
         re.compile("itchy rash"))
     await patient.open("/my/reports")
     await expect(patient.page.locator("#my-reports > li.empty")).to_be_visible()
+    page = await write_post(patient, "/c/mental-health",
+                            "Since the diagnosis some days I want to die.", "post-helpline")
+    helpline = page.locator('[data-notice="helpline"]')
+    await expect(helpline).to_contain_text("14416")
+    await expect(helpline).to_have_attribute("role", "alert")
