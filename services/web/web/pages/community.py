@@ -1,8 +1,6 @@
 """The feed and the communities: read, follow, and write a post (what the API says of it,
 a hold or the helpline, shown to its author at once)."""
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -13,6 +11,7 @@ from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, sig
 from web.forms import Field, Fieldset, Form, choices, once
 from web.problems import FormErrors, form_errors
 from web.render import page
+from web.told import told
 
 
 def post_form(language: str) -> Form:
@@ -106,16 +105,6 @@ async def write_post(request: Request) -> Response:
     session_of(request).flash = ("flash.held" if reply.body.get("status") == "held"
                                  else "flash.posted")
     return see_other(f"/posts/{reply.body['post_id']}")
-
-
-def told(request: Request, accepted: dict[str, Any]) -> None:
-    """Keep what the API told the author of a write (notices, offers of a side-effect
-    report) for the next page; each offered draft under a key for the report form."""
-    session = session_of(request)
-    offers = [{"message": o["message"], "key": session.keep_offer(o["prefill"])}
-              for o in accepted.get("offers") or ()]
-    session.told = {"status": accepted.get("status"), "notices": accepted.get("notices") or [],
-                    "offers": offers}
 
 
 ROUTES = [

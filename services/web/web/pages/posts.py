@@ -10,9 +10,9 @@ from contracts.feed.messages import FlagReason, ReactionKind
 from contracts.identity.messages import LANGUAGES
 from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
 from web.forms import Field, Fieldset, Form, choices
-from web.pages.community import told
 from web.problems import FormErrors, form_errors
 from web.render import page
+from web.told import told
 
 REACTIONS: tuple[str, ...] = get_args(ReactionKind)
 FLAG = Form((Fieldset("flag.legend", (

@@ -10,9 +10,9 @@ from starlette.routing import Route
 from contracts.identity.messages import LANGUAGES
 from web.edge import call, fetch, posted, see_other, session_of, signed_in
 from web.forms import Field, Fieldset, Form, choices, once
-from web.pages.community import told
 from web.problems import FormErrors, form_errors
 from web.render import page
+from web.told import told
 
 REVIEWERS = ("pharmacist_reviewer",)
 ANSWER = Form((Fieldset("drug.answer_legend", (
