@@ -15,14 +15,28 @@ from starlette.staticfiles import StaticFiles
 from kit.logging import get_logger
 from web.api import Api
 from web.edge import ERROR_PAGES, SessionMiddleware
-from web.pages import account, cases, community, mine, monitoring, reports, vetting
+from web.pages import (
+    account,
+    cases,
+    community,
+    mine,
+    moderation,
+    monitoring,
+    notifications,
+    posts,
+    questions,
+    reports,
+    schemes,
+    vetting,
+)
 from web.render import page
 from web.sessions import SessionStore
 from web.settings import WebSettings
 
 log = get_logger(__name__)
-PAGES = (*account.ROUTES, *community.ROUTES, *reports.ROUTES, *cases.ROUTES,
-         *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES)
+PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
+         *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
+         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES)
 
 
 async def health(_: Request) -> Response:

@@ -1,7 +1,9 @@
 """What every request goes through: its session (cookie), its language, the CSRF check of
 forms, and the pages shown when the API says no or cannot be reached."""
 
+import contextlib
 import hmac
+import time
 from typing import Any
 from urllib.parse import quote
 
@@ -61,6 +63,8 @@ class SessionMiddleware(BaseHTTPMiddleware):
         request.state.session = self.store.get(sent) or self.store.new()
         request.state.language = choose(request.cookies.get(LANGUAGE_COOKIE),
                                         request.headers.get("accept-language"))
+        if request.method == "GET":
+            await self.count_unread(request)
         response = await call_next(request)
         session: Session = request.state.session
         if session.session_id != sent:
@@ -68,6 +72,21 @@ class SessionMiddleware(BaseHTTPMiddleware):
                                 secure=self.secure, path="/")
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+    @staticmethod
+    async def count_unread(request: Request) -> None:
+        """The header's count of unread notifications, asked again after a few seconds;
+        the page is shown without it when the API cannot say."""
+        session: Session = request.state.session
+        if not session.signed_in or not session.unread_stale:
+            return
+        session.unread_at = time.monotonic()
+        with contextlib.suppress(SignedOutError, UnavailableError):
+            reply = await call(request, "GET", "/v1/me/notifications",
+                               params={"unread": "true", "limit": 1})
+            if reply.ok and isinstance(reply.body, dict):
+                session.unread = int(reply.body.get("unread_count", 0))
 
 
 def session_of(request: Request) -> Session:

@@ -18,10 +18,11 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     session = request.state.session
     language = request.state.language
     flash, session.flash = session.flash, None
+    told, session.told = session.told, None
     html = templates.get_template(template).render(
         t=translator(language), lang=language, languages=languages(), session=session,
         user=session.user, csrf=session.csrf_token, form_key=secrets.token_urlsafe(24),
-        path=request.url.path, flash=flash,
+        path=request.url.path, flash=flash, told=told,
         errors=context.pop("errors", FormErrors()), values=context.pop("values", {}),
         **context)
     return HTMLResponse(html, status_code=status)

@@ -6,9 +6,12 @@ import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Any
 
 COOKIE = "pu_session"
 EXPIRY_MARGIN_S = 30  # refresh a little before the access token expires
+UNREAD_TTL_S = 15  # how long the header's unread count is shown before it is asked again
+OFFERS_KEPT = 10  # side-effect report drafts offered, kept for the author to open
 
 
 @dataclass
@@ -49,6 +52,24 @@ class Session:
     flash: str | None = None  # a message key shown once on the next page
     refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_seen: float = field(default_factory=time.monotonic)
+    # What the API told the author of their last write (a post held, the helpline), shown
+    # once on the next page; the drafts it offered, by a random key, for the report form.
+    told: dict[str, Any] | None = None
+    offers: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
+    unread: int | None = None  # notifications, as last asked
+    unread_at: float = 0.0
+
+    def keep_offer(self, prefill: dict[str, Any]) -> str:
+        """A key for this report draft, opened by `/report?offer=<key>`."""
+        key = secrets.token_urlsafe(12)
+        self.offers[key] = prefill
+        while len(self.offers) > OFFERS_KEPT:
+            self.offers.popitem(last=False)
+        return key
+
+    @property
+    def unread_stale(self) -> bool:
+        return time.monotonic() - self.unread_at > UNREAD_TTL_S
 
     @property
     def signed_in(self) -> bool:

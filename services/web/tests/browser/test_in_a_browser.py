@@ -2,6 +2,7 @@
 report to the regulator's acknowledgement, a doctor vetted to a verified post, a wrong
 field, and on every page the accessibility check and the weight budget."""
 
+import re
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,13 +18,25 @@ PASSWORD = "a-long-password-1"
 
 
 async def officer_account(platform: Platform) -> str:
-    email = f"officer-{uuid.uuid4().hex[:6]}@example.in"
+    return await staff_account(platform, "officer", "pv_officer", "regulator_liaison")
+
+
+async def staff_account(platform: Platform, who: str, *roles: str) -> str:
+    """A new account given these staff roles by the admin, through the API."""
+    email = f"{who}-{uuid.uuid4().hex[:6]}@example.in"
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
         admin = await login(api, ADMIN_EMAIL, ADMIN_PASSWORD)
-        user_id = await register(api, email, display_name="Lakshmi")
+        user_id = await register(api, email, display_name=who.capitalize())
         reply = await api.put(f"/v1/admin/users/{user_id}/roles", headers=admin,
-                              json={"roles": ["pv_officer", "regulator_liaison"]})
+                              json={"roles": list(roles)})
         assert reply.status_code == 200, reply.text
+    return email
+
+
+async def member_account(platform: Platform, who: str) -> str:
+    email = f"{who}-{uuid.uuid4().hex[:6]}@example.in"
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
+        await register(api, email, display_name=who.capitalize())
     return email
 
 
@@ -159,3 +172,135 @@ async def test_the_api_docs_render_with_the_network_cut(platform: Platform,
     await expect(reader.page.locator(".opblock").first).to_be_visible()
     assert reader.outside == []
     await reader.page.screenshot(path=reader.shots / "docs.png")
+
+
+async def write_post(author: Any, path: str, body: str, name: str) -> Any:
+    """A post written on the feed page at `path`; the page shown after it."""
+    await author.open(path)
+    await author.page.locator("summary", has_text="Write a post").click()
+    await author.fill({"body": body})
+    return await author.submit("Publish", name)
+
+
+async def test_a_held_post_restored_by_a_moderator_reaches_the_followers_feed(
+        platform: Platform, people: Any) -> None:
+    follower = await people("follower")
+    await follower.sign_in(await member_account(platform, "follower"))
+    await follower.open("/c/kidney-health")
+    async with follower.page.expect_navigation():
+        await follower.page.locator('[data-follow="kidney-health"]').click()
+    await expect(follower.page.locator('[data-follow="kidney-health"]')).to_have_attribute(
+        "aria-pressed", "true")
+    await follower.checked("followed")
+    await follower.until("/communities", '[data-follow="kidney-health"][aria-pressed="true"]')
+    await follower.until("/c/kidney-health", '[data-members]:not([data-members="0"])')
+
+    author = await people("author")
+    await author.sign_in(await member_account(platform, "author"))
+    words = f"Dialysis transport in Pune {uuid.uuid4().hex[:6]}: call me on 98765 43210"
+    post = await write_post(author, "/c/kidney-health", words, "post-held")
+    await expect(post.locator('[data-notice="held"]')).to_be_visible()
+    await expect(post.locator('[data-post-status="held"]')).to_be_visible()
+    post_id = urlsplit(post.url).path.rsplit("/", 1)[1]
+
+    moderator = await people("moderator")
+    await moderator.sign_in(await staff_account(platform, "moderator", "moderator"))
+    await expect(moderator.page.locator("h1")).to_have_text("Moderation")
+    item = moderator.page.locator(f'[data-post-id="{post_id}"]')
+    await moderator.until("/console/moderation", f'[data-post-id="{post_id}"]')
+    await expect(item).to_contain_text("98765 43210")
+    await item.locator('[name="decision"]').select_option("restore")
+    await item.locator('[name="note"]').fill("A volunteer's own number, given on purpose")
+    async with moderator.page.expect_navigation():
+        await item.get_by_role("button", name="Record the decision").click()
+    await expect(moderator.page.locator(".flash")).to_have_text("The post is published.")
+    await moderator.checked("restored")
+
+    feed = await follower.until("/my/feed", f'#my-feed [data-post-id="{post_id}"]')
+    await expect(feed.locator(f'[data-post-id="{post_id}"]')).to_contain_text("Dialysis")
+    async with follower.page.expect_navigation():
+        await feed.locator(f'[data-post-id="{post_id}"] a').first.click()
+    post = await follower.checked("post")
+    async with follower.page.expect_navigation():
+        await post.locator('[data-reaction="same_here"]').click()
+    await expect(post.locator('[data-reaction="same_here"]')).to_have_attribute(
+        "aria-pressed", "true")
+    await post.locator("#f-body").fill("We share a car to the centre on Tuesdays.")
+    post = await follower.submit("Send the comment", "commented")
+    await expect(post.locator(".comment")).to_contain_text("share a car")
+    await post.locator("summary", has_text="Report this post").click()
+    await follower.fill({"reason": "spam"})
+    await follower.submit("Send to the moderators", "flagged")
+    await author.until("/my/notifications", '[data-kind="post_restored"]')
+    post = await author.until(f"/posts/{post_id}", ".comment")
+    await post.locator(".comment summary", has_text="Reply").click()
+    await post.locator('.comment textarea[name="body"]').fill("Thank you, Tuesdays suit me.")
+    post = await author.submit("Send the reply", "replied")
+    await expect(post.locator(".comment .comment.reply")).to_contain_text("Tuesdays suit me")
+
+
+async def test_a_pharmacist_answers_and_the_patient_sees_the_verified_answer(
+        platform: Platform, people: Any) -> None:
+    patient = await people("asker")
+    await patient.sign_in(await member_account(platform, "asker"))
+    await patient.open("/ask")
+    await patient.fill({"medicine": "Metformin 500 mg",
+                        "question": "Can I take it at night, after dinner?"})
+    page = await patient.submit("Ask the pharmacists", "asked")
+    query_id = urlsplit(page.url).path.rsplit("/", 1)[1]
+    await expect(page.locator('[data-status="open"]')).to_be_visible()
+
+    pharmacist = await people("pharmacist")
+    await pharmacist.sign_in(await staff_account(platform, "pharmacist", "pharmacist_reviewer"))
+    await pharmacist.until("/console/drug-queries", f'[data-query-id="{query_id}"]')
+    query = pharmacist.page.locator(f'[data-query-id="{query_id}"]')
+    await expect(query).to_contain_text("after dinner")
+    await query.locator('[name="body"]').fill("Yes: take it with your evening meal.")
+    await query.locator('[name="references"]').fill("Metformin label (CDSCO)\nNFI 2021")
+    async with pharmacist.page.expect_navigation():
+        await query.get_by_role("button", name="Send the answer").click()
+    await expect(pharmacist.page.locator(".flash")).to_have_text(
+        "The answer is sent to the asker.")
+    await pharmacist.checked("answered")
+
+    page = await patient.until(f"/my/questions/{query_id}", ".answer .badge.verified")
+    await expect(page.locator(".answer")).to_contain_text("Verified drug-information team")
+    await expect(page.locator(".answer")).to_contain_text("NFI 2021")
+    page = await patient.until("/my/notifications", '[data-kind="drug_query_answered"]')
+    await expect(page.locator("#notifications-link .unread")).to_be_visible()
+    async with patient.page.expect_navigation():
+        await page.get_by_role("button", name="Mark all as read").click()
+    await expect(page.locator('[data-kind="drug_query_answered"]')).to_have_attribute(
+        "data-read", "true")
+    await expect(page.locator("#notifications-link .unread")).to_have_count(0)
+    await patient.checked("notifications-read")
+    await patient.open("/my/questions")
+    await patient.open("/schemes?need=dialysis")
+    async with patient.page.expect_navigation():
+        await patient.page.locator("#schemes a").first.click()
+    await patient.checked("scheme")
+
+
+async def test_a_rash_after_amoxicillin_offers_a_prefilled_side_effect_report(
+        platform: Platform, people: Any) -> None:
+    patient = await people("rash")
+    await patient.sign_in(await member_account(platform, "rash"))
+    page = await write_post(patient, "/my/feed",
+                            "I got an itchy rash two days after starting Amoxicillin.",
+                            "post-offer")
+    offer = page.locator('[data-offer="side_effect_report"]')
+    await expect(offer).to_contain_text("Amoxicillin")
+    async with patient.page.expect_navigation():
+        await offer.get_by_role("button", name="Start a side-effect report").click()
+    form = await patient.checked("report-prefilled")
+    await expect(form.locator('[data-prefilled="true"]')).to_be_visible()
+    await expect(form.locator('[name="medicines.0.name"]')).to_have_value("Amoxicillin")
+    await expect(form.locator('[name="reactions.0.description"]')).to_have_value(
+        re.compile("itchy rash"))
+    await patient.open("/my/reports")
+    await expect(patient.page.locator("#my-reports > li.empty")).to_be_visible()
+    page = await write_post(patient, "/c/mental-health",
+                            "Since the diagnosis some days I want to die.", "post-helpline")
+    helpline = page.locator('[data-notice="helpline"]')
+    await expect(helpline).to_contain_text("14416")
+    await expect(helpline).to_have_attribute("role", "alert")

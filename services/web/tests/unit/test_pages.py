@@ -75,8 +75,10 @@ def serve_pages(gateway: Any) -> None:
         "items": [POST], "next_cursor": None}))
     gateway.on("GET", "/v1/communities", lambda _: httpx.Response(200, json={"items": [
         {"id": str(uuid.uuid4()), "slug": "diabetes", "name": "Diabetes",
-         "description": "Living with diabetes", "post_count": 3}]}))
-    gateway.on("GET", f"/v1/posts/{POST['post_id']}", lambda _: httpx.Response(200, json=POST))
+         "description": "Living with diabetes", "post_count": 3, "member_count": 12}]}))
+    gateway.on("GET", f"/v1/posts/{POST['post_id']}", lambda _: httpx.Response(200, json={
+        **POST, "status": "published", "comments": [], "reactions": {"counts": {}, "mine": []}}))
+    gateway.on("GET", "/v1/me/follows", lambda _: httpx.Response(200, json={"items": []}))
     gateway.on("GET", "/v1/me/adr-reports", lambda _: httpx.Response(200, json={
         "items": [CASE], "next_cursor": None}))
     gateway.on("GET", f"/v1/adr-reports/{CASE_ID}", lambda _: httpx.Response(200, json=CASE))

@@ -105,6 +105,10 @@ def landing(request: Request, asked: str) -> str:
         return "/console/cases"
     if user is not None and user.has_any("admin"):
         return "/console/applications"
+    if user is not None and user.has_any("moderator"):
+        return "/console/moderation"
+    if user is not None and user.has_any("pharmacist_reviewer"):
+        return "/console/drug-queries"
     if user is not None and user.has_any("applicant"):
         return "/my/application"
     return "/"

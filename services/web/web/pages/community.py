@@ -1,4 +1,5 @@
-"""The feed and the communities: read, and write a post."""
+"""The feed and the communities: read, follow, and write a post (what the API says of it,
+a hold or the helpline, shown to its author at once)."""
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -6,10 +7,11 @@ from starlette.routing import Route
 
 from contracts.feed.messages import COMMON
 from contracts.identity.messages import LANGUAGES
-from web.edge import call, fetch, posted, see_other, session_of, signed_in
+from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
 from web.forms import Field, Fieldset, Form, choices, once
 from web.problems import FormErrors, form_errors
 from web.render import page
+from web.told import told
 
 
 def post_form(language: str) -> Form:
@@ -32,8 +34,44 @@ async def community_page(request: Request, slug: str, status: int = 200,
     community = next((c for c in communities if c["slug"] == slug), None)
     form = post_form(request.state.language)
     return page(request, "feed.html", status, feed=feed, slug=slug, community=community,
-                form=form, errors=errors or FormErrors(),
+                form=form, errors=errors or FormErrors(), following=await _follows(request),
                 values=values or {**form.defaults(), "community": slug})
+
+
+async def _follows(request: Request) -> frozenset[str]:
+    """The communities the signed-in user follows (none for a visitor)."""
+    if not session_of(request).signed_in:
+        return frozenset()
+    return frozenset((await fetch(request, "/v1/me/follows"))["items"])
+
+
+async def my_feed(request: Request, status: int = 200, errors: FormErrors | None = None,
+                  values: dict[str, str] | None = None) -> Response:
+    """The common feed and the communities the user follows."""
+    signed_in(request)
+    params: dict[str, str | int] = {"limit": 20}
+    if cursor := request.query_params.get("cursor"):
+        params["cursor"] = cursor
+    feed = await fetch(request, "/v1/me/feed", params=params)
+    form = post_form(request.state.language)
+    return page(request, "my_feed.html", status, feed=feed, form=form,
+                following=sorted(await _follows(request)), errors=errors or FormErrors(),
+                values=values or {**form.defaults(), "community": COMMON})
+
+
+async def follow(request: Request) -> Response:
+    """Follow (or, `follow=false`, unfollow) a community, back to the page it was asked on."""
+    signed_in(request)
+    form = await posted(request)
+    slug = request.path_params["slug"]
+    method = "POST" if form.get("follow") == "true" else "DELETE"
+    reply = await call(request, method, f"/v1/communities/{slug}/follow")
+    if not reply.ok:
+        raise ApiFailure(reply)
+    session_of(request).flash = "flash.followed" if method == "POST" else "flash.unfollowed"
+    back = str(form.get("next", ""))
+    return see_other(back if back.startswith("/") and not back.startswith("//")
+                     else f"/c/{slug}")
 
 
 async def home(request: Request) -> Response:
@@ -46,12 +84,8 @@ async def community(request: Request) -> Response:
 
 async def communities(request: Request) -> Response:
     listed = await fetch(request, "/v1/communities")
-    return page(request, "communities.html", communities=listed["items"])
-
-
-async def post(request: Request) -> Response:
-    item = await fetch(request, f"/v1/posts/{request.path_params['post_id']}")
-    return page(request, "post.html", post=item)
+    return page(request, "communities.html", communities=listed["items"],
+                following=await _follows(request))
 
 
 async def write_post(request: Request) -> Response:
@@ -62,10 +96,14 @@ async def write_post(request: Request) -> Response:
     body = form.body(form_data)
     reply = await call(request, "POST", "/v1/posts", json=body, headers=once(form_data))
     if not reply.ok:
-        return await community_page(request, slug, 422 if reply.status < 500 else 502,
-                                    form_errors(reply.problem, form.names),
-                                    form.values(form_data))
-    session_of(request).flash = "flash.posted"
+        status = 422 if reply.status < 500 else 502
+        errors, values = form_errors(reply.problem, form.names), form.values(form_data)
+        if form_data.get("from") == "my-feed":
+            return await my_feed(request, status, errors, values)
+        return await community_page(request, slug, status, errors, values)
+    told(request, reply.body)
+    session_of(request).flash = ("flash.held" if reply.body.get("status") == "held"
+                                 else "flash.posted")
     return see_other(f"/posts/{reply.body['post_id']}")
 
 
@@ -73,6 +111,7 @@ ROUTES = [
     Route("/", home, methods=["GET"]),
     Route("/communities", communities, methods=["GET"]),
     Route("/c/{slug:str}", community, methods=["GET"]),
-    Route("/posts/{post_id:uuid}", post, methods=["GET"]),
+    Route("/c/{slug:str}/follow", follow, methods=["POST"]),
+    Route("/my/feed", my_feed, methods=["GET"]),
     Route("/posts", write_post, methods=["POST"]),
 ]

@@ -27,17 +27,23 @@ def _form(request: Request, posted: Mapping[str, Any],
 
 
 def _show(request: Request, form: Form, values: Mapping[str, Any], report_id: str | None,
-          status: int = 200, errors: FormErrors | None = None) -> Response:
+          status: int = 200, errors: FormErrors | None = None,
+          prefilled: bool = False) -> Response:
     counts = {kind: sum(1 for s in form.fieldsets if s.fields[0].name.startswith(kind + "."))
               for kind in ("reactions", "medicines")}
     return page(request, "report_form.html", status, form=form, report_id=report_id,
-                values=values, errors=errors or FormErrors(), shown=counts)
+                values=values, errors=errors or FormErrors(), shown=counts,
+                prefilled=prefilled)
 
 
 async def report_new(request: Request) -> Response:
+    """The empty form, or (`?offer=`) the draft the API offered the author of a post, a
+    comment or a question, prefilled from their words: they complete it and send it."""
     signed_in(request)
-    form = _form(request, {})
-    return _show(request, form, form.defaults(), None)
+    offered = session_of(request).offers.get(request.query_params.get("offer", ""))
+    form = _form(request, {}, offered)
+    return _show(request, form, {**form.defaults(), **flatten(offered or {})}, None,
+                 prefilled=offered is not None)
 
 
 async def report_send(request: Request) -> Response:

@@ -1,0 +1,95 @@
+"""A post: its comments and replies, reactions, and a member's flag for the moderators."""
+
+from typing import get_args
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contracts.feed.messages import FlagReason, ReactionKind
+from contracts.identity.messages import LANGUAGES
+from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
+from web.forms import Field, Fieldset, Form, choices
+from web.problems import FormErrors, form_errors
+from web.render import page
+from web.told import told
+
+REACTIONS: tuple[str, ...] = get_args(ReactionKind)
+FLAG = Form((Fieldset("flag.legend", (
+    choices("reason", "flag.reason", get_args(FlagReason), "flag_reason", blank=True),
+    Field("note", "flag.note", "textarea"))),))
+
+
+def comment_form(language: str) -> Form:
+    """A comment on the post; a reply to one of its comments is the same body with its
+    `parent_id` (its form, under each comment, is written in the template: ids unique)."""
+    return Form((Fieldset("comment.legend", (
+        Field("body", "comment.body", "textarea", required=True),
+        choices("language", "comment.language", LANGUAGES, "language", default=language))),),
+        hidden=("parent_id",))
+
+
+async def post_page(request: Request, status: int = 200, errors: FormErrors | None = None,
+                    values: dict[str, str] | None = None, failed: str = "") -> Response:
+    """The post; `failed` names the form (comment, a reply's parent, flag) the errors are of."""
+    item = await fetch(request, f"/v1/posts/{request.path_params['post_id']}")
+    language = request.state.language
+    return page(request, "post.html", status, post=item, reactions=REACTIONS,
+                comment=comment_form(language),
+                flag=FLAG, failed=failed, errors=errors or FormErrors(), no_errors=FormErrors(),
+                values=values or comment_form(language).defaults())
+
+
+async def post(request: Request) -> Response:
+    return await post_page(request)
+
+
+async def add_comment(request: Request) -> Response:
+    signed_in(request)
+    form_data = await posted(request)
+    parent = str(form_data.get("parent_id", ""))
+    form = comment_form(request.state.language)
+    body = {"language": request.state.language, **form.body(form_data)}
+    post_id = request.path_params["post_id"]
+    reply = await call(request, "POST", f"/v1/posts/{post_id}/comments", json=body)
+    if not reply.ok:
+        return await post_page(request, 422 if reply.status < 500 else 502,
+                               form_errors(reply.problem, form.names), form.values(form_data),
+                               parent or "comment")
+    told(request, reply.body)
+    session_of(request).flash = "flash.commented"
+    return see_other(f"/posts/{post_id}#comments")
+
+
+async def react(request: Request) -> Response:
+    """Add a reaction, or (`on=false`) take it back."""
+    signed_in(request)
+    form_data = await posted(request)
+    post_id, kind = request.path_params["post_id"], request.path_params["kind"]
+    method = "DELETE" if form_data.get("on") == "false" else "PUT"
+    reply = await call(request, method, f"/v1/posts/{post_id}/reactions/{kind}")
+    if not reply.ok:
+        raise ApiFailure(reply)
+    return see_other(f"/posts/{post_id}#reactions")
+
+
+async def flag(request: Request) -> Response:
+    signed_in(request)
+    form_data = await posted(request)
+    post_id = str(request.path_params["post_id"])
+    body = {"target_type": "post", "target_id": post_id, **FLAG.body(form_data)}
+    reply = await call(request, "POST", "/v1/flags", json=body)
+    if not reply.ok:
+        return await post_page(request, 422 if reply.status < 500 else 502,
+                               form_errors(reply.problem, FLAG.names), FLAG.values(form_data),
+                               "flag")
+    session_of(request).flash = "flash.flagged"
+    return see_other(f"/posts/{post_id}")
+
+
+ROUTES = [
+    Route("/posts/{post_id:uuid}", post, methods=["GET"]),
+    Route("/posts/{post_id:uuid}/comments", add_comment, methods=["POST"]),
+    Route("/posts/{post_id:uuid}/reactions/{kind:str}", react, methods=["POST"]),
+    Route("/posts/{post_id:uuid}/flag", flag, methods=["POST"]),
+]
