@@ -327,6 +327,7 @@ class ModerationItem(BaseModel):
     title: str | None
     body: str
     author_id: UUID
+    author_name: str  # as the feed shows it ("former member" once erased)
     reasons: list[str]
     flags: int
     urgent: bool

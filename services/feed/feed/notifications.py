@@ -1,13 +1,14 @@
 """Notifications: what each person is told of, from the events of every context.
 
 The projection `notifications` (in the feed worker) turns events into notifications: a
-comment or a reaction on my post, an answer to my drug query, a moderator's decision on my
-post, a step of my side-effect report (questions from the officer, the regulator's
-acknowledgement), my professional application approved. Texts are written when read, in
-the reader's language. Each new notification also goes to the notifier port (a log line in
-the embedded default; SMS, e-mail or push in production) once: what went is recorded
-apart from the read model, so a rebuild replaying the events tells no one again, and an
-event older than a day (a store restored, a new notifier) is not news to send.
+comment or a reaction on my post, a reply to my comment, an answer to my drug query, a
+moderator's decision on my post, a step of my side-effect report (questions from the
+officer, the regulator's acknowledgement), my professional application approved. Texts
+are written when read, in the reader's language. Each new notification also goes to the
+notifier port (a log line in the embedded default; SMS, e-mail or push in production)
+once: what went is recorded apart from the read model, so a rebuild replaying the events
+tells no one again, and an event older than a day (a store restored, a new notifier) is
+not news to send.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,8 @@ NEWS = timedelta(hours=24)  # older events (a rebuild's) make notifications but 
 TEXTS: dict[str, dict[str, str]] = {
     "comment_on_post": {"en": "Someone commented on your post.",
                         "hi": "किसी ने आपकी पोस्ट पर टिप्पणी की।"},
+    "reply_to_comment": {"en": "Someone replied to your comment.",
+                         "hi": "किसी ने आपकी टिप्पणी का उत्तर दिया।"},
     "reaction_to_post": {"en": "Someone reacted to your post ({reaction}).",
                          "hi": "किसी ने आपकी पोस्ट पर प्रतिक्रिया दी ({reaction})।"},
     "drug_query_answered": {
@@ -100,9 +103,18 @@ def notifications(notifier: Notifier) -> Projection:
             post_id=event.post_id, author_id=event.author_id).on_conflict_do_nothing())
 
     async def commented(conn: AsyncConnection, event: CommentAdded, env: Envelope) -> None:
+        """The post's author hears of a comment; a comment's author of a reply to it (once:
+        a reply to the post author's own comment is a reply to them)."""
+        await conn.execute(insert(sql.comment_authors).values(
+            comment_id=event.comment_id, author_id=event.author_id).on_conflict_do_nothing())
+        link = f"/v1/posts/{event.post_id}"
+        replied = (await sql.comment_author(conn, event.parent_id)
+                   if event.parent_id is not None else None)
+        if replied is not None and replied != event.author_id:
+            await notify(conn, env, replied, "reply_to_comment", link)
         author = await sql.post_author(conn, event.post_id)
-        if author != event.author_id:
-            await notify(conn, env, author, "comment_on_post", f"/v1/posts/{event.post_id}")
+        if author not in (event.author_id, replied):
+            await notify(conn, env, author, "comment_on_post", link)
 
     async def reacted(conn: AsyncConnection, event: ReactionAdded, env: Envelope) -> None:
         author = await sql.post_author(conn, event.post_id)
@@ -136,4 +148,4 @@ def notifications(notifier: Notifier) -> Projection:
                   PostModerated: one_by_one(moderated),
                   ReportProgressed: one_by_one(progressed),
                   ProfessionalVerified: one_by_one(verified)},
-        tables=[sql.notifications, sql.post_authors])
+        tables=[sql.notifications, sql.post_authors, sql.comment_authors])

@@ -305,12 +305,22 @@ post_authors = sa.Table(
     sa.Column("post_id", sa.Uuid, primary_key=True),
     sa.Column("author_id", sa.Uuid, nullable=False),
 )
+comment_authors = sa.Table(
+    "comment_authors", metadata,
+    sa.Column("comment_id", sa.Uuid, primary_key=True),
+    sa.Column("author_id", sa.Uuid, nullable=False),
+)
 # Inline read model "notification-reads": what each person has read, written with the event.
 notification_reads = sa.Table(
     "notification_reads", metadata,
     sa.Column("user_id", sa.Uuid, primary_key=True),
     sa.Column("notification_id", sa.Uuid, primary_key=True),
 )
+
+
+async def comment_author(conn: AsyncConnection, comment_id: UUID) -> UUID | None:
+    return await conn.scalar(sa.select(comment_authors.c.author_id).where(
+        comment_authors.c.comment_id == comment_id))
 
 
 async def post_author(conn: AsyncConnection, post_id: UUID) -> UUID | None:
@@ -438,11 +448,13 @@ def queue_query(reason: str | None, flagger: UUID | None,
     (of some communities only, for a scoped moderator)."""
     query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,
                        posts.c.body, posts.c.author_id,
+                       sa.func.max(authors.c.display_name).label("author_name"),
                        sa.func.array_agg(sa.distinct(flags.c.reason)).label("reasons"),
                        sa.func.count().label("flags"),
                        sa.func.bool_or(flags.c.urgent).label("urgent"),
                        sa.func.min(flags.c.flagged_at).label("since"))
-             .select_from(flags.join(posts, posts.c.post_id == flags.c.post_id))
+             .select_from(flags.join(posts, posts.c.post_id == flags.c.post_id)
+                          .outerjoin(authors, authors.c.user_id == posts.c.author_id))
              .where(flags.c.open).group_by(posts.c.post_id))
     if reason is not None:
         query = query.having(sa.func.bool_or(flags.c.reason == reason))

@@ -18,6 +18,7 @@ from contracts.roles import ADMIN
 from feed import domain, moderation
 from feed.adapters import sql
 from feed.deps import Deps
+from feed.projections import FORMER_MEMBER
 from kit.pagination import decode_cursor, encode_cursor
 from kit.usecases import Call
 
@@ -87,5 +88,7 @@ async def _scope(conn: Any, call: Call[Any]) -> frozenset[str]:
 def _item(row: Any) -> ModerationItem:
     return ModerationItem(item_id=row.post_id, post_id=row.post_id, community=row.community,
                           status=row.status, title=row.title, body=row.body,
-                          author_id=row.author_id, reasons=sorted(row.reasons),
+                          author_id=row.author_id,
+                          author_name=row.author_name or FORMER_MEMBER,
+                          reasons=sorted(row.reasons),
                           flags=row.flags, urgent=row.urgent, since=row.since)

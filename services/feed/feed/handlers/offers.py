@@ -6,11 +6,12 @@ from feed import side_effects
 
 MESSAGE = {
     "en": "It sounds as if {medicine} may have caused a side effect. Reporting it helps "
-          "make medicines safer for everyone: we have started a report from your words for "
-          "you to complete and send to the national pharmacovigilance programme (PvPI).",
+          "make medicines safer for everyone: you can start a report from your own words, "
+          "complete it and send it to the national pharmacovigilance programme (PvPI). "
+          "Nothing is sent unless you send it.",
     "hi": "लगता है {medicine} से कोई दुष्प्रभाव हुआ हो। इसकी रिपोर्ट करने से सबके लिए दवाएँ "
-          "सुरक्षित बनती हैं: हमने आपके शब्दों से एक रिपोर्ट शुरू की है, जिसे आप पूरा करके "
-          "राष्ट्रीय फ़ार्माकोविजिलेंस कार्यक्रम (PvPI) को भेज सकते हैं।",
+          "सुरक्षित बनती हैं: आप अपने ही शब्दों से रिपोर्ट शुरू करके, उसे पूरा करके राष्ट्रीय "
+          "फ़ार्माकोविजिलेंस कार्यक्रम (PvPI) को भेज सकते हैं। आपके भेजे बिना कुछ नहीं भेजा जाता।",
 }
 
 

@@ -36,8 +36,9 @@ async def test_comments_reactions_and_answers_notify_the_author_once_and_are_rea
     await known_author(engine, ARJUN.user_id)
     post_id = (await feed.ok("create_post", {"community": "hiv", "body": "Day 100 on ART"},
                              ARJUN))["post_id"]
-    await feed.ok("add_comment", {"post_id": post_id, "body": "Proud of you"}, MEERA)
-    await feed.ok("add_comment", {"post_id": post_id, "body": "Thanks"}, ARJUN)
+    proud = await feed.ok("add_comment", {"post_id": post_id, "body": "Proud of you"}, MEERA)
+    await feed.ok("add_comment", {"post_id": post_id, "body": "Thanks",
+                                  "parent_id": proud["comment_id"]}, ARJUN)
     await feed.ok("react", {"post_id": post_id, "kind": "helpful"}, MEERA)
     told = Told()
     await project(engine, told)
@@ -45,8 +46,9 @@ async def test_comments_reactions_and_answers_notify_the_author_once_and_are_rea
     async with engine.begin() as conn:  # a rebuild empties the read model and replays
         await conn.execute(sql.notifications.delete())
     await project(engine, told)
-    assert sorted(kind for _, kind in told.delivered) == ["comment_on_post",
-                                                           "reaction_to_post"]
+    assert sorted(told.delivered) == sorted([(ARJUN.user_id, "comment_on_post"),
+                                            (ARJUN.user_id, "reaction_to_post"),
+                                            (MEERA.user_id, "reply_to_comment")])
     page = await feed.ok("my_notifications", {}, ARJUN)
     assert page["unread_count"] == 2 and "(helpful)" in page["items"][0]["text"]
     read = await feed.ok("mark_notifications_read",

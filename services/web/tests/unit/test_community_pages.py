@@ -40,7 +40,7 @@ POST = PostView.model_validate({
 ITEM = ModerationItem.model_validate({
     "item_id": POST_ID, "post_id": POST_ID, "community": "diabetes", "status": "held",
     "title": None, "body": "Call me on 98765 43210", "author_id": str(uuid.uuid4()),
-    "reasons": ["contact_details"], "flags": 0, "urgent": True,
+    "author_name": "Meera", "reasons": ["contact_details"], "flags": 0, "urgent": True,
     "since": "2026-12-01T10:00:00Z"}).model_dump(mode="json")
 QUERY = DrugQuery.model_validate({
     "query_id": QUERY_ID, "medicine": "Metformin", "question": "Can I take it at night?",
@@ -286,7 +286,7 @@ async def test_the_moderators_queue_filters_and_decides_with_a_note(
                                               "status": "published"})])
     gateway.on("POST", path, lambda _: next(answers))
     page = (await member.get("/console/moderation?reason=contact_details")).text
-    assert 'class="card moderation-item urgent"' in page
+    assert 'class="card moderation-item urgent"' in page and "<dd>Meera</dd>" in page
     assert gateway.calls("GET", "/v1/moderation/queue")[0].url.params["reason"] == (
         "contact_details")
     csrf = await csrf_token(member, "/console/moderation")
