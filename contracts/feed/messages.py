@@ -434,6 +434,27 @@ class Gatherings(BaseModel):
     items: list[Gathering]
 
 
+class SearchQuery(BaseModel):
+    """GET /v1/search."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    q: str = Field(min_length=2, max_length=200)
+    limit: int = Field(default=20, ge=1, le=50)
+
+
+class Found(BaseModel):
+    kind: Literal["post", "comment", "resource", "scheme"]
+    id: UUID
+    title: str | None
+    snippet: str
+    link: str  # the API path of what was found
+
+
+class SearchResults(BaseModel):
+    items: list[Found]
+
+
 class DecisionBody(BaseModel):
     """POST /v1/moderation/items/{id}/decision."""
 

@@ -41,6 +41,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/me/notifications"): SIGNED_IN,
     ("POST", "/v1/me/notifications/read"): SIGNED_IN,
     ("GET", "/v1/schemes"): None,
+    ("GET", "/v1/search"): None,
     ("GET", "/v1/schemes/{scheme_id}"): None,
     ("POST", "/v1/drug-queries"): MEMBERS,
     ("GET", "/v1/drug-queries"): REVIEWERS,

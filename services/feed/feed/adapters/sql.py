@@ -2,11 +2,12 @@
 the queries the use cases make of them."""
 
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -40,14 +41,27 @@ class PostRow(FeedTable):
     created_at: datetime = Field(sa_type=TZ)
 
 
+def searchable(*columns: str) -> sa.Computed:
+    """The words of a row for full-text search, stemmed by its language where Postgres has
+    a dictionary for it (English, Hindi, Tamil, Nepali), word for word otherwise."""
+    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+    return sa.Computed(
+        "to_tsvector(CASE language WHEN 'en' THEN 'english'::regconfig "
+        "WHEN 'hi' THEN 'hindi'::regconfig WHEN 'ta' THEN 'tamil'::regconfig "
+        f"ELSE 'simple'::regconfig END, {text})", persisted=True)
+
+
 class Post(PostRow, table=True):
     """Inline read model: written in the same transaction as the event (read-your-writes),
     what the first-day limits count, and where each post stands with the moderators."""
 
     __tablename__ = "posts"
+    __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),
+                      sa.Index("posts_search", "search", postgresql_using="gin"))
     status: str = Field(default="published", sa_type=sa.Text)  # published, held, hidden, deleted
     edited_at: datetime | None = Field(default=None, sa_type=TZ)
-    __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),)
+    search: Any = Field(default=None, sa_column=sa.Column(
+        TSVECTOR, searchable("title", "body")))
 
 
 posts: sa.Table = Post.__table__  # type: ignore[attr-defined]
@@ -180,7 +194,9 @@ comments = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("language", sa.Text, nullable=False),
     sa.Column("created_at", TZ, nullable=False),
+    sa.Column("search", TSVECTOR, searchable("body")),
     sa.Index("comments_of_post", "post_id", "created_at"),
+    sa.Index("comments_search", "search", postgresql_using="gin"),
 )
 reactions = sa.Table(
     "reactions", metadata,
@@ -192,8 +208,9 @@ reactions = sa.Table(
 
 async def comments_of(conn: AsyncConnection, post_id: UUID) -> list[sa.Row]:
     """A post's comments, oldest first, with what the feed shows of their authors."""
+    shown = [c for c in comments.c if c.name != "search"]
     return list((await conn.execute(
-        sa.select(comments, authors.c.display_name, authors.c.verified, authors.c.profession)
+        sa.select(*shown, authors.c.display_name, authors.c.verified, authors.c.profession)
         .outerjoin(authors, authors.c.user_id == comments.c.author_id)
         .where(comments.c.post_id == post_id)
         .order_by(comments.c.created_at, comments.c.comment_id))).all())
@@ -526,3 +543,50 @@ async def member_counts(conn: AsyncConnection) -> dict[str, int]:
 async def counts(conn: AsyncConnection) -> dict[str, int]:
     rows = await conn.execute(sa.select(community_counts))
     return {row.community: row.post_count for row in rows}
+
+
+SEARCH_CONFIGS = ("english", "hindi", "simple")
+
+
+def _query(q: str) -> sa.ColumnElement[Any]:
+    """The words asked for, read as each dictionary would: a Hindi word stemmed as Hindi,
+    an English one as English, any other word as it is."""
+    parts = [sa.func.websearch_to_tsquery(sa.literal_column(f"'{cfg}'::regconfig"), q)
+             for cfg in SEARCH_CONFIGS]
+    combined: sa.ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        combined = combined.op("||")(part)
+    return combined
+
+
+async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
+    """Published posts and the comments of published posts matching the words, best first;
+    resources and schemes whose text holds them."""
+    words = _query(q)
+    found_posts = (sa.select(sa.literal("post").label("kind"), posts.c.post_id.label("id"),
+                             posts.c.post_id.label("post_id"), posts.c.title, posts.c.body,
+                             sa.func.ts_rank(posts.c.search, words).label("rank"))
+                   .where(posts.c.status == "published", posts.c.search.op("@@")(words)))
+    found_comments = (sa.select(sa.literal("comment").label("kind"),
+                                comments.c.comment_id.label("id"), comments.c.post_id,
+                                sa.null().label("title"), comments.c.body,
+                                sa.func.ts_rank(comments.c.search, words).label("rank"))
+                      .join(posts, posts.c.post_id == comments.c.post_id)
+                      .where(posts.c.status == "published",
+                             comments.c.search.op("@@")(words)))
+    plain = q.casefold()
+    found_resources = (sa.select(sa.literal("resource").label("kind"),
+                                 resources.c.resource_id.label("id"), sa.null().label("post_id"),
+                                 resources.c.entry["title"].astext.label("title"),
+                                 sa.func.coalesce(resources.c.entry["summary"].astext, "")
+                                 .label("body"), sa.literal(0.05).label("rank"))
+                       .where(resources.c.search.contains(plain, autoescape=True)))
+    found_schemes = (sa.select(sa.literal("scheme").label("kind"),
+                               schemes.c.scheme_id.label("id"), sa.null().label("post_id"),
+                               schemes.c.entry["name"]["en"].astext.label("title"),
+                               schemes.c.entry["details"]["covers"]["en"].astext.label("body"),
+                               sa.literal(0.05).label("rank"))
+                     .where(schemes.c.search.contains(plain, autoescape=True)))
+    union = sa.union_all(found_posts, found_comments, found_resources, found_schemes).subquery()
+    return list((await conn.execute(sa.select(union).order_by(
+        union.c.rank.desc(), union.c.id).limit(limit))).all())

@@ -28,6 +28,7 @@ from contracts.feed.messages import (
     SchemeRef,
     SchemesQuery,
     ScopeModerator,
+    SearchQuery,
 )
 from contracts.roles import ADMIN, MODERATOR, PHARMACIST_REVIEWER
 from contracts.rpc import NoBody
@@ -60,6 +61,7 @@ from feed.handlers.moderation import decide_item, flag_post, moderation_queue, s
 from feed.handlers.notifications import mark_notifications_read, my_notifications
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
+from feed.handlers.search import search
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -87,6 +89,7 @@ HANDLERS = {
     rpc("feed", "my_drug_queries"): Handler(my_drug_queries, DrugQueriesQuery,
                                             roles=SIGNED_IN),
     rpc("feed", "list_schemes"): Handler(list_schemes, SchemesQuery, roles=ANYONE),
+    rpc("feed", "search"): Handler(search, SearchQuery, roles=ANYONE),
     rpc("feed", "get_scheme"): Handler(get_scheme, SchemeRef, roles=ANYONE),
     rpc("feed", "my_notifications"): Handler(my_notifications, NotificationsQuery,
                                              roles=SIGNED_IN),

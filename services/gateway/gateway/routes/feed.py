@@ -62,6 +62,8 @@ from contracts.feed.messages import (
     SchemeView,
     ScopeBody,
     ScopeModerator,
+    SearchQuery,
+    SearchResults,
 )
 from contracts.subjects import rpc
 from gateway.cache import MicroCache
@@ -325,6 +327,15 @@ async def policy_inputs(request: Request, caller: CallerDep, bus: BusDep,
         "community": community, "from": starting.isoformat() if starting else None,
         "to": until.isoformat() if until else None,
         "format": format or REPORT_FORMATS.get(accepted, "json")})
+
+
+@router.get("/search", response_model=SearchResults, tags=["feed"])
+async def search(caller: CallerDep, bus: BusDep,
+                 q: Annotated[str, Query(min_length=2, max_length=200)],
+                 limit: Annotated[int, Query(ge=1, le=50)] = 20) -> Response:
+    """Published posts and their comments (full text: English and Hindi stemmed, other
+    languages word for word), resources and schemes; best matches first."""
+    return await bus.forward(rpc("feed", "search"), caller, SearchQuery(q=q, limit=limit))
 
 
 def cache(request: Request) -> MicroCache:

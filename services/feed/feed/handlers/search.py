@@ -1,0 +1,26 @@
+"""Search over what everyone may read: published posts and their comments (full text, by
+language), resources and schemes; hidden, held and deleted content is never found."""
+
+from typing import Any
+
+from contracts.feed.messages import Found, SearchQuery, SearchResults
+from feed.adapters import sql
+from feed.deps import Deps
+from kit.usecases import Call
+
+SNIPPET = 200
+LINKS = {"post": "/v1/posts/{post_id}", "comment": "/v1/posts/{post_id}",
+         "resource": "/v1/resources", "scheme": "/v1/schemes/{id}"}
+
+
+async def search(call: Call[SearchQuery], deps: Deps) -> SearchResults:
+    async with deps.db.connect() as conn:
+        rows = await sql.search(conn, call.command.q, call.command.limit)
+    return SearchResults(items=[_found(row) for row in rows])
+
+
+def _found(row: Any) -> Found:
+    body = " ".join((row.body or "").split())
+    return Found(kind=row.kind, id=row.id, title=row.title,
+                 snippet=body[:SNIPPET] + (" …" if len(body) > SNIPPET else ""),
+                 link=LINKS[row.kind].format(post_id=row.post_id, id=row.id))

@@ -1,0 +1,35 @@
+"""Search through the gateway: a post found by an English and a Hindi word, no longer once
+a moderator hides it; schemes found too."""
+
+import httpx
+
+from tests.adr import staff
+from tests.platform import Platform, patient
+
+
+async def kinds(client: httpx.AsyncClient, q: str) -> list[str]:
+    reply = await client.get("/v1/search", params={"q": q})
+    assert reply.status_code == 200, reply.text
+    return [item["kind"] for item in reply.json()["items"]]
+
+
+async def test_found_by_its_words_until_hidden(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        meera, moderator = await patient(client), await staff(client, "moderator")
+        await client.post("/v1/posts", headers=meera, json={
+            "community": "thalassemia-blood-disorders", "language": "hi",
+            "body": "हर महीने रक्त चढ़ाने के लिए दाता ढूँढना मुश्किल है"})
+        english = (await client.post("/v1/posts", headers=meera, json={
+            "community": "thalassemia-blood-disorders",
+            "body": "Finding blood donors every month is hard"})).json()["post_id"]
+        assert await kinds(client, "दाता") == ["post"]
+        assert await kinds(client, "donor") == ["post"]  # stemmed: donors
+        assert "scheme" in await kinds(client, "dialysis")
+        await client.post("/v1/flags", headers=meera, json={
+            "target_type": "post", "target_id": english, "reason": "other"})
+        hidden = await client.post(f"/v1/moderation/items/{english}/decision",
+                                   headers=moderator, json={"decision": "hide", "note": "t"})
+        assert hidden.status_code == 200, hidden.text
+        assert await kinds(client, "donor") == []
+        assert await kinds(client, "दाता") == ["post"]  # the other post, still found
+        assert (await client.get("/v1/search", params={"q": "a"})).status_code == 422
