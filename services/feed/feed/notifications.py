@@ -32,6 +32,7 @@ from contracts.registry import ALL
 from feed.adapters import sql
 from kit.logging import get_logger
 from kit.projection import Projection, one_by_one
+from kit.sql import insert_rows
 
 log = get_logger(__name__)
 NEWS = timedelta(hours=24)  # older events (a rebuild's) make notifications but no delivery
@@ -98,9 +99,13 @@ def notifications(notifier: Notifier) -> Projection:
         if first.first() is not None:
             await notifier.deliver(user_id, kind, text(kind, params, "en"))
 
-    async def post_created(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:
-        await conn.execute(insert(sql.post_authors).values(
-            post_id=event.post_id, author_id=event.author_id).on_conflict_do_nothing())
+    async def posts_created(conn: AsyncConnection,
+                            run: list[tuple[PostCreated, Envelope]]) -> None:
+        """Whose each post is: one statement for a run of new posts (most of the feed's
+        traffic, and nothing to tell anyone yet)."""
+        await insert_rows(conn, sql.post_authors, [
+            {"post_id": event.post_id, "author_id": event.author_id} for event, _ in run],
+            skip_existing=True)
 
     async def commented(conn: AsyncConnection, event: CommentAdded, env: Envelope) -> None:
         """The post's author hears of a comment; a comment's author of a reply to it (once:
@@ -143,7 +148,7 @@ def notifications(notifier: Notifier) -> Projection:
 
     return Projection(
         service="feed", name="notifications", registry=ALL,
-        handlers={PostCreated: one_by_one(post_created), CommentAdded: one_by_one(commented),
+        handlers={PostCreated: posts_created, CommentAdded: one_by_one(commented),
                   ReactionAdded: one_by_one(reacted), DrugQueryAnswered: one_by_one(answered),
                   PostModerated: one_by_one(moderated),
                   ReportProgressed: one_by_one(progressed),
