@@ -49,5 +49,5 @@ lock:  ## re-resolve the pinned dependencies into requirements.lock
 clean:
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache
 
-rebuild: $(STAMP)  ## make rebuild SERVICE=feed PROJECTION=timeline (NATS_URL of the running platform)
+rebuild: $(STAMP)  ## make rebuild SERVICE=feed-worker PROJECTION=timeline (NATS_URL of the running platform)
 	$(BIN)/python -m stack.rebuild $(SERVICE) $(PROJECTION)

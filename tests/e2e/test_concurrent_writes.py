@@ -136,7 +136,7 @@ async def test_pharmacovigilance_writes_at_once(platform: Platform,
 
 async def test_rebuilds_asked_at_once(client: httpx.AsyncClient) -> None:
     admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
-    await burst(client, "POST", "/v1/admin/projections/feed/timeline/rebuild", admin)
+    await burst(client, "POST", "/v1/admin/projections/feed-worker/timeline/rebuild", admin)
     await burst(client, "POST", "/v1/admin/projections/identity/accounts/rebuild", admin)
 
 

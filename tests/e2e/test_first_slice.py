@@ -119,7 +119,8 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
                           *(f"feed.{t}" for t in INLINE),
                           "identity.login_names", "identity.accounts"):
                 await conn.execute(sa.text(f"DELETE FROM {table}"))
-        for service, projection in (("feed", "timeline"), ("feed-worker", "community-stats"),
+        for service, projection in (("feed-worker", "timeline"),
+                                    ("feed-worker", "community-stats"),
                                     *(("feed", name.replace("_", "-")) for name in INLINE
                                       if name != "notification_reads"),
                                     ("feed", "notification-reads"),

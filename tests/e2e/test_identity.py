@@ -270,7 +270,7 @@ async def test_erasure_leaves_nothing_of_the_person(platform: Platform,
                 ).status_code == 401
 
     await nothing_left()
-    for service, projection in (("identity", "accounts"), ("feed", "timeline"),
+    for service, projection in (("identity", "accounts"), ("feed-worker", "timeline"),
                                 ("feed-worker", "community-stats")):
         reply = await client.post(f"/v1/admin/projections/{service}/{projection}/rebuild",
                                   headers=admin)
