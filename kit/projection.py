@@ -29,7 +29,7 @@ from contracts.subjects import context_of, dead_letter, stream_name
 from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
-from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one
+from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one, reshaped
 from kit.telemetry import context_from, tracer
 
 __all__ = ["Handler", "OneHandler", "Projection", "ProjectionRunner", "one_by_one",
@@ -93,6 +93,19 @@ class ProjectionRunner:
                 sa.bindparam("ids", type_=ARRAY(sa.Uuid)))
 
     async def start(self) -> None:
+        """Consume from where the projection got to; from the start of its streams when its
+        tables changed shape since it last ran (dropped and made again, kit.readmodels)."""
+        name = self.projection.name
+
+        async def forget(conn: AsyncConnection) -> int:
+            result = await conn.execute(self.handled.delete().where(
+                self.handled.c.projection == name))
+            return result.rowcount
+        if self.projection.tables and await reshaped(self.engine, self.projection.durable,
+                                                     self.projection.tables, forget):
+            for stream in self.projection.streams:
+                with contextlib.suppress(NotFoundError):
+                    await self.js.delete_consumer(stream, self.projection.durable)
         self._running = True
         for stream in self.projection.streams:
             pull = await self._subscribe(stream)

@@ -113,10 +113,18 @@ async def rebuild(engine: AsyncEngine, model: InlineModel) -> int:
 
 async def keep_current(engine: AsyncEngine, model: InlineModel) -> bool:
     """Drop, create and replay the model's tables when their shape changed; True if it did."""
-    name = model.name
-    schema = model.tables[0].schema
+    return await reshaped(engine, model.name, model.tables, model.replay)
+
+
+async def reshaped(engine: AsyncEngine, name: str, tables: Sequence[sa.Table],
+                   refill: Callable[[AsyncConnection], Awaitable[object]]) -> bool:
+    """When the tables' shape is not the one recorded for read model `name` (a column or an
+    index added, say), drop and create them and `refill` them in the same transaction;
+    True if it did. An inline model replays its store; a projection forgets what it had
+    handled, so that its consumer starts again from the streams."""
+    schema = tables[0].schema
     shapes = f'"{schema}".read_model_shapes'
-    fingerprint = shape(model.tables)
+    fingerprint = shape(tables)
     async with engine.begin() as conn:
         await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": SHAPE_LOCK})
         await conn.execute(sa.text(f"CREATE TABLE IF NOT EXISTS {shapes} "
@@ -125,14 +133,14 @@ async def keep_current(engine: AsyncEngine, model: InlineModel) -> bool:
                                    {"name": name})
         if stored == fingerprint:
             return False
-        for table in model.tables:
+        for table in tables:
             await conn.run_sync(table.drop, checkfirst=True)
-        for table in reversed(model.tables):
+        for table in reversed(tables):
             await conn.run_sync(table.create)
-        replayed = await model.replay(conn)
+        refilled = await refill(conn)
         await conn.execute(sa.text(
             f"INSERT INTO {shapes} (name, shape) VALUES (:name, :shape) "
             "ON CONFLICT (name) DO UPDATE SET shape = excluded.shape"),
             {"name": name, "shape": fingerprint})
-    log.info("read_model_reshaped", model=name, replayed=replayed, first=stored is None)
+    log.info("read_model_reshaped", model=name, refilled=refilled, first=stored is None)
     return True

@@ -9,6 +9,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from feed.bootstrap import bootstrap as feed_service
+from feed.bootstrap import bootstrap_worker as feed_worker
 from feed.settings import FeedSettings
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
@@ -29,7 +30,8 @@ async def gateway(database_url: str, nats_server: EmbeddedNats
     common = {"database_url": database_url, "nats_url": nats_server.url,
               "personal_data_master_key": MASTER_KEY, "principal_signing_key": PRINCIPAL_KEY}
     runtimes = [Runtime(identity_service(IdentitySettings(**common, jwt_private_key=JWT_KEY))),
-                Runtime(feed_service(FeedSettings(**common)))]
+                Runtime(feed_service(FeedSettings(**common))),
+                Runtime(feed_worker(FeedSettings(**common)))]
     for runtime in runtimes:
         await runtime.start()
     app = create_app(GatewaySettings(nats_url=nats_server.url,
