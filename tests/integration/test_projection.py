@@ -1,11 +1,13 @@
 """The projection runner against real NATS and Postgres: redelivery, poison, rebuild."""
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
+import sqlalchemy as sa
 from nats.aio.client import Client
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -113,3 +115,30 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engine: AsyncEngine,
         await runner.rebuild()
         await caught_up(nc, "community-stats", last)
         assert await counts(engine) == live == {"diabetes": 20, "hiv": 20, "cancer": 20}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_a_projection_whose_tables_changed_shape_is_made_again_from_its_streams(
+        engine: AsyncEngine, nc: Client) -> None:
+    """A new release adds a column to a projection's table: it starts over from the
+    streams instead of failing on the old table, and counts every event once."""
+    async with running(projections.community_stats(), engine, nc):
+        for n in range(10):
+            last = await publish(nc, envelope(["hiv", "cancer"][n % 2]))
+        await caught_up(nc, "community-stats", last)
+    wider = sa.MetaData(schema="feed")
+    counted = sa.Table("community_counts", wider,
+                       sa.Column("community", sa.Text, primary_key=True),
+                       sa.Column("post_count", sa.BigInteger, nullable=False),
+                       sa.Column("note", sa.Text))  # the new release's column
+    release = dataclasses.replace(projections.community_stats(),
+                                  tables=[counted, sql.community_members])
+    async with running(release, engine, nc):
+        last = await publish(nc, envelope("hiv"))
+        await caught_up(nc, "community-stats", last)
+    async with engine.connect() as conn:
+        columns = {c["name"] for c in await conn.run_sync(
+            lambda sync: sa.inspect(sync).get_columns("community_counts", schema="feed"))}
+        rows = dict((await conn.execute(sa.select(counted.c.community, counted.c.post_count))
+                     ).all())
+    assert "note" in columns and rows == {"hiv": 6, "cancer": 5}
