@@ -56,12 +56,9 @@ class Post(PostRow, table=True):
     what the first-day limits count, and where each post stands with the moderators."""
 
     __tablename__ = "posts"
-    __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),
-                      sa.Index("posts_search", "search", postgresql_using="gin"))
+    __table_args__ = (sa.Index("posts_by_author", "author_id", "created_at"),)
     status: str = Field(default="published", sa_type=sa.Text)  # published, held, hidden, deleted
     edited_at: datetime | None = Field(default=None, sa_type=TZ)
-    search: Any = Field(default=None, sa_column=sa.Column(
-        TSVECTOR, searchable("title", "body")))
 
 
 posts: sa.Table = Post.__table__  # type: ignore[attr-defined]
@@ -75,7 +72,11 @@ class TimelinePost(PostRow, table=True):
 
     __tablename__ = "timeline"
     __table_args__ = (sa.Index("timeline_page", "community", sa.text("created_at DESC"),
-                               sa.text("post_id DESC")),)
+                               sa.text("post_id DESC")),
+                      sa.Index("timeline_search", "search", postgresql_using="gin"))
+    # The published posts' words for search: kept by the projection, off the write path.
+    search: Any = Field(default=None, sa_column=sa.Column(
+        TSVECTOR, searchable("title", "body")))
 
 
 timeline: sa.Table = TimelinePost.__table__  # type: ignore[attr-defined]
@@ -113,7 +114,9 @@ follows = sa.Table(
 
 def _shown(table: sa.Table) -> sa.Select:
     """A table's posts with what the feed shows of their authors."""
-    return (sa.select(table, authors.c.display_name, authors.c.verified, authors.c.profession)
+    shown = [c for c in table.c if c.name != "search"]
+    return (sa.select(*shown, authors.c.display_name, authors.c.verified,
+                      authors.c.profession)
             .outerjoin(authors, authors.c.user_id == table.c.author_id))
 
 
@@ -514,7 +517,8 @@ SELECT t.post_id, t.community, t.kind, t.title, t.body, t.language, t.author_id,
 FROM (SELECT 'common' AS slug
       UNION ALL SELECT community FROM feed.follows WHERE user_id = :user_id) AS c
 CROSS JOIN LATERAL (
-    SELECT * FROM feed.timeline
+    SELECT post_id, community, kind, title, body, language, author_id, created_at
+    FROM feed.timeline
     WHERE community = c.slug AND (created_at, post_id) < (:at, :id)
     ORDER BY created_at DESC, post_id DESC LIMIT :limit) AS t
 LEFT JOIN feed.authors AS a ON a.user_id = t.author_id
@@ -560,13 +564,14 @@ def _query(q: str) -> sa.ColumnElement[Any]:
 
 
 async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
-    """Published posts and the comments of published posts matching the words, best first;
-    resources and schemes whose text holds them."""
+    """Published posts (the timeline) and the comments of published posts matching the
+    words, best first; resources and schemes whose text holds them."""
     words = _query(q)
-    found_posts = (sa.select(sa.literal("post").label("kind"), posts.c.post_id.label("id"),
-                             posts.c.post_id.label("post_id"), posts.c.title, posts.c.body,
-                             sa.func.ts_rank(posts.c.search, words).label("rank"))
-                   .where(posts.c.status == "published", posts.c.search.op("@@")(words)))
+    shown = timeline  # the published posts, and only those
+    found_posts = (sa.select(sa.literal("post").label("kind"), shown.c.post_id.label("id"),
+                             shown.c.post_id.label("post_id"), shown.c.title, shown.c.body,
+                             sa.func.ts_rank(shown.c.search, words).label("rank"))
+                   .where(shown.c.search.op("@@")(words)))
     found_comments = (sa.select(sa.literal("comment").label("kind"),
                                 comments.c.comment_id.label("id"), comments.c.post_id,
                                 sa.null().label("title"), comments.c.body,
