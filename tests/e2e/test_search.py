@@ -22,6 +22,7 @@ async def test_found_by_its_words_until_hidden(platform: Platform) -> None:
         english = (await client.post("/v1/posts", headers=meera, json={
             "community": "thalassemia-blood-disorders",
             "body": "Finding blood donors every month is hard"})).json()["post_id"]
+        await platform.settled()  # posts are searched in the timeline, a projection
         assert await kinds(client, "दाता") == ["post"]
         assert await kinds(client, "donor") == ["post"]  # stemmed: donors
         assert "scheme" in await kinds(client, "dialysis")
@@ -30,6 +31,7 @@ async def test_found_by_its_words_until_hidden(platform: Platform) -> None:
         hidden = await client.post(f"/v1/moderation/items/{english}/decision",
                                    headers=moderator, json={"decision": "hide", "note": "t"})
         assert hidden.status_code == 200, hidden.text
+        await platform.settled()
         assert await kinds(client, "donor") == []
         assert await kinds(client, "दाता") == ["post"]  # the other post, still found
         assert (await client.get("/v1/search", params={"q": "a"})).status_code == 422
