@@ -35,3 +35,12 @@ async def test_found_by_its_words_until_hidden(platform: Platform) -> None:
         assert await kinds(client, "donor") == []
         assert await kinds(client, "दाता") == ["post"]  # the other post, still found
         assert (await client.get("/v1/search", params={"q": "a"})).status_code == 422
+
+
+async def test_words_that_strip_to_too_few_are_a_problem_not_a_failure(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        for q in ("\u00a0l", " x ", "\u00a0\u00a0"):
+            reply = await client.get("/v1/search", params={"q": q})
+            assert reply.status_code == 422, (q, reply.text)
+            assert reply.headers["content-type"].startswith("application/problem+json")
