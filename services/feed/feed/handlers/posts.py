@@ -15,7 +15,7 @@ from contracts.feed.messages import (
     PostRef,
 )
 from contracts.roles import ADMIN, MODERATOR
-from feed import domain, moderation
+from feed import domain, moderation, voice_notes
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.comments import discussion
@@ -38,6 +38,9 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     async with deps.db.transaction() as conn:
         author = await sql.author_and_recent(conn, author_id, now, now - timedelta(hours=1))
         domain.check_sandbox(command, _sandbox(author, deps, now), now, author["recent"])
+        if command.voice_note_id is not None:
+            note, _ = await deps.voice_notes.get(conn, voice_notes.stream(command.voice_note_id))
+            voice_notes.check_attachable(note, author_id)
         await deps.posts.append(conn, domain.stream_id(post_id), 0, events,
                                 call.caller.metadata)
     language = call.caller.language

@@ -7,8 +7,7 @@ import pytest
 
 from feed import voice
 from feed.voice import VoiceNoteRefusedError
-
-from .audio import tone
+from tests.audio import tone
 
 
 @pytest.mark.parametrize(("container", "codec", "content_type"), [
