@@ -560,6 +560,7 @@ class PostView(FeedItem):
     edited_at: datetime | None = None  # the author changed it: GET …/history
     comments: list[Comment] = []
     reactions: Reactions
+    voice_note_id: UUID | None = None  # GET /v1/media/voice-notes/{id} plays it
 
 
 Comment.model_rebuild()

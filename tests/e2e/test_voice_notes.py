@@ -38,6 +38,24 @@ async def test_a_real_recording_uploads_attaches_and_plays_back_by_range(
         beyond = await client.get(url, headers={"Range": f"bytes={len(data)}-"})
         assert beyond.status_code == 416
         assert beyond.headers["content-range"] == f"bytes */{len(data)}"
+        shown = (await client.get(f"/v1/posts/{posted.json()['post_id']}")).json()
+        assert shown["voice_note_id"] == note["voice_note_id"]
+
+
+async def test_a_note_larger_than_one_reply_is_served_whole_and_across_the_seam(
+        platform: Platform) -> None:
+    data = tone(6.5, "wav", "pcm_s16le")  # ~624 KB: two of the feed's 512 KB replies
+    seam = 512 * 1024
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        asha = await patient(client, "Asha")
+        note = (await client.post("/v1/media/voice-notes", headers=asha,
+                                  files={"file": ("a.wav", data, "audio/wav")})).json()
+        url = f"/v1/media/voice-notes/{note['voice_note_id']}"
+        whole = await client.get(url, headers=asha)  # its owner plays it before posting
+        assert whole.status_code == 200 and whole.content == data
+        assert whole.headers["content-length"] == str(len(data))
+        across = await client.get(url, headers={**asha, "Range": f"bytes={seam - 5}-"})
+        assert across.status_code == 206 and across.content == data[seam - 5:]
 
 
 async def test_a_renamed_text_file_and_an_oversized_file_are_refused(

@@ -90,8 +90,10 @@ async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
                                or call.caller.has_any(*MODERATORS) or _is_author(call, row)):
             raise domain.NoSuchPostError()
         talk = await discussion(conn, row["post_id"], row["kind"] == "question", call.caller)
+        note = await sql.voice_note_on(conn, row["post_id"])
     edited = row["edited_at"]
     return {**_item(row), "status": row["status"], **talk,
+            "voice_note_id": str(note) if note else None,
             "edited_at": edited.isoformat().replace("+00:00", "Z") if edited else None}
 
 

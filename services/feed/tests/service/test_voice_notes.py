@@ -33,8 +33,10 @@ async def test_a_note_is_uploaded_attached_by_its_owner_and_played_by_anyone(
     stolen = await feed.call("create_post", {"community": "diabetes", "body": "Listen",
                                              "voice_note_id": note_id}, RAVI)
     assert stolen.status == 422 and stolen.body["errors"][0]["field"] == "voice_note_id"
-    await feed.ok("create_post", {"community": "diabetes", "body": "My story, spoken",
-                                  "voice_note_id": note_id}, MEERA)
+    post = await feed.ok("create_post", {"community": "diabetes", "body": "My story, spoken",
+                                         "voice_note_id": note_id}, MEERA)
+    shown = await feed.ok("get_post", {"post_id": post["post_id"]})
+    assert shown["voice_note_id"] == note_id
     info = await feed.ok("get_voice_note", {"voice_note_id": note_id})
     assert info == {"voice_note_id": note_id, "content_type": "audio/webm",
                     "duration_s": note["duration_s"], "size": len(data)}
