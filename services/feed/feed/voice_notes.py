@@ -22,6 +22,15 @@ class NotYourVoiceNoteError(FeedError):
         super().__init__("attach a voice note you uploaded yourself")
 
 
+class VoiceNoteAttachedError(FeedError):
+    """A voice note belongs to one post."""
+
+    field = "voice_note_id"
+
+    def __init__(self) -> None:
+        super().__init__("this voice note is already on another post")
+
+
 class VoiceNoteRangeError(FeedError):
     field = "start"
 
@@ -50,7 +59,10 @@ def upload(voice_note_id: UUID, owner_id: UUID, content_type: str, duration_s: f
                               content_type=content_type, duration_s=duration_s, size=size)]
 
 
-def check_attachable(note: VoiceNoteState, author_id: UUID) -> None:
-    """Someone else's note, or none at all, is refused alike (nothing told of others')."""
+def check_attachable(note: VoiceNoteState, author_id: UUID, on_post: UUID | None) -> None:
+    """Someone else's note, or none at all, is refused alike (nothing told of others'); a
+    note already on a post is not put on another."""
     if note.owner_id != author_id:
         raise NotYourVoiceNoteError()
+    if on_post is not None:
+        raise VoiceNoteAttachedError()

@@ -610,6 +610,11 @@ async def voice_note_on(conn: AsyncConnection, post_id: UUID) -> UUID | None:
                              .where(voice_notes.c.post_id == post_id).limit(1))
 
 
+async def post_of_voice_note(conn: AsyncConnection, voice_note_id: UUID) -> UUID | None:
+    return await conn.scalar(sa.select(voice_notes.c.post_id)
+                             .where(voice_notes.c.voice_note_id == voice_note_id))
+
+
 async def voice_note(conn: AsyncConnection, voice_note_id: UUID) -> sa.Row | None:
     """A voice note with the standing of the post it is attached to (None: on none)."""
     v = voice_notes

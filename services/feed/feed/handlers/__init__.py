@@ -66,7 +66,12 @@ from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
 from feed.handlers.search import search
 from feed.handlers.voice_notes import get_voice_note, upload_voice_note, voice_note_bytes
-from feed.voice_notes import NoSuchVoiceNoteError, NotYourVoiceNoteError, VoiceNoteRangeError
+from feed.voice_notes import (
+    NoSuchVoiceNoteError,
+    NotYourVoiceNoteError,
+    VoiceNoteAttachedError,
+    VoiceNoteRangeError,
+)
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -151,4 +156,5 @@ ERRORS: ErrorMap = {
     NoSuchVoiceNoteError: 404,
     NotYourVoiceNoteError: 422,
     VoiceNoteRangeError: 422,
+    VoiceNoteAttachedError: 422,
 }

@@ -37,6 +37,9 @@ async def test_a_note_is_uploaded_attached_by_its_owner_and_played_by_anyone(
                                          "voice_note_id": note_id}, MEERA)
     shown = await feed.ok("get_post", {"post_id": post["post_id"]})
     assert shown["voice_note_id"] == note_id
+    again = await feed.call("create_post", {"community": "diabetes", "body": "Once more",
+                                            "voice_note_id": note_id}, MEERA)
+    assert again.status == 422 and "already" in again.body["detail"]
     info = await feed.ok("get_voice_note", {"voice_note_id": note_id})
     assert info == {"voice_note_id": note_id, "content_type": "audio/webm",
                     "duration_s": note["duration_s"], "size": len(data)}
