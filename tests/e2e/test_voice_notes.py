@@ -66,6 +66,7 @@ async def test_a_renamed_text_file_and_an_oversized_file_are_refused(
         ravi = await patient(client, "Ravi")
         for name, data, status in (
                 ("note.webm", b"Dear diary, not a recording at all.\n" * 40, 422),
+                ("empty.webm", b"", 422),
                 ("big.webm", b"\x1a\x45\xdf\xa3" + b"\0" * 705_000, 422),  # the route's cap
                 ("huge.webm", b"\0" * 2_000_000, 413)):  # the edge's, before any parsing
             refused = await client.post("/v1/media/voice-notes", headers=ravi,

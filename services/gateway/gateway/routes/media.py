@@ -4,7 +4,7 @@ back by HTTP range requests."""
 import re
 from base64 import b64encode
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, File, Request, UploadFile
@@ -29,6 +29,13 @@ router = APIRouter(prefix="/v1", responses=RESPONSES)  # type: ignore[arg-type]
 UPLOAD_PATH = "/v1/media/voice-notes"
 UPLOAD_BODY_LIMIT = MAX_VOICE_NOTE_BYTES + 16 * 1024  # the file and the form around it
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+AUDIO_TYPES = ("audio/webm", "audio/ogg", "audio/mp4", "audio/mpeg", "audio/wav")
+AUDIO: dict[str, Any] = {"content": {kind: {} for kind in AUDIO_TYPES}}
+PLAYBACK: dict[int | str, dict[str, Any]] = {
+    200: {"description": "the whole note", **AUDIO},
+    206: {"description": "the bytes of the Range asked for", **AUDIO},
+    416: {"description": "a Range outside the note",
+          "content": {"application/problem+json": {}}}}
 
 
 @router.post("/media/voice-notes", status_code=201, response_model=VoiceNoteAccepted,
@@ -38,8 +45,9 @@ async def upload_voice_note(file: Annotated[UploadFile, File()], caller: CallerD
     """A voice note (webm or ogg with opus, mp4/m4a, mp3, wav; at most 3 minutes and
     700 KB, judged on the bytes), to attach to a post by its `voice_note_id`."""
     data = await file.read(MAX_VOICE_NOTE_BYTES + 1)
-    if len(data) > MAX_VOICE_NOTE_BYTES:
-        message = f"a voice note may be at most {MAX_VOICE_NOTE_BYTES} bytes"
+    if not data or len(data) > MAX_VOICE_NOTE_BYTES:
+        message = (f"a voice note may be at most {MAX_VOICE_NOTE_BYTES} bytes" if data
+                   else "the file is empty")
         return problem_response(422, message, language=caller.language,
                                 errors=[{"field": "file", "message": message}])
     return await bus.forward(rpc("feed", "upload_voice_note"), caller, UploadVoiceNote(
@@ -67,7 +75,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 
 @router.get("/media/voice-notes/{voice_note_id}", tags=["media"],
-            responses={200: {"content": {"audio/webm": {}}}, 206: {"description": "a range"}})
+            responses=PLAYBACK)
 async def play_voice_note(voice_note_id: UUID, request: Request, caller: CallerDep,
                           bus: BusDep) -> Response:
     """A voice note on a published post (its owner's own at any time); `Range: bytes=a-b`
