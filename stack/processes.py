@@ -53,6 +53,8 @@ class Stack:
 
     def start(self, timeout: float = 60.0) -> Stack:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        # The feed's local media store (voice notes), inside the stack's own folder.
+        self.env.setdefault("MEDIA_DIR", str(self.log_dir / "media"))
         if self.setting("FAKE_REGULATOR_DROP_DIR") or not (
                 self.setting("REGULATOR_URL") or self.setting("REGULATOR_DROP_DIR")):
             self.start_regulator()

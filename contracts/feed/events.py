@@ -239,9 +239,22 @@ class PostDeleted(Event):
     post_id: UUID
 
 
+class VoiceNoteUploaded(Event):
+    """Someone uploaded a voice note (its bytes are in the media store, under its id)."""
+
+    event_type: ClassVar[str] = "VoiceNoteUploaded"
+    subject: ClassVar[str] = "feed.voice_note.uploaded"
+
+    voice_note_id: UUID
+    owner_id: UUID
+    content_type: str
+    duration_s: float
+    size: int
+
+
 REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, PostHeld,
                           PostFlagged, PostModerated, CommentAdded, ReactionAdded,
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
                           SchemeRevised, ModeratorScoped, ResourceAdded,
                           ResourceRetired, GatheringScheduled, GatheringCancelled, PostEdited,
-                          PostDeleted])
+                          PostDeleted, VoiceNoteUploaded])

@@ -10,6 +10,12 @@ from contracts.identity.messages import Language
 from contracts.pharmacovigilance.messages import AdrReportForm
 
 COMMON = "common"
+# A voice note's bytes travel base64 in one NATS message, which holds 1 MiB: 700 KB grow
+# to 933 KB in base64, with room left for the headers.
+MAX_VOICE_NOTE_BYTES = 700_000
+MAX_VOICE_NOTE_B64 = 4 * -(-MAX_VOICE_NOTE_BYTES // 3)
+# The most of a voice note one reply carries (the gateway asks range by range).
+MAX_VOICE_CHUNK = 512 * 1024
 
 
 class CreatePost(BaseModel):
@@ -554,6 +560,45 @@ class PostView(FeedItem):
     edited_at: datetime | None = None  # the author changed it: GET …/history
     comments: list[Comment] = []
     reactions: Reactions
+    voice_note_id: UUID | None = None  # GET /v1/media/voice-notes/{id} plays it
 
 
 Comment.model_rebuild()
+
+
+class UploadVoiceNote(BaseModel):
+    """POST /v1/media/voice-notes: the file's bytes, base64 (RPC bodies are JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    data_b64: str = Field(min_length=1, max_length=MAX_VOICE_NOTE_B64)
+    filename: str | None = Field(default=None, max_length=200)  # kept nowhere: not trusted
+
+
+class VoiceNoteAccepted(BaseModel):
+    voice_note_id: UUID
+    duration_s: float
+    content_type: str
+
+
+class VoiceNoteRef(BaseModel):
+    voice_note_id: UUID
+
+
+class VoiceNote(BaseModel):
+    """What a voice note is, before its bytes are asked for."""
+
+    voice_note_id: UUID
+    content_type: str
+    duration_s: float
+    size: int
+
+
+class VoiceNoteRange(BaseModel):
+    """Bytes of a voice note, from `start`, at most MAX_VOICE_CHUNK of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    voice_note_id: UUID
+    start: int = Field(default=0, ge=0, le=MAX_VOICE_NOTE_BYTES)
+    length: int = Field(default=MAX_VOICE_CHUNK, ge=1, le=MAX_VOICE_CHUNK)

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from feed import domain, handlers, notifications, projections, watch
+from feed import domain, handlers, notifications, projections, voice_notes, watch
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.events import REGISTRY
@@ -12,6 +12,7 @@ from feed.settings import FeedSettings
 from kit import personal
 from kit.aggregates import Repository
 from kit.db import make_engine
+from kit.media import LocalMediaStore
 from kit.service import Service
 from kit.usecases import Database, serve
 
@@ -39,6 +40,10 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                                       on_append=projections.MODERATOR_SCOPES.apply),
                 listings=Repository(sql.store, REGISTRY, domain.Listing, domain.evolve_listing,
                                     on_append=projections.on_listing_append),
+                voice_notes=Repository(sql.store, REGISTRY, voice_notes.VoiceNoteState,
+                                       voice_notes.evolve,
+                                       on_append=projections.VOICE_NOTES.apply),
+                media=LocalMediaStore(settings.media_dir),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 keywords=settings.keywords)
@@ -59,7 +64,7 @@ def bootstrap(settings: FeedSettings | None = None) -> Service:
                                   projections.REACTIONS, projections.DRUG_QUERIES,
                                   projections.SCHEMES, projections.NOTIFICATION_READS,
                                   projections.MODERATOR_SCOPES, projections.RESOURCES,
-                                  projections.GATHERINGS],
+                                  projections.GATHERINGS, projections.VOICE_NOTES],
                    tracking=sql.tracking,
                    on_start=[lambda: seed_schemes(deps), lambda: seed_health_days(deps)],
                    background=[lambda: watch.overdue_drug_queries(

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from feed import domain
 from feed.moderation import DEFAULT_KEYWORDS, Action
+from feed.voice_notes import VoiceNoteState
 from kit.aggregates import Repository
+from kit.media import MediaStore
 from kit.usecases import Database
 
 
@@ -22,6 +24,8 @@ class Deps:
     readers: Repository[domain.Reader]
     moderators: Repository[domain.ModeratorState]
     listings: Repository[domain.Listing]  # resources and events
+    voice_notes: Repository[VoiceNoteState]
+    media: MediaStore  # the voice notes' bytes
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
     drug_query_sla: timedelta = timedelta(hours=48)

@@ -30,6 +30,7 @@ from contracts.feed.events import (
     ResourceRetired,
     SchemeListed,
     SchemeRevised,
+    VoiceNoteUploaded,
 )
 from contracts.identity.events import (
     AccountRegistered,
@@ -247,11 +248,34 @@ async def on_listing_append(conn: AsyncConnection, events: list[Event],
     await GATHERINGS.apply(conn, events, envelopes)
 
 
+async def add_voice_note(conn: AsyncConnection, event: VoiceNoteUploaded,
+                         envelope: Envelope) -> None:
+    await conn.execute(insert(sql.voice_notes).values(
+        voice_note_id=event.voice_note_id, owner_id=event.owner_id,
+        content_type=event.content_type, duration_s=event.duration_s, size=event.size,
+        uploaded_at=envelope.occurred_at).on_conflict_do_nothing())
+
+
+async def attach_voice_note(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:
+    if event.voice_note_id is not None:
+        await conn.execute(sql.voice_notes.update()
+                           .where(sql.voice_notes.c.voice_note_id == event.voice_note_id)
+                           .values(post_id=event.post_id))
+
+
+VOICE_NOTES = InlineModel(name="voice-notes", tables=[sql.voice_notes], registry=REGISTRY,
+                          store=sql.store,
+                          handlers={VoiceNoteUploaded: one_by_one(add_voice_note),
+                                    PostCreated: one_by_one(attach_voice_note)})
+
+
 async def on_post_append(conn: AsyncConnection, events: list[Event],
                          envelopes: list[Envelope]) -> None:
-    """The inline models a post's events keep: the post itself, and the queue."""
+    """The inline models a post's events keep: the post itself, the queue, and the voice
+    note it carries."""
     await POSTS.apply(conn, events, envelopes)
     await FLAGS.apply(conn, events, envelopes)
+    await VOICE_NOTES.apply(conn, events, envelopes)
 
 
 FLAGS = InlineModel(name="flags", tables=[sql.flags], registry=REGISTRY, store=sql.store,

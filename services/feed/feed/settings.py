@@ -12,3 +12,5 @@ class FeedSettings(ServiceSettings):
     drug_query_watch_s: float = 15.0  # how often the overdue queries are counted (metric)
     # The same variable identity reads: the limit for authors the feed has not heard of yet.
     sandbox_posts_per_hour: int = 5
+    # The local media store's folder (MEDIA_DIR; the Stack gives one in its own folder).
+    media_dir: str = ".data/media"

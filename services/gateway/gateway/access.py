@@ -59,6 +59,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("DELETE", "/v1/events/{event_id}"): ADMIN,
     ("POST", "/v1/posts"): MEMBERS,
     ("GET", "/v1/posts/{post_id}"): None,
+    ("POST", "/v1/media/voice-notes"): MEMBERS,
+    ("GET", "/v1/media/voice-notes/{voice_note_id}"): None,  # the feed decides who plays
     ("POST", "/v1/posts/{post_id}/comments"): MEMBERS,
     ("PUT", "/v1/posts/{post_id}"): MEMBERS,
     ("DELETE", "/v1/posts/{post_id}"): MEMBERS,

@@ -22,7 +22,7 @@ from gateway.cache import MicroCache
 from gateway.docs import add_docs
 from gateway.middleware import EdgeMiddleware
 from gateway.revocations import RevocationFeed, Revocations
-from gateway.routes import ROUTERS
+from gateway.routes import ROUTERS, media
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 from kit import rpc
@@ -64,7 +64,8 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"])
-    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
+                       large_bodies={media.UPLOAD_PATH: media.UPLOAD_BODY_LIMIT})
     _add_operational_routes(app, settings)
     add_docs(app)
     return app

@@ -6,7 +6,7 @@ sends, or longer ones, are a 431.
 """
 
 import time
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 from uuid import uuid4
 
@@ -20,9 +20,11 @@ MAX_HEADER_BYTES = 16 * 1024  # all names and values together; a long token is ~
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 large_bodies: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.large_bodies = dict(large_bodies or {})  # path -> its own limit (uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -40,13 +42,14 @@ class EdgeMiddleware:
             return
         length = headers.get("content-length")
         chunked = length is None and "chunked" in headers.get("transfer-encoding", "")
-        if (length is not None and (not length.isdigit() or int(length) > self.max_body_bytes)):
-            await self._too_large(scope, receive, send, language)
+        limit = self.large_bodies.get(scope["path"], self.max_body_bytes)
+        if (length is not None and (not length.isdigit() or int(length) > limit)):
+            await self._too_large(scope, receive, send, language, limit)
             return
         if chunked:
-            body = await self._read_up_to_limit(receive)
+            body = await self._read_up_to_limit(receive, limit)
             if body is None:
-                await self._too_large(scope, receive, send, language)
+                await self._too_large(scope, receive, send, language, limit)
                 return
             receive = _replay(body)
         started = time.perf_counter()
@@ -66,7 +69,7 @@ class EdgeMiddleware:
         HTTP_SECONDS.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
-    async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
+    async def _read_up_to_limit(self, receive: Receive, limit: int) -> bytes | None:
         """A chunked body, whole; None as soon as it is longer than the limit."""
         chunks, size, more = [], 0, True
         while more:
@@ -75,15 +78,15 @@ class EdgeMiddleware:
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 return None
             chunks.append(chunk)
             more = message.get("more_body", False)
         return b"".join(chunks)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send,
-                         language: str) -> None:
-        await problem_response(413, f"the body may be at most {self.max_body_bytes} bytes",
+                         language: str, limit: int) -> None:
+        await problem_response(413, f"the body may be at most {limit} bytes",
                                language=language)(scope, receive, send)
 
 

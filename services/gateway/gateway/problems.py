@@ -37,7 +37,8 @@ HINDI_TITLES = {
 }
 STATUS_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
                  405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-                 415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+                 415: "Unsupported media type", 416: "Range not satisfiable",
+                 422: "Invalid request", 429: "Too many requests",
                  431: "Request header fields too large",
                  503: "Service unavailable", 504: "Gateway timeout"}
 

@@ -595,3 +595,35 @@ async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
     union = sa.union_all(found_posts, found_comments, found_resources, found_schemes).subquery()
     return list((await conn.execute(sa.select(union).order_by(
         union.c.rank.desc(), union.c.id).limit(limit))).all())
+
+
+# Inline read model "voice-notes": each note, and the post it was attached to.
+voice_notes = sa.Table(
+    "voice_notes", metadata,
+    sa.Column("voice_note_id", sa.Uuid, primary_key=True),
+    sa.Column("owner_id", sa.Uuid, nullable=False),
+    sa.Column("content_type", sa.Text, nullable=False),
+    sa.Column("duration_s", sa.Float, nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("uploaded_at", TZ, nullable=False),
+    sa.Column("post_id", sa.Uuid),
+)
+
+
+async def voice_note_on(conn: AsyncConnection, post_id: UUID) -> UUID | None:
+    return await conn.scalar(sa.select(voice_notes.c.voice_note_id)
+                             .where(voice_notes.c.post_id == post_id).limit(1))
+
+
+async def post_of_voice_note(conn: AsyncConnection, voice_note_id: UUID) -> UUID | None:
+    return await conn.scalar(sa.select(voice_notes.c.post_id)
+                             .where(voice_notes.c.voice_note_id == voice_note_id))
+
+
+async def voice_note(conn: AsyncConnection, voice_note_id: UUID) -> sa.Row | None:
+    """A voice note with the standing of the post it is attached to (None: on none)."""
+    v = voice_notes
+    return (await conn.execute(
+        sa.select(v, posts.c.status.label("post_status"))
+        .outerjoin(posts, posts.c.post_id == v.c.post_id)
+        .where(v.c.voice_note_id == voice_note_id))).first()

@@ -29,11 +29,14 @@ from contracts.feed.messages import (
     SchemesQuery,
     ScopeModerator,
     SearchQuery,
+    UploadVoiceNote,
+    VoiceNoteRange,
+    VoiceNoteRef,
 )
 from contracts.roles import ADMIN, MODERATOR, PHARMACIST_REVIEWER
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
-from feed import domain
+from feed import domain, voice
 from feed.handlers.comments import add_comment, react, unreact
 from feed.handlers.communities import (
     follow_community,
@@ -62,6 +65,13 @@ from feed.handlers.notifications import mark_notifications_read, my_notification
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
 from feed.handlers.search import search
+from feed.handlers.voice_notes import get_voice_note, upload_voice_note, voice_note_bytes
+from feed.voice_notes import (
+    NoSuchVoiceNoteError,
+    NotYourVoiceNoteError,
+    VoiceNoteAttachedError,
+    VoiceNoteRangeError,
+)
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -114,6 +124,10 @@ HANDLERS = {
                                              roles=(MODERATOR, ADMIN)),
     rpc("feed", "decide_item"): Handler(decide_item, Decide, roles=(MODERATOR, ADMIN)),
     rpc("feed", "scope_moderator"): Handler(scope_moderator, ScopeModerator, roles=(ADMIN,)),
+    rpc("feed", "upload_voice_note"): Handler(upload_voice_note, UploadVoiceNote,
+                                              roles=SIGNED_IN, idempotent=True, status=201),
+    rpc("feed", "get_voice_note"): Handler(get_voice_note, VoiceNoteRef, roles=ANYONE),
+    rpc("feed", "voice_note_bytes"): Handler(voice_note_bytes, VoiceNoteRange, roles=ANYONE),
 }
 
 ERRORS: ErrorMap = {
@@ -138,4 +152,9 @@ ERRORS: ErrorMap = {
     domain.NoSuchCommunityError: 404,
     domain.NoSuchPostError: 404,
     domain.PostExistsError: 409,
+    voice.VoiceNoteRefusedError: 422,
+    NoSuchVoiceNoteError: 404,
+    NotYourVoiceNoteError: 422,
+    VoiceNoteRangeError: 422,
+    VoiceNoteAttachedError: 422,
 }

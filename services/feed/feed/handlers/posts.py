@@ -15,7 +15,7 @@ from contracts.feed.messages import (
     PostRef,
 )
 from contracts.roles import ADMIN, MODERATOR
-from feed import domain, moderation
+from feed import domain, moderation, voice_notes
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.comments import discussion
@@ -38,6 +38,12 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     async with deps.db.transaction() as conn:
         author = await sql.author_and_recent(conn, author_id, now, now - timedelta(hours=1))
         domain.check_sandbox(command, _sandbox(author, deps, now), now, author["recent"])
+        if command.voice_note_id is not None:
+            note, _ = await deps.voice_notes.get(conn, voice_notes.stream(command.voice_note_id))
+            # Which post carries it is the inline read model's, written in the transaction
+            # of that post's PostCreated: as current as the stream.
+            voice_notes.check_attachable(note, author_id,
+                                         await sql.post_of_voice_note(conn, command.voice_note_id))
         await deps.posts.append(conn, domain.stream_id(post_id), 0, events,
                                 call.caller.metadata)
     language = call.caller.language
@@ -87,8 +93,10 @@ async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
                                or call.caller.has_any(*MODERATORS) or _is_author(call, row)):
             raise domain.NoSuchPostError()
         talk = await discussion(conn, row["post_id"], row["kind"] == "question", call.caller)
+        note = await sql.voice_note_on(conn, row["post_id"])
     edited = row["edited_at"]
     return {**_item(row), "status": row["status"], **talk,
+            "voice_note_id": str(note) if note else None,
             "edited_at": edited.isoformat().replace("+00:00", "Z") if edited else None}
 
 

@@ -3,6 +3,7 @@
 import os
 from base64 import b64encode
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,8 +23,9 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-def settings(database_url: str) -> FeedSettings:
+def settings(database_url: str, tmp_path: Path) -> FeedSettings:
     return FeedSettings(database_url=database_url, sandbox_posts_per_hour=3,
+                        media_dir=str(tmp_path / "media"),
                         personal_data_master_key=b64encode(os.urandom(32)).decode())
 
 

@@ -1,6 +1,7 @@
 """The public HTTP API (../shared/API.md): one module of routes per context, each route
 forwarded to its owning service with a request model of `contracts/`."""
 
-from gateway.routes import admin, feed, identity, pharmacovigilance
+from gateway.routes import admin, feed, identity, media, pharmacovigilance
 
-ROUTERS = (identity.router, feed.router, pharmacovigilance.router, admin.router)
+ROUTERS = (identity.router, feed.router, media.router, pharmacovigilance.router,
+           admin.router)

@@ -1,0 +1,71 @@
+"""Voice notes through the HANDLERS entries: upload, attach to a post, play back."""
+
+from base64 import b64encode
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.feed.messages import MAX_VOICE_CHUNK
+from feed.adapters import sql
+from tests.audio import tone
+from tests.service_tier import Tier, person
+
+MEERA, RAVI, MODERATOR = person("patient"), person("caregiver"), person("moderator")
+
+
+async def upload(feed: Tier, data: bytes, by: object = MEERA) -> dict:
+    return await feed.ok("upload_voice_note", {"data_b64": b64encode(data).decode(),
+                                               "filename": "note.webm"}, by)
+
+
+async def test_a_note_is_uploaded_attached_by_its_owner_and_played_by_anyone(
+        feed: Tier, tmp_path: Path) -> None:
+    data = tone(1.0)
+    note = await upload(feed, data)
+    assert note["content_type"] == "audio/webm" and 0.9 < note["duration_s"] < 1.1
+    note_id = note["voice_note_id"]
+    assert (tmp_path / "media" / note_id).read_bytes() == data
+    # Before it is on a published post, only its owner (and moderators) play it.
+    assert (await feed.call("get_voice_note", {"voice_note_id": note_id}, RAVI)).status == 404
+    assert (await feed.ok("get_voice_note", {"voice_note_id": note_id}, MODERATOR))["size"] \
+        == len(data)
+    stolen = await feed.call("create_post", {"community": "diabetes", "body": "Listen",
+                                             "voice_note_id": note_id}, RAVI)
+    assert stolen.status == 422 and stolen.body["errors"][0]["field"] == "voice_note_id"
+    post = await feed.ok("create_post", {"community": "diabetes", "body": "My story, spoken",
+                                         "voice_note_id": note_id}, MEERA)
+    shown = await feed.ok("get_post", {"post_id": post["post_id"]})
+    assert shown["voice_note_id"] == note_id
+    again = await feed.call("create_post", {"community": "diabetes", "body": "Once more",
+                                            "voice_note_id": note_id}, MEERA)
+    assert again.status == 422 and "already" in again.body["detail"]
+    info = await feed.ok("get_voice_note", {"voice_note_id": note_id})
+    assert info == {"voice_note_id": note_id, "content_type": "audio/webm",
+                    "duration_s": note["duration_s"], "size": len(data)}
+    first = await feed.call("voice_note_bytes", {"voice_note_id": note_id, "length": 100})
+    assert first.body == data[:100] and first.content_type == "audio/webm"
+    rest = await feed.ok("voice_note_bytes", {"voice_note_id": note_id, "start": 100})
+    assert rest == data[100:]
+    past = await feed.call("voice_note_bytes", {"voice_note_id": note_id, "start": len(data)})
+    assert past.status == 422
+
+
+async def test_refused_uploads_write_nothing(feed: Tier, engine: AsyncEngine,
+                                             tmp_path: Path) -> None:
+    for data in (b"not a recording, only words\n" * 30, b"\0" * 700_001):
+        refused = await feed.call("upload_voice_note",
+                                  {"data_b64": b64encode(data).decode()}, MEERA)
+        assert refused.status == 422 and refused.body["errors"][0]["field"] in ("file",
+                                                                               "data_b64")
+    garbled = await feed.call("upload_voice_note", {"data_b64": "%%%"}, MEERA)
+    assert garbled.status == 422 and garbled.body["errors"][0]["field"] == "file"
+    anonymous = await feed.call("upload_voice_note", {"data_b64": "AAAA"})
+    assert anonymous.status == 401
+    unknown = await feed.call("create_post", {"community": "diabetes", "body": "x",
+                                              "voice_note_id": str(MEERA.user_id)}, MEERA)
+    assert unknown.status == 422
+    async with engine.connect() as conn:
+        assert await conn.scalar(sa.select(sa.func.count()).select_from(sql.voice_notes)) == 0
+    assert not (tmp_path / "media").exists() or not list((tmp_path / "media").iterdir())
+    assert MAX_VOICE_CHUNK == 512 * 1024
