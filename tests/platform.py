@@ -102,6 +102,7 @@ class Platform:
             js = nc.jetstream()
             for durable, streams in (("feed-timeline", ("PU_FEED", "PU_IDENTITY")),
                                      ("feed-community-stats", ("PU_FEED",)),
+                                     ("feed-search", ("PU_FEED",)),
                                      ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
                                                              "PU_PHARMACOVIGILANCE"))):
                 for stream in streams:

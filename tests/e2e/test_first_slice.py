@@ -116,11 +116,13 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
         async with platform.engine.begin() as conn:  # damage every read model
             for table in ("feed.timeline", "feed.authors", "feed.community_counts",
                           "feed.community_members", "feed.notifications", "feed.post_authors",
+                          "feed.searched_posts",
                           *(f"feed.{t}" for t in INLINE),
                           "identity.login_names", "identity.accounts"):
                 await conn.execute(sa.text(f"DELETE FROM {table}"))
         for service, projection in (("feed-worker", "timeline"),
                                     ("feed-worker", "community-stats"),
+                                    ("feed-worker", "search"),
                                     *(("feed", name.replace("_", "-")) for name in INLINE
                                       if name != "notification_reads"),
                                     ("feed", "notification-reads"),
@@ -150,6 +152,7 @@ async def read_models(platform: Platform) -> dict[str, list]:
         "members": "SELECT community, member_count FROM feed.community_members",
         **{name: f"SELECT * FROM feed.{name}" for name in INLINE},
         "notifications": "SELECT * FROM feed.notifications",
+        "search": "SELECT post_id, title, body, search FROM feed.searched_posts",
         "accounts": "SELECT user_id, roles, display_name, password_hash FROM identity.accounts",
         "logins": "SELECT name_hash, user_id FROM identity.login_names",
     }

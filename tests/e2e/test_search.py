@@ -22,7 +22,7 @@ async def test_found_by_its_words_until_hidden(platform: Platform) -> None:
         english = (await client.post("/v1/posts", headers=meera, json={
             "community": "thalassemia-blood-disorders",
             "body": "Finding blood donors every month is hard"})).json()["post_id"]
-        await platform.settled()  # posts are searched in the timeline, a projection
+        await platform.settled()  # posts are searched in projection "search"
         assert await kinds(client, "दाता") == ["post"]
         assert await kinds(client, "donor") == ["post"]  # stemmed: donors
         assert "scheme" in await kinds(client, "dialysis")

@@ -2,8 +2,10 @@
 `timeline` (with its authors) and `community-stats` (post counts)."""
 
 from collections import Counter
+from typing import Any
 from uuid import UUID, uuid5
 
+import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -50,21 +52,39 @@ from kit.sql import insert_rows
 FORMER_MEMBER = "former member"
 
 
-async def add_to_timeline(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
-    """New posts onto the pages, but for those held or hidden (by the inline model, which
-    is always ahead of this projection)."""
-    unpublished = await sql.unpublished(conn, [event.post_id for event, _ in run])
-    await insert_rows(conn, sql.timeline, [post_row(event, envelope) for event, envelope in run
-                                           if event.post_id not in unpublished],
-                      skip_existing=True)
+def published_posts(table: sa.Table) -> dict[type[Event], Any]:
+    """The handlers of a projection of the published posts into `table`: new posts but for
+    those held or hidden (by the inline model, always ahead of any projection), edits,
+    holds, moderators' decisions and deletions."""
+    restore = sql.restored(table)
+
+    async def add(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
+        unpublished = await sql.unpublished(conn, [event.post_id for event, _ in run])
+        await insert_rows(conn, table, [post_row(event, envelope) for event, envelope in run
+                                        if event.post_id not in unpublished],
+                          skip_existing=True)
+
+    async def take_off(conn: AsyncConnection, event: PostHeld | PostModerated | PostDeleted,
+                       _: Envelope) -> None:
+        if isinstance(event, PostModerated) and event.decision == "restore":
+            await conn.execute(restore, {"post_id": event.post_id})
+        elif isinstance(event, PostHeld | PostDeleted) or event.decision == "hide":
+            await conn.execute(table.delete().where(table.c.post_id == event.post_id))
+
+    async def edit(conn: AsyncConnection, event: PostEdited, _: Envelope) -> None:
+        await conn.execute(table.update().where(table.c.post_id == event.post_id)
+                           .values(title=event.title, body=event.body))
+
+    return {PostCreated: add, PostHeld: one_by_one(take_off),
+            PostModerated: one_by_one(take_off), PostDeleted: one_by_one(take_off),
+            PostEdited: one_by_one(edit)}
 
 
-async def take_off_timeline(conn: AsyncConnection,
-                            event: PostHeld | PostModerated | PostDeleted, _: Envelope) -> None:
-    if isinstance(event, PostModerated) and event.decision == "restore":
-        await conn.execute(sql.RESTORE_TO_TIMELINE, {"post_id": event.post_id})
-    elif isinstance(event, PostHeld | PostDeleted) or event.decision == "hide":
-        await conn.execute(sql.timeline.delete().where(sql.timeline.c.post_id == event.post_id))
+def search() -> Projection:
+    """Published posts by their words (GET /v1/search), in the feed worker."""
+    return Projection(service="feed", name="search", registry=ALL,
+                      handlers=published_posts(sql.searched_posts),
+                      tables=[sql.searched_posts])
 
 
 async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
@@ -300,11 +320,6 @@ FOLLOWS = InlineModel(name="follows", tables=[sql.follows], registry=REGISTRY, s
                                 CommunityUnfollowed: one_by_one(remove_follow)})
 
 
-async def edit_on_timeline(conn: AsyncConnection, event: PostEdited, _: Envelope) -> None:
-    await conn.execute(sql.timeline.update().where(sql.timeline.c.post_id == event.post_id)
-                       .values(title=event.title, body=event.body))
-
-
 def post_row(event: PostCreated, envelope: Envelope) -> dict:
     return {"post_id": event.post_id, "community": event.community, "kind": event.kind,
             "title": event.title, "body": event.body, "language": event.language,
@@ -319,10 +334,7 @@ def timeline(personal: PersonalData) -> Projection:
 
     return Projection(
         service="feed", name="timeline", registry=ALL,
-        handlers={PostCreated: add_to_timeline, PostHeld: one_by_one(take_off_timeline),
-                  PostModerated: one_by_one(take_off_timeline),
-                  PostDeleted: one_by_one(take_off_timeline),
-                  PostEdited: one_by_one(edit_on_timeline),
+        handlers={**published_posts(sql.timeline),
                   AccountRegistered: one_by_one(add_author),
                   ProfessionalVerified: one_by_one(verify_author),
                   SandboxApplied: one_by_one(sandbox_author),

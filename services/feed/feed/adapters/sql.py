@@ -73,13 +73,24 @@ class TimelinePost(PostRow, table=True):
     __tablename__ = "timeline"
     __table_args__ = (sa.Index("timeline_page", "community", sa.text("created_at DESC"),
                                sa.text("post_id DESC")),
-                      sa.Index("timeline_search", "search", postgresql_using="gin"))
-    # The published posts' words for search: kept by the projection, off the write path.
+)
+
+
+timeline: sa.Table = TimelinePost.__table__  # type: ignore[attr-defined]
+
+
+class SearchedPost(PostRow, table=True):
+    """Projection "search": the published posts with their words for full-text search,
+    kept apart from the timeline (stemming and the GIN index cost what feed pages need not
+    pay) and off the write path."""
+
+    __tablename__ = "searched_posts"
+    __table_args__ = (sa.Index("searched_posts_words", "search", postgresql_using="gin"),)
     search: Any = Field(default=None, sa_column=sa.Column(
         TSVECTOR, searchable("title", "body")))
 
 
-timeline: sa.Table = TimelinePost.__table__  # type: ignore[attr-defined]
+searched_posts: sa.Table = SearchedPost.__table__  # type: ignore[attr-defined]
 authors = sa.Table(
     "authors", metadata,
     sa.Column("user_id", sa.Uuid, primary_key=True),
@@ -114,9 +125,7 @@ follows = sa.Table(
 
 def _shown(table: sa.Table) -> sa.Select:
     """A table's posts with what the feed shows of their authors."""
-    shown = [c for c in table.c if c.name != "search"]
-    return (sa.select(*shown, authors.c.display_name, authors.c.verified,
-                      authors.c.profession)
+    return (sa.select(table, authors.c.display_name, authors.c.verified, authors.c.profession)
             .outerjoin(authors, authors.c.user_id == table.c.author_id))
 
 
@@ -128,11 +137,12 @@ FEED_PAGE_AFTER = Statement(_PAGE.where(sa.tuple_(timeline.c.created_at, timelin
                                         < sa.tuple_(sa.bindparam("at", type_=TZ),
                                                     sa.bindparam("id", type_=sa.Uuid))))
 SHOWN_POST = Statement(_shown(posts).where(posts.c.post_id == sa.bindparam("post_id")))
-RESTORE_TO_TIMELINE = sa.text(
-    "INSERT INTO feed.timeline (post_id, community, kind, title, body, language, author_id, "
-    "created_at) SELECT post_id, community, kind, title, body, language, author_id, "
-    "created_at FROM feed.posts WHERE post_id = :post_id ON CONFLICT DO NOTHING"
-).bindparams(sa.bindparam("post_id", type_=sa.Uuid))
+def restored(table: sa.Table) -> sa.TextClause:
+    """A published post copied back from the inline model into a projection of posts."""
+    columns = "post_id, community, kind, title, body, language, author_id, created_at"
+    return sa.text(f'INSERT INTO "{table.schema}"."{table.name}" ({columns}) SELECT {columns} '
+                   "FROM feed.posts WHERE post_id = :post_id ON CONFLICT DO NOTHING"
+                   ).bindparams(sa.bindparam("post_id", type_=sa.Uuid))
 # The author, and their posts of the last hour only when first-day limits may apply to
 # them (a sandbox still running, or no author known yet): one round trip, and no count
 # for everyone else.
@@ -564,10 +574,10 @@ def _query(q: str) -> sa.ColumnElement[Any]:
 
 
 async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
-    """Published posts (the timeline) and the comments of published posts matching the
-    words, best first; resources and schemes whose text holds them."""
+    """Published posts (projection "search") and the comments of published posts matching
+    the words, best first; resources and schemes whose text holds them."""
     words = _query(q)
-    shown = timeline  # the published posts, and only those
+    shown = searched_posts  # the published posts, and only those
     found_posts = (sa.select(sa.literal("post").label("kind"), shown.c.post_id.label("id"),
                              shown.c.post_id.label("post_id"), shown.c.title, shown.c.body,
                              sa.func.ts_rank(shown.c.search, words).label("rank"))
