@@ -1,6 +1,5 @@
 """A fake gateway (httpx MockTransport) behind the web app, and a browser-like client."""
 
-import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -12,9 +11,10 @@ import pytest
 from web.app import create_app
 from web.settings import WebSettings
 
+from .pages import csrf_token
+
 Handler = Callable[[httpx.Request], httpx.Response]
 ALL_ROLES = ["patient", "pv_officer", "regulator_liaison", "admin"]
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @dataclass
@@ -86,12 +86,6 @@ async def browser(gateway: FakeGateway,
                                  base_url="http://web.test") as client:
         client.app = app  # type: ignore[attr-defined]
         yield client
-
-
-async def csrf_token(client: httpx.AsyncClient, path: str = "/signin") -> str:
-    match = CSRF.search((await client.get(path)).text)
-    assert match, f"no CSRF field on {path}"
-    return match.group(1)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ flags, what the API tells an author, moderation, drug questions, schemes, notifi
 import json
 import re
 import uuid
-from html.parser import HTMLParser
 from typing import Any
 
 import httpx
@@ -20,6 +19,8 @@ from contracts.feed.messages import (
 )
 from web.i18n import LANGUAGE_COOKIE, catalogue
 from web.pages.notifications import page_of
+
+from .pages import csrf_token, parsed
 
 POST_ID, COMMENT_ID, QUERY_ID, SCHEME_ID, NOTE_ID = (str(uuid.uuid4()) for _ in range(5))
 AUTHOR = {"user_id": None, "display_name": "Meena", "verified": False}
@@ -61,40 +62,6 @@ NOTE = Notification.model_validate({
     "created_at": "2026-12-01T10:00:00Z", "read": False}).model_dump(mode="json")
 FEED = {"items": [{k: v for k, v in POST.items()
                    if k not in ("status", "comments", "reactions")}], "next_cursor": None}
-
-
-class Controls(HTMLParser):
-    """The form controls of a page, the labels that name them, its language and links."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.controls: list[dict[str, str | None]] = []
-        self.labelled: set[str] = set()
-        self.html_lang: str | None = None
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "html":
-            self.html_lang = attributes.get("lang")
-        elif tag == "label" and attributes.get("for"):
-            self.labelled.add(str(attributes["for"]))
-        elif tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
-            self.controls.append(attributes)
-        elif tag == "a" and attributes.get("href"):
-            self.links.append(str(attributes["href"]))
-
-
-def parsed(html: str) -> Controls:
-    parser = Controls()
-    parser.feed(html)
-    return parser
-
-
-async def csrf_token(client: httpx.AsyncClient, path: str = "/signin") -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', (await client.get(path)).text)
-    assert match, f"no CSRF field on {path}"
-    return match.group(1)
 
 
 def ok(body: Any) -> Any:

@@ -3,7 +3,6 @@
 import json
 import re
 import uuid
-from html.parser import HTMLParser
 from typing import Any
 
 import httpx
@@ -12,6 +11,8 @@ from contracts.feed.messages import FeedItem
 from contracts.identity.messages import MyApplication
 from contracts.pharmacovigilance.messages import CaseView
 from web.i18n import LANGUAGE_COOKIE
+
+from .pages import parsed
 
 CASE_ID, REACTION_ID, MEDICINE_ID = (str(uuid.uuid4()) for _ in range(3))
 POST = FeedItem.model_validate({
@@ -39,34 +40,6 @@ CASE = CaseView.model_validate({
     "confirmed_seriousness": {}, "narrative": None, "follow_ups": [],
     "relay": {"safety_report_id": None, "detail": None},
     "possible_duplicates": []}).model_dump(mode="json")
-
-
-class Controls(HTMLParser):
-    """The form controls of a page and the labels that name them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.controls: list[dict[str, str | None]] = []
-        self.labelled: set[str] = set()
-        self.html_lang: str | None = None
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = dict(attrs)
-        if tag == "html":
-            self.html_lang = attributes.get("lang")
-        elif tag == "label" and attributes.get("for"):
-            self.labelled.add(str(attributes["for"]))
-        elif tag in ("input", "select", "textarea") and attributes.get("type") != "hidden":
-            self.controls.append(attributes)
-        elif tag == "a" and attributes.get("href"):
-            self.links.append(str(attributes["href"]))
-
-
-def parsed(html: str) -> Controls:
-    parser = Controls()
-    parser.feed(html)
-    return parser
 
 
 def serve_pages(gateway: Any) -> None:
