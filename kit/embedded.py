@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import pwd
+import random
 import shutil
 import signal
 import socket
@@ -25,10 +26,20 @@ from kit.bus import OPERATOR, nats_authorization, with_credentials
 PG_SYSTEM_USER = "pgserver"
 
 
+# Below Linux's ephemeral range (32768-60999): a port handed out here stays free until its
+# server binds it, where one the kernel picked (bind to 0) may meanwhile become the local
+# end of some outgoing connection, and the server fails with "address already in use".
+_PORTS = range(20000, 32000)
+
+
 def free_port(preferred: int | None = None) -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (the preferred one when free)."""
     if preferred and _port_is_free(preferred):
         return preferred
+    for _ in range(200):
+        port = random.choice(_PORTS)
+        if _port_is_free(port):
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
