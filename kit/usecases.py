@@ -15,19 +15,18 @@ transport needs to know:
 parses the body into the command, runs the use case in a unit of work (with its
 Idempotency-Key recorded in the same transaction when `idempotent`), retries once when the
 event store says the stream moved on meanwhile, and answers a second conflict with a 409.
+A `grouped` handler's calls are committed together with the concurrent calls of the
+service's other grouped handlers (kit.unitofwork's group commit).
 Domain errors become problems through the service's one map, `ERRORS`.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.rpc import FieldError, Principal, Reply
 from kit.errors import ProblemError, unauthorized
@@ -35,6 +34,7 @@ from kit.eventstore import ConcurrencyError, Metadata
 from kit.idempotency import once
 from kit.logging import get_logger
 from kit.rpc import Request, RpcHandler, refuse
+from kit.unitofwork import Database as Database  # re-exported: where services take it from
 
 log = get_logger(__name__)
 B = TypeVar("B", bound=BaseModel)
@@ -93,6 +93,9 @@ class Handler:
     roles: tuple[str, ...] | None = SIGNED_IN  # ANYONE, SIGNED_IN, or the roles allowed
     idempotent: bool = False  # an Idempotency-Key makes a repeat return the first result
     status: int = 200  # the success status
+    # Committed together with the concurrent calls of other grouped handlers of the service
+    # (kit.unitofwork's group commit): for the writes that come many at a time.
+    grouped: bool = False
 
 
 # A domain error class -> the status of its problem; the error's text is the detail, its
@@ -103,42 +106,6 @@ ErrorMap = Mapping[type[Exception], int]
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           409: "Conflict", 410: "Gone", 422: "Invalid request", 429: "Too many requests",
           503: "Service unavailable"}
-
-_TRANSACTION: ContextVar[AsyncConnection | None] = ContextVar("pu_transaction", default=None)
-
-
-class Database:
-    """A service's unit of work. Repositories never commit; the transaction does.
-
-    Inside a request's transaction (an idempotent use case's, say) `transaction()` and
-    `connect()` join it, so that the key, the events and the read models commit together."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.engine = engine
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        current = _TRANSACTION.get()
-        if current is not None:
-            yield current
-            return
-        async with self.engine.begin() as conn:
-            token = _TRANSACTION.set(conn)
-            try:
-                yield conn
-            finally:
-                _TRANSACTION.reset(token)
-
-    @asynccontextmanager
-    async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """For reads: the request's transaction when there is one, else a connection."""
-        current = _TRANSACTION.get()
-        if current is not None:
-            yield current
-            return
-        async with self.engine.connect() as conn:
-            yield conn
-
 
 def problem_for(error: Exception, errors: ErrorMap) -> ProblemError | None:
     """The problem a domain error stands for, by the nearest class in the map."""
@@ -209,6 +176,14 @@ async def _with_one_retry(handler: Handler, call: Call[Any], deps: Any, db: Data
 
 async def _run(handler: Handler, call: Call[Any], deps: Any, db: Database,
                idempotency: sa.Table | None, request: Request) -> Reply:
+    if handler.grouped:
+        return await db.together(
+            lambda: _decided(handler, call, deps, db, idempotency, request))
+    return await _decided(handler, call, deps, db, idempotency, request)
+
+
+async def _decided(handler: Handler, call: Call[Any], deps: Any, db: Database,
+                   idempotency: sa.Table | None, request: Request) -> Reply:
     if not (handler.idempotent and request.idempotency_key):
         return reply_of(await handler.use_case(call, deps), handler.status)
     assert idempotency is not None

@@ -76,7 +76,7 @@ from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
     rpc("feed", "create_post"): Handler(create_post, CreatePost, roles=SIGNED_IN,
-                                        idempotent=True, status=201),
+                                        idempotent=True, status=201, grouped=True),
     rpc("feed", "get_feed"): Handler(get_feed, FeedQuery, roles=ANYONE),
     rpc("feed", "get_post"): Handler(get_post, PostRef, roles=ANYONE),
     rpc("feed", "list_communities"): Handler(list_communities, NoBody, roles=ANYONE),

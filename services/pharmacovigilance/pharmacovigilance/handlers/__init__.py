@@ -55,7 +55,7 @@ def pv(operation: str) -> str:
 HANDLERS = {
     # The reporter's side.
     pv("submit_report"): Handler(submit_report, AdrReportForm, roles=SIGNED_IN,
-                                 idempotent=True, status=201),
+                                 idempotent=True, status=201, grouped=True),
     pv("update_report"): Handler(update_report, UpdateReport, roles=SIGNED_IN),
     pv("get_report"): Handler(get_report, ReportRef, roles=SIGNED_IN),
     pv("my_reports"): Handler(my_reports, Page, roles=SIGNED_IN),
