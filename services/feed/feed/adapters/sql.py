@@ -653,10 +653,12 @@ async def voice_note_on(conn: AsyncConnection, post_id: UUID) -> UUID | None:
 
 
 async def attachment_of_voice_note(conn: AsyncConnection, voice_note_id: UUID) -> UUID | None:
-    """The post or the comment a voice note is on (None: on neither)."""
+    """The post or the comment a voice note is on (None: on neither). The note's row stays
+    locked to the end of the transaction: of two writers attaching one note at once, the
+    second reads the first's attachment once it commits, and is refused."""
     v = voice_notes
     return await conn.scalar(sa.select(sa.func.coalesce(v.c.post_id, v.c.comment_id))
-                             .where(v.c.voice_note_id == voice_note_id))
+                             .where(v.c.voice_note_id == voice_note_id).with_for_update())
 
 
 async def voice_note(conn: AsyncConnection, voice_note_id: UUID) -> sa.Row | None:

@@ -1,5 +1,6 @@
 """Voice notes through the HANDLERS entries: upload, attach to a post, play back."""
 
+import asyncio
 from base64 import b64encode
 from pathlib import Path
 
@@ -103,3 +104,22 @@ async def test_a_note_on_a_comment_plays_back_and_goes_on_nothing_else(
     assert (await feed.call("get_voice_note", {"voice_note_id": note_id}, RAVI)).status == 404
     assert (await feed.ok("get_voice_note", {"voice_note_id": note_id}, MEERA))["size"] \
         == len(data)
+
+
+async def test_of_two_comments_attaching_one_note_at_once_one_is_refused(
+        feed: Tier, engine: AsyncEngine) -> None:
+    post = await feed.ok("create_post", {"community": "diabetes", "body": "Night sugar"}, RAVI)
+    for _ in range(3):
+        note_id = (await upload(feed, tone(0.5)))["voice_note_id"]
+        replies = await asyncio.gather(*(
+            feed.call(operation, {**body, "voice_note_id": note_id}, MEERA)
+            for operation, body in (
+                ("add_comment", {"post_id": post["post_id"], "body": "one"}),
+                ("add_comment", {"post_id": post["post_id"], "body": "two"}),
+                ("create_post", {"community": "diabetes", "body": "three"}))))
+        assert sorted(r.status for r in replies) == [201, 422, 422], [r.body for r in replies]
+    async with engine.connect() as conn:
+        carried = (await conn.execute(sa.select(sql.comments.c.voice_note_id).where(
+            sql.comments.c.voice_note_id.is_not(None)))).scalars().all()
+        posted = (await conn.execute(sa.select(sql.posts.c.post_id))).scalars().all()
+    assert len(carried) + len(posted) - 1 == 3 and len(set(carried)) == len(carried)
