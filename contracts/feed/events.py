@@ -89,6 +89,37 @@ class CommentAdded(Event):
     parent_id: UUID | None = None  # the comment replied to
     body: str
     language: str
+    voice_note_id: UUID | None = None
+
+
+class CommentFlagged(Event):
+    """Someone asks a moderator to look at a comment (once per person and comment);
+    `urgent` puts it first in the queue (self-harm)."""
+
+    event_type: ClassVar[str] = "CommentFlagged"
+    subject: ClassVar[str] = "feed.comment.flagged"
+
+    comment_id: UUID
+    post_id: UUID  # the post it is on
+    flag_id: UUID
+    reason: str
+    flagger_id: UUID
+    urgent: bool = False
+
+
+class CommentModerated(Event):
+    """A moderator's decision on a comment: `hide` takes its words off the post page and
+    out of search (a placeholder keeps the thread), `restore` shows it again, `dismiss`
+    closes its open flags."""
+
+    event_type: ClassVar[str] = "CommentModerated"
+    subject: ClassVar[str] = "feed.comment.moderated"
+
+    comment_id: UUID
+    post_id: UUID
+    moderator_id: UUID
+    decision: str  # hide, restore or dismiss
+    note: str
 
 
 class ReactionAdded(Event):
@@ -257,4 +288,4 @@ REGISTRY = EventRegistry([PostCreated, CommunityFollowed, CommunityUnfollowed, P
                           ReactionRemoved, DrugQueryAsked, DrugQueryAnswered, SchemeListed,
                           SchemeRevised, ModeratorScoped, ResourceAdded,
                           ResourceRetired, GatheringScheduled, GatheringCancelled, PostEdited,
-                          PostDeleted, VoiceNoteUploaded])
+                          PostDeleted, VoiceNoteUploaded, CommentFlagged, CommentModerated])

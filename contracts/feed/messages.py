@@ -122,6 +122,7 @@ class CommentBody(BaseModel):
     body: str = Field(min_length=1, max_length=5_000)
     language: Language = "en"
     parent_id: UUID | None = None  # a reply to this comment of the same post
+    voice_note_id: UUID | None = None  # one of the caller's, on no post or comment yet
 
 
 class AddComment(CommentBody):
@@ -158,6 +159,9 @@ class Comment(BaseModel):
     created_at: datetime
     professional_answer: bool  # a verified professional's comment on a question
     replies: list["Comment"] = []
+    # hidden: a moderator took it down; others see a placeholder in its place
+    status: Literal["published", "hidden"] = "published"
+    voice_note_id: UUID | None = None  # GET /v1/media/voice-notes/{id} plays it
 
 
 class AskDrugQuery(BaseModel):
@@ -299,15 +303,24 @@ FlagReason = Literal["spam", "misinformation", "harassment", "personal_informati
                      "self_harm", "other"]
 
 
-class FlagPost(BaseModel):
-    """POST /v1/flags."""
+class FlagBody(BaseModel):
+    """POST /v1/comments/{id}/flags."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    target_type: Literal["post"]
-    target_id: UUID
     reason: FlagReason
     note: str | None = Field(default=None, max_length=1000)
+
+
+class FlagPost(FlagBody):
+    """POST /v1/flags: a post or a comment."""
+
+    target_type: Literal["post", "comment"]
+    target_id: UUID
+
+
+class FlagComment(FlagBody):
+    comment_id: UUID
 
 
 class FlagAccepted(BaseModel):
@@ -324,14 +337,15 @@ class ModerationQueueQuery(BaseModel):
 
 
 class ModerationItem(BaseModel):
-    """A post waiting for a moderator: held, or flagged and not decided yet."""
+    """A post or a comment waiting for a moderator: held, or flagged and not decided yet."""
 
-    item_id: UUID  # the post's id: one item per post
-    post_id: UUID
-    community: str
+    item_id: UUID  # the post's or the comment's id: one item each
+    item_type: Literal["post", "comment"] = "post"
+    post_id: UUID  # the post, or the post the comment is on
+    community: str  # the post's
     status: Literal["published", "held", "hidden"]
-    title: str | None
-    body: str
+    title: str | None  # the post's (a comment's item: the title of the post it is on)
+    body: str  # the post's or the comment's
     author_id: UUID
     author_name: str  # as the feed shows it ("former member" once erased)
     reasons: list[str]

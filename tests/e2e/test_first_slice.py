@@ -3,6 +3,7 @@
 import httpx
 import sqlalchemy as sa
 
+from tests.audio import tone
 from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, register
 
 
@@ -110,9 +111,10 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
             "target_type": "post", "target_id": post_id, "reason": "spam"})
         await client.post("/v1/drug-queries", headers=reader, json={
             "medicine": "Dolutegravir", "question": "Can I take it with antacids?"})
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        await moderated_comments(client, author, reader, admin)
         await platform.settled()
         live = await read_models(platform)
-        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
         async with platform.engine.begin() as conn:  # damage every read model
             for table in ("feed.timeline", "feed.authors", "feed.community_counts",
                           "feed.community_members", "feed.notifications", "feed.post_authors",
@@ -139,9 +141,34 @@ async def test_read_models_rebuilt_from_events_equal_the_live_ones(platform: Pla
                                   headers=admin)).status_code == 404
 
 
+async def moderated_comments(client: httpx.AsyncClient, author: dict[str, str],
+                             reader: dict[str, str], admin: dict[str, str]) -> None:
+    """Comments on a published post, one with a voice note: one flagged and hidden, one
+    flagged and waiting."""
+    post_id = (await client.post("/v1/posts", headers=author, json={
+        "community": "hiv", "body": "Living well with HIV"})).json()["post_id"]
+    note = await client.post("/v1/media/voice-notes", headers=reader,
+                             files={"file": ("n.webm", tone(0.5), "audio/webm")})
+    assert note.status_code == 201, note.text
+    ids = []
+    for body, extra in (("a voice note", {"voice_note_id": note.json()["voice_note_id"]}),
+                        ("buy my pills", {}), ("thank you", {})):
+        reply = await client.post(f"/v1/posts/{post_id}/comments", headers=reader,
+                                  json={"body": body, **extra})
+        assert reply.status_code == 201, reply.text
+        ids.append(reply.json()["comment_id"])
+    for comment_id in ids[1:]:
+        flagged = await client.post(f"/v1/comments/{comment_id}/flags", headers=author,
+                                    json={"reason": "spam"})
+        assert flagged.status_code == 201, flagged.text
+    hidden = await client.post(f"/v1/moderation/items/{ids[1]}/decision", headers=admin,
+                               json={"decision": "hide", "note": "selling (rule 5)"})
+    assert hidden.status_code == 200, hidden.text
+
+
 # The feed's inline read models (tables; rebuilt as the models of the same name, dashed).
 INLINE = ("posts", "follows", "flags", "comments", "reactions", "drug_queries", "schemes",
-          "notification_reads", "moderator_scopes", "resources", "gatherings")
+          "notification_reads", "moderator_scopes", "resources", "gatherings", "voice_notes")
 
 
 async def read_models(platform: Platform) -> dict[str, list]:

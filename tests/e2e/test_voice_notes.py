@@ -82,3 +82,33 @@ async def test_a_renamed_text_file_and_an_oversized_file_are_refused(
                                       files={"file": ("n.webm", tone(0.5), "audio/webm")})
         assert anonymous.status_code == 401
     assert (sorted(media.iterdir()) if media.exists() else []) == before
+
+
+async def test_a_note_on_a_comment_plays_back_and_is_attached_once(
+        platform: Platform) -> None:
+    data = tone(2.0)
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        meera, ravi = await patient(client, "Meera"), await patient(client, "Ravi")
+        post_id = (await client.post("/v1/posts", headers=ravi, json={
+            "community": "heart-health", "body": "How do you use a spacer?"})).json()["post_id"]
+        note_id = (await client.post("/v1/media/voice-notes", headers=meera, files={
+            "file": ("how.webm", data, "audio/webm")})).json()["voice_note_id"]
+        commented = await client.post(f"/v1/posts/{post_id}/comments", headers=meera, json={
+            "body": "I recorded how I do it", "voice_note_id": note_id})
+        assert commented.status_code == 201, commented.text
+        [comment] = (await client.get(f"/v1/posts/{post_id}")).json()["comments"]
+        assert comment["voice_note_id"] == note_id
+        url = f"/v1/media/voice-notes/{note_id}"
+        ranged = await client.get(url, headers={"Range": "bytes=10-59"})  # anyone plays it
+        assert ranged.status_code == 206 and ranged.content == data[10:60]
+        assert (await client.get(url)).content == data
+        for path, body in ((f"/v1/posts/{post_id}/comments", {"body": "Once more"}),
+                           ("/v1/posts", {"community": "heart-health", "body": "Once more"})):
+            again = await client.post(path, headers=meera, json={**body,
+                                                                 "voice_note_id": note_id})
+            assert again.status_code == 422 and again.headers["content-type"] == PROBLEM
+            assert again.json()["errors"][0]["field"] == "voice_note_id"
+        theirs = await client.post(f"/v1/posts/{post_id}/comments", headers=ravi, json={
+            "body": "Mine now", "voice_note_id": note_id})
+        assert theirs.status_code == 422, theirs.text
+        assert len((await client.get(f"/v1/posts/{post_id}")).json()["comments"]) == 1

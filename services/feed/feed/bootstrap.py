@@ -24,7 +24,7 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
     members = Repository(sql.store, REGISTRY, domain.Membership, domain.evolve_membership,
                          on_append=projections.FOLLOWS.apply)
     comments = Repository(sql.store, REGISTRY, domain.CommentState, domain.evolve_comment,
-                          on_append=projections.COMMENTS.apply)
+                          on_append=projections.on_comment_append)
     reactions = Repository(sql.store, REGISTRY, domain.Reacted, domain.evolve_reacted,
                            on_append=projections.REACTIONS.apply)
     drug_queries = Repository(sql.store, REGISTRY, domain.DrugQueryState,

@@ -10,6 +10,8 @@ from uuid import UUID
 from contracts.events import Event
 from contracts.feed.events import (
     CommentAdded,
+    CommentFlagged,
+    CommentModerated,
     CommunityFollowed,
     CommunityUnfollowed,
     DrugQueryAnswered,
@@ -97,6 +99,20 @@ class NoSuchCommentError(FeedError):
 
     def __init__(self) -> None:
         super().__init__("there is no such comment on this post")
+
+
+class UnknownCommentError(FeedError):
+    """A comment that does not exist, or that no one but a moderator sees."""
+
+    def __init__(self) -> None:
+        super().__init__("the comment does not exist")
+
+
+class AlreadyFlaggedError(FeedError):
+    """Each person flags a comment once (GUIDELINES.md)."""
+
+    def __init__(self) -> None:
+        super().__init__("you flagged this comment already: a moderator will look at it")
 
 
 class ReplyDepthError(FeedError):
@@ -350,25 +366,38 @@ def membership_stream(user_id: UUID) -> str:
 
 @dataclass(frozen=True)
 class CommentState:
+    """A comment as the rules see it: its post, its thread, its standing with the
+    moderators, and who flagged it (ever: each person flags a comment once)."""
+
     created: bool = False
     post_id: UUID | None = None
     parent_id: UUID | None = None
+    status: str = PUBLISHED  # published or hidden
+    flagged: bool = False  # an open flag
+    flaggers: frozenset[UUID] = frozenset()
 
 
 def evolve_comment(comment: CommentState, event: Event) -> CommentState:
     if isinstance(event, CommentAdded):
         return CommentState(True, event.post_id, event.parent_id)
+    if isinstance(event, CommentFlagged):
+        return replace(comment, flagged=True, flaggers=comment.flaggers | {event.flagger_id})
+    if isinstance(event, CommentModerated):
+        status = {"hide": HIDDEN, "restore": PUBLISHED}.get(event.decision, comment.status)
+        return replace(comment, status=status, flagged=False)
     return comment
 
 
 def add_comment(post: Post, parent: CommentState | None, comment_id: UUID, post_id: UUID,
                 author_id: UUID, body: str, language: str, parent_id: UUID | None,
-                screening: Screening) -> list[Event]:
-    """A comment on a published post, or a reply to one of its top-level comments."""
+                screening: Screening, voice_note_id: UUID | None = None) -> list[Event]:
+    """A comment on a published post, or a reply to one of its top-level comments (not
+    to one a moderator hid)."""
     if not post.created or post.status != PUBLISHED:
         raise NoSuchPostError()
     if parent_id is not None:
-        if parent is None or not parent.created or parent.post_id != post_id:
+        if (parent is None or not parent.created or parent.post_id != post_id
+                or parent.status != PUBLISHED):
             raise NoSuchCommentError()
         if parent.parent_id is not None:
             raise ReplyDepthError()
@@ -378,7 +407,44 @@ def add_comment(post: Post, parent: CommentState | None, comment_id: UUID, post_
     if CONTACT_DETAILS in screening.holds:
         raise ContactDetailsError()
     return [CommentAdded(comment_id=comment_id, post_id=post_id, author_id=author_id,
-                         parent_id=parent_id, body=body, language=language)]
+                         parent_id=parent_id, body=body, language=language,
+                         voice_note_id=voice_note_id)]
+
+
+def flag_comment(comment: CommentState, post: Post, comment_id: UUID, flag_id: UUID,
+                 flagger_id: UUID, reason: str, urgent: bool) -> list[Event]:
+    """Anyone may ask a moderator to look at a comment they can read, once."""
+    if not comment.created or comment.status != PUBLISHED or post.status != PUBLISHED:
+        raise UnknownCommentError()
+    if flagger_id in comment.flaggers:
+        raise AlreadyFlaggedError()
+    return [CommentFlagged(comment_id=comment_id, post_id=post_id_of(comment), flag_id=flag_id,
+                           reason=reason, flagger_id=flagger_id, urgent=urgent)]
+
+
+def moderate_comment(comment: CommentState, post: Post, comment_id: UUID,
+                     moderator_id: UUID, decision: str, note: str,
+                     scope: frozenset[str] | None = None) -> list[Event]:
+    """hide: its words off the post page and out of search (a published comment);
+    restore: shown again (a hidden one); dismiss: its open flags closed (a published one).
+    A scoped moderator decides only in their communities: the post's."""
+    if not comment.created:
+        raise UnknownCommentError()
+    if scope and post.community not in scope:
+        raise OutOfScopeError(post.community)
+    allowed = {"hide": (PUBLISHED,), "restore": (HIDDEN,), "dismiss": (PUBLISHED,)}
+    if comment.status not in allowed[decision]:
+        raise ModerationConflictError(f"a {comment.status} comment cannot be given "
+                                      f"\"{decision}\"")
+    if decision == "dismiss" and not comment.flagged:
+        raise ModerationConflictError("the comment has no open flag to dismiss")
+    return [CommentModerated(comment_id=comment_id, post_id=post_id_of(comment),
+                             moderator_id=moderator_id, decision=decision, note=note)]
+
+
+def post_id_of(comment: CommentState) -> UUID:
+    assert comment.post_id is not None  # every created comment is on a post
+    return comment.post_id
 
 
 def urgent_flags(post_id: UUID, screening: Screening,

@@ -13,6 +13,8 @@ from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.feed.events import (
     CommentAdded,
+    CommentFlagged,
+    CommentModerated,
     CommunityFollowed,
     CommunityUnfollowed,
     DrugQueryAnswered,
@@ -132,8 +134,27 @@ async def add_flags(conn: AsyncConnection, run: list[tuple[PostFlagged, Envelope
 
 async def close_flags(conn: AsyncConnection, event: PostModerated | PostDeleted,
                       _: Envelope) -> None:
-    """A decision, or the author taking the post down, closes its flags."""
-    await conn.execute(sql.flags.update().where(sql.flags.c.post_id == event.post_id)
+    """A decision closes the post's flags; the author taking the post down closes its
+    comments' too."""
+    f = sql.flags
+    closed = f.update().where(f.c.post_id == event.post_id)
+    if isinstance(event, PostModerated):
+        closed = closed.where(f.c.comment_id.is_(None))
+    await conn.execute(closed.values(open=False))
+
+
+async def add_comment_flags(conn: AsyncConnection,
+                            run: list[tuple[CommentFlagged, Envelope]]) -> None:
+    await insert_rows(conn, sql.flags, [
+        {"flag_id": e.flag_id, "post_id": e.post_id, "comment_id": e.comment_id,
+         "reason": e.reason, "flagger_id": e.flagger_id, "urgent": e.urgent,
+         "flagged_at": envelope.occurred_at, "open": True} for e, envelope in run],
+        skip_existing=True)
+
+
+async def close_comment_flags(conn: AsyncConnection, event: CommentModerated,
+                              _: Envelope) -> None:
+    await conn.execute(sql.flags.update().where(sql.flags.c.comment_id == event.comment_id)
                        .values(open=False))
 
 
@@ -141,11 +162,30 @@ async def add_comments(conn: AsyncConnection, run: list[tuple[CommentAdded, Enve
     await insert_rows(conn, sql.comments, [
         {"comment_id": e.comment_id, "post_id": e.post_id, "parent_id": e.parent_id,
          "author_id": e.author_id, "body": e.body, "language": e.language,
-         "created_at": envelope.occurred_at} for e, envelope in run])
+         "created_at": envelope.occurred_at, "status": PUBLISHED,
+         "voice_note_id": e.voice_note_id} for e, envelope in run])
+
+
+async def comment_status(conn: AsyncConnection, event: CommentModerated, _: Envelope) -> None:
+    status = MODERATED_STATUS.get(event.decision)
+    if status is not None:
+        await conn.execute(sql.comments.update()
+                           .where(sql.comments.c.comment_id == event.comment_id)
+                           .values(status=status))
 
 
 COMMENTS = InlineModel(name="comments", tables=[sql.comments], registry=REGISTRY,
-                       store=sql.store, handlers={CommentAdded: add_comments})
+                       store=sql.store, handlers={CommentAdded: add_comments,
+                                                  CommentModerated: one_by_one(comment_status)})
+
+
+async def on_comment_append(conn: AsyncConnection, events: list[Event],
+                            envelopes: list[Envelope]) -> None:
+    """The inline models a comment's events keep: the comment, the queue, and the voice
+    note it carries."""
+    await COMMENTS.apply(conn, events, envelopes)
+    await FLAGS.apply(conn, events, envelopes)
+    await VOICE_NOTES.apply(conn, events, envelopes)
 
 
 async def add_reactions(conn: AsyncConnection,
@@ -276,17 +316,21 @@ async def add_voice_note(conn: AsyncConnection, event: VoiceNoteUploaded,
         uploaded_at=envelope.occurred_at).on_conflict_do_nothing())
 
 
-async def attach_voice_note(conn: AsyncConnection, event: PostCreated, _: Envelope) -> None:
+async def attach_voice_note(conn: AsyncConnection, event: PostCreated | CommentAdded,
+                            _: Envelope) -> None:
     if event.voice_note_id is not None:
+        on = ({"comment_id": event.comment_id} if isinstance(event, CommentAdded)
+              else {"post_id": event.post_id})
         await conn.execute(sql.voice_notes.update()
                            .where(sql.voice_notes.c.voice_note_id == event.voice_note_id)
-                           .values(post_id=event.post_id))
+                           .values(**on))
 
 
 VOICE_NOTES = InlineModel(name="voice-notes", tables=[sql.voice_notes], registry=REGISTRY,
                           store=sql.store,
                           handlers={VoiceNoteUploaded: one_by_one(add_voice_note),
-                                    PostCreated: one_by_one(attach_voice_note)})
+                                    PostCreated: one_by_one(attach_voice_note),
+                                    CommentAdded: one_by_one(attach_voice_note)})
 
 
 async def on_post_append(conn: AsyncConnection, events: list[Event],
@@ -301,7 +345,9 @@ async def on_post_append(conn: AsyncConnection, events: list[Event],
 FLAGS = InlineModel(name="flags", tables=[sql.flags], registry=REGISTRY, store=sql.store,
                     handlers={PostHeld: one_by_one(add_holds), PostFlagged: add_flags,
                               PostModerated: one_by_one(close_flags),
-                              PostDeleted: one_by_one(close_flags)})
+                              PostDeleted: one_by_one(close_flags),
+                              CommentFlagged: add_comment_flags,
+                              CommentModerated: one_by_one(close_comment_flags)})
 
 
 async def add_follows(conn: AsyncConnection,

@@ -14,7 +14,7 @@ class NoSuchVoiceNoteError(FeedError):
 
 
 class NotYourVoiceNoteError(FeedError):
-    """A post may carry only a voice note its author uploaded."""
+    """A post or a comment may carry only a voice note its author uploaded."""
 
     field = "voice_note_id"
 
@@ -23,12 +23,12 @@ class NotYourVoiceNoteError(FeedError):
 
 
 class VoiceNoteAttachedError(FeedError):
-    """A voice note belongs to one post."""
+    """A voice note belongs to one post or one comment."""
 
     field = "voice_note_id"
 
     def __init__(self) -> None:
-        super().__init__("this voice note is already on another post")
+        super().__init__("this voice note is already on a post or a comment")
 
 
 class VoiceNoteRangeError(FeedError):
@@ -59,10 +59,10 @@ def upload(voice_note_id: UUID, owner_id: UUID, content_type: str, duration_s: f
                               content_type=content_type, duration_s=duration_s, size=size)]
 
 
-def check_attachable(note: VoiceNoteState, author_id: UUID, on_post: UUID | None) -> None:
+def check_attachable(note: VoiceNoteState, author_id: UUID, attached_to: UUID | None) -> None:
     """Someone else's note, or none at all, is refused alike (nothing told of others'); a
-    note already on a post is not put on another."""
+    note already on a post or a comment is not put on another."""
     if note.owner_id != author_id:
         raise NotYourVoiceNoteError()
-    if on_post is not None:
+    if attached_to is not None:
         raise VoiceNoteAttachedError()

@@ -38,6 +38,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/me/follows"): SIGNED_IN,
     ("GET", "/v1/me/feed"): SIGNED_IN,
     ("POST", "/v1/flags"): MEMBERS,
+    ("POST", "/v1/comments/{comment_id}/flags"): MEMBERS,
     ("GET", "/v1/me/notifications"): SIGNED_IN,
     ("POST", "/v1/me/notifications/read"): SIGNED_IN,
     ("GET", "/v1/schemes"): None,

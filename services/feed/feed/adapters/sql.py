@@ -183,11 +183,13 @@ async def author_and_recent(conn: AsyncConnection, user_id: UUID,
 
 
 # Inline read model "flags": the moderators' queue, written with the events. A hold is a
-# flag of the screening's (no flagger) with an id made from the post and the rule.
+# flag of the screening's (no flagger) with an id made from the post and the rule. A flag
+# of a comment names the comment and the post it is on.
 flags = sa.Table(
     "flags", metadata,
     sa.Column("flag_id", sa.Uuid, primary_key=True),
     sa.Column("post_id", sa.Uuid, nullable=False, index=True),
+    sa.Column("comment_id", sa.Uuid),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("flagger_id", sa.Uuid),
     sa.Column("urgent", sa.Boolean, nullable=False),
@@ -207,6 +209,8 @@ comments = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("language", sa.Text, nullable=False),
     sa.Column("created_at", TZ, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="published"),  # or hidden
+    sa.Column("voice_note_id", sa.Uuid),
     sa.Column("search", TSVECTOR, searchable("body")),
     sa.Index("comments_of_post", "post_id", "created_at"),
     sa.Index("comments_search", "search", postgresql_using="gin"),
@@ -472,20 +476,14 @@ async def moderator_scope(conn: AsyncConnection, user_id: UUID) -> frozenset[str
     return frozenset(found or ())
 
 
-def queue_query(reason: str | None, flagger: UUID | None,
-                communities: frozenset[str] = frozenset()) -> sa.Select:
-    """Posts with open flags: their reasons, how many flags, urgent or not, since when
-    (of some communities only, for a scoped moderator)."""
-    query = (sa.select(posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,
-                       posts.c.body, posts.c.author_id,
-                       sa.func.max(authors.c.display_name).label("author_name"),
-                       sa.func.array_agg(sa.distinct(flags.c.reason)).label("reasons"),
-                       sa.func.count().label("flags"),
-                       sa.func.bool_or(flags.c.urgent).label("urgent"),
-                       sa.func.min(flags.c.flagged_at).label("since"))
-             .select_from(flags.join(posts, posts.c.post_id == flags.c.post_id)
-                          .outerjoin(authors, authors.c.user_id == posts.c.author_id))
-             .where(flags.c.open).group_by(posts.c.post_id))
+def _flagged(query: sa.Select, reason: str | None, flagger: UUID | None,
+             communities: frozenset[str]) -> sa.Select:
+    """Open flags' reasons, how many, urgent or not, since when; of those matching the
+    filters (of some communities only, for a scoped moderator)."""
+    query = query.add_columns(
+        sa.func.array_agg(sa.distinct(flags.c.reason)).label("reasons"),
+        sa.func.count().label("flags"), sa.func.bool_or(flags.c.urgent).label("urgent"),
+        sa.func.min(flags.c.flagged_at).label("since")).where(flags.c.open)
     if reason is not None:
         query = query.having(sa.func.bool_or(flags.c.reason == reason))
     if flagger is not None:
@@ -495,19 +493,46 @@ def queue_query(reason: str | None, flagger: UUID | None,
     return query
 
 
+def queue_query(reason: str | None, flagger: UUID | None,
+                communities: frozenset[str] = frozenset()) -> sa.Select:
+    """The items of the moderators' queue: posts with open flags or holds, and comments
+    with open flags on published posts."""
+    flagged_posts = _flagged(
+        sa.select(posts.c.post_id.label("item_id"), sa.literal("post").label("item_type"),
+                  posts.c.post_id, posts.c.community, posts.c.status, posts.c.title,
+                  posts.c.body, posts.c.author_id,
+                  sa.func.max(authors.c.display_name).label("author_name"))
+        .select_from(flags.join(posts, posts.c.post_id == flags.c.post_id)
+                     .outerjoin(authors, authors.c.user_id == posts.c.author_id))
+        .where(flags.c.comment_id.is_(None)).group_by(posts.c.post_id),
+        reason, flagger, communities)
+    flagged_comments = _flagged(
+        sa.select(comments.c.comment_id.label("item_id"),
+                  sa.literal("comment").label("item_type"), comments.c.post_id,
+                  posts.c.community, comments.c.status, posts.c.title, comments.c.body,
+                  comments.c.author_id, sa.func.max(authors.c.display_name).label("author_name"))
+        .select_from(flags.join(comments, comments.c.comment_id == flags.c.comment_id)
+                     .join(posts, posts.c.post_id == comments.c.post_id)
+                     .outerjoin(authors, authors.c.user_id == comments.c.author_id))
+        .where(posts.c.status == "published")
+        .group_by(comments.c.comment_id, posts.c.post_id),
+        reason, flagger, communities)
+    return sa.union_all(flagged_posts, flagged_comments).subquery("queue").select()
+
+
 async def urgent_items(conn: AsyncConnection, query: sa.Select, most: int) -> list[sa.Row]:
     inner = query.subquery()
     return list((await conn.execute(sa.select(inner).where(inner.c.urgent)
-                                    .order_by(inner.c.since, inner.c.post_id).limit(most))).all())
+                                    .order_by(inner.c.since, inner.c.item_id).limit(most))).all())
 
 
 async def waiting_items(conn: AsyncConnection, query: sa.Select, limit: int,
                         after: tuple[datetime, UUID] | None) -> list[sa.Row]:
     """The other open items, oldest first, a keyset page."""
     inner = query.subquery()
-    page = sa.select(inner).where(~inner.c.urgent).order_by(inner.c.since, inner.c.post_id)
+    page = sa.select(inner).where(~inner.c.urgent).order_by(inner.c.since, inner.c.item_id)
     if after is not None:
-        page = page.where(sa.tuple_(inner.c.since, inner.c.post_id) > after)
+        page = page.where(sa.tuple_(inner.c.since, inner.c.item_id) > after)
     return list((await conn.execute(page.limit(limit))).all())
 
 
@@ -588,6 +613,7 @@ async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
                                 sa.func.ts_rank(comments.c.search, words).label("rank"))
                       .join(posts, posts.c.post_id == comments.c.post_id)
                       .where(posts.c.status == "published",
+                             comments.c.status == "published",  # none a moderator hid
                              comments.c.search.op("@@")(words)))
     plain = q.casefold()
     found_resources = (sa.select(sa.literal("resource").label("kind"),
@@ -607,7 +633,7 @@ async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
         union.c.rank.desc(), union.c.id).limit(limit))).all())
 
 
-# Inline read model "voice-notes": each note, and the post it was attached to.
+# Inline read model "voice-notes": each note, and the post or comment it was attached to.
 voice_notes = sa.Table(
     "voice_notes", metadata,
     sa.Column("voice_note_id", sa.Uuid, primary_key=True),
@@ -617,6 +643,7 @@ voice_notes = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("uploaded_at", TZ, nullable=False),
     sa.Column("post_id", sa.Uuid),
+    sa.Column("comment_id", sa.Uuid),
 )
 
 
@@ -625,15 +652,24 @@ async def voice_note_on(conn: AsyncConnection, post_id: UUID) -> UUID | None:
                              .where(voice_notes.c.post_id == post_id).limit(1))
 
 
-async def post_of_voice_note(conn: AsyncConnection, voice_note_id: UUID) -> UUID | None:
-    return await conn.scalar(sa.select(voice_notes.c.post_id)
-                             .where(voice_notes.c.voice_note_id == voice_note_id))
+async def attachment_of_voice_note(conn: AsyncConnection, voice_note_id: UUID) -> UUID | None:
+    """The post or the comment a voice note is on (None: on neither). The note's row stays
+    locked to the end of the transaction: of two writers attaching one note at once, the
+    second reads the first's attachment once it commits, and is refused."""
+    v = voice_notes
+    return await conn.scalar(sa.select(sa.func.coalesce(v.c.post_id, v.c.comment_id))
+                             .where(v.c.voice_note_id == voice_note_id).with_for_update())
 
 
 async def voice_note(conn: AsyncConnection, voice_note_id: UUID) -> sa.Row | None:
-    """A voice note with the standing of the post it is attached to (None: on none)."""
+    """A voice note with the standing of the post it is attached to, or of the comment
+    and its post (None: on none; a hidden comment's note is as a hidden post's)."""
     v = voice_notes
+    on_post = posts.c.post_id == sa.func.coalesce(v.c.post_id, comments.c.post_id)
+    status = sa.case((comments.c.status == "hidden", sa.literal("hidden")),
+                     else_=posts.c.status)
     return (await conn.execute(
-        sa.select(v, posts.c.status.label("post_status"))
-        .outerjoin(posts, posts.c.post_id == v.c.post_id)
+        sa.select(v, status.label("post_status"))
+        .outerjoin(comments, comments.c.comment_id == v.c.comment_id)
+        .outerjoin(posts, on_post)
         .where(v.c.voice_note_id == voice_note_id))).first()

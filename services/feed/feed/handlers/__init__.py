@@ -12,6 +12,7 @@ from contracts.feed.messages import (
     DrugQueryRef,
     EditPost,
     FeedQuery,
+    FlagComment,
     FlagPost,
     GatheringRef,
     GatheringsQuery,
@@ -60,7 +61,13 @@ from feed.handlers.gatherings import (
     schedule_gathering,
     upcoming_gatherings,
 )
-from feed.handlers.moderation import decide_item, flag_post, moderation_queue, scope_moderator
+from feed.handlers.moderation import (
+    decide_item,
+    flag_comment,
+    flag_post,
+    moderation_queue,
+    scope_moderator,
+)
 from feed.handlers.notifications import mark_notifications_read, my_notifications
 from feed.handlers.posts import create_post, get_feed, get_post, my_feed
 from feed.handlers.schemes import get_scheme, list_schemes
@@ -120,6 +127,8 @@ HANDLERS = {
     rpc("feed", "upcoming_gatherings"): Handler(upcoming_gatherings, GatheringsQuery,
                                                 roles=ANYONE),
     rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
+    rpc("feed", "flag_comment"): Handler(flag_comment, FlagComment, roles=SIGNED_IN,
+                                         status=201),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
     rpc("feed", "decide_item"): Handler(decide_item, Decide, roles=(MODERATOR, ADMIN)),
@@ -141,6 +150,8 @@ ERRORS: ErrorMap = {
     domain.NoSuchGatheringError: 404,
     domain.GatheringError: 422,
     domain.NoSuchCommentError: 422,
+    domain.UnknownCommentError: 404,
+    domain.AlreadyFlaggedError: 409,
     domain.NoSuchDrugQueryError: 404,
     domain.NoSuchSchemeError: 404,
     domain.NoSuchNotificationsError: 422,

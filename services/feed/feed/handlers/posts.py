@@ -40,10 +40,10 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
         domain.check_sandbox(command, _sandbox(author, deps, now), now, author["recent"])
         if command.voice_note_id is not None:
             note, _ = await deps.voice_notes.get(conn, voice_notes.stream(command.voice_note_id))
-            # Which post carries it is the inline read model's, written in the transaction
-            # of that post's PostCreated: as current as the stream.
-            voice_notes.check_attachable(note, author_id,
-                                         await sql.post_of_voice_note(conn, command.voice_note_id))
+            # Which post or comment carries it is the inline read model's, written in the
+            # transaction of that PostCreated or CommentAdded: as current as the stream.
+            voice_notes.check_attachable(note, author_id, await sql.attachment_of_voice_note(
+                conn, command.voice_note_id))
         await deps.posts.append(conn, domain.stream_id(post_id), 0, events,
                                 call.caller.metadata)
     language = call.caller.language

@@ -130,3 +130,40 @@ def test_decisions_fit_the_post_as_it_is() -> None:
         domain.flag(post, post_id, uuid4(), uuid4(), "spam", False)
     [restored] = domain.moderate(post, post_id, moderator, "restore", "appeal upheld")
     assert domain.evolve(post, restored).status == domain.PUBLISHED
+
+
+def folded(events: list[Event]) -> domain.CommentState:
+    state = domain.CommentState()
+    for event in events:
+        state = domain.evolve_comment(state, event)
+    return state
+
+
+def test_a_comment_is_flagged_once_by_each_person_and_decided_in_its_posts_community() -> None:
+    post_id, comment_id, meera, moderator = uuid4(), uuid4(), uuid4(), uuid4()
+    post = domain.evolve(NEW, create(NEW, post_id, uuid4(),
+                                     CreatePost(community="cancer", body="x"))[0])
+    history = domain.add_comment(post, None, comment_id, post_id, uuid4(), "buy now",
+                                 "en", None, moderation.Screening())
+    history += domain.flag_comment(folded(history), post, comment_id, uuid4(), meera, "spam",
+                                   False)
+    with pytest.raises(domain.AlreadyFlaggedError):
+        domain.flag_comment(folded(history), post, comment_id, uuid4(), meera, "other", False)
+    with pytest.raises(domain.OutOfScopeError):
+        domain.moderate_comment(folded(history), post, comment_id, moderator, "hide", "x",
+                                frozenset({"diabetes"}))
+    history += domain.moderate_comment(folded(history), post, comment_id, moderator, "hide",
+                                       "spam", frozenset({"cancer"}))
+    hidden = folded(history)
+    assert (hidden.status, hidden.flagged, hidden.flaggers) == (domain.HIDDEN, False,
+                                                                frozenset({meera}))
+    with pytest.raises(domain.UnknownCommentError):  # no one flags what they cannot read
+        domain.flag_comment(hidden, post, comment_id, uuid4(), uuid4(), "spam", False)
+    with pytest.raises(domain.NoSuchCommentError):  # nor replies to it
+        domain.add_comment(post, hidden, uuid4(), post_id, uuid4(), "why?", "en",
+                           comment_id, moderation.Screening())
+    for decision in ("hide", "dismiss"):
+        with pytest.raises(domain.ModerationConflictError):
+            domain.moderate_comment(hidden, post, comment_id, moderator, decision, "x")
+    [restored] = domain.moderate_comment(hidden, post, comment_id, moderator, "restore", "ok")
+    assert folded([*history, restored]).status == domain.PUBLISHED

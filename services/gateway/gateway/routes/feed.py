@@ -31,6 +31,8 @@ from contracts.feed.messages import (
     FeedPage,
     FeedQuery,
     FlagAccepted,
+    FlagBody,
+    FlagComment,
     FlagPost,
     Following,
     Follows,
@@ -126,9 +128,19 @@ async def my_feed(caller: CallerDep, bus: BusDep,
 
 @router.post("/flags", status_code=201, response_model=FlagAccepted, tags=["moderation"])
 async def flag(body: FlagPost, caller: CallerDep, bus: BusDep) -> Response:
-    """Ask the moderators to look at a post (GUIDELINES.md); a second flag of yours on the
-    same post, while the first is open, changes nothing."""
+    """Ask the moderators to look at a post or a comment (GUIDELINES.md); a second flag of
+    yours on the same post, while the first is open, changes nothing; a comment is flagged
+    once by each person (a second time: 409)."""
     return await bus.forward(rpc("feed", "flag_post"), caller, body)
+
+
+@router.post("/comments/{comment_id}/flags", status_code=201, response_model=FlagAccepted,
+             tags=["moderation"])
+async def flag_comment(comment_id: UUID, body: FlagBody, caller: CallerDep,
+                       bus: BusDep) -> Response:
+    """Ask the moderators to look at a comment, once (as POST /v1/flags with a comment)."""
+    return await bus.forward(rpc("feed", "flag_comment"), caller,
+                             FlagComment(comment_id=comment_id, **body.model_dump()))
 
 
 @router.get("/moderation/queue", response_model=ModerationQueue, tags=["moderation"])
@@ -139,7 +151,8 @@ async def moderation_queue(caller: CallerDep, bus: BusDep,
                            limit: Annotated[int, Query(ge=1, le=100)] = 20,
                            cursor: Annotated[str | None, Query(max_length=200)] = None
                            ) -> Response:
-    """Held and flagged posts: urgent ones (self-harm) first, then oldest first."""
+    """Held and flagged posts and flagged comments (`item_type`): urgent ones (self-harm)
+    first, then oldest first."""
     return await bus.forward(rpc("feed", "moderation_queue"), caller, ModerationQueueQuery(
         reason=reason, flagger=flagger, limit=limit, cursor=cursor))
 
@@ -148,7 +161,8 @@ async def moderation_queue(caller: CallerDep, bus: BusDep,
              tags=["moderation"])
 async def decide(item_id: UUID, body: DecisionBody, caller: CallerDep,
                  bus: BusDep) -> Response:
-    """hide (out of every feed), restore (published) or dismiss (flags closed), with a note."""
+    """hide (out of every feed, or a comment's words off its post), restore (published) or
+    dismiss (flags closed), with a note; the item is a post or a comment."""
     return await bus.forward(rpc("feed", "decide_item"), caller,
                              Decide(item_id=item_id, **body.model_dump()))
 

@@ -269,6 +269,27 @@ async def test_the_moderators_queue_filters_and_decides_with_a_note(
     assert "The post is published." in (await member.get("/console/moderation")).text
 
 
+async def test_a_flagged_comment_in_the_queue_is_labelled_with_its_post(
+        member: httpx.AsyncClient, gateway: Any) -> None:
+    comment = ModerationItem.model_validate({
+        **ITEM, "item_id": COMMENT_ID, "item_type": "comment", "status": "published",
+        "title": "Night <sugar>", "body": "Stop your insulin", "reasons": ["misinformation"],
+        "flags": 2, "urgent": False}).model_dump(mode="json")
+    gateway.on("GET", "/v1/moderation/queue", ok({"items": [ITEM, comment],
+                                                  "next_cursor": None}))
+    member.cookies.delete(LANGUAGE_COOKIE)  # the page's language from Accept-Language
+    for language, label in (("en", "Comment on “Night &lt;sugar&gt;”"),
+                            ("hi", "“Night &lt;sugar&gt;” पर टिप्पणी")):
+        reply = await member.get("/console/moderation", headers={"Accept-Language": language})
+        assert reply.status_code == 200
+        page = reply.text
+        assert f'data-item-id="{COMMENT_ID}" data-item-type="comment"' in page
+        assert f'<h2 id="item-{COMMENT_ID}">{label}</h2>' in page, page
+        assert "<blockquote>Stop your insulin</blockquote>" in page
+        assert f'action="/console/moderation/{COMMENT_ID}/decision"' in page
+        assert f'<h2 id="item-{POST_ID}"><strong' in page  # the post's item as before
+
+
 async def test_a_drug_question_is_asked_and_its_answer_is_from_the_verified_team(
         member: httpx.AsyncClient, gateway: Any) -> None:
     gateway.on("POST", "/v1/drug-queries", lambda _: httpx.Response(201, json={
