@@ -30,6 +30,7 @@ from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
 from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one, reshaped
+from kit.sql import Statement
 from kit.telemetry import context_from, tracer
 
 __all__ = ["Handler", "OneHandler", "Projection", "ProjectionRunner", "one_by_one",
@@ -87,10 +88,12 @@ class ProjectionRunner:
         self.js = self.nc.jetstream()
         # One statement for a whole batch: the ids that were not handled before come back.
         table = f'"{self.handled.schema}"."{self.handled.name}"'
-        self._track = sa.text(
+        # Every batch of every projection makes it: compiled once (kit.sql).
+        self._track = Statement(sa.text(
             f"INSERT INTO {table} (projection, event_id) SELECT :projection, unnest(:ids)"
             " ON CONFLICT DO NOTHING RETURNING event_id").bindparams(
-                sa.bindparam("ids", type_=ARRAY(sa.Uuid)))
+                sa.bindparam("projection", type_=sa.Text),
+                sa.bindparam("ids", type_=ARRAY(sa.Uuid))))
 
     async def start(self) -> None:
         """Consume from where the projection got to; from the start of its streams when its
@@ -196,8 +199,8 @@ class ProjectionRunner:
                      batch: list[tuple[Msg, Envelope]]) -> None:
         if not batch:
             return
-        inserted = await conn.execute(self._track, {
-            "projection": self.projection.name, "ids": [env.event_id for _, env in batch]})
+        inserted = await self._track.rows(conn, projection=self.projection.name,
+                                          ids=[env.event_id for _, env in batch])
         new = {event_id for (event_id,) in inserted}
         fresh = [envelope for _, envelope in batch if envelope.event_id in new]
         for event_type, run in itertools.groupby(fresh, key=lambda e: e.event_type):

@@ -539,8 +539,13 @@ async def waiting_items(conn: AsyncConnection, query: sa.Select, limit: int,
 async def unpublished(conn: AsyncConnection, post_ids: list[UUID]) -> set[UUID]:
     """Which of the posts are held or hidden now (the inline model is ahead of any
     projection: a post held in its first append is never shown, even for a moment)."""
-    return set((await conn.scalars(sa.select(posts.c.post_id).where(
-        posts.c.post_id.in_(post_ids), posts.c.status != "published"))).all())
+    return {row[0] for row in await UNPUBLISHED.rows(conn, ids=post_ids)}
+
+
+# Every batch of new posts of the timeline and search projections makes it.
+UNPUBLISHED = Statement(sa.text(
+    "SELECT post_id FROM feed.posts WHERE post_id = ANY(:ids) AND status <> 'published'")
+    .bindparams(sa.bindparam("ids", type_=ARRAY(sa.Uuid))))
 
 
 # A person's feed: the common feed and each community they follow, newest first. Each
