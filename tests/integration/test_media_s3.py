@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from kit.embedded import free_port
 from kit.media import LocalMediaStore, MediaStore, NoSuchMediaError
@@ -99,8 +100,12 @@ class Flaky(httpx.AsyncBaseTransport):
 async def test_5xx_and_lost_connections_are_tried_again(s3: S3Server) -> None:
     flaky = Flaky([503, None, 500])
     store = store_on(s3, transport=flaky, backoff_s=0.01)
-    await store.put("note-5", b"after three failures", "audio/webm")
+    with capture_logs() as logs:
+        await store.put("note-5", b"after three failures", "audio/webm")
     assert flaky.sent == 4
+    assert [(line["attempt"], line["failure"]) for line in logs] == [
+        (1, "503"), (2, "ConnectError"), (3, "500")]
+    assert s3.credentials.secret_access_key not in repr(logs)
     assert await store.get("note-5", 0, 5) == b"after"
 
 
