@@ -8,10 +8,12 @@ in) for four requests whose signing the published vectors fix."""
 
 import asyncio
 import hashlib
+import itertools
 import os
 import random
 import re
 import stat
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -40,16 +42,18 @@ class S3MediaStore:
     """Objects `<key>` in one bucket; the key checked as the local store checks it."""
 
     def __init__(self, endpoint: str, bucket: str, credentials: Credentials,
-                 region: str = "us-east-1", *, timeout_s: float = 10.0, attempts: int = 4,
-                 backoff_s: float = 0.2, max_backoff_s: float = 2.0,
+                 region: str = "us-east-1", *, timeout_s: float = 3.0,
+                 deadline_s: float = 4.0, attempts: int = 4, backoff_s: float = 0.1,
+                 max_backoff_s: float = 1.0,
                  server_side_encryption: str = "",
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.base = f"{endpoint.rstrip('/')}/{quote(bucket, safe='')}"
         self.credentials, self.region = credentials, region
-        self.attempts, self.backoff_s, self.max_backoff_s = attempts, backoff_s, max_backoff_s
+        self.timeout_s, self.deadline_s, self.attempts = timeout_s, deadline_s, attempts
+        self.backoff_s, self.max_backoff_s = backoff_s, max_backoff_s
         self.server_side_encryption = server_side_encryption
         # No proxies or .netrc from the environment: nothing but our signature on a request.
-        self.client = httpx.AsyncClient(timeout=timeout_s, transport=transport,
+        self.client = httpx.AsyncClient(transport=transport,
                                         trust_env=False, follow_redirects=False)
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
@@ -92,28 +96,33 @@ class S3MediaStore:
 
     async def _send(self, method: str, key: str, headers: dict[str, str] | None = None,
                     body: bytes = b"") -> httpx.Response:
-        """One request, signed anew for each try; 5xx, throttling and lost connections are
-        tried again after a bounded, jittered backoff."""
+        """One request, signed anew for each try. 5xx, throttling and lost connections are
+        tried again after a jittered backoff, all tries within `deadline_s`: a reply still
+        reaches the gateway before its RPC time-out."""
         url = f"{self.base}/{checked(key)}"
         wanted = {**(headers or {}), "accept-encoding": "identity",
                   "x-amz-content-sha256": hashlib.sha256(body).hexdigest() if body
                   else EMPTY_SHA256}
-        for attempt in range(1, self.attempts + 1):
+        deadline = time.monotonic() + self.deadline_s
+        for attempt in itertools.count(1):
             signed = sign(method, url, wanted, wanted["x-amz-content-sha256"],
                           self.credentials, self.region, "s3", datetime.now(UTC))
+            budget = min(self.timeout_s, max(0.05, deadline - time.monotonic()))
             try:
                 response = await self.client.request(method, url, content=body or None,
-                                                     headers=signed)
+                                                     headers=signed, timeout=budget)
+                failure = "" if response.status_code not in RETRIED else \
+                    str(response.status_code)
             except httpx.TransportError as error:
-                failure = type(error).__name__
-                if attempt == self.attempts:
-                    raise MediaStoreError(method, failure) from None
-            else:
-                if response.status_code not in RETRIED or attempt == self.attempts:
-                    return response
-                failure = str(response.status_code)
+                response, failure = None, type(error).__name__
+            pause = self._backoff(attempt)
+            last = attempt >= self.attempts or time.monotonic() + pause >= deadline
+            if response is not None and (not failure or last):
+                return response
+            if last:
+                raise MediaStoreError(method, failure)
             log.warning("media_store_retry", method=method, attempt=attempt, failure=failure)
-            await asyncio.sleep(self._backoff(attempt))
+            await asyncio.sleep(pause)
         raise AssertionError("unreachable")
 
     def _backoff(self, attempt: int) -> float:

@@ -2,6 +2,8 @@
 what goes in comes out by ranges, as from the local store; missing is NoSuchMediaError;
 a wrong key is refused; failures are tried again, a bounded number of times."""
 
+import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -118,3 +120,25 @@ async def test_tries_are_bounded(s3: S3Server) -> None:
                                REGION, attempts=2, backoff_s=0.01, timeout_s=1)
     with pytest.raises(MediaStoreError, match="ConnectError"):
         await unreachable.put("note-6", b"x", "audio/webm")
+
+
+async def test_a_store_that_never_answers_fails_within_the_deadline(s3: S3Server) -> None:
+    held: list[asyncio.StreamWriter] = []
+
+    async def hold(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)  # accepted, never answered
+
+    silent = await asyncio.start_server(hold, "127.0.0.1", free_port())
+    port = silent.sockets[0].getsockname()[1]
+    store = S3MediaStore(f"http://127.0.0.1:{port}", BUCKET, s3.credentials, REGION,
+                         timeout_s=0.3, deadline_s=1.0, backoff_s=0.05)
+    started = time.monotonic()
+    with pytest.raises(MediaStoreError, match="Timeout"):
+        await store.get("note-7", 0, 10)
+    assert 0.3 <= time.monotonic() - started < 1.5
+    assert 2 <= len(held) <= 4  # tried again while time remained
+    for writer in held:
+        writer.close()
+    silent.close()
+    await silent.wait_closed()
+    await store.aclose()

@@ -68,6 +68,7 @@ def media_store(settings: FeedSettings) -> MediaStore:
     return S3MediaStore(settings.s3_endpoint, settings.s3_bucket,
                         Credentials(settings.s3_access_key_id, secret, token),
                         settings.s3_region, timeout_s=settings.s3_timeout_s,
+                        deadline_s=settings.s3_deadline_s,
                         server_side_encryption=settings.s3_server_side_encryption)
 
 

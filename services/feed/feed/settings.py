@@ -30,4 +30,5 @@ class FeedSettings(ServiceSettings):
     s3_session_token: SecretStr = SecretStr("")  # temporary credentials only
     s3_session_token_file: str = ""
     s3_server_side_encryption: str = ""  # AES256 or aws:kms: the store encrypts at rest
-    s3_timeout_s: float = 10.0
+    s3_timeout_s: float = 3.0  # one request
+    s3_deadline_s: float = 4.0  # all the tries of one call: under the gateway's RPC time-out
