@@ -2,9 +2,10 @@
 
 Four calls (PUT, ranged GET, HEAD, DELETE) on path-style URLs (`endpoint/bucket/key`, what
 MinIO and Ceph serve without DNS tricks, and AWS S3 too), signed with Signature Version 4
-(kit.sigv4) and sent with httpx, already a dependency. Not boto3 (synchronous, ~100 MB with
-botocore's service models) nor aiobotocore (pins botocore to one release and drags aiohttp
-in) for four requests whose signing the published vectors fix."""
+(kit.sigv4) and sent with httpx, already a dependency. Not boto3 (synchronous; botocore
+alone installs 32 MB of service models), nor aiobotocore (pins botocore to a narrow range of
+releases and brings aiohttp), nor miniopy-async (aiohttp too: a second HTTP stack beside
+httpx), for four requests whose signing AWS's published vectors fix."""
 
 import asyncio
 import hashlib
