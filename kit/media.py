@@ -1,7 +1,7 @@
 """Where media (voice notes) are kept: the port, and its local-folder adapter.
 
-The local folder is the embedded default; production's S3-compatible adapter is still to
-come and implements the same Protocol."""
+The local folder is the embedded default; production's S3-compatible adapter
+(kit.media_s3.S3MediaStore, MEDIA_STORE=s3) implements the same Protocol."""
 
 import asyncio
 import os
