@@ -79,6 +79,7 @@ from feed.voice_notes import (
     VoiceNoteAttachedError,
     VoiceNoteRangeError,
 )
+from kit.media_s3 import MediaStoreError
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 HANDLERS = {
@@ -140,6 +141,7 @@ HANDLERS = {
 }
 
 ERRORS: ErrorMap = {
+    MediaStoreError: 503,  # the object store is away: try again, not a fault of ours
     domain.UnknownCommunityError: 422,
     domain.CommonFeedError: 422,
     domain.BlockedError: 422,
