@@ -82,6 +82,8 @@ from feed.voice_notes import (
 from kit.media_s3 import MediaStoreError
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
+# The writes that come many at a time are `grouped`: committed together under load
+# (kit.unitofwork). Not the voice-note upload: it writes to the media store first.
 HANDLERS = {
     rpc("feed", "create_post"): Handler(create_post, CreatePost, roles=SIGNED_IN,
                                         idempotent=True, status=201, grouped=True),
@@ -94,11 +96,11 @@ HANDLERS = {
     rpc("feed", "my_follows"): Handler(my_follows, NoBody, roles=SIGNED_IN),
     rpc("feed", "my_feed"): Handler(my_feed, MyFeedQuery, roles=SIGNED_IN),
     rpc("feed", "add_comment"): Handler(add_comment, AddComment, roles=SIGNED_IN,
-                                        idempotent=True, status=201),
-    rpc("feed", "react"): Handler(react, React, roles=SIGNED_IN),
-    rpc("feed", "unreact"): Handler(unreact, React, roles=SIGNED_IN),
+                                        idempotent=True, status=201, grouped=True),
+    rpc("feed", "react"): Handler(react, React, roles=SIGNED_IN, grouped=True),
+    rpc("feed", "unreact"): Handler(unreact, React, roles=SIGNED_IN, grouped=True),
     rpc("feed", "ask_drug_query"): Handler(ask_drug_query, AskDrugQuery, roles=SIGNED_IN,
-                                           idempotent=True, status=201),
+                                           idempotent=True, status=201, grouped=True),
     rpc("feed", "answer_drug_query"): Handler(answer_drug_query, AnswerDrugQuery,
                                               roles=(PHARMACIST_REVIEWER,)),
     rpc("feed", "get_drug_query"): Handler(get_drug_query, DrugQueryRef, roles=SIGNED_IN),
@@ -127,9 +129,10 @@ HANDLERS = {
     rpc("feed", "cancel_gathering"): Handler(cancel_gathering, GatheringRef, roles=(ADMIN,)),
     rpc("feed", "upcoming_gatherings"): Handler(upcoming_gatherings, GatheringsQuery,
                                                 roles=ANYONE),
-    rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201),
+    rpc("feed", "flag_post"): Handler(flag_post, FlagPost, roles=SIGNED_IN, status=201,
+                                      grouped=True),
     rpc("feed", "flag_comment"): Handler(flag_comment, FlagComment, roles=SIGNED_IN,
-                                         status=201),
+                                         status=201, grouped=True),
     rpc("feed", "moderation_queue"): Handler(moderation_queue, ModerationQueueQuery,
                                              roles=(MODERATOR, ADMIN)),
     rpc("feed", "decide_item"): Handler(decide_item, Decide, roles=(MODERATOR, ADMIN)),
