@@ -54,8 +54,10 @@ async def bench(servers: Servers, report: Report) -> None:
                               {**token, "Content-Type": "application/json"}, POST)
                  for token in tokens]
         probe = asyncio.create_task(visibility(stack.url, tokens[0], servers.database_url))
+        grouped = await group_commits(stack, "feed")
         write = await measure(report, "gateway POST /v1/posts", port, posts)
         report.add(await finished_probe(probe, report))
+        report.notes.append(f"(c) {await grouped_since(stack, 'feed', grouped)}")
         report.notes.append(await settled(servers, write.count))
         reads = [http_request("GET", feed, port, token) for token in tokens]
         read = await measure(report, f"gateway GET {feed}", port, reads)
@@ -152,6 +154,25 @@ async def finished_probe(probe: asyncio.Task[Visibility], report: Report) -> Fig
         f"{at(page, 0.99):.1f} ms (p99)")
     return Figure("post in the feed projection after its 201", len(projection),
                   MEASURE_S, "samples", at(projection, 0.5), at(projection, 0.99))
+
+
+async def group_commits(stack: Stack, service: str) -> tuple[float, float]:
+    """The commands and the transactions of the service's group commits so far
+    (kit.unitofwork), from its /metrics."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        text = (await client.get(
+            f"http://127.0.0.1:{stack.metrics_ports[service]}/metrics")).text
+    values = {line.split()[0]: float(line.split()[1]) for line in text.splitlines()
+              if line.startswith("pu_group_commit_commands_")}
+    return (values.get("pu_group_commit_commands_sum", 0.0),
+            values.get("pu_group_commit_commands_count", 0.0))
+
+
+async def grouped_since(stack: Stack, service: str, before: tuple[float, float]) -> str:
+    now = await group_commits(stack, service)
+    commands, commits = now[0] - before[0], now[1] - before[1]
+    return (f"{service}: {commands:.0f} grouped commands in {commits:.0f} transactions, "
+            f"{commands / commits if commits else 0:.1f} per commit (kit.unitofwork)")
 
 
 def figure(name: str, result: LoadResult) -> Figure:

@@ -33,6 +33,8 @@ from bench.api import (
     USERS,
     WARMUP_S,
     figure,
+    group_commits,
+    grouped_since,
     platform_env,
     sign_in,
 )
@@ -294,6 +296,7 @@ async def measure_reports(report: Report, stack: Stack, engine: AsyncEngine) -> 
                           orjson.dumps(adr_report(next(names))))
              for i in range(CONCURRENCY)]
     name = "gateway POST /v1/adr-reports"
+    grouped = await group_commits(stack, "pharmacovigilance")
     warm = await run_load(port, posts, concurrency=CONCURRENCY, seconds=WARMUP_S,
                           max_requests=MAX_REQUESTS)
     result = await run_load(port, posts, concurrency=CONCURRENCY, seconds=MEASURE_S,
@@ -303,6 +306,7 @@ async def measure_reports(report: Report, stack: Stack, engine: AsyncEngine) -> 
                             f", {result.broken} connections lost")
     measured = figure(name, result)
     report.add(measured)
+    report.notes.append(f"(d) {await grouped_since(stack, 'pharmacovigilance', grouped)}")
     made, expected = await received(engine) - before, created(warm) + created(result)
     if made != expected:
         report.failures.append(f"(d) {expected} reports were answered 201, but {made} cases "
