@@ -4,7 +4,9 @@ the signal counts, written in the same transaction as the events."""
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
+from weakref import WeakKeyDictionary
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -22,46 +24,58 @@ Applier = Callable[[AsyncConnection, Any, Envelope], Awaitable[None]]
 
 async def _saved(conn: AsyncConnection, event: domain.AdrReportSaved,
                  envelope: Envelope) -> None:
-    statement = insert(sql.reports).values(
-        report_id=event.report_id, reporter_id=event.reporter_id, status=domain.DRAFT,
-        clear=event.clear, personal=event.personal, missing=event.missing,
-        created_at=envelope.occurred_at, updated_at=envelope.occurred_at)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=["report_id"],
-        set_={"clear": event.clear, "personal": event.personal, "missing": event.missing,
-              "updated_at": envelope.occurred_at}))
+    await sql.SAVE_REPORT.execute(
+        conn, report_id=event.report_id, reporter_id=event.reporter_id, status=domain.DRAFT,
+        clear=orjson.dumps(event.clear).decode(), personal=event.personal,
+        missing=event.missing, at=envelope.occurred_at)
+    _written(conn)[event.report_id] = event.clear
 
 
 async def _case_opened(conn: AsyncConnection, event: domain.CaseOpened,
                        envelope: Envelope) -> None:
-    clear = (await conn.execute(sa.select(sql.reports.c.clear).where(
-        sql.reports.c.report_id == event.report_id))).scalar_one()
-    await conn.execute(sql.reports.update().where(
-        sql.reports.c.report_id == event.report_id).values(
-            status=domain.RECEIVED, reference=event.reference, received=event.received,
-            reaction_ids=event.reaction_ids, medicine_ids=event.medicine_ids,
-            **_triage(clear, event.reaction_ids, event.received, {})))
-    await conn.execute(sql.timeline.insert().values(
-        report_id=event.report_id, at=envelope.occurred_at, status=domain.RECEIVED))
+    clear = await _clear_of(conn, event.report_id)
+    assert clear is not None  # a case is opened from a saved report
+    await sql.OPEN_CASE.execute(
+        conn, report_id=event.report_id, status=domain.RECEIVED, reference=event.reference,
+        received=event.received, reaction_ids=event.reaction_ids,
+        medicine_ids=event.medicine_ids, at=envelope.occurred_at,
+        **_triage(clear, event.reaction_ids, event.received, {}))
 
 
 async def _count_pairs(conn: AsyncConnection, event: AdverseReactionReported,
                        _: Envelope) -> None:
     """Each of the case's (suspect or interacting medicine, reaction) pairs counts once."""
-    clear = await conn.scalar(sa.select(sql.reports.c.clear).where(
-        sql.reports.c.report_id == event.case_id))
+    clear = await _clear_of(conn, event.case_id)
     if clear is None:
         return
-    pairs = signals.pair_keys(
+    pairs = sorted(signals.pair_keys(
         [(m["name"], m["role"]) for m in clear["medicines"]],
-        [(r["description"], (r.get("meddra") or {}).get("term")) for r in clear["reactions"]])
-    if not pairs:
-        return
-    statement = insert(sql.signal_pairs)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=["medicine", "reaction"],
-        set_={"pairs": sql.signal_pairs.c.pairs + statement.excluded.pairs}),
-        [{"medicine": m, "reaction": r, "pairs": 1} for m, r in sorted(pairs)])
+        [(r["description"], (r.get("meddra") or {}).get("term")) for r in clear["reactions"]]))
+    if pairs:
+        await sql.COUNT_PAIRS.execute(conn, medicines=[m for m, _ in pairs],
+                                      reactions=[r for _, r in pairs])
+
+
+# A complete report's first append is AdrReportSaved, CaseOpened and AdverseReactionReported,
+# and the last two need the clear form the first has just written: it is kept for the rest
+# of the transaction rather than read back (two round trips of every new case, bench (d)).
+# Keyed by the transaction itself, so it dies with it, committed or rolled back.
+_WRITTEN: WeakKeyDictionary[Any, dict[Any, dict[str, Any]]] = WeakKeyDictionary()
+
+
+def _written(conn: AsyncConnection) -> dict[Any, dict[str, Any]]:
+    transaction = conn.sync_connection.get_transaction() if conn.sync_connection else None
+    if transaction is None:
+        return {}  # outside a transaction nothing is kept
+    return _WRITTEN.setdefault(transaction, {})
+
+
+async def _clear_of(conn: AsyncConnection, report_id: Any) -> dict[str, Any] | None:
+    known = _written(conn).get(report_id)
+    if known is not None:
+        return known
+    return await conn.scalar(sa.select(sql.reports.c.clear).where(
+        sql.reports.c.report_id == report_id))
 
 
 async def _status(conn: AsyncConnection, report_id: Any, status: str, envelope: Envelope,

@@ -144,3 +144,37 @@ SENT_SINCE = Statement(
            timeline.c.status == sa.bindparam("status", type_=sa.Text),
            timeline.c.at > sa.bindparam("since", type_=TZ)))
 NEXT_REFERENCE = Statement(sa.select(references.next_value()))
+
+# The inline model's statements for a new report and a new case, the writes every report
+# makes (bench (d)): compiled once. JSONB values go as JSON text.
+SAVE_REPORT = Statement(sa.text("""
+INSERT INTO pharmacovigilance.reports (report_id, reporter_id, status, clear, personal,
+                                       missing, created_at, updated_at)
+VALUES (:report_id, :reporter_id, :status, CAST(:clear AS jsonb), :personal, :missing, :at, :at)
+ON CONFLICT (report_id) DO UPDATE SET clear = excluded.clear, personal = excluded.personal,
+    missing = excluded.missing, updated_at = excluded.updated_at""").bindparams(
+    sa.bindparam("report_id", type_=sa.Uuid), sa.bindparam("reporter_id", type_=sa.Uuid),
+    sa.bindparam("status", type_=sa.Text), sa.bindparam("clear", type_=sa.Text),
+    sa.bindparam("personal", type_=sa.Text), sa.bindparam("missing", type_=ARRAY(sa.Text)),
+    sa.bindparam("at", type_=TZ)))
+# The case opened, and its first entry in the timeline, in one round trip.
+OPEN_CASE = Statement(sa.text("""
+WITH opened AS (
+    UPDATE pharmacovigilance.reports SET status = :status, reference = :reference,
+        received = :received, reaction_ids = :reaction_ids, medicine_ids = :medicine_ids,
+        serious = :serious, due_at = :due_at
+    WHERE report_id = :report_id RETURNING report_id)
+INSERT INTO pharmacovigilance.report_timeline (report_id, at, status)
+SELECT report_id, :at, :status FROM opened""").bindparams(
+    sa.bindparam("report_id", type_=sa.Uuid), sa.bindparam("status", type_=sa.Text),
+    sa.bindparam("reference", type_=sa.Text), sa.bindparam("received", type_=sa.Date),
+    sa.bindparam("reaction_ids", type_=ARRAY(sa.Uuid)),
+    sa.bindparam("medicine_ids", type_=ARRAY(sa.Uuid)),
+    sa.bindparam("serious", type_=sa.Boolean), sa.bindparam("due_at", type_=TZ),
+    sa.bindparam("at", type_=TZ)))
+COUNT_PAIRS = Statement(sa.text("""
+INSERT INTO pharmacovigilance.signal_pairs (medicine, reaction, pairs)
+SELECT medicine, reaction, 1 FROM unnest(:medicines, :reactions) AS p(medicine, reaction)
+ON CONFLICT (medicine, reaction) DO UPDATE SET pairs = signal_pairs.pairs + 1""").bindparams(
+    sa.bindparam("medicines", type_=ARRAY(sa.Text)),
+    sa.bindparam("reactions", type_=ARRAY(sa.Text))))
