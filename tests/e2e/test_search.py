@@ -44,3 +44,20 @@ async def test_words_that_strip_to_too_few_are_a_problem_not_a_failure(
             reply = await client.get("/v1/search", params={"q": q})
             assert reply.status_code == 422, (q, reply.text)
             assert reply.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_post_without_a_language_is_found_by_a_word_like_its_own(
+        platform: Platform) -> None:
+    """Bengali, told from its words (the client named no language), found by the plain
+    form of a word it holds inflected (the doctor's: ডাক্তারের), which no stemmer knows."""
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        meera = await patient(client)
+        created = await client.post("/v1/posts", headers=meera, json={
+            "community": "diabetes", "body": "কাল ডাক্তারের সাথে কথা বললাম"})
+        assert created.status_code == 201, created.text
+        post_id = created.json()["post_id"]
+        post = await client.get(f"/v1/posts/{post_id}", headers=meera)
+        assert post.json()["language"] == "bn"
+        await platform.settled()
+        reply = await client.get("/v1/search", params={"q": "ডাক্তার"})
+        assert [item["link"] for item in reply.json()["items"]] == [f"/v1/posts/{post_id}"]

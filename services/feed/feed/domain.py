@@ -279,7 +279,8 @@ def create_post(post: Post, post_id: UUID, author_id: UUID, command: CreatePost,
                            f"\"{screening.blocked}\")")
     events: list[Event] = [PostCreated(
         post_id=post_id, author_id=author_id, community=command.community, kind=command.kind,
-        title=command.title or None, body=command.body, language=command.language,
+        title=command.title or None, body=command.body,
+        language=command.language or "en",  # the handler tells it from the words
         voice_note_id=command.voice_note_id)]
     if screening.holds:
         events.append(PostHeld(post_id=post_id, reasons=list(screening.holds)))

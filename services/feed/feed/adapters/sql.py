@@ -1,6 +1,9 @@
 """Feed's tables: its event store, the inline posts model and the projections' models, and
 the queries the use cases make of them."""
 
+import functools
+import operator
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -91,6 +94,27 @@ class SearchedPost(PostRow, table=True):
 
 
 searched_posts: sa.Table = SearchedPost.__table__  # type: ignore[attr-defined]
+
+# pg_trgm, for the words the stemmers miss: an extension of the whole database, created
+# with the first table that needs it, once (IF NOT EXISTS), and tolerant of a concurrent
+# creator (whose row in pg_extension makes ours a unique violation: nothing to do then).
+TRIGRAMS = sa.DDL(
+    "DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm; "
+    "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END $$")
+
+
+def trigram_text(table: sa.Table) -> sa.ColumnElement[str]:
+    """A row's words as trigrams are taken of them, the same expression in the index and
+    in the query (constants inlined, never parameters: the planner matches them)."""
+    if "title" not in table.c:
+        return table.c.body
+    return (sa.func.coalesce(table.c.title, sa.literal_column("''"))
+            .op("||")(sa.literal_column("' '")).op("||")(table.c.body))
+
+
+sa.event.listen(searched_posts, "before_create", TRIGRAMS)
+sa.Index("searched_posts_trigrams", trigram_text(searched_posts).label("words"),
+         postgresql_using="gin", postgresql_ops={"words": "gin_trgm_ops"})
 authors = sa.Table(
     "authors", metadata,
     sa.Column("user_id", sa.Uuid, primary_key=True),
@@ -215,6 +239,9 @@ comments = sa.Table(
     sa.Index("comments_of_post", "post_id", "created_at"),
     sa.Index("comments_search", "search", postgresql_using="gin"),
 )
+sa.event.listen(comments, "before_create", TRIGRAMS)
+sa.Index("comments_trigrams", comments.c.body, postgresql_using="gin",
+         postgresql_ops={"body": "gin_trgm_ops"})
 reactions = sa.Table(
     "reactions", metadata,
     sa.Column("post_id", sa.Uuid, primary_key=True),
@@ -589,12 +616,17 @@ async def counts(conn: AsyncConnection) -> dict[str, int]:
     return {row.community: row.post_count for row in rows}
 
 
-SEARCH_CONFIGS = ("english", "hindi", "simple")
+# The dictionaries a query's words are read with: those the rows are stemmed with.
+SEARCH_CONFIGS = ("english", "hindi", "tamil", "simple")
+# Trigram similarity takes the words of at least this many characters (shorter ones match
+# the start of too many), at most this many of them; and it looks at no more rows of each
+# kind than this (word similarity is costly, and these only fill a page full text did not).
+TRIGRAM_MIN_CHARS, TRIGRAM_MAX_WORDS, TRIGRAM_CANDIDATES = 3, 8, 200
 
 
 def _query(q: str) -> sa.ColumnElement[Any]:
     """The words asked for, read as each dictionary would: a Hindi word stemmed as Hindi,
-    an English one as English, any other word as it is."""
+    an English one as English, a Tamil one as Tamil, any other word as it is."""
     parts = [sa.func.websearch_to_tsquery(sa.literal_column(f"'{cfg}'::regconfig"), q)
              for cfg in SEARCH_CONFIGS]
     combined: sa.ColumnElement[Any] = parts[0]
@@ -603,39 +635,94 @@ def _query(q: str) -> sa.ColumnElement[Any]:
     return combined
 
 
+def trigram_words(q: str) -> list[str]:
+    """The query's words for trigram similarity: runs of letters, marks and digits (an
+    Indian script's vowel signs and viramas are marks, inside its words), long enough."""
+    words, word = [], []
+    for c in q + " ":
+        if unicodedata.category(c)[0] in "LMN":
+            word.append(c)
+        elif word:
+            words.append("".join(word))
+            word = []
+    long = [w for w in dict.fromkeys(words) if len(w) >= TRIGRAM_MIN_CHARS]
+    return long[:TRIGRAM_MAX_WORDS]
+
+
+def _alike(text: sa.ColumnElement[str], similar: list[str]) -> tuple[
+        sa.ColumnElement[bool], sa.ColumnElement[Any]]:
+    """Whether the text holds a word like each of `similar` (pg_trgm's word similarity
+    over its threshold, `<%`: its GIN index can answer it), and how alike, on average."""
+    likeness = [sa.func.word_similarity(sa.literal(w, sa.Text), text) for w in similar]
+    return (sa.and_(*(sa.literal(w, sa.Text).op("<%")(text) for w in similar)),
+            functools.reduce(operator.add, likeness) / float(len(similar)))
+
+
 async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
     """Published posts (projection "search") and the comments of published posts matching
-    the words, best first; resources and schemes whose text holds them."""
-    words = _query(q)
+    the words, best first: those with the words themselves (full text, stemmed by their
+    language) and resources and schemes whose text holds them; then, when these do not
+    fill the page, posts and comments with words like them (trigrams: an inflected form
+    that no stemmer knows)."""
+    words, similar = _query(q), trigram_words(q)
+    posts_hold, comments_hold = (
+        table.c.search.op("@@", is_comparison=True)(words) for table in (searched_posts, comments))
     shown = searched_posts  # the published posts, and only those
     found_posts = (sa.select(sa.literal("post").label("kind"), shown.c.post_id.label("id"),
                              shown.c.post_id.label("post_id"), shown.c.title, shown.c.body,
+                             sa.true().label("exact"),
                              sa.func.ts_rank(shown.c.search, words).label("rank"))
-                   .where(shown.c.search.op("@@")(words)))
+                   .where(posts_hold))
+    published = posts.c.status == "published"
+    shown_comment = comments.c.status == "published"  # none a moderator hid
     found_comments = (sa.select(sa.literal("comment").label("kind"),
                                 comments.c.comment_id.label("id"), comments.c.post_id,
                                 sa.null().label("title"), comments.c.body,
+                                sa.true().label("exact"),
                                 sa.func.ts_rank(comments.c.search, words).label("rank"))
                       .join(posts, posts.c.post_id == comments.c.post_id)
-                      .where(posts.c.status == "published",
-                             comments.c.status == "published",  # none a moderator hid
-                             comments.c.search.op("@@")(words)))
+                      .where(published, shown_comment, comments_hold))
     plain = q.casefold()
     found_resources = (sa.select(sa.literal("resource").label("kind"),
                                  resources.c.resource_id.label("id"), sa.null().label("post_id"),
                                  resources.c.entry["title"].astext.label("title"),
                                  sa.func.coalesce(resources.c.entry["summary"].astext, "")
-                                 .label("body"), sa.literal(0.05).label("rank"))
+                                 .label("body"), sa.true().label("exact"),
+                                 sa.literal(0.05).label("rank"))
                        .where(resources.c.search.contains(plain, autoescape=True)))
     found_schemes = (sa.select(sa.literal("scheme").label("kind"),
                                schemes.c.scheme_id.label("id"), sa.null().label("post_id"),
                                schemes.c.entry["name"]["en"].astext.label("title"),
                                schemes.c.entry["details"]["covers"]["en"].astext.label("body"),
-                               sa.literal(0.05).label("rank"))
+                               sa.true().label("exact"), sa.literal(0.05).label("rank"))
                      .where(schemes.c.search.contains(plain, autoescape=True)))
-    union = sa.union_all(found_posts, found_comments, found_resources, found_schemes).subquery()
+    exact = sa.union_all(found_posts, found_comments, found_resources, found_schemes)
+    found: sa.CompoundSelect[Any] = exact
+    if similar:
+        exact_found = exact.cte("exact_found")
+        # A pseudo-constant condition: Postgres weighs it once, and looks no further when
+        # full text filled the page.
+        room = sa.select(sa.func.count()).select_from(
+            sa.select(exact_found.c.id).limit(limit).subquery()).scalar_subquery() < limit
+        alike, likeness = _alike(trigram_text(shown), similar)
+        alike_posts = (sa.select(sa.literal("post").label("kind"), shown.c.post_id.label("id"),
+                                 shown.c.post_id.label("post_id"), shown.c.title, shown.c.body,
+                                 sa.false().label("exact"), likeness.label("rank"))
+                       .where(room, alike, sa.not_(posts_hold))
+                       .limit(TRIGRAM_CANDIDATES))
+        alike, likeness = _alike(trigram_text(comments), similar)
+        alike_comments = (sa.select(sa.literal("comment").label("kind"),
+                                    comments.c.comment_id.label("id"), comments.c.post_id,
+                                    sa.null().label("title"), comments.c.body,
+                                    sa.false().label("exact"), likeness.label("rank"))
+                          .join(posts, posts.c.post_id == comments.c.post_id)
+                          .where(room, published, shown_comment, alike, sa.not_(comments_hold))
+                          .limit(TRIGRAM_CANDIDATES))
+        found = sa.union_all(sa.select(exact_found), sa.select(alike_posts.subquery()),
+                             sa.select(alike_comments.subquery()))
+    union = found.subquery()
     return list((await conn.execute(sa.select(union).order_by(
-        union.c.rank.desc(), union.c.id).limit(limit))).all())
+        union.c.exact.desc(), union.c.rank.desc(), union.c.id).limit(limit))).all())
 
 
 # Inline read model "voice-notes": each note, and the post or comment it was attached to.

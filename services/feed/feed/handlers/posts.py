@@ -20,6 +20,7 @@ from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.comments import discussion
 from feed.handlers.offers import offers
+from feed.language import detect_language
 from feed.projections import FORMER_MEMBER
 from kit.pagination import decode_cursor, page
 from kit.usecases import Call
@@ -33,6 +34,9 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
     # A fresh id's stream is empty: the post is new at version 0 without reading it (one
     # round trip fewer on the hottest write), and an id that did exist fails the append.
     command = call.command
+    if command.language is None:  # the client did not say: the words tell
+        command = command.model_copy(update={"language": detect_language(
+            f"{command.title or ''}\n{command.body}")})
     screening = moderation.screen(f"{command.title or ''}\n{command.body}", deps.keywords)
     events = domain.create_post(domain.Post(), post_id, author_id, command, screening, uuid4)
     async with deps.db.transaction() as conn:
@@ -52,7 +56,7 @@ async def create_post(call: Call[CreatePost], deps: Deps) -> PostAccepted:
                                         else "held", message=moderation.message(notice, language))
                                  for notice in screening.notices],
                         offers=offers(f"{command.title or ''}\n{command.body}",
-                                      command.language, language))
+                                      command.language or "en", language))
 
 
 def _sandbox(author: Record, deps: Deps, now: datetime) -> domain.Sandbox | None:

@@ -1,5 +1,7 @@
-"""Search over what everyone may read: published posts and their comments (full text, by
-language), resources and schemes; hidden, held and deleted content is never found."""
+"""Search over what everyone may read: published posts and their comments (full text,
+stemmed by language, then words like the asked ones by trigrams: the inflected forms of
+Indian languages no stemmer knows), resources and schemes; hidden, held and deleted
+content is never found."""
 
 from typing import Any
 
