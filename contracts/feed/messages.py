@@ -120,7 +120,7 @@ class CommentBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     body: str = Field(min_length=1, max_length=5_000)
-    language: Language = "en"
+    language: Language | None = None  # not given: the feed tells it from the words
     parent_id: UUID | None = None  # a reply to this comment of the same post
     voice_note_id: UUID | None = None  # one of the caller's, on no post or comment yet
 

@@ -9,6 +9,7 @@ from feed import domain, moderation, voice_notes
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.offers import offers
+from feed.language import detect_language
 from feed.projections import FORMER_MEMBER
 from kit.usecases import Call, Caller
 
@@ -18,6 +19,7 @@ async def add_comment(call: Call[AddComment], deps: Deps) -> CommentAccepted:
     guidelines as posts are (contact details refused here: comments are not held); it may
     carry a voice note of its author's that is on no post or comment yet."""
     command, author_id, comment_id = call.command, call.caller.user_id, uuid4()
+    language = command.language or detect_language(command.body)  # not given: the words tell
     screening = moderation.screen(command.body, deps.keywords)
     post_stream = domain.stream_id(command.post_id)
     async with deps.db.transaction() as conn:
@@ -25,7 +27,7 @@ async def add_comment(call: Call[AddComment], deps: Deps) -> CommentAccepted:
         parent = (None if command.parent_id is None else
                   (await deps.comments.get(conn, domain.comment_stream(command.parent_id)))[0])
         events = domain.add_comment(post, parent, comment_id, command.post_id, author_id,
-                                    command.body, command.language, command.parent_id,
+                                    command.body, language, command.parent_id,
                                     screening, command.voice_note_id)
         if command.voice_note_id is not None:
             note, _ = await deps.voice_notes.get(conn, voice_notes.stream(command.voice_note_id))
@@ -39,7 +41,7 @@ async def add_comment(call: Call[AddComment], deps: Deps) -> CommentAccepted:
     return CommentAccepted(comment_id=comment_id, notices=[
         Notice(kind="helpline", message=moderation.message(notice, call.caller.language))
         for notice in screening.notices if notice == moderation.SELF_HARM],
-        offers=offers(command.body, command.language, call.caller.language))
+        offers=offers(command.body, language, call.caller.language))
 
 
 async def react(call: Call[React], deps: Deps) -> Reactions:

@@ -51,3 +51,20 @@ async def test_a_language_the_client_gives_is_kept(feed: Tier, engine: AsyncEngi
     assert (await feed.ok("get_post", explicit_none))["language"] == "hi"
     assert (await feed.call("create_post", {"community": "diabetes", "language": "fr",
                                             "body": "Bonjour"}, MEERA)).status == 422
+
+
+async def test_a_comment_without_a_language_is_in_the_language_of_its_words(
+        feed: Tier, engine: AsyncEngine) -> None:
+    await known_author(engine, MEERA.user_id)
+    post = await feed.ok("create_post", {"community": "diabetes", "language": "en",
+                                         "body": "Finding blood donors every month is hard"},
+                         MEERA)
+    said = {"hi": "मेरे भाई को भी हर महीने दाता ढूँढने पड़ते हैं", "en": "Same here, every month",
+            None: "ok"}
+    for body in said.values():
+        await feed.ok("add_comment", {"post_id": post["post_id"], "body": body}, MEERA)
+    await feed.ok("add_comment", {"post_id": post["post_id"], "body": "Same here, every month",
+                                  "language": "hi"}, MEERA)  # given: kept
+    comments = (await feed.ok("get_post", post))["comments"]
+    assert [(c["body"], c["language"]) for c in comments] == [
+        (said["hi"], "hi"), (said["en"], "en"), ("ok", "en"), ("Same here, every month", "hi")]
