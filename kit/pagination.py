@@ -88,3 +88,34 @@ def keyset(statement: sa.Select[Any], at: sa.ColumnElement[Any], item_id: sa.Col
         position = sa.tuple_(at, item_id)
         statement = statement.where(position < after if newest_first else position > after)
     return statement
+
+
+# Lists ranked by relevance (search) have no keyset to resume from: their cursor is how
+# many items came before, as far as anyone reads ranked results (a search engine's pages).
+RANKED_DEPTH = 1000
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"ranked|{offset}".encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str | None) -> int:
+    """The items before a ranked list's page; a 422 problem when the cursor is not one of
+    ours (or reaches deeper than RANKED_DEPTH)."""
+    if cursor is None:
+        return 0
+    try:
+        kind, offset = base64.urlsafe_b64decode(
+            cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        value = int(offset)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise invalid("cursor", "not a cursor this list gave out") from None
+    if kind != "ranked" or not 0 < value <= RANKED_DEPTH:
+        raise invalid("cursor", "not a cursor this list gave out")
+    return value
+
+
+def next_offset(offset: int, shown: int, more: bool) -> str | None:
+    """The cursor after a ranked page of `shown` items, when there is more within reach."""
+    after = offset + shown
+    return encode_offset(after) if more and after < RANKED_DEPTH else None

@@ -461,6 +461,7 @@ class SearchQuery(BaseModel):
 
     q: str = Field(min_length=2, max_length=200)
     limit: int = Field(default=20, ge=1, le=50)
+    cursor: str | None = Field(default=None, max_length=200)  # the last page's next_cursor
 
 
 class Found(BaseModel):
@@ -473,6 +474,7 @@ class Found(BaseModel):
 
 class SearchResults(BaseModel):
     items: list[Found]
+    next_cursor: str | None = None  # best first: the next page of matches, when there is one
 
 
 class DecisionBody(BaseModel):

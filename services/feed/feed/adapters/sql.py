@@ -658,12 +658,13 @@ def _alike(text: sa.ColumnElement[str], similar: list[str]) -> tuple[
             functools.reduce(operator.add, likeness) / float(len(similar)))
 
 
-async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
+async def search(conn: AsyncConnection, q: str, limit: int, offset: int = 0) -> list[sa.Row]:
     """Published posts (projection "search") and the comments of published posts matching
     the words, best first: those with the words themselves (full text, stemmed by their
     language) and resources and schemes whose text holds them; then, when these do not
     fill the page, posts and comments with words like them (trigrams: an inflected form
-    that no stemmer knows)."""
+    that no stemmer knows). The `limit` after the first `offset`, best first (ties by id:
+    a page's order is the same each time)."""
     words, similar = _query(q), trigram_words(q)
     posts_hold, comments_hold = (
         table.c.search.op("@@", is_comparison=True)(words) for table in (searched_posts, comments))
@@ -702,8 +703,9 @@ async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
         exact_found = exact.cte("exact_found")
         # A pseudo-constant condition: Postgres weighs it once, and looks no further when
         # full text filled the page.
+        wanted = offset + limit
         room = sa.select(sa.func.count()).select_from(
-            sa.select(exact_found.c.id).limit(limit).subquery()).scalar_subquery() < limit
+            sa.select(exact_found.c.id).limit(wanted).subquery()).scalar_subquery() < wanted
         alike, likeness = _alike(trigram_text(shown), similar)
         alike_posts = (sa.select(sa.literal("post").label("kind"), shown.c.post_id.label("id"),
                                  shown.c.post_id.label("post_id"), shown.c.title, shown.c.body,
@@ -722,7 +724,8 @@ async def search(conn: AsyncConnection, q: str, limit: int) -> list[sa.Row]:
                              sa.select(alike_comments.subquery()))
     union = found.subquery()
     return list((await conn.execute(sa.select(union).order_by(
-        union.c.exact.desc(), union.c.rank.desc(), union.c.id).limit(limit))).all())
+        union.c.exact.desc(), union.c.rank.desc(), union.c.id).offset(offset).limit(limit)
+    )).all())
 
 
 # Inline read model "voice-notes": each note, and the post or comment it was attached to.

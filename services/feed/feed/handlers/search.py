@@ -8,6 +8,7 @@ from typing import Any
 from contracts.feed.messages import Found, SearchQuery, SearchResults
 from feed.adapters import sql
 from feed.deps import Deps
+from kit.pagination import decode_offset, next_offset
 from kit.usecases import Call
 
 SNIPPET = 200
@@ -16,9 +17,13 @@ LINKS = {"post": "/v1/posts/{post_id}", "comment": "/v1/posts/{post_id}",
 
 
 async def search(call: Call[SearchQuery], deps: Deps) -> SearchResults:
+    query = call.command
+    offset = decode_offset(query.cursor)
     async with deps.db.connect() as conn:
-        rows = await sql.search(conn, call.command.q, call.command.limit)
-    return SearchResults(items=[_found(row) for row in rows])
+        rows = await sql.search(conn, query.q, query.limit + 1, offset)
+    shown = rows[:query.limit]
+    return SearchResults(items=[_found(row) for row in shown],
+                         next_cursor=next_offset(offset, len(shown), len(rows) > len(shown)))
 
 
 def _found(row: Any) -> Found:

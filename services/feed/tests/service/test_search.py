@@ -174,3 +174,28 @@ async def test_pg_trgm_is_created_once_whoever_creates_it_and_when(
     async with engine.connect() as conn:
         assert await conn.scalar(sa.text(
             "SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")) == 1
+
+
+async def test_matches_come_a_page_at_a_time_without_repeats_or_gaps(
+        feed: Tier, engine: AsyncEngine) -> None:
+    await known_author(engine, MEERA.user_id)
+    posted = set()
+    for n in range(7):
+        accepted = await feed.ok("create_post", {
+            "community": "diabetes", "language": "en",
+            "body": f"Insulin pens, question {n}: " + "insulin " * n}, MEERA)
+        posted.add(accepted["post_id"])
+    await index(engine)
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = await feed.ok("search", {"q": "insulin", "limit": 3, "cursor": cursor})
+        seen += [i["link"].rsplit("/", 1)[1] for i in page["items"]]
+        pages, cursor = pages + 1, page["next_cursor"]
+        if cursor is None:
+            break
+    assert pages == 3 and len(seen) == 7 and set(seen) == posted  # 3 + 3 + 1
+    for bad in ("not-a-cursor", "cmFua2VkfDk5OTk5", "cmFua2VkfC0x"):  # junk, too deep, < 0
+        refused = await feed.call("search", {"q": "insulin", "cursor": bad}, MEERA)
+        assert refused.status == 422 and refused.body["errors"][0]["field"] == "cursor"

@@ -345,11 +345,15 @@ async def policy_inputs(request: Request, caller: CallerDep, bus: BusDep,
 @router.get("/search", response_model=SearchResults, tags=["feed"])
 async def search(caller: CallerDep, bus: BusDep,
                  q: Annotated[str, Query(min_length=2, max_length=200)],
-                 limit: Annotated[int, Query(ge=1, le=50)] = 20) -> Response:
-    """Published posts and their comments (full text: English and Hindi stemmed, other
-    languages word for word), resources and schemes; best matches first."""
+                 limit: Annotated[int, Query(ge=1, le=50)] = 20,
+                 cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """Published posts and their comments (full text, stemmed where Postgres has the
+    language's dictionary, then words like the asked ones: the inflected forms of other
+    Indian scripts), resources and schemes; best matches first, a page at a time
+    (`next_cursor`)."""
     # The service judges the words (stripped, they may be too short: a 422, never a 500).
-    return await bus.forward(rpc("feed", "search"), caller, {"q": q, "limit": limit})
+    return await bus.forward(rpc("feed", "search"), caller,
+                             {"q": q, "limit": limit, "cursor": cursor})
 
 
 def cache(request: Request) -> MicroCache:
