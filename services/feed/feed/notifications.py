@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from contracts.envelope import Envelope
 from contracts.feed.events import (
     CommentAdded,
+    CommentModerated,
     DrugQueryAnswered,
     PostCreated,
     PostModerated,
@@ -51,6 +52,10 @@ TEXTS: dict[str, dict[str, str]] = {
                     "hi": "एक मॉडरेटर ने सामुदायिक दिशानिर्देशों के तहत आपकी पोस्ट छिपा दी।"},
     "post_restored": {"en": "A moderator published your post.",
                       "hi": "एक मॉडरेटर ने आपकी पोस्ट प्रकाशित कर दी।"},
+    "comment_hidden": {"en": "A moderator hid your comment under the community guidelines.",
+                       "hi": "एक मॉडरेटर ने सामुदायिक दिशानिर्देशों के तहत आपकी टिप्पणी छिपा दी।"},
+    "comment_restored": {"en": "A moderator showed your comment again.",
+                         "hi": "एक मॉडरेटर ने आपकी टिप्पणी फिर से दिखा दी।"},
     "report_follow_up_requested": {
         "en": "The pharmacovigilance team has questions about your report {reference}.",
         "hi": "फ़ार्माकोविजिलेंस टीम के पास आपकी रिपोर्ट {reference} के बारे में प्रश्न हैं।"},
@@ -137,6 +142,13 @@ def notifications(notifier: Notifier) -> Projection:
             await notify(conn, env, await sql.post_author(conn, event.post_id), kind,
                          f"/v1/posts/{event.post_id}")
 
+    async def comment_moderated(conn: AsyncConnection, event: CommentModerated,
+                                env: Envelope) -> None:
+        kind = {"hide": "comment_hidden", "restore": "comment_restored"}.get(event.decision)
+        if kind is not None:
+            await notify(conn, env, await sql.comment_author(conn, event.comment_id), kind,
+                         f"/v1/posts/{event.post_id}")
+
     async def progressed(conn: AsyncConnection, event: ReportProgressed,
                          env: Envelope) -> None:
         await notify(conn, env, event.reporter_id, f"report_{event.step}",
@@ -151,6 +163,7 @@ def notifications(notifier: Notifier) -> Projection:
         handlers={PostCreated: posts_created, CommentAdded: one_by_one(commented),
                   ReactionAdded: one_by_one(reacted), DrugQueryAnswered: one_by_one(answered),
                   PostModerated: one_by_one(moderated),
+                  CommentModerated: one_by_one(comment_moderated),
                   ReportProgressed: one_by_one(progressed),
                   ProfessionalVerified: one_by_one(verified)},
         tables=[sql.notifications, sql.post_authors, sql.comment_authors])

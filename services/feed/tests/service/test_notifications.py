@@ -78,3 +78,24 @@ async def test_a_rebuild_replaying_old_events_tells_no_one_again(feed: Tier,
     async with engine.connect() as conn:
         assert await conn.scalar(sa.select(sa.func.count()).select_from(
             sql.notifications)) == 1
+
+
+async def test_a_commenter_hears_of_a_moderator_hiding_and_restoring_their_comment(
+        feed: Tier, engine: AsyncEngine) -> None:
+    await known_author(engine, ARJUN.user_id)
+    moderator = person("moderator")
+    post_id = (await feed.ok("create_post", {"community": "hiv", "body": "Day 200 on ART"},
+                             ARJUN))["post_id"]
+    comment = await feed.ok("add_comment", {"post_id": post_id, "body": "Buy my cure"}, MEERA)
+    await feed.ok("flag_comment", {"comment_id": comment["comment_id"], "reason": "spam"},
+                  ARJUN)
+    for decision in ("hide", "restore"):
+        await feed.ok("decide_item", {"item_id": comment["comment_id"], "decision": decision,
+                                      "note": "checked"}, moderator)
+    told = Told()
+    await project(engine, told)
+    assert [kind for user, kind in told.delivered if user == MEERA.user_id] == [
+        "comment_hidden", "comment_restored"]
+    texts = [i["text"] for i in (await feed.ok("my_notifications", {}, MEERA))["items"]]
+    assert texts == ["A moderator showed your comment again.",
+                     "A moderator hid your comment under the community guidelines."]
