@@ -92,6 +92,17 @@ class InlineModel(ReadModel):
         return replayed
 
 
+def inline(*models: ReadModel) -> Callable[[AsyncConnection, list[Event], list[Envelope]],
+                                          Awaitable[None]]:
+    """An aggregate's `on_append` (kit.aggregates.Repository): these read models, in order,
+    in the transaction of the append."""
+    async def apply(conn: AsyncConnection, events: list[Event],
+                    envelopes: list[Envelope]) -> None:
+        for model in models:
+            await model.apply(conn, events, envelopes)
+    return apply
+
+
 def shape(tables: Sequence[sa.Table]) -> str:
     """A fingerprint of the tables' DDL (columns, types, defaults, constraints, indexes)."""
     dialect = postgresql.dialect()

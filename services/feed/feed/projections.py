@@ -48,7 +48,7 @@ from feed.domain import DELETED, HELD, HIDDEN, PUBLISHED
 from feed.events import REGISTRY, NotificationsRead
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
-from kit.readmodels import InlineModel
+from kit.readmodels import InlineModel, inline
 from kit.sql import insert_rows
 
 FORMER_MEMBER = "former member"
@@ -177,15 +177,6 @@ async def comment_status(conn: AsyncConnection, event: CommentModerated, _: Enve
 COMMENTS = InlineModel(name="comments", tables=[sql.comments], registry=REGISTRY,
                        store=sql.store, handlers={CommentAdded: add_comments,
                                                   CommentModerated: one_by_one(comment_status)})
-
-
-async def on_comment_append(conn: AsyncConnection, events: list[Event],
-                            envelopes: list[Envelope]) -> None:
-    """The inline models a comment's events keep: the comment, the queue, and the voice
-    note it carries."""
-    await COMMENTS.apply(conn, events, envelopes)
-    await FLAGS.apply(conn, events, envelopes)
-    await VOICE_NOTES.apply(conn, events, envelopes)
 
 
 async def add_reactions(conn: AsyncConnection,
@@ -333,15 +324,6 @@ VOICE_NOTES = InlineModel(name="voice-notes", tables=[sql.voice_notes], registry
                                     CommentAdded: one_by_one(attach_voice_note)})
 
 
-async def on_post_append(conn: AsyncConnection, events: list[Event],
-                         envelopes: list[Envelope]) -> None:
-    """The inline models a post's events keep: the post itself, the queue, and the voice
-    note it carries."""
-    await POSTS.apply(conn, events, envelopes)
-    await FLAGS.apply(conn, events, envelopes)
-    await VOICE_NOTES.apply(conn, events, envelopes)
-
-
 FLAGS = InlineModel(name="flags", tables=[sql.flags], registry=REGISTRY, store=sql.store,
                     handlers={PostHeld: one_by_one(add_holds), PostFlagged: add_flags,
                               PostModerated: one_by_one(close_flags),
@@ -449,3 +431,9 @@ def community_stats() -> Projection:
                       handlers={PostCreated: count_posts, CommunityFollowed: count_members,
                                 CommunityUnfollowed: count_members},
                       tables=[sql.community_counts, sql.community_members])
+
+
+# The inline models each aggregate's events keep, in its append's transaction: the post or
+# the comment itself, the moderation queue, and the voice note it carries.
+on_post_append = inline(POSTS, FLAGS, VOICE_NOTES)
+on_comment_append = inline(COMMENTS, FLAGS, VOICE_NOTES)
