@@ -27,6 +27,7 @@ from web.pages import (
     questions,
     reports,
     schemes,
+    search,
     vetting,
 )
 from web.render import page
@@ -36,7 +37,7 @@ from web.settings import WebSettings
 log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
-         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES)
+         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES)
 
 
 async def health(_: Request) -> Response:
