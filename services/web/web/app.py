@@ -19,6 +19,7 @@ from web.pages import (
     account,
     cases,
     community,
+    listings,
     mine,
     moderation,
     monitoring,
@@ -37,7 +38,8 @@ from web.settings import WebSettings
 log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
-         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES)
+         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
+         *listings.ROUTES)
 
 
 async def health(_: Request) -> Response:

@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.feed.messages import SearchResults
+from contracts.feed.messages import Gatherings, Resources, SearchResults
 from web.i18n import LANGUAGE_COOKIE
 from web.pages.search import page_of
 
-from .pages import parsed
+from .pages import CSRF, csrf_token, parsed
 
 POST_ID, SCHEME_ID = str(uuid.uuid4()), str(uuid.uuid4())
 FOUND = SearchResults.model_validate({"items": [
@@ -94,3 +94,157 @@ async def test_the_search_page_is_labelled_and_light(
 
 def sent_json(gateway: Any, method: str, path: str) -> Any:
     return [json.loads(r.read()) for r in gateway.calls(method, path)]
+
+
+RESOURCE_ID, EVENT_ID = str(uuid.uuid4()), str(uuid.uuid4())
+COMMUNITIES = {"items": [{"id": str(uuid.uuid4()), "slug": "diabetes", "name": "Diabetes",
+                          "description": "", "post_count": 0, "member_count": 0},
+                         {"id": str(uuid.uuid4()), "slug": "kidney", "name": "Kidney care",
+                          "description": "", "post_count": 0, "member_count": 0}]}
+RESOURCES = Resources.model_validate({"items": [
+    {"resource_id": RESOURCE_ID, "title": "Insulin at home", "kind": "video",
+     "organisation": "AIIMS", "language": "hi", "communities": ["diabetes"],
+     "link": "https://example.org/insulin", "summary": "How to inject",
+     "added_at": "2026-11-30T10:00:00Z"},
+    {"resource_id": str(uuid.uuid4()), "title": "Dialysis diet", "kind": "written",
+     "organisation": "NKF", "language": "en", "communities": [],
+     "link": "https://example.org/diet", "summary": None,
+     "added_at": "2026-11-29T10:00:00Z"}]}).model_dump(mode="json")
+EVENTS = Gatherings.model_validate({"items": [
+    {"gathering_id": EVENT_ID, "title": "World Diabetes Day camp", "kind": "health_day",
+     "starts_at": "2026-12-05T04:30:00Z", "ends_at": "2026-12-05T10:30:00Z",
+     "place": "Town hall, Pune", "online_link": "https://meet.example.org/wdd",
+     "language": "mr", "communities": ["diabetes"], "summary": None}]}).model_dump(mode="json")
+
+
+@pytest.fixture
+def admin(gateway: Any) -> Any:
+    gateway.on("GET", "/v1/communities", ok(COMMUNITIES))
+    gateway.on("GET", "/v1/resources", ok(RESOURCES))
+    gateway.on("GET", "/v1/events", ok(EVENTS))
+    return gateway
+
+
+async def test_resources_are_filtered_by_community_and_language_at_the_api_and_by_kind(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    page = (await browser.get("/resources?community=diabetes&language=hi&kind=video"
+                              "&q=insulin")).text
+    assert dict(admin.calls("GET", "/v1/resources")[0].url.params) == {
+        "community": "diabetes", "language": "hi", "q": "insulin"}
+    assert 'href="https://example.org/insulin"' in page and "Dialysis diet" not in page
+    assert "AIIMS" in page and "Diabetes" in page
+    page = (await browser.get("/resources?kind=written&community=<x>&language=zz")).text
+    assert dict(admin.calls("GET", "/v1/resources")[1].url.params) == {}
+    assert "Dialysis diet" in page and "Insulin at home" not in page
+    admin.on("GET", "/v1/resources", ok({"items": []}))
+    assert 'id="none"' in (await browser.get("/resources")).text
+
+
+async def test_events_show_their_time_in_india_their_place_link_and_language(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    page = (await browser.get("/events?from=2026-12-01&community=diabetes")).text
+    params = admin.calls("GET", "/v1/events")[0].url.params
+    assert params["from"] == "2026-12-01T00:00:00+05:30" and params["community"] == "diabetes"
+    assert "2026-12-05 10:00 IST" in page and "2026-12-05 16:00 IST" in page
+    assert "Town hall, Pune" in page and 'href="https://meet.example.org/wdd"' in page
+    assert "मराठी" in page and "Health day" in page
+    await browser.get("/events")
+    assert admin.calls("GET", "/v1/events")[1].url.params["from"].endswith("+05:30")
+
+
+async def test_the_nav_links_resources_and_events_and_the_console_by_role(
+        signed_in: httpx.AsyncClient, admin: Any) -> None:
+    page = (await signed_in.get("/resources")).text
+    assert 'href="/resources" aria-current="page"' in page and 'href="/events"' in page
+    assert 'href="/console/resources"' in page and 'href="/console/events"' in page
+
+
+async def test_an_admin_adds_a_resource_and_a_wrong_link_is_named(
+        signed_in: httpx.AsyncClient, admin: Any) -> None:
+    created = {**RESOURCES["items"][0]}
+    answers = iter([admin.problem(422, [{"field": "link", "message": "must be https"}]),
+                    httpx.Response(201, json=created)])
+    admin.on("POST", "/v1/resources", lambda _: next(answers))
+    page = (await signed_in.get("/console/resources")).text
+    assert f'action="/console/resources/{RESOURCE_ID}/retire"' in page
+    csrf = csrf_in(page)
+    form = {"csrf_token": csrf, "title": "Insulin at home", "kind": "video",
+            "organisation": "AIIMS", "link": "http://x", "language": "hi",
+            "communities": ["diabetes", "kidney"], "idempotency_key": "k" * 24}
+    refused = await signed_in.post("/console/resources", data=form)
+    assert refused.status_code == 422
+    assert 'id="f-link-error" data-field="link">must be https' in refused.text
+    assert 'value="AIIMS"' in refused.text and 'value="kidney" checked' in refused.text
+    reply = await signed_in.post("/console/resources",
+                                 data={**form, "link": "https://example.org/insulin"})
+    assert reply.status_code == 303 and reply.headers["location"] == "/console/resources"
+    sent = admin.calls("POST", "/v1/resources")[1]
+    assert json.loads(sent.read()) == {
+        "title": "Insulin at home", "kind": "video", "organisation": "AIIMS",
+        "link": "https://example.org/insulin", "language": "hi",
+        "communities": ["diabetes", "kidney"]}
+    assert sent.headers["idempotency-key"] == "k" * 24
+    assert "The resource is listed." in (await signed_in.get("/console/resources")).text
+
+
+async def test_an_admin_schedules_an_event_in_india_time_and_cancels_one(
+        signed_in: httpx.AsyncClient, admin: Any) -> None:
+    admin.on("POST", "/v1/events", lambda _: httpx.Response(201, json=EVENTS["items"][0]))
+    admin.on("DELETE", f"/v1/events/{EVENT_ID}", ok({"gathering_id": EVENT_ID,
+                                                      "cancelled": True}))
+    csrf = csrf_in((await signed_in.get("/console/events")).text)
+    reply = await signed_in.post("/console/events", data={
+        "csrf_token": csrf, "title": "Camp", "kind": "health_day",
+        "starts_at": "2026-12-05T10:00", "ends_at": "", "place": "Pune",
+        "online_link": "", "language": "mr"})
+    assert reply.status_code == 303
+    assert sent_json(admin, "POST", "/v1/events") == [{
+        "title": "Camp", "kind": "health_day", "starts_at": "2026-12-05T10:00:00+05:30",
+        "place": "Pune", "language": "mr", "communities": []}]
+    reply = await signed_in.post(f"/console/events/{EVENT_ID}/cancel",
+                                 data={"csrf_token": csrf})
+    assert reply.status_code == 303 and len(admin.calls("DELETE",
+                                                         f"/v1/events/{EVENT_ID}")) == 1
+
+
+async def sign_in_as(browser: httpx.AsyncClient, gateway: Any, *roles: str,
+                     ) -> httpx.AsyncClient:
+    gateway.roles = list(roles)
+    reply = await browser.post("/signin", data={
+        "username": "meena@example.in", "password": "a-long-password-1",
+        "csrf_token": await csrf_token(browser)})
+    assert reply.status_code == 303
+    return browser
+
+
+async def test_a_member_without_the_admin_role_cannot_open_the_listing_console(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    signed_in = await sign_in_as(browser, admin, "patient", "moderator")
+    csrf = csrf_in((await signed_in.get("/events")).text)
+    for path in ("/console/resources", "/console/events"):
+        assert (await signed_in.get(path)).status_code == 403
+    reply = await signed_in.post(f"/console/resources/{RESOURCE_ID}/retire",
+                                 data={"csrf_token": csrf})
+    assert reply.status_code == 403
+    assert admin.calls("DELETE", f"/v1/resources/{RESOURCE_ID}") == []
+
+
+@pytest.mark.parametrize("path", ["/resources", "/events", "/console/resources",
+                                  "/console/events"])
+async def test_the_listing_pages_are_labelled_and_light(
+        signed_in: httpx.AsyncClient, admin: Any, path: str) -> None:
+    for language in ("en", "hi"):
+        signed_in.cookies.delete(LANGUAGE_COOKIE)
+        reply = await signed_in.get(path, headers={"Accept-Language": language})
+        assert reply.status_code == 200, reply.text[:300]
+        page = parsed(reply.text)
+        ids = [c.get("id") for c in page.controls]
+        assert page.html_lang == language and len(ids) == len(set(ids)), ids
+        assert not [i for i in ids if i not in page.labelled], path
+        assert len(reply.content) < 100_000
+
+
+def csrf_in(html: str) -> str:
+    match = CSRF.search(html)
+    assert match
+    return match.group(1)
