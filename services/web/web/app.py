@@ -24,6 +24,7 @@ from web.pages import (
     moderation,
     monitoring,
     notifications,
+    policy,
     posts,
     questions,
     reports,
@@ -39,7 +40,7 @@ log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
-         *listings.ROUTES)
+         *listings.ROUTES, *policy.ROUTES)
 
 
 async def health(_: Request) -> Response:

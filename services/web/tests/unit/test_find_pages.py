@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.feed.messages import Gatherings, Resources, SearchResults
+from contracts.feed.messages import Gatherings, PolicyInputs, Resources, SearchResults
 from web.i18n import LANGUAGE_COOKIE
 from web.pages.search import page_of
 
@@ -248,3 +248,86 @@ def csrf_in(html: str) -> str:
     match = CSRF.search(html)
     assert match
     return match.group(1)
+
+
+POLICY = PolicyInputs.model_validate({"items": [
+    {"post_id": POST_ID, "community": "diabetes", "theme": "Insulin prices",
+     "body": "Insulin costs too much in Bihar", "language": "en",
+     "created_at": "2026-11-20T06:00:00Z"},
+    {"post_id": str(uuid.uuid4()), "community": "kidney", "theme": "डायलिसिस केंद्र",
+     "body": "ज़िले में डायलिसिस केंद्र नहीं है", "language": "hi",
+     "created_at": "2026-11-21T06:00:00Z"}]}).model_dump(mode="json")
+CSV = "community,theme,created_at,language,body,post_id\r\ndiabetes,Insulin prices,…\r\n"
+
+
+def policy_api(request: httpx.Request) -> httpx.Response:
+    kind = {"csv": "text/csv; charset=utf-8", "markdown": "text/markdown; charset=utf-8"}
+    wanted = request.url.params.get("format", "json")
+    if wanted == "json":
+        return httpx.Response(200, json=POLICY)
+    return httpx.Response(200, content=(CSV if wanted == "csv" else "# Policy inputs\n")
+                          .encode(), headers={"content-type": kind[wanted]})
+
+
+async def test_a_moderator_lists_a_periods_policy_inputs_by_community_and_theme(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    admin.on("GET", "/v1/policy-inputs", policy_api)
+    moderator = await sign_in_as(browser, admin, "patient", "moderator")
+    page = (await moderator.get("/console/policy-inputs?community=diabetes&from=2026-11-01"
+                                "&to=2026-11-30")).text
+    params = admin.calls("GET", "/v1/policy-inputs")[0].url.params
+    assert dict(params) == {"community": "diabetes", "from": "2026-11-01T00:00:00+05:30",
+                            "to": "2026-12-01T00:00:00+05:30"}
+    assert '<h2 id="policy-diabetes">Diabetes</h2>' in page and "<h3>Insulin prices</h3>" in page
+    assert "ज़िले में डायलिसिस केंद्र नहीं है" in page
+    query = "community=diabetes&amp;from=2026-11-01&amp;to=2026-11-30"
+    assert f'href="/console/policy-inputs/report.csv?{query}"' in page
+    assert f'href="/console/policy-inputs/report.md?{query}"' in page
+    assert 'href="/console/policy-inputs" aria-current="page"' in page
+
+
+async def test_the_reports_download_with_their_type_and_a_file_name(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    admin.on("GET", "/v1/policy-inputs", policy_api)
+    moderator = await sign_in_as(browser, admin, "admin")
+    reply = await moderator.get("/console/policy-inputs/report.csv?from=2026-11-01&to=2026-11-30")
+    assert reply.status_code == 200 and reply.text == CSV
+    assert reply.headers["content-type"] == "text/csv; charset=utf-8"
+    assert reply.headers["content-disposition"] == (
+        'attachment; filename="policy-inputs-2026-11-01-2026-11-30.csv"')
+    sent = admin.calls("GET", "/v1/policy-inputs")[-1].url.params
+    assert sent["format"] == "csv" and sent["to"] == "2026-12-01T00:00:00+05:30"
+    reply = await moderator.get("/console/policy-inputs/report.md")
+    assert reply.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert reply.headers["content-disposition"] == 'attachment; filename="policy-inputs.md"'
+    assert reply.text == "# Policy inputs\n"
+    assert (await moderator.get("/console/policy-inputs/report.exe")).status_code == 404
+
+
+async def test_a_refused_report_is_an_error_page_and_a_patient_gets_none(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    admin.on("GET", "/v1/policy-inputs", lambda _: admin.problem(403, detail="moderators only"))
+    moderator = await sign_in_as(browser, admin, "moderator")
+    reply = await moderator.get("/console/policy-inputs/report.csv")
+    assert reply.status_code == 403 and "moderators only" in reply.text
+    assert "text/html" in reply.headers["content-type"]
+    admin.roles = ["patient"]
+    patient = await sign_in_as(browser, admin, "patient")
+    before = len(admin.calls("GET", "/v1/policy-inputs"))
+    assert (await patient.get("/console/policy-inputs")).status_code == 403
+    assert (await patient.get("/console/policy-inputs/report.md")).status_code == 403
+    assert len(admin.calls("GET", "/v1/policy-inputs")) == before
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+async def test_the_policy_page_is_labelled_and_light(
+        browser: httpx.AsyncClient, admin: Any, language: str) -> None:
+    admin.on("GET", "/v1/policy-inputs", policy_api)
+    moderator = await sign_in_as(browser, admin, "moderator")
+    moderator.cookies.delete(LANGUAGE_COOKIE)
+    reply = await moderator.get("/console/policy-inputs", headers={"Accept-Language": language})
+    page = parsed(reply.text)
+    ids = [c.get("id") for c in page.controls]
+    assert reply.status_code == 200 and page.html_lang == language
+    assert len(ids) == len(set(ids)) and not [i for i in ids if i not in page.labelled]
+    assert len(reply.content) < 100_000
