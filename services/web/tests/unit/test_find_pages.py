@@ -8,7 +8,13 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.feed.messages import Gatherings, PolicyInputs, Resources, SearchResults
+from contracts.feed.messages import (
+    Gatherings,
+    PolicyInputs,
+    PostView,
+    Resources,
+    SearchResults,
+)
 from web.i18n import LANGUAGE_COOKIE
 from web.pages.search import page_of
 
@@ -331,3 +337,143 @@ async def test_the_policy_page_is_labelled_and_light(
     assert reply.status_code == 200 and page.html_lang == language
     assert len(ids) == len(set(ids)) and not [i for i in ids if i not in page.labelled]
     assert len(reply.content) < 100_000
+
+
+NOTE_ID = str(uuid.uuid4())
+AUDIO = bytes(range(256)) * 4  # 1024 bytes
+
+
+def playback(request: httpx.Request) -> httpx.Response:
+    """The API's playback: a Range answered 206, the whole note 200, both streamed."""
+    asked = request.headers.get("range")
+
+    async def chunks(data: bytes) -> Any:
+        for start in range(0, len(data), 100):
+            yield data[start:start + 100]
+
+    if asked is None:
+        return httpx.Response(200, content=chunks(AUDIO), headers={
+            "content-type": "audio/ogg", "content-length": str(len(AUDIO)),
+            "accept-ranges": "bytes"})
+    first, last = (int(n) for n in asked.removeprefix("bytes=").split("-"))
+    if first >= len(AUDIO):
+        return httpx.Response(416, json={"title": "the range is outside the file"},
+                              headers={"content-type": "application/problem+json",
+                                       "content-range": f"bytes */{len(AUDIO)}"})
+    part = AUDIO[first:last + 1]
+    return httpx.Response(206, content=chunks(part), headers={
+        "content-type": "audio/ogg", "content-length": str(len(part)),
+        "content-range": f"bytes {first}-{first + len(part) - 1}/{len(AUDIO)}",
+        "accept-ranges": "bytes"})
+
+
+async def test_a_voice_note_streams_through_with_its_range(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    path = f"/v1/media/voice-notes/{NOTE_ID}"
+    gateway.on("GET", path, playback)
+    reply = await signed_in.get(f"/voice-notes/{NOTE_ID}", headers={"Range": "bytes=100-299"})
+    assert reply.status_code == 206 and reply.content == AUDIO[100:300]
+    assert reply.headers["content-range"] == "bytes 100-299/1024"
+    assert reply.headers["content-type"] == "audio/ogg"
+    assert reply.headers["content-length"] == "200" and reply.headers["accept-ranges"] == "bytes"
+    sent = gateway.calls("GET", path)[0]
+    assert sent.headers["range"] == "bytes=100-299"
+    assert sent.headers["authorization"].startswith("Bearer ")
+    whole = await signed_in.get(f"/voice-notes/{NOTE_ID}")
+    assert whole.status_code == 200 and whole.content == AUDIO
+    assert "range" not in gateway.calls("GET", path)[1].headers
+    outside = await signed_in.get(f"/voice-notes/{NOTE_ID}", headers={"Range": "bytes=5000-6000"})
+    assert outside.status_code == 416 and outside.headers["content-range"] == "bytes */1024"
+
+
+async def test_a_voice_note_the_api_will_not_play_is_an_error_page(
+        browser: httpx.AsyncClient, gateway: Any) -> None:
+    reply = await browser.get(f"/voice-notes/{NOTE_ID}")  # the fake API knows none
+    assert reply.status_code == 404 and "text/html" in reply.headers["content-type"]
+
+
+async def test_the_post_and_its_comments_play_their_voice_notes(
+        browser: httpx.AsyncClient, gateway: Any) -> None:
+    comment_note = str(uuid.uuid4())
+    post = PostView.model_validate({
+        "post_id": POST_ID, "community": "common", "kind": "discussion", "title": None,
+        "body": "Listen", "language": "hi", "created_at": "2026-12-01T10:00:00Z",
+        "author": {"user_id": None, "display_name": "Meena", "verified": False},
+        "voice_note_id": NOTE_ID, "reactions": {"counts": {}, "mine": []},
+        "comments": [{"comment_id": str(uuid.uuid4()), "body": "Me too", "language": "hi",
+                      "created_at": "2026-12-01T11:00:00Z", "professional_answer": False,
+                      "author": {"user_id": None, "display_name": "Ravi", "verified": False},
+                      "voice_note_id": comment_note}]}).model_dump(mode="json")
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(post))
+    page = (await browser.get(f"/posts/{POST_ID}")).text
+    for note in (NOTE_ID, comment_note):
+        assert f'<audio controls preload="none" src="/voice-notes/{note}"' in page
+
+
+def voice_api(gateway: Any, upload: Any) -> None:
+    gateway.on("GET", "/v1/feed", ok({"items": [], "next_cursor": None}))
+    gateway.on("GET", "/v1/communities", ok(COMMUNITIES))
+    gateway.on("GET", "/v1/me/follows", ok({"items": []}))
+    gateway.on("POST", "/v1/media/voice-notes", upload)
+
+
+async def test_a_post_with_a_voice_note_uploads_it_then_attaches_its_id(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    voice_api(gateway, lambda _: httpx.Response(201, json={
+        "voice_note_id": NOTE_ID, "duration_s": 4.2, "content_type": "audio/ogg"}))
+    gateway.on("POST", "/v1/posts", lambda _: httpx.Response(201, json={"post_id": POST_ID}))
+    page = (await signed_in.get("/")).text
+    assert 'enctype="multipart/form-data"' in page and 'type="file" id="f-voice_note"' in page
+    reply = await signed_in.post("/posts", data={
+        "csrf_token": csrf_in(page), "community": "common", "kind": "discussion",
+        "body": "सुनिए", "language": "hi", "idempotency_key": "k" * 24},
+        files={"voice_note": ("note.ogg", AUDIO, "audio/ogg")})
+    assert reply.status_code == 303 and reply.headers["location"] == f"/posts/{POST_ID}"
+    [upload] = gateway.calls("POST", "/v1/media/voice-notes")
+    sent = upload.read()
+    assert b'name="file"; filename="note.ogg"' in sent and AUDIO in sent
+    assert upload.headers["idempotency-key"] == "k" * 24 + "-voice"
+    assert sent_json(gateway, "POST", "/v1/posts") == [{
+        "kind": "discussion", "body": "सुनिए", "language": "hi", "community": "common",
+        "voice_note_id": NOTE_ID}]
+
+
+async def test_a_refused_voice_note_is_named_beside_its_field_and_nothing_is_posted(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    voice_api(gateway, lambda _: gateway.problem(
+        422, [{"field": "file", "message": "not a voice note we can play"}]))
+    csrf = csrf_in((await signed_in.get("/")).text)
+    reply = await signed_in.post("/posts", data={
+        "csrf_token": csrf, "community": "common", "kind": "discussion", "body": "Hello",
+        "language": "en"}, files={"voice_note": ("a.exe", b"MZ\x90", "application/x-dosexec")})
+    assert reply.status_code == 422
+    assert 'id="f-voice_note-error" data-field="voice_note">not a voice note we can play' in (
+        reply.text)
+    assert ">Hello</textarea>" in reply.text and gateway.calls("POST", "/v1/posts") == []
+    voice_api(gateway, lambda _: httpx.Response(413, text="too large"))
+    reply = await signed_in.post("/posts", data={
+        "csrf_token": csrf, "community": "common", "body": "Hello", "language": "en"},
+        files={"voice_note": ("big.ogg", AUDIO, "audio/ogg")})
+    assert reply.status_code == 422 and "This audio file could not be taken." in reply.text
+
+
+async def test_an_uploaded_voice_note_is_kept_when_the_post_is_refused(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    voice_api(gateway, lambda _: httpx.Response(201, json={
+        "voice_note_id": NOTE_ID, "duration_s": 4.2, "content_type": "audio/ogg"}))
+    answers = iter([gateway.problem(422, [{"field": "body", "message": "too short"}]),
+                    httpx.Response(201, json={"post_id": POST_ID})])
+    gateway.on("POST", "/v1/posts", lambda _: next(answers))
+    csrf = csrf_in((await signed_in.get("/")).text)
+    form = {"csrf_token": csrf, "community": "common", "body": "x", "language": "en"}
+    refused = await signed_in.post("/posts", data=form,
+                                   files={"voice_note": ("n.ogg", AUDIO, "audio/ogg")})
+    assert refused.status_code == 422
+    assert f'name="voice_note_id" value="{NOTE_ID}"' in refused.text
+    assert "Your voice note is kept" in refused.text
+    empty = {"voice_note": ("", b"", "application/octet-stream")}  # no file chosen
+    reply = await signed_in.post("/posts", data={**form, "voice_note_id": NOTE_ID},
+                                 files=empty)
+    assert reply.status_code == 303
+    assert len(gateway.calls("POST", "/v1/media/voice-notes")) == 1
+    assert sent_json(gateway, "POST", "/v1/posts")[1]["voice_note_id"] == NOTE_ID

@@ -8,7 +8,16 @@ from starlette.routing import Route
 
 from contracts.feed.messages import FlagReason, ReactionKind
 from contracts.identity.messages import LANGUAGES
-from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
+from web.edge import (
+    ApiFailure,
+    call,
+    fetch,
+    posted,
+    relay,
+    see_other,
+    session_of,
+    signed_in,
+)
 from web.forms import Field, Fieldset, Form, choices
 from web.problems import FormErrors, form_errors
 from web.render import page
@@ -87,7 +96,15 @@ async def flag(request: Request) -> Response:
     return see_other(f"/posts/{post_id}")
 
 
+async def voice_note(request: Request) -> Response:
+    """A voice note's bytes from the API as they come, a Range passed on (206 and its
+    Content-Range back), for the page's audio player."""
+    return await relay(request, f"/v1/media/voice-notes/{request.path_params['voice_note_id']}",
+                       forward=("range", "if-range"))
+
+
 ROUTES = [
+    Route("/voice-notes/{voice_note_id:uuid}", voice_note, methods=["GET"]),
     Route("/posts/{post_id:uuid}", post, methods=["GET"]),
     Route("/posts/{post_id:uuid}/comments", add_comment, methods=["POST"]),
     Route("/posts/{post_id:uuid}/reactions/{kind:str}", react, methods=["POST"]),
