@@ -477,3 +477,85 @@ async def test_an_uploaded_voice_note_is_kept_when_the_post_is_refused(
     assert reply.status_code == 303
     assert len(gateway.calls("POST", "/v1/media/voice-notes")) == 1
     assert sent_json(gateway, "POST", "/v1/posts")[1]["voice_note_id"] == NOTE_ID
+
+
+COMMENT_ID, REPLY_ID, MINE_ID, HIDDEN_ID = (str(uuid.uuid4()) for _ in range(4))
+
+
+def discussion(gateway: Any, me: str | None = None) -> None:
+    someone = {"user_id": str(uuid.uuid4()), "display_name": "Ravi", "verified": False}
+    post = PostView.model_validate({
+        "post_id": POST_ID, "community": "common", "kind": "discussion", "title": "T",
+        "body": "B", "language": "en", "created_at": "2026-12-01T10:00:00Z",
+        "author": someone, "reactions": {"counts": {}, "mine": []},
+        "comments": [
+            {"comment_id": COMMENT_ID, "body": "Stop your insulin", "language": "en",
+             "created_at": "2026-12-01T11:00:00Z", "professional_answer": False,
+             "author": someone,
+             "replies": [{"comment_id": REPLY_ID, "body": "No!", "language": "en",
+                          "created_at": "2026-12-01T12:00:00Z", "author": someone,
+                          "professional_answer": False}]},
+            {"comment_id": MINE_ID, "body": "Mine", "language": "en",
+             "created_at": "2026-12-01T11:00:00Z", "professional_answer": False,
+             "author": {**someone, "user_id": me, "display_name": "Asha"}},
+            {"comment_id": HIDDEN_ID, "body": "[removed by a moderator]", "language": "en",
+             "created_at": "2026-12-01T11:00:00Z", "professional_answer": False,
+             "author": someone, "status": "hidden"}]}).model_dump(mode="json")
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(post))
+
+
+async def test_each_comment_and_reply_has_a_report_form_but_ones_own_and_hidden_ones(
+        browser: httpx.AsyncClient, gateway: Any) -> None:
+    me = str(uuid.uuid4())
+    gateway.on("GET", "/v1/me", ok({"user_id": me, "display_name": "Asha",
+                                    "roles": ["patient"], "verified": False,
+                                    "preferred_language": "en"}))
+    signed_in = await sign_in_as(browser, gateway, "patient")
+    discussion(gateway, me=me)
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    for comment in (COMMENT_ID, REPLY_ID):
+        assert f'action="/posts/{POST_ID}/comments/{comment}/flag"' in page
+        assert f'<label for="flag-{comment}">' in page
+    assert f"/comments/{HIDDEN_ID}/flag" not in page and f"/comments/{MINE_ID}/flag" not in page
+    assert 'data-comment-status="hidden">[removed by a moderator]</p>' in page
+    assert 'class="notice" data-comment-status="hidden"' not in page  # not theirs to see
+    visitor = (await browser.post("/signout", data={"csrf_token": csrf_in(page)}))
+    assert visitor.status_code == 303
+    assert "/flag" not in (await browser.get(f"/posts/{POST_ID}")).text
+
+
+async def test_a_comment_is_flagged_with_its_reason_and_a_second_flag_is_said_there(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    discussion(gateway)
+    path = f"/v1/comments/{COMMENT_ID}/flags"
+    answers = iter([httpx.Response(201, json={"flag_id": str(uuid.uuid4())}),
+                    gateway.problem(409, detail="you have flagged this comment already"),
+                    gateway.problem(422, [{"field": "reason", "message": "choose a reason"}])])
+    gateway.on("POST", path, lambda _: next(answers))
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    assert 'class="notice" data-comment-status="hidden"' in page  # an admin is told
+    csrf = csrf_in(page)
+    action = f"/posts/{POST_ID}/comments/{COMMENT_ID}/flag"
+    reply = await signed_in.post(action, data={"csrf_token": csrf, "reason": "misinformation"})
+    assert reply.status_code == 303 and reply.headers["location"] == f"/posts/{POST_ID}#comments"
+    assert sent_json(gateway, "POST", path) == [{"reason": "misinformation"}]
+    assert "the moderators will look at the comment" in (
+        await signed_in.get(f"/posts/{POST_ID}")).text
+    again = await signed_in.post(action, data={"csrf_token": csrf, "reason": "spam"})
+    assert again.status_code == 422 and "you have flagged this comment already" in again.text
+    blank = await signed_in.post(action, data={"csrf_token": csrf, "reason": ""})
+    assert f'id="flag-{COMMENT_ID}-error" data-field="reason">choose a reason' in blank.text
+    assert gateway.calls("POST", "/v1/flags") == []  # the post's own flag untouched
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+async def test_the_post_page_with_report_forms_is_labelled_and_light(
+        signed_in: httpx.AsyncClient, gateway: Any, language: str) -> None:
+    discussion(gateway)
+    signed_in.cookies.delete(LANGUAGE_COOKIE)
+    reply = await signed_in.get(f"/posts/{POST_ID}", headers={"Accept-Language": language})
+    page = parsed(reply.text)
+    ids = [c.get("id") for c in page.controls]
+    assert page.html_lang == language and len(ids) == len(set(ids))
+    assert not [i for i in ids if i not in page.labelled]
+    assert len(reply.content) < 100_000
