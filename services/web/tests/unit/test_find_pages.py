@@ -559,3 +559,15 @@ async def test_the_post_page_with_report_forms_is_labelled_and_light(
     assert page.html_lang == language and len(ids) == len(set(ids))
     assert not [i for i in ids if i not in page.labelled]
     assert len(reply.content) < 100_000
+
+
+async def test_a_post_too_large_to_hold_a_voice_note_is_refused_unread(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    voice_api(gateway, lambda _: httpx.Response(201, json={"voice_note_id": NOTE_ID}))
+    csrf = csrf_in((await signed_in.get("/")).text)
+    reply = await signed_in.post("/posts", data={
+        "csrf_token": csrf, "community": "common", "body": "Hello", "language": "en"},
+        files={"voice_note": ("long.ogg", b"\0" * 1_500_000, "audio/ogg")})
+    assert reply.status_code == 413 and "at most 700 KB" in reply.text
+    assert gateway.calls("POST", "/v1/media/voice-notes") == []
+    assert gateway.calls("POST", "/v1/posts") == []

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.feed.messages import COMMON
+from contracts.feed.messages import COMMON, MAX_VOICE_NOTE_BYTES
 from contracts.identity.messages import LANGUAGES
 from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
 from web.forms import Field, Fieldset, Form, choices, once
@@ -17,6 +17,9 @@ from web.told import told
 
 VOICE_FIELD = "voice_note"  # the file chosen on the form
 VOICE_NOTE_ID = "voice_note_id"  # the API's id of it, once uploaded
+# A post's form with the largest voice note the API takes and room for the words: a
+# bigger one is refused before it is read (the API would refuse it after the upload).
+MAX_POST_BYTES = 2 * MAX_VOICE_NOTE_BYTES
 
 
 def post_form(language: str) -> Form:
@@ -116,6 +119,8 @@ async def upload_voice_note(request: Request, form_data: FormData,
 
 async def write_post(request: Request) -> Response:
     signed_in(request)
+    if int(request.headers.get("content-length") or 0) > MAX_POST_BYTES:  # never read in
+        return page(request, "error.html", 413, heading="error.too_large", detail=None)
     form_data = await posted(request)
     form = post_form(request.state.language)
     slug = str(form_data.get("community") or COMMON)
