@@ -2,6 +2,7 @@
 a fake gateway."""
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -15,7 +16,7 @@ from contracts.feed.messages import (
     Resources,
     SearchResults,
 )
-from web.i18n import LANGUAGE_COOKIE
+from web.i18n import LANGUAGE_COOKIE, catalogue
 from web.pages.search import page_of
 
 from .pages import CSRF, csrf_token, parsed
@@ -571,3 +572,15 @@ async def test_a_post_too_large_to_hold_a_voice_note_is_refused_unread(
     assert reply.status_code == 413 and "at most 700 KB" in reply.text
     assert gateway.calls("POST", "/v1/media/voice-notes") == []
     assert gateway.calls("POST", "/v1/posts") == []
+
+
+def test_every_word_of_these_screens_is_in_real_hindi() -> None:
+    prefixes = ("search.", "resources.", "resource_kind.", "events.", "event_kind.",
+                "listing.", "policy.", "voice.", "comment.report", "comment.hidden",
+                "flash.comment_flagged", "flash.resource_", "flash.event_", "error.too_large",
+                "nav.resources", "nav.events", "nav.policy_inputs", "nav.console_")
+    english, hindi = catalogue("en"), catalogue("hi")
+    ours = [k for k in english if k.startswith(prefixes)]
+    assert len(ours) > 60
+    devanagari = re.compile("[\u0900-\u097f]")
+    assert [k for k in ours if not devanagari.search(hindi.get(k, ""))] == []
