@@ -53,6 +53,33 @@ class Api:
             reply = await self._send(method, path, session, language, kwargs)
         return reply
 
+    async def stream(self, path: str, session: Session | None, *, language: str = "en",
+                     params: Mapping[str, str] | None = None,
+                     headers: Mapping[str, str] | None = None) -> httpx.Response:
+        """A GET whose body is read as it comes (a voice note, a report): the open response,
+        for the caller to close; refreshed as `call` is. Sent without compression, so that
+        byte ranges and lengths are the file's own."""
+        if session is not None and session.tokens is not None and session.tokens.expired:
+            await self.refresh(session)
+        response = await self._open(path, session, language, params, headers)
+        if response.status_code == 401 and session is not None and session.tokens is not None:
+            await response.aclose()
+            await self.refresh(session)
+            response = await self._open(path, session, language, params, headers)
+        return response
+
+    async def _open(self, path: str, session: Session | None, language: str,
+                    params: Mapping[str, str] | None,
+                    headers: Mapping[str, str] | None) -> httpx.Response:
+        sent = {"Accept-Language": language, "Accept-Encoding": "identity", **(headers or {})}
+        if session is not None and session.tokens is not None:
+            sent["Authorization"] = f"Bearer {session.tokens.access}"
+        request = self.client.build_request("GET", path, params=params, headers=sent)
+        try:
+            return await self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise UnavailableError(type(error).__name__) from error
+
     async def refresh(self, session: Session) -> None:
         """A new token pair, once for concurrent callers (a refresh token used twice ends
         every session of the user)."""

@@ -19,14 +19,17 @@ from web.pages import (
     account,
     cases,
     community,
+    listings,
     mine,
     moderation,
     monitoring,
     notifications,
+    policy,
     posts,
     questions,
     reports,
     schemes,
+    search,
     vetting,
 )
 from web.render import page
@@ -36,7 +39,8 @@ from web.settings import WebSettings
 log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
-         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES)
+         *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
+         *listings.ROUTES, *policy.ROUTES)
 
 
 async def health(_: Request) -> Response:

@@ -4,13 +4,15 @@ forms, and the pages shown when the API says no or cannot be reached."""
 import contextlib
 import hmac
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from web.api import Api, Reply, SignedOutError, UnavailableError
 from web.forms import CSRF_FIELD
@@ -116,6 +118,37 @@ async def fetch(request: Request, path: str, **kwargs: Any) -> Any:
     if not reply.ok:
         raise ApiFailure(reply)
     return reply.body
+
+
+# What a relayed file's reply keeps of the API's headers.
+RELAYED = ("content-type", "content-length", "content-range", "accept-ranges",
+           "content-disposition")
+
+
+async def relay(request: Request, path: str, *, params: Mapping[str, str] | None = None,
+                forward: tuple[str, ...] = (), headers: Mapping[str, str] | None = None,
+                ) -> Response:
+    """The API's file, streamed through as it arrives (never held whole here), with the
+    request headers named in `forward` (a Range) sent on and its status (206, 416) kept;
+    an API refusal is the error page."""
+    api: Api = request.app.state.api
+    sent = {name: request.headers[name] for name in forward if name in request.headers}
+    response = await api.stream(path, session_of(request), language=request.state.language,
+                                params=params, headers={**sent, **(headers or {})})
+    if response.status_code >= 400 and response.status_code != 416:
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        kind = response.headers.get("content-type", "")
+        body = response.json() if "json" in kind and response.content else None
+        raise ApiFailure(Reply(response.status_code, body, response.content, kind,
+                               response.headers))
+    kept = {name: response.headers[name] for name in RELAYED if name in response.headers}
+    if "content-encoding" in response.headers:  # asked for none; decoded here otherwise
+        kept.pop("content-length", None)
+    return StreamingResponse(response.aiter_bytes(), status_code=response.status_code,
+                             headers=kept, background=BackgroundTask(response.aclose))
 
 
 def signed_in(request: Request, *roles: str) -> User:

@@ -9,9 +9,11 @@ from starlette.responses import HTMLResponse
 
 from web.i18n import languages, translator
 from web.problems import FormErrors
+from web.times import shown
 
 templates = Environment(loader=PackageLoader("web"), autoescape=select_autoescape(),
                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+templates.filters["ist"] = shown  # an API instant as India's date and time
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

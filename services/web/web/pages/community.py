@@ -1,17 +1,25 @@
 """The feed and the communities: read, follow, and write a post (what the API says of it,
 a hold or the helpline, shown to its author at once)."""
 
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contracts.feed.messages import COMMON
+from contracts.feed.messages import COMMON, MAX_VOICE_NOTE_BYTES
 from contracts.identity.messages import LANGUAGES
 from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
 from web.forms import Field, Fieldset, Form, choices, once
-from web.problems import FormErrors, form_errors
+from web.i18n import translator
+from web.problems import FormErrors, form_errors, summary
 from web.render import page
 from web.told import told
+
+VOICE_FIELD = "voice_note"  # the file chosen on the form
+VOICE_NOTE_ID = "voice_note_id"  # the API's id of it, once uploaded
+# A post's form with the largest voice note the API takes and room for the words: a
+# bigger one is refused before it is read (the API would refuse it after the upload).
+MAX_POST_BYTES = 2 * MAX_VOICE_NOTE_BYTES
 
 
 def post_form(language: str) -> Form:
@@ -20,7 +28,7 @@ def post_form(language: str) -> Form:
         Field("title", "post.title"),
         Field("body", "post.body", "textarea", required=True),
         choices("language", "post.language", LANGUAGES, "language", default=language))),),
-        hidden=("community",))
+        hidden=("community", VOICE_NOTE_ID))
 
 
 async def community_page(request: Request, slug: str, status: int = 200,
@@ -88,23 +96,51 @@ async def communities(request: Request) -> Response:
                 following=await _follows(request))
 
 
+async def upload_voice_note(request: Request, form_data: FormData,
+                            ) -> tuple[str, FormErrors | None]:
+    """The voice note chosen on the form, sent on to the API as it was given (the API
+    judges its type, length and size): its id, or what the API said, beside the field.
+    None chosen: the id of one uploaded by an earlier try of the same form, if any."""
+    chosen = form_data.get(VOICE_FIELD)
+    if not isinstance(chosen, UploadFile) or not chosen.filename or not chosen.size:
+        return str(form_data.get(VOICE_NOTE_ID, "")), None
+    key = once(form_data).get("Idempotency-Key")
+    reply = await call(request, "POST", "/v1/media/voice-notes", files={"file": (
+        chosen.filename, chosen.file, chosen.content_type or "application/octet-stream")},
+        headers={"Idempotency-Key": f"{key}-voice"} if key else {})
+    if reply.ok:
+        return str(reply.body["voice_note_id"]), None
+    problem = reply.problem
+    said = [message for _, message in problem.errors if message] or [
+        summary(problem) if problem.title or problem.detail
+        else translator(request.state.language)("voice.refused")]
+    return "", FormErrors(fields={VOICE_FIELD: " ".join(said)})
+
+
 async def write_post(request: Request) -> Response:
     signed_in(request)
+    if int(request.headers.get("content-length") or 0) > MAX_POST_BYTES:  # never read in
+        return page(request, "error.html", 413, heading="error.too_large", detail=None)
     form_data = await posted(request)
     form = post_form(request.state.language)
     slug = str(form_data.get("community") or COMMON)
-    body = form.body(form_data)
-    reply = await call(request, "POST", "/v1/posts", json=body, headers=once(form_data))
-    if not reply.ok:
+    voice_note_id, errors = await upload_voice_note(request, form_data)
+    status = 422
+    if errors is None:
+        body = {**form.body(form_data), **({VOICE_NOTE_ID: voice_note_id}
+                                           if voice_note_id else {})}
+        reply = await call(request, "POST", "/v1/posts", json=body, headers=once(form_data))
+        if reply.ok:
+            told(request, reply.body)
+            session_of(request).flash = ("flash.held" if reply.body.get("status") == "held"
+                                         else "flash.posted")
+            return see_other(f"/posts/{reply.body['post_id']}")
         status = 422 if reply.status < 500 else 502
-        errors, values = form_errors(reply.problem, form.names), form.values(form_data)
-        if form_data.get("from") == "my-feed":
-            return await my_feed(request, status, errors, values)
-        return await community_page(request, slug, status, errors, values)
-    told(request, reply.body)
-    session_of(request).flash = ("flash.held" if reply.body.get("status") == "held"
-                                 else "flash.posted")
-    return see_other(f"/posts/{reply.body['post_id']}")
+        errors = form_errors(reply.problem, {*form.names, VOICE_FIELD})
+    values = {**form.values(form_data), VOICE_NOTE_ID: voice_note_id}
+    if form_data.get("from") == "my-feed":
+        return await my_feed(request, status, errors, values)
+    return await community_page(request, slug, status, errors, values)
 
 
 ROUTES = [

@@ -8,13 +8,25 @@ from starlette.routing import Route
 
 from contracts.feed.messages import FlagReason, ReactionKind
 from contracts.identity.messages import LANGUAGES
-from web.edge import ApiFailure, call, fetch, posted, see_other, session_of, signed_in
+from web.edge import (
+    ApiFailure,
+    call,
+    fetch,
+    posted,
+    relay,
+    see_other,
+    session_of,
+    signed_in,
+)
 from web.forms import Field, Fieldset, Form, choices
 from web.problems import FormErrors, form_errors
 from web.render import page
 from web.told import told
 
 REACTIONS: tuple[str, ...] = get_args(ReactionKind)
+FLAG_REASONS: tuple[str, ...] = get_args(FlagReason)
+COMMENT_FLAG = Form((Fieldset("flag.legend", (
+    choices("reason", "flag.reason", FLAG_REASONS, "flag_reason", blank=True),)),))
 FLAG = Form((Fieldset("flag.legend", (
     choices("reason", "flag.reason", get_args(FlagReason), "flag_reason", blank=True),
     Field("note", "flag.note", "textarea"))),))
@@ -35,6 +47,7 @@ async def post_page(request: Request, status: int = 200, errors: FormErrors | No
     item = await fetch(request, f"/v1/posts/{request.path_params['post_id']}")
     language = request.state.language
     return page(request, "post.html", status, post=item, reactions=REACTIONS,
+                flag_reasons=FLAG_REASONS,
                 comment=comment_form(language),
                 flag=FLAG, failed=failed, errors=errors or FormErrors(), no_errors=FormErrors(),
                 values=values or comment_form(language).defaults())
@@ -87,9 +100,35 @@ async def flag(request: Request) -> Response:
     return see_other(f"/posts/{post_id}")
 
 
+async def flag_comment(request: Request) -> Response:
+    """A member asks the moderators to look at a comment (once each: a second time, the
+    API's 409 is shown on that comment's form)."""
+    signed_in(request)
+    form_data = await posted(request)
+    post_id, comment_id = request.path_params["post_id"], request.path_params["comment_id"]
+    reply = await call(request, "POST", f"/v1/comments/{comment_id}/flags",
+                       json=COMMENT_FLAG.body(form_data))
+    if not reply.ok:
+        return await post_page(request, 422 if reply.status < 500 else 502,
+                               form_errors(reply.problem, COMMENT_FLAG.names),
+                               COMMENT_FLAG.values(form_data), f"flag-{comment_id}")
+    session_of(request).flash = "flash.comment_flagged"
+    return see_other(f"/posts/{post_id}#comments")
+
+
+async def voice_note(request: Request) -> Response:
+    """A voice note's bytes from the API as they come, a Range passed on (206 and its
+    Content-Range back), for the page's audio player."""
+    return await relay(request, f"/v1/media/voice-notes/{request.path_params['voice_note_id']}",
+                       forward=("range", "if-range"))
+
+
 ROUTES = [
+    Route("/voice-notes/{voice_note_id:uuid}", voice_note, methods=["GET"]),
     Route("/posts/{post_id:uuid}", post, methods=["GET"]),
     Route("/posts/{post_id:uuid}/comments", add_comment, methods=["POST"]),
     Route("/posts/{post_id:uuid}/reactions/{kind:str}", react, methods=["POST"]),
     Route("/posts/{post_id:uuid}/flag", flag, methods=["POST"]),
+    Route("/posts/{post_id:uuid}/comments/{comment_id:uuid}/flag", flag_comment,
+          methods=["POST"]),
 ]
