@@ -59,12 +59,14 @@ async def test_no_results_say_so_and_a_full_page_offers_more(
     gateway.on("GET", "/v1/search", ok({"items": []}))
     page = (await browser.get("/search?q=zzzz")).text
     assert 'id="no-results"' in page and "Nothing found for “zzzz”" in page
-    many = {"items": [FOUND["items"][0]] * 20}
+    many = {"items": [FOUND["items"][0]] * 20, "next_cursor": "cmFua2VkfDIw"}
     gateway.on("GET", "/v1/search", ok(many))
     page = (await browser.get("/search?q=sugar")).text
-    assert 'href="/search?q=sugar&amp;more=1" rel="next"' in page
-    await browser.get("/search?q=sugar&more=1")
-    assert gateway.calls("GET", "/v1/search")[-1].url.params["limit"] == "50"
+    assert 'href="/search?q=sugar&amp;cursor=cmFua2VkfDIw" rel="next"' in page
+    gateway.on("GET", "/v1/search", ok({"items": [FOUND["items"][0]]}))
+    last = (await browser.get("/search?q=sugar&cursor=cmFua2VkfDIw")).text
+    assert gateway.calls("GET", "/v1/search")[-1].url.params["cursor"] == "cmFua2VkfDIw"
+    assert 'rel="next"' not in last  # the API said there is no more
 
 
 async def test_an_empty_search_asks_nothing_and_a_refused_one_names_the_box(

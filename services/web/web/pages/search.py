@@ -8,7 +8,7 @@ from web.edge import call
 from web.problems import FormErrors, form_errors
 from web.render import page
 
-FIRST, MOST = 20, 50  # the API answers at most 50 matches and has no cursor
+PAGE = 20  # matches a page; the API's next_cursor leads to the next
 # The API's link of what was found, as the page here (a comment's link is its post's).
 PAGES = {"/v1/posts/": "/posts/", "/v1/schemes/": "/schemes/"}
 EXACT = {"/v1/resources": "/resources"}
@@ -26,18 +26,20 @@ def page_of(link: str) -> str:
 
 async def search(request: Request) -> Response:
     q = request.query_params.get("q", "").strip()[:200]
-    limit = MOST if request.query_params.get("more") == "1" else FIRST
-    found, errors, status = None, FormErrors(), 200
+    cursor = request.query_params.get("cursor", "")[:200] or None
+    found, errors, status, after = None, FormErrors(), 200, None
     if q:
-        reply = await call(request, "GET", "/v1/search", params={"q": q, "limit": limit})
+        params = {"q": q, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
+        reply = await call(request, "GET", "/v1/search", params=params)
         if reply.ok:
             found = [{**f, "page": page_of(str(f.get("link", "")))}
                      for f in reply.body["items"]]
+            after = reply.body.get("next_cursor")
         else:
             status = 422 if reply.status < 500 else 502
-            errors = form_errors(reply.problem, {"q"})
+            errors = form_errors(reply.problem, {"q", "cursor"})
     return page(request, "search.html", status, q=q, found=found, errors=errors,
-                more=found is not None and limit == FIRST and len(found) >= FIRST)
+                after=after)
 
 
 ROUTES = [Route("/search", search, methods=["GET"])]
