@@ -1,0 +1,98 @@
+"""The providers directory: suggested by members, listed by admins, searched by anyone,
+each with its scores."""
+
+from typing import Any
+from uuid import uuid4
+
+from contracts.ratings.messages import (
+    DecideProvider,
+    ProviderAccepted,
+    ProviderDecision,
+    ProviderRef,
+    ProvidersQuery,
+    ProviderView,
+    SuggestProvider,
+)
+from contracts.roles import ADMIN
+from kit.usecases import Call
+from ratings import domain
+from ratings.adapters import sql
+from ratings.deps import Deps
+from ratings.handlers.scoring import KindScores, kind_scores
+from ratings.paging import decode_offset, encode_offset
+
+
+async def suggest_provider(call: Call[SuggestProvider], deps: Deps) -> ProviderAccepted:
+    """An admin's provider is listed at once; a member's waits for an admin's decision."""
+    provider_id, admin = uuid4(), call.caller.has_any(ADMIN)
+    async with deps.db.transaction() as conn:
+        events = domain.add_provider(domain.Provider(), provider_id, call.command,
+                                     call.caller.user_id, admin)
+        await deps.providers.append(conn, domain.provider_stream(provider_id), 0, events,
+                                    call.caller.metadata)
+    return ProviderAccepted(provider_id=provider_id,
+                            status="listed" if admin else "pending")
+
+
+async def decide_provider(call: Call[DecideProvider], deps: Deps) -> ProviderDecision:
+    command = call.command
+    async with deps.db.transaction() as conn:
+        await deps.providers.change(
+            conn, domain.provider_stream(command.provider_id),
+            lambda state: domain.decide_provider(state, command, call.caller.user_id),
+            call.caller.metadata)
+    return ProviderDecision(provider_id=command.provider_id, status="listed"
+                            if command.decision == "approve" else "rejected")
+
+
+async def get_provider(call: Call[ProviderRef], deps: Deps) -> ProviderView:
+    async with deps.db.connect() as conn:
+        row = await sql.provider(conn, call.command.provider_id)
+        if row is None or (row["status"] != domain.LISTED and not _may_see_pending(call)):
+            raise domain.NoSuchProviderError()
+        scores = await kind_scores(conn, row["kind"], deps.clock())
+    return _view(row, scores)
+
+
+def _may_see_pending(call: Call[Any]) -> bool:
+    return call.caller.has_any(ADMIN)
+
+
+async def list_providers(call: Call[ProvidersQuery], deps: Deps) -> dict[str, Any]:
+    """Listed providers matching the filters, by score, count or recency, a page at a time."""
+    query, now = call.command, deps.clock()
+    start = decode_offset(query.cursor)
+    async with deps.db.connect() as conn:
+        rows = await sql.listed(conn, query.kind, query.q, query.city, query.state,
+                                query.speciality)
+        scores = {kind: await kind_scores(conn, kind, now)
+                  for kind in {row["kind"] for row in rows}}
+    views = [_view(row, scores[row["kind"]]) for row in rows]
+    views.sort(key=_ordering(query.sort))
+    chunk = views[start:start + query.limit]
+    more = start + query.limit < len(views)
+    return {"items": [v.model_dump(mode="json") for v in chunk],
+            "next_cursor": encode_offset(start + query.limit) if more else None}
+
+
+def _ordering(sort: str) -> Any:
+    if sort == "recent":
+        return lambda v: (-v.added_at_ts, str(v.provider_id))
+    if sort == "count":
+        return lambda v: (-v.rating.count, -(v.rating.score or 0), str(v.provider_id))
+    return lambda v: (v.rating.score is None, -(v.rating.score or 0), -v.rating.count,
+                      str(v.provider_id))
+
+
+class _Listed(ProviderView):
+    added_at_ts: float = 0.0
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        return super().model_dump(exclude={"added_at_ts"}, **kwargs)
+
+
+def _view(row: dict[str, Any], scores: KindScores) -> _Listed:
+    return _Listed(**{k: row[k] for k in ("provider_id", "kind", "name", "status", "city",
+                                          "state", "pincode", "speciality", "type")},
+                   rating=scores.view(row["provider_id"]),
+                   added_at_ts=row["added_at"].timestamp())
