@@ -75,8 +75,8 @@ class RatingWithdrawn(Event):
 
 
 class RatingModerated(Event):
-    """A moderator released a held rating (it counts from now) or hid it (it stops
-    counting and its review is no longer shown)."""
+    """A moderator released a held or flagged rating (it counts from now, its flags
+    closed) or hid it (it stops counting and its review is no longer shown)."""
 
     event_type: ClassVar[str] = "RatingModerated"
     subject: ClassVar[str] = "ratings.provider.rating_moderated"
@@ -99,5 +99,30 @@ class ReviewReplied(Event):
     text: str
 
 
+class RepresentativeDesignated(Event):
+    """An admin made a member the representative of a hospital, clinic or scheme: they may
+    reply to its reviews, and may not rate it (their own workplace)."""
+
+    event_type: ClassVar[str] = "RepresentativeDesignated"
+    subject: ClassVar[str] = "ratings.provider.representative_designated"
+
+    provider_id: UUID
+    user_id: UUID
+    designated_by: UUID
+
+
+class ReviewFlagged(Event):
+    """A member asked the moderators to look at a review (it counts until hidden)."""
+
+    event_type: ClassVar[str] = "ReviewFlagged"
+    subject: ClassVar[str] = "ratings.provider.review_flagged"
+
+    rating_id: UUID
+    provider_id: UUID
+    flagger_id: UUID
+    reason: str
+
+
 REGISTRY = EventRegistry([ProviderAdded, ProviderDecided, ProviderRated, RatingRevised,
-                          RatingWithdrawn, RatingModerated, ReviewReplied])
+                          RatingWithdrawn, RatingModerated, ReviewReplied,
+                          RepresentativeDesignated, ReviewFlagged])

@@ -209,8 +209,39 @@ class Replied(BaseModel):
     reply: ReplyView
 
 
+class FlagBody(BaseModel):
+    """POST /v1/providers/{id}/reviews/{review_id}/flags."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: Literal["false_information", "abusive", "contact_details",
+                    "conflict_of_interest", "spam", "other"]
+
+
+class FlagReview(FlagBody):
+    provider_id: UUID
+    rating_id: UUID
+
+
+class ReviewFlagAccepted(BaseModel):
+    rating_id: UUID
+    flagged: bool
+
+
+class Designate(BaseModel):
+    """PUT /v1/admin/providers/{id}/representatives/{user_id}."""
+
+    provider_id: UUID
+    user_id: UUID
+
+
+class Designated(BaseModel):
+    provider_id: UUID
+    user_id: UUID
+
+
 class HeldQuery(BaseModel):
-    """GET /v1/moderation/ratings: held ratings, oldest first."""
+    """GET /v1/moderation/ratings: held and flagged ratings, oldest first."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -224,6 +255,7 @@ class HeldRating(BaseModel):
     stars: int
     review: str | None
     held: list[str]
+    flags: int  # open flags from members
     rated_at: datetime
 
 

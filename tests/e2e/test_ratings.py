@@ -2,6 +2,7 @@
 the documented scores, the defences and the rated professional's reply, on real NATS and
 Postgres."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -10,7 +11,15 @@ import nats
 import pytest
 
 from kit.projection import wait_for
-from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, patient, running_platform
+from tests.platform import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    Platform,
+    eventually,
+    login,
+    patient,
+    running_platform,
+)
 
 PROBLEM = "application/problem+json"
 C = 5  # SCORES.md's prior weight
@@ -260,3 +269,55 @@ async def test_bad_input_is_a_problem_and_writes_nothing(platform: Platform) -> 
             reply = await client.post("/v1/providers", headers=meera, json=body)
             assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM, body
         assert await platform.count("ratings.events") == before
+
+
+async def test_concurrent_ratings_by_one_person_leave_one(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        admin, meera = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD), await patient(client)
+        clinic = (await client.post("/v1/providers", headers=admin, json={
+            "kind": "hospital", "name": "Lotus Clinic", "city": "Indore",
+            "state": "Madhya Pradesh", "type": "private"})).json()["provider_id"]
+        await directory_settled(platform)
+        replies = await asyncio.gather(*(rate(client, meera, clinic, stars)
+                                         for stars in (1, 2, 3, 4, 5)))
+        assert all(r.status_code in (200, 409) for r in replies), [r.text for r in replies]
+        assert sum(1 for r in replies if r.status_code == 200) >= 1
+        rating = await rating_of(client, clinic)
+        assert rating["count"] == 1
+        revised = sum(1 for r in replies if r.status_code == 200 and r.json()["revised"])
+        assert revised == sum(1 for r in replies if r.status_code == 200) - 1
+
+
+async def test_a_flagged_review_counts_until_hidden_and_the_directory_rebuilds_the_same(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        meera, arjun = await patient(client, "Meera"), await patient(client, "Arjun")
+        await directory_settled(platform)
+        scheme = (await client.get("/v1/providers", params={"kind": "scheme",
+                                                            "q": "dialysis"})).json()
+        [dialysis] = scheme["items"]
+        provider_id = dialysis["provider_id"]
+        count = (await rating_of(client, provider_id))["count"]
+        rated = await rate(client, meera, provider_id, 1, review="Useless, they are all thieves")
+        flagged = await client.post(
+            f"/v1/providers/{provider_id}/reviews/{rated.json()['rating_id']}/flags",
+            headers=arjun, json={"reason": "abusive"})
+        assert flagged.status_code == 201, flagged.text
+        assert (await rating_of(client, provider_id))["count"] == count + 1
+        hidden = await client.post(
+            f"/v1/moderation/ratings/{rated.json()['rating_id']}/decision", headers=admin,
+            json={"decision": "hide", "note": "guideline 2"})
+        assert hidden.json()["status"] == "hidden"
+        assert (await rating_of(client, provider_id))["count"] == count
+
+        before = (await client.get("/v1/providers", params={"limit": 100})).json()
+        rebuilt = await client.post("/v1/admin/projections/ratings/directory/rebuild",
+                                    headers=admin)
+        assert rebuilt.status_code == 202, rebuilt.text
+        await directory_settled(platform)
+
+        async def same() -> bool:
+            now = (await client.get("/v1/providers", params={"limit": 100})).json()
+            return now == before
+        await eventually(same)

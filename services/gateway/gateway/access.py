@@ -94,6 +94,8 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("DELETE", "/v1/providers/{provider_id}/my-rating"): MEMBERS,
     ("GET", "/v1/providers/{provider_id}/reviews"): None,
     ("POST", "/v1/providers/{provider_id}/reviews/{review_id}/reply"): MEMBERS,
+    ("POST", "/v1/providers/{provider_id}/reviews/{review_id}/flags"): MEMBERS,
+    ("PUT", "/v1/admin/providers/{provider_id}/representatives/{user_id}"): ADMIN,
     ("GET", "/v1/moderation/ratings"): MODERATORS,
     ("POST", "/v1/moderation/ratings/{rating_id}/decision"): MODERATORS,
 }

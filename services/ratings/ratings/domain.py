@@ -14,6 +14,8 @@ from contracts.ratings.events import (
     RatingModerated,
     RatingRevised,
     RatingWithdrawn,
+    RepresentativeDesignated,
+    ReviewFlagged,
     ReviewReplied,
 )
 from contracts.ratings.messages import CRITERIA, DecideProvider, RateProvider, SuggestProvider
@@ -75,7 +77,21 @@ class AlreadyRepliedError(RatingsError):
 
 class NothingToModerateError(RatingsError):
     def __init__(self) -> None:
-        super().__init__("this rating is not held (release) or not shown (hide)")
+        super().__init__("this rating is neither held nor flagged (release), or not shown "
+                         "(hide)")
+
+
+class AlreadyFlaggedError(RatingsError):
+    def __init__(self) -> None:
+        super().__init__("you have already flagged this review")
+
+
+class NotRepresentableError(RatingsError):
+    field = "provider_id"
+
+    def __init__(self) -> None:
+        super().__init__("only a hospital, clinic or scheme has representatives (a doctor "
+                         "replies in person)")
 
 
 def provider_stream(provider_id: UUID) -> str:
@@ -95,14 +111,21 @@ def rating_stream(rating_id: UUID) -> str:
 
 @dataclass(frozen=True)
 class Provider:
+    """A provider's own stream: added here (provider_id set), or only the representatives
+    an admin designated for a provider another context publishes (a scheme)."""
+
     provider_id: UUID | None = None
     kind: str = ""
     status: str = ""
+    representatives: frozenset[UUID] = frozenset()
 
 
 def evolve_provider(state: Provider, event: Event) -> Provider:
     if isinstance(event, ProviderAdded):
-        return Provider(event.provider_id, event.kind, event.status)
+        return replace(state, provider_id=event.provider_id, kind=event.kind,
+                       status=event.status)
+    if isinstance(event, RepresentativeDesignated):
+        return replace(state, representatives=state.representatives | {event.user_id})
     if isinstance(event, ProviderDecided):
         return replace(state, status=LISTED if event.decision == "approve" else REJECTED)
     return state
@@ -136,6 +159,7 @@ class Target:
     kind: str
     status: str
     user_id: UUID | None = None
+    representatives: frozenset[UUID] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -159,6 +183,8 @@ class Rating:
     held: tuple[str, ...] = ()
     replied: bool = False
     has_review: bool = False
+    flaggers: frozenset[UUID] = frozenset()  # everyone who ever flagged it
+    open_flags: int = 0  # flags since the last moderator's decision
 
     @property
     def active(self) -> bool:
@@ -179,12 +205,19 @@ def _(event: ProviderRated, state: Rating) -> Rating:  # RatingRevised too
 
 @_evolve.register
 def _(event: RatingWithdrawn, state: Rating) -> Rating:
-    return replace(state, status=WITHDRAWN, held=(), replied=False)
+    return replace(state, status=WITHDRAWN, held=(), replied=False, open_flags=0)
 
 
 @_evolve.register
 def _(event: RatingModerated, state: Rating) -> Rating:
-    return replace(state, status=COUNTED if event.decision == "release" else HIDDEN, held=())
+    return replace(state, status=COUNTED if event.decision == "release" else HIDDEN, held=(),
+                   open_flags=0)
+
+
+@_evolve.register
+def _(event: ReviewFlagged, state: Rating) -> Rating:
+    return replace(state, flaggers=state.flaggers | {event.flagger_id},
+                   open_flags=state.open_flags + 1)
 
 
 @_evolve.register
@@ -205,6 +238,8 @@ def check_may_rate(target: Target, rater: Rater, now: datetime) -> None:
                            "you can rate once it ends")
     if target.user_id is not None and target.user_id == rater.user_id:
         raise RefusedError("you cannot rate yourself")
+    if rater.user_id in target.representatives:
+        raise RefusedError("you represent this provider: you cannot rate your own workplace")
     if target.kind == "doctor" and rater.verified and rater.profession == "doctor":
         raise RefusedError("doctors cannot rate other doctors (a conflict of interest)")
 
@@ -266,7 +301,8 @@ def withdraw(state: Rating) -> list[Event]:
 
 
 def moderate(state: Rating, decision: str, by: UUID) -> list[Event]:
-    allowed = state.status == HELD if decision == "release" else state.status in (COUNTED, HELD)
+    allowed = (state.status == HELD or (state.status == COUNTED and state.open_flags > 0)
+               if decision == "release" else state.status in (COUNTED, HELD))
     if not allowed or state.rating_id is None or state.provider_id is None:
         raise NothingToModerateError()
     return [RatingModerated(rating_id=state.rating_id, provider_id=state.provider_id,
@@ -277,10 +313,31 @@ def reply(state: Rating, target: Target, replier: Rater, provider_id: UUID,
           text: str) -> list[Event]:
     if state.provider_id != provider_id or state.status != COUNTED or not state.has_review:
         raise NoSuchReviewError()
-    if target.user_id is None or target.user_id != replier.user_id or not replier.verified:
+    professional = target.user_id == replier.user_id and replier.verified
+    if not (professional or replier.user_id in target.representatives):
         raise NotYoursToReplyError()
     if state.replied:
         raise AlreadyRepliedError()
     assert state.rating_id is not None
     return [ReviewReplied(rating_id=state.rating_id, provider_id=provider_id,
                           replier_id=replier.user_id, text=text)]
+
+
+def flag(state: Rating, provider_id: UUID, flagger: UUID, reason: str) -> list[Event]:
+    if state.provider_id != provider_id or state.status != COUNTED or not state.has_review:
+        raise NoSuchReviewError()
+    if flagger in state.flaggers:
+        raise AlreadyFlaggedError()
+    assert state.rating_id is not None
+    return [ReviewFlagged(rating_id=state.rating_id, provider_id=provider_id,
+                          flagger_id=flagger, reason=reason)]
+
+
+def designate(target: Target, state: Provider, user_id: UUID, by: UUID) -> list[Event]:
+    """A representative of a hospital, clinic or scheme (designating twice is once)."""
+    if target.kind == "doctor":
+        raise NotRepresentableError()
+    if user_id in state.representatives:
+        return []
+    return [RepresentativeDesignated(provider_id=target.provider_id, user_id=user_id,
+                                     designated_by=by)]

@@ -25,6 +25,7 @@ from contracts.ratings.events import (
     RatingModerated,
     RatingRevised,
     RatingWithdrawn,
+    ReviewFlagged,
     ReviewReplied,
 )
 from contracts.registry import ALL
@@ -74,12 +75,16 @@ async def rated(conn: AsyncConnection, event: ProviderRated, _: Envelope) -> Non
 
 async def withdrawn(conn: AsyncConnection, event: RatingWithdrawn, _: Envelope) -> None:
     await _set(conn, event.rating_id, status=domain.WITHDRAWN, review=None, reply=None,
-               replied_at=None, held=[])
+               replied_at=None, held=[], flags=0)
 
 
 async def moderated(conn: AsyncConnection, event: RatingModerated, _: Envelope) -> None:
     status = domain.COUNTED if event.decision == "release" else domain.HIDDEN
-    await _set(conn, event.rating_id, status=status, held=[])
+    await _set(conn, event.rating_id, status=status, held=[], flags=0)
+
+
+async def flagged(conn: AsyncConnection, event: ReviewFlagged, _: Envelope) -> None:
+    await _set(conn, event.rating_id, flags=sql.ratings.c.flags + 1)
 
 
 async def replied(conn: AsyncConnection, event: ReviewReplied, envelope: Envelope) -> None:
@@ -96,7 +101,8 @@ RATINGS = InlineModel(name="ratings", tables=[sql.ratings], registry=REGISTRY, s
                                 RatingRevised: one_by_one(rated),
                                 RatingWithdrawn: one_by_one(withdrawn),
                                 RatingModerated: one_by_one(moderated),
-                                ReviewReplied: one_by_one(replied)})
+                                ReviewReplied: one_by_one(replied),
+                                ReviewFlagged: one_by_one(flagged)})
 
 
 def directory(personal: PersonalData) -> Projection:

@@ -10,6 +10,10 @@ from starlette.responses import Response
 from contracts.ratings.messages import (
     DecideProvider,
     DecisionBody,
+    Designate,
+    Designated,
+    FlagBody,
+    FlagReview,
     HeldQuery,
     HeldRatings,
     Moderated,
@@ -27,6 +31,7 @@ from contracts.ratings.messages import (
     Replied,
     ReplyBody,
     ReplyToReview,
+    ReviewFlagAccepted,
     Reviews,
     ReviewsQuery,
     SuggestProvider,
@@ -128,3 +133,22 @@ async def moderate(rating_id: UUID, body: ModerationBody, caller: CallerDep,
     """release (it counts from now) or hide (it stops counting, its review is not shown)."""
     return await bus.forward(rpc("ratings", "moderate_rating"), caller,
                              ModerateRating(rating_id=rating_id, **body.model_dump()))
+
+
+@router.post("/providers/{provider_id}/reviews/{review_id}/flags", status_code=201,
+             response_model=ReviewFlagAccepted, tags=["moderation"])
+async def flag(provider_id: UUID, review_id: UUID, body: FlagBody, caller: CallerDep,
+               bus: BusDep) -> Response:
+    """Ask the moderators to look at a review, once; it counts until they hide it."""
+    return await bus.forward(rpc("ratings", "flag_review"), caller, FlagReview(
+        provider_id=provider_id, rating_id=review_id, **body.model_dump()))
+
+
+@router.put("/admin/providers/{provider_id}/representatives/{user_id}",
+            response_model=Designated, tags=["ratings"])
+async def designate(provider_id: UUID, user_id: UUID, caller: CallerDep,
+                    bus: BusDep) -> Response:
+    """Make a member the representative of a hospital, clinic or scheme: they reply to its
+    reviews and may not rate it."""
+    return await bus.forward(rpc("ratings", "designate_representative"), caller,
+                             Designate(provider_id=provider_id, user_id=user_id))

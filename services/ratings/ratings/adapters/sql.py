@@ -64,6 +64,7 @@ ratings = sa.Table(
     sa.Column("held", ARRAY(sa.Text), nullable=False),
     sa.Column("rated_at", TZ, nullable=False),  # the last rating or revision
     sa.Column("first_rated_at", TZ, nullable=False),  # what the burst rule counts
+    sa.Column("flags", sa.Integer, nullable=False, server_default="0"),  # open flags
     sa.Column("reply", sa.Text),
     sa.Column("replied_at", TZ),
     sa.Index("ratings_by_provider", "provider_id", "status", "rated_at"),
@@ -138,7 +139,8 @@ async def reviews(conn: AsyncConnection, provider_id: UUID, cursor: str | None,
 
 
 async def held(conn: AsyncConnection, provider_id: UUID | None, limit: int) -> Sequence[Any]:
-    statement = sa.select(ratings).where(ratings.c.status == "held")
+    statement = sa.select(ratings).where(sa.or_(
+        ratings.c.status == "held", sa.and_(ratings.c.status == "counted", ratings.c.flags > 0)))
     if provider_id is not None:
         statement = statement.where(ratings.c.provider_id == provider_id)
     return (await conn.execute(statement.order_by(ratings.c.rated_at).limit(limit))).all()

@@ -2,6 +2,8 @@
 
 from contracts.ratings.messages import (
     DecideProvider,
+    Designate,
+    FlagReview,
     HeldQuery,
     ModerateRating,
     ProviderRef,
@@ -22,6 +24,8 @@ from ratings.handlers.providers import (
     suggest_provider,
 )
 from ratings.handlers.ratings import (
+    designate_representative,
+    flag_review,
     held_ratings,
     moderate_rating,
     provider_reviews,
@@ -45,6 +49,9 @@ HANDLERS = {
     rpc("ratings", "provider_reviews"): Handler(provider_reviews, ReviewsQuery, roles=ANYONE),
     rpc("ratings", "reply_to_review"): Handler(reply_to_review, ReplyToReview, roles=VETTED,
                                                status=201),
+    rpc("ratings", "flag_review"): Handler(flag_review, FlagReview, roles=VETTED, status=201),
+    rpc("ratings", "designate_representative"): Handler(designate_representative, Designate,
+                                                        roles=(ADMIN,)),
     rpc("ratings", "held_ratings"): Handler(held_ratings, HeldQuery, roles=MODERATORS),
     rpc("ratings", "moderate_rating"): Handler(moderate_rating, ModerateRating,
                                                roles=MODERATORS),
@@ -61,4 +68,6 @@ ERRORS: ErrorMap = {
     domain.NotYoursToReplyError: 403,
     domain.AlreadyRepliedError: 409,
     domain.NothingToModerateError: 409,
+    domain.AlreadyFlaggedError: 409,
+    domain.NotRepresentableError: 422,
 }

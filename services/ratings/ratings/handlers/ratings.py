@@ -8,6 +8,9 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.ratings.messages import (
+    Designate,
+    Designated,
+    FlagReview,
     HeldQuery,
     HeldRating,
     HeldRatings,
@@ -20,6 +23,7 @@ from contracts.ratings.messages import (
     Replied,
     ReplyToReview,
     ReplyView,
+    ReviewFlagAccepted,
     ReviewsQuery,
     ReviewView,
     Withdrawn,
@@ -61,13 +65,15 @@ async def rate_provider(call: Call[RateProvider], deps: Deps) -> RatingAccepted:
 
 async def _target(conn: AsyncConnection, deps: Deps, provider_id: UUID) -> domain.Target:
     """The provider: folded from its own stream when added here, else the directory's."""
-    own, version = await deps.providers.get(conn, domain.provider_stream(provider_id))
-    if version:
-        return domain.Target(provider_id, own.kind, own.status)
+    own, _ = await deps.providers.get(conn, domain.provider_stream(provider_id))
+    if own.provider_id is not None:
+        return domain.Target(provider_id, own.kind, own.status,
+                             representatives=own.representatives)
     row = await sql.provider(conn, provider_id)
     if row is None:
         raise domain.NoSuchProviderError()
-    return domain.Target(provider_id, row["kind"], row["status"], row["user_id"])
+    return domain.Target(provider_id, row["kind"], row["status"], row["user_id"],
+                         own.representatives)
 
 
 async def _rater(conn: AsyncConnection, user_id: UUID) -> domain.Rater:
@@ -118,12 +124,36 @@ async def reply_to_review(call: Call[ReplyToReview], deps: Deps) -> Replied:
                                                                  replied_at=now))
 
 
+async def flag_review(call: Call[FlagReview], deps: Deps) -> ReviewFlagAccepted:
+    """Ask the moderators to look at a review, once per person; it counts until hidden."""
+    command = call.command
+    async with deps.db.transaction() as conn:
+        await deps.ratings.change(
+            conn, domain.rating_stream(command.rating_id),
+            lambda state: domain.flag(state, command.provider_id, call.caller.user_id,
+                                      command.reason), call.caller.metadata)
+    return ReviewFlagAccepted(rating_id=command.rating_id, flagged=True)
+
+
+async def designate_representative(call: Call[Designate], deps: Deps) -> Designated:
+    """An admin makes a member the representative of a hospital, clinic or scheme."""
+    command = call.command
+    stream = domain.provider_stream(command.provider_id)
+    async with deps.db.transaction() as conn:
+        target = await _target(conn, deps, command.provider_id)
+        await deps.providers.change(
+            conn, stream, lambda state: domain.designate(target, state, command.user_id,
+                                                         call.caller.user_id),
+            call.caller.metadata)
+    return Designated(provider_id=command.provider_id, user_id=command.user_id)
+
+
 async def held_ratings(call: Call[HeldQuery], deps: Deps) -> HeldRatings:
     async with deps.db.connect() as conn:
         rows = await sql.held(conn, call.command.provider_id, call.command.limit)
     return HeldRatings(items=[HeldRating(rating_id=r.rating_id, provider_id=r.provider_id,
                                          stars=r.stars, review=r.review, held=list(r.held),
-                                         rated_at=r.rated_at) for r in rows])
+                                         flags=r.flags, rated_at=r.rated_at) for r in rows])
 
 
 async def moderate_rating(call: Call[ModerateRating], deps: Deps) -> Moderated:

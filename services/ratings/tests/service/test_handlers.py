@@ -158,3 +158,43 @@ async def test_rebuilding_the_read_models_gives_identical_scores(
     assert await ratings.ok("list_providers", {}) == before
 
 
+
+
+async def test_a_flagged_review_counts_until_a_moderator_hides_it(
+        ratings: Tier, engine: AsyncEngine) -> None:
+    hospital, meera, arjun = await listed_hospital(ratings), await rater(engine), await rater(
+        engine)
+    rated = await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 1,
+                                               "review": "Worst place ever, avoid"}, meera)
+    body = {"provider_id": hospital, "rating_id": rated["rating_id"], "reason": "abusive"}
+    assert (await ratings.ok("flag_review", body, arjun))["flagged"] is True
+    assert (await ratings.call("flag_review", body, arjun)).status == 409
+    [queued] = (await ratings.ok("held_ratings", {"provider_id": hospital},
+                                 person(MODERATOR)))["items"]
+    assert queued["flags"] == 1 and queued["held"] == []
+    assert (await ratings.ok("get_provider", {"provider_id": hospital}))["rating"]["count"] == 1
+    await ratings.ok("moderate_rating", {"rating_id": rated["rating_id"], "decision": "hide"},
+                     person(MODERATOR))
+    assert (await ratings.ok("get_provider", {"provider_id": hospital}))["rating"]["count"] == 0
+    assert (await ratings.ok("held_ratings", {}, person(MODERATOR)))["items"] == []
+
+
+async def test_a_hospitals_representative_replies_and_cannot_rate_it(
+        ratings: Tier, engine: AsyncEngine) -> None:
+    hospital = await listed_hospital(ratings)
+    representative, meera = await rater(engine), await rater(engine)
+    designation = {"provider_id": hospital, "user_id": str(representative.user_id)}
+    await ratings.ok("designate_representative", designation, person(ADMIN))
+    await ratings.ok("designate_representative", designation, person(ADMIN))  # once
+    refused = await ratings.call("rate_provider", {"provider_id": hospital, "stars": 5},
+                                 representative)
+    assert refused.status == 403 and "own workplace" in refused.body["detail"]
+    rated = await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 2,
+                                               "review": "Billing was a mess"}, meera)
+    await ratings.ok("reply_to_review", {"provider_id": hospital, "rating_id": rated["rating_id"],
+                                         "text": "We have fixed our billing desk."},
+                     representative)
+    doctor_id = await account(engine, profession="doctor")
+    wrong = await ratings.call("designate_representative", {
+        "provider_id": str(doctor_id), "user_id": str(meera.user_id)}, person(ADMIN))
+    assert wrong.status == 422
