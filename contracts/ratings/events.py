@@ -52,7 +52,7 @@ class ProviderRated(Event):
     rater_id: UUID
     stars: int
     criteria: dict[str, int]
-    review: str | None = None
+    review: str | None = None  # encrypted with the rater's data key (kit.personal)
     language: str
     rated_at: datetime  # the service's clock (injectable), what the 24-month window reads
     held: list[str] = []  # the reasons it is held; empty: it counts

@@ -18,7 +18,7 @@ from ratings.settings import RatingsSettings
 def deps_for(db: Database, settings: RatingsSettings) -> Deps:
     """The use cases' dependencies (the service tier's tests build them the same way)."""
     return Deps(
-        db=db,
+        db=db, personal=personal_data(settings),
         providers=Repository(sql.store, REGISTRY, domain.Provider, domain.evolve_provider,
                              on_append=projections.PROVIDERS.apply),
         ratings=Repository(sql.store, REGISTRY, domain.Rating, domain.evolve_rating,
@@ -30,13 +30,17 @@ def deps_for(db: Database, settings: RatingsSettings) -> Deps:
         keywords=tuple(settings.ratings_keywords))
 
 
+def personal_data(settings: RatingsSettings) -> personal.PersonalData:
+    return personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
+
+
 def bootstrap(settings: RatingsSettings | None = None) -> Service:
     settings = settings or RatingsSettings()
     engine = make_engine(settings.database_url, settings.db_pool_size)
     db = Database(engine)
     routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
-    data = personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
+    data = personal_data(settings)
     # The directory projection runs here rather than in a worker of its own: it is light
     # (identity's account events, the feed's few schemes), and the rating use case reads it.
     return Service(name="ratings", settings=settings, engine=engine,

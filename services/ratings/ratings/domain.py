@@ -54,6 +54,11 @@ class RefusedError(RatingsError):
     """Who may not rate this provider (403), with why."""
 
 
+class AccountErasedError(RatingsError):
+    def __init__(self) -> None:
+        super().__init__("this account's personal data was erased")
+
+
 class NoRatingError(RatingsError):
     def __init__(self) -> None:
         super().__init__("you have no rating of this provider")
@@ -283,12 +288,12 @@ def burst_holds(rule: BurstRule, rater: Rater, recent: Recent, now: datetime) ->
 
 
 def rate(state: Rating, target: Target, rater: Rater, command: RateProvider, now: datetime,
-         held: tuple[str, ...] = ()) -> Event:
-    """A first rating, or a revision of one's active rating."""
+         held: tuple[str, ...] = (), sealed_review: str | None = None) -> Event:
+    """A first rating, or a revision of one's active rating; the review as sealed."""
     kind = RatingRevised if state.active else ProviderRated
     return kind(rating_id=rating_id_of(target.provider_id, rater.user_id),
                 provider_id=target.provider_id, kind=target.kind, rater_id=rater.user_id,
-                stars=command.stars, criteria=command.criteria, review=command.review or None,
+                stars=command.stars, criteria=command.criteria, review=sealed_review,
                 language=command.language, rated_at=now, held=list(held))
 
 

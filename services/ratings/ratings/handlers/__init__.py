@@ -64,6 +64,7 @@ ERRORS: ErrorMap = {
     domain.CriterionError: 422,
     domain.RefusedError: 403,
     domain.NoRatingError: 404,
+    domain.AccountErasedError: 403,
     domain.NoSuchReviewError: 404,
     domain.NotYoursToReplyError: 403,
     domain.AlreadyRepliedError: 409,

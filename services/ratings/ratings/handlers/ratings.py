@@ -1,7 +1,9 @@
 """Rating a provider (once per person, revised by a second rating, withdrawn), its reviews,
 the rated professional's reply, and the moderators' held ratings."""
 
+from collections.abc import Sequence
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +32,7 @@ from contracts.ratings.messages import (
 )
 from kit.logging import get_logger
 from kit.pagination import page
+from kit.personal import KeyShreddedError
 from kit.usecases import Call
 from ratings import domain, screening
 from ratings.adapters import sql
@@ -54,13 +57,32 @@ async def rate_provider(call: Call[RateProvider], deps: Deps) -> RatingAccepted:
             now - deps.burst.young_account))
         held = [*domain.burst_holds(deps.burst, rater, recent, now),
                 *screening.holds(command.review, deps.keywords)]
-        event = domain.rate(state, target, rater, command, now, tuple(held))
+        sealed = await _sealed(conn, deps, rater_id, command.review)
+        event = domain.rate(state, target, rater, command, now, tuple(held), sealed)
         await deps.ratings.append(conn, domain.rating_stream(rating_id), version, [event],
                                   call.caller.metadata)
     log.info("provider_rated", provider_id=str(target.provider_id), held=held)
     return RatingAccepted(rating_id=rating_id, status="held" if held else "counted",
                           revised=state.active,
                           notices=[Notice(reason=r, message=screening.message(r)) for r in held])
+
+
+async def _sealed(conn: AsyncConnection, deps: Deps, rater_id: UUID,
+                  review: str | None) -> str | None:
+    """The review sealed with the rater's data key: erasing them shreds it everywhere."""
+    if not review:
+        return None
+    try:
+        key = await deps.personal.key(conn, rater_id)
+    except KeyShreddedError:
+        raise domain.AccountErasedError() from None
+    return deps.personal.encrypt(key, rater_id, "review", review)
+
+
+async def _revealed(conn: AsyncConnection, deps: Deps, rows: Sequence[Any]) -> list[Any]:
+    """The rows with their reviews in clear (None once the rater was erased)."""
+    return [SimpleNamespace(**{**row._mapping, "review": await deps.personal.reveal(
+        conn, row.rater_id, "review", row.review)}) for row in rows]
 
 
 async def _target(conn: AsyncConnection, deps: Deps, provider_id: UUID) -> domain.Target:
@@ -99,7 +121,8 @@ async def provider_reviews(call: Call[ReviewsQuery], deps: Deps) -> dict[str, An
     async with deps.db.connect() as conn:
         if await sql.provider(conn, query.provider_id) is None:
             raise domain.NoSuchProviderError()
-        rows = await sql.reviews(conn, query.provider_id, query.cursor, query.limit)
+        rows = await _revealed(conn, deps, await sql.reviews(conn, query.provider_id,
+                                                             query.cursor, query.limit))
     return page(rows, query.limit, "rated_at", "rating_id", _review)
 
 
@@ -150,7 +173,8 @@ async def designate_representative(call: Call[Designate], deps: Deps) -> Designa
 
 async def held_ratings(call: Call[HeldQuery], deps: Deps) -> HeldRatings:
     async with deps.db.connect() as conn:
-        rows = await sql.held(conn, call.command.provider_id, call.command.limit)
+        rows = await _revealed(conn, deps, await sql.held(conn, call.command.provider_id,
+                                                          call.command.limit))
     return HeldRatings(items=[HeldRating(rating_id=r.rating_id, provider_id=r.provider_id,
                                          stars=r.stars, review=r.review, held=list(r.held),
                                          flags=r.flags, rated_at=r.rated_at) for r in rows])

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.envelope import Envelope
 from contracts.identity.events import ProfessionalVerified
+from kit import personal
 from kit.usecases import Database, serve
 from ratings import handlers, projections
 from ratings.adapters import sql
@@ -22,6 +23,8 @@ from ratings.settings import RatingsSettings
 from tests.service_tier import Tier, service_engine
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+MASTER_KEY = b64encode(os.urandom(32)).decode()
+PERSONAL = personal.PersonalData(personal.master_key_from(MASTER_KEY))
 
 
 class Clock:
@@ -51,7 +54,7 @@ def clock() -> Clock:
 @pytest.fixture
 def ratings(engine: AsyncEngine, database_url: str, clock: Clock) -> Tier:
     settings = RatingsSettings(database_url=database_url, ratings_young_burst_per_hour=3,
-                               personal_data_master_key=b64encode(os.urandom(32)).decode())
+                               personal_data_master_key=MASTER_KEY)
     db = Database(engine)
     deps = dataclasses.replace(deps_for(db, settings), clock=clock)
     return Tier("ratings", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
@@ -69,6 +72,7 @@ async def account(engine: AsyncEngine, *, age: timedelta = timedelta(days=30),
     """An account as identity's events make it known; a doctor is also a provider."""
     user_id = user_id or uuid4()
     async with engine.begin() as conn:
+        await PERSONAL.create_key(conn, user_id)  # identity makes it at registration
         await projections.upsert_account(conn, user_id, registered_at=START - age,
                                          display_name="Dr. Test" if profession else "Member",
                                          sandbox_until=sandbox_until)
@@ -76,3 +80,10 @@ async def account(engine: AsyncEngine, *, age: timedelta = timedelta(days=30),
             await projections.verified(conn, ProfessionalVerified(
                 user_id=user_id, profession=profession), envelope(START - age))
     return user_id
+
+
+async def data_key(engine: AsyncEngine, user_id: UUID) -> None:
+    """A person identity made a data key for, but whose account events the ratings have not
+    seen yet."""
+    async with engine.begin() as conn:
+        await PERSONAL.create_key(conn, user_id)

@@ -3,14 +3,15 @@
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.roles import ADMIN, MODERATOR, PATIENT, PROFESSIONAL
-from kit import readmodels
+from kit import personal, readmodels
 from ratings import handlers, projections
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 
-from .conftest import START, Clock, account
+from .conftest import START, Clock, account, data_key
 
 HOSPITAL = {"kind": "hospital", "name": "Civil Hospital", "city": "Ahmedabad",
             "state": "Gujarat", "pincode": "380016", "type": "government"}
@@ -90,11 +91,33 @@ async def test_contact_details_hold_a_review_and_a_hidden_one_stops_counting(
     assert again.status == 409
 
 
-async def test_an_unknown_account_is_held_not_counted(ratings: Tier) -> None:
-    hospital = await listed_hospital(ratings)
-    reply = await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 4},
-                             person(PATIENT))
+async def test_an_unknown_account_is_held_not_counted(ratings: Tier, engine: AsyncEngine) -> None:
+    hospital, unknown = await listed_hospital(ratings), person(PATIENT)
+    await data_key(engine, unknown.user_id)
+    reply = await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 4,
+                                               "review": "Fine"}, unknown)
     assert reply["status"] == "held" and reply["notices"][0]["reason"] == "unknown_account"
+
+
+async def test_reviews_are_sealed_and_gone_once_the_rater_is_erased(
+        ratings: Tier, engine: AsyncEngine) -> None:
+    hospital, meera = await listed_hospital(ratings), await rater(engine)
+    await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 4,
+                                       "review": "Nurse Lata was very kind to my mother"}, meera)
+    async with engine.connect() as conn:
+        stored = await conn.scalar(sa.text("SELECT string_agg(data::text, ' ') FROM "
+                                           "ratings.events"))
+        kept = await conn.scalar(sa.text("SELECT review FROM ratings.ratings"))
+    assert "Lata" not in str(stored) and "Lata" not in str(kept)
+    [review] = (await ratings.ok("provider_reviews", {"provider_id": hospital}))["items"]
+    assert review["review"] == "Nurse Lata was very kind to my mother"
+    async with engine.begin() as conn:
+        await personal.PersonalData.shred(conn, meera.user_id)
+    [review] = (await ratings.ok("provider_reviews", {"provider_id": hospital}))["items"]
+    assert review["review"] is None and review["stars"] == 4
+    again = await ratings.call("rate_provider", {"provider_id": hospital, "stars": 4,
+                                                 "review": "again"}, meera)
+    assert again.status == 403
 
 
 async def test_the_directory_lists_searches_and_sorts(ratings: Tier, engine: AsyncEngine) -> None:
