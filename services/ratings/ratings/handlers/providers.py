@@ -1,6 +1,8 @@
 """The providers directory: suggested by members, listed by admins, searched by anyone,
 each with its scores."""
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -51,7 +53,7 @@ async def get_provider(call: Call[ProviderRef], deps: Deps) -> ProviderView:
         if row is None or (row["status"] != domain.LISTED and not _may_see_pending(call)):
             raise domain.NoSuchProviderError()
         scores = await kind_scores(conn, row["kind"], deps.clock())
-    return _view(row, scores)
+    return _view(row, scores)[1]
 
 
 def _may_see_pending(call: Call[Any]) -> bool:
@@ -59,7 +61,10 @@ def _may_see_pending(call: Call[Any]) -> bool:
 
 
 async def list_providers(call: Call[ProvidersQuery], deps: Deps) -> dict[str, Any]:
-    """Listed providers matching the filters, by score, count or recency, a page at a time."""
+    """Listed providers matching the filters, by score, count or recency, a page at a time.
+    Scores depend on the clock (the 24-month window), so the page is sorted here, from every
+    match: fine for a directory of thousands; a larger one wants a scores table refreshed
+    as the window moves (not yet)."""
     query, now = call.command, deps.clock()
     start = decode_offset(query.cursor)
     async with deps.db.connect() as conn:
@@ -67,32 +72,25 @@ async def list_providers(call: Call[ProvidersQuery], deps: Deps) -> dict[str, An
                                 query.speciality)
         scores = {kind: await kind_scores(conn, kind, now)
                   for kind in {row["kind"] for row in rows}}
-    views = [_view(row, scores[row["kind"]]) for row in rows]
-    views.sort(key=_ordering(query.sort))
+    views = sorted((_view(row, scores[row["kind"]]) for row in rows),
+                   key=ORDERINGS[query.sort])
     chunk = views[start:start + query.limit]
     more = start + query.limit < len(views)
-    return {"items": [v.model_dump(mode="json") for v in chunk],
+    return {"items": [view.model_dump(mode="json") for _, view in chunk],
             "next_cursor": encode_offset(start + query.limit) if more else None}
 
 
-def _ordering(sort: str) -> Any:
-    if sort == "recent":
-        return lambda v: (-v.added_at_ts, str(v.provider_id))
-    if sort == "count":
-        return lambda v: (-v.rating.count, -(v.rating.score or 0), str(v.provider_id))
-    return lambda v: (v.rating.score is None, -(v.rating.score or 0), -v.rating.count,
-                      str(v.provider_id))
+Listed = tuple[datetime, ProviderView]  # when it was added, and what is shown
+ORDERINGS: dict[str, Callable[[Listed], tuple]] = {
+    "recent": lambda v: (-v[0].timestamp(), str(v[1].provider_id)),
+    "count": lambda v: (-v[1].rating.count, -(v[1].rating.score or 0), str(v[1].provider_id)),
+    "score": lambda v: (v[1].rating.score is None, -(v[1].rating.score or 0),
+                        -v[1].rating.count, str(v[1].provider_id)),
+}
 
 
-class _Listed(ProviderView):
-    added_at_ts: float = 0.0
-
-    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        return super().model_dump(exclude={"added_at_ts"}, **kwargs)
-
-
-def _view(row: dict[str, Any], scores: KindScores) -> _Listed:
-    return _Listed(**{k: row[k] for k in ("provider_id", "kind", "name", "status", "city",
-                                          "state", "pincode", "speciality", "type")},
-                   rating=scores.view(row["provider_id"]),
-                   added_at_ts=row["added_at"].timestamp())
+def _view(row: dict[str, Any], scores: KindScores) -> Listed:
+    return row["added_at"], ProviderView(
+        **{k: row[k] for k in ("provider_id", "kind", "name", "status", "city", "state",
+                               "pincode", "speciality", "type")},
+        rating=scores.view(row["provider_id"]))
