@@ -156,6 +156,9 @@ async def test_a_scheme_from_the_directory_is_rateable(platform: Platform) -> No
                                                              "q": "Jan Arogya"})).json()
         [pmjay] = schemes["items"]
         assert pmjay["kind"] == "scheme" and "PM-JAY" in pmjay["name"]
+        hindi = await client.get(f"/v1/providers/{pmjay['provider_id']}",
+                                 headers={"Accept-Language": "hi"})
+        assert hindi.json()["name"].startswith("आयुष्मान भारत")
         reply = await rate(client, meera, pmjay["provider_id"], 4,
                            criteria={"ease_of_enrolment": 3, "helpline": 5},
                            review="Card made in a day at the CSC.", language="en")

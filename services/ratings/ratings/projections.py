@@ -161,8 +161,10 @@ async def scheme(conn: AsyncConnection, event: SchemeListed, envelope: Envelope)
     statement = insert(sql.external_providers).values(
         provider_id=event.scheme_id, kind="scheme", status=domain.LISTED,
         name=event.name.get("en") or next(iter(event.name.values()), event.slug),
+        names=event.name,
         state=None if event.states == ["all"] else ", ".join(event.states)[:200],
         added_at=envelope.occurred_at)
     await conn.execute(statement.on_conflict_do_update(
         index_elements=["provider_id"], set_={"name": statement.excluded.name,
+                                              "names": statement.excluded.names,
                                               "state": statement.excluded.state}))

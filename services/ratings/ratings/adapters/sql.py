@@ -27,6 +27,7 @@ def _directory_columns() -> list[sa.Column]:
     return [sa.Column("provider_id", sa.Uuid, primary_key=True),
             sa.Column("kind", sa.Text, nullable=False),
             sa.Column("name", sa.Text, nullable=False),
+            sa.Column("names", JSONB),  # by language, where the publisher gives them
             sa.Column("status", sa.Text, nullable=False),
             sa.Column("city", sa.Text), sa.Column("state", sa.Text),
             sa.Column("pincode", sa.Text), sa.Column("speciality", sa.Text),

@@ -53,7 +53,7 @@ async def get_provider(call: Call[ProviderRef], deps: Deps) -> ProviderView:
         if row is None or (row["status"] != domain.LISTED and not _may_see_pending(call)):
             raise domain.NoSuchProviderError()
         scores = await kind_scores(conn, row["kind"], deps.clock())
-    return _view(row, scores)[1]
+    return _view(row, scores, call.caller.language)[1]
 
 
 def _may_see_pending(call: Call[Any]) -> bool:
@@ -72,7 +72,7 @@ async def list_providers(call: Call[ProvidersQuery], deps: Deps) -> dict[str, An
                                 query.speciality)
         scores = {kind: await kind_scores(conn, kind, now)
                   for kind in {row["kind"] for row in rows}}
-    views = sorted((_view(row, scores[row["kind"]]) for row in rows),
+    views = sorted((_view(row, scores[row["kind"]], call.caller.language) for row in rows),
                    key=ORDERINGS[query.sort])
     chunk = views[start:start + query.limit]
     more = start + query.limit < len(views)
@@ -89,8 +89,10 @@ ORDERINGS: dict[str, Callable[[Listed], tuple]] = {
 }
 
 
-def _view(row: dict[str, Any], scores: KindScores) -> Listed:
+def _view(row: dict[str, Any], scores: KindScores, language: str) -> Listed:
+    """A provider in the caller's language where its publisher names it in several."""
+    name = (row["names"] or {}).get(language) or row["name"]
     return row["added_at"], ProviderView(
-        **{k: row[k] for k in ("provider_id", "kind", "name", "status", "city", "state",
-                               "pincode", "speciality", "type")},
-        rating=scores.view(row["provider_id"]))
+        **{k: row[k] for k in ("provider_id", "kind", "status", "city", "state", "pincode",
+                               "speciality", "type")},
+        name=name, rating=scores.view(row["provider_id"]))
