@@ -1,7 +1,8 @@
 """The composition root of the ratings service: its use cases, its inline read models and
 the directory projection (identity's and the feed's events), in one process."""
 
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from contracts.ratings.events import REGISTRY
 from kit import personal
@@ -11,7 +12,7 @@ from kit.service import Service
 from kit.usecases import Database, serve
 from ratings import domain, handlers, projections
 from ratings.adapters import sql
-from ratings.deps import Deps
+from ratings.deps import Deps, utc_now
 from ratings.settings import RatingsSettings
 
 
@@ -27,7 +28,15 @@ def deps_for(db: Database, settings: RatingsSettings) -> Deps:
             per_hour=settings.ratings_burst_per_hour,
             young_per_hour=settings.ratings_young_burst_per_hour,
             young_account=timedelta(days=settings.ratings_young_account_days)),
-        keywords=tuple(settings.ratings_keywords))
+        keywords=tuple(settings.ratings_keywords),
+        clock=ahead(timedelta(days=settings.ratings_clock_offset_days)))
+
+
+def ahead(offset: timedelta) -> Callable[[], datetime]:
+    """The machine's clock, or one running `offset` ahead of it."""
+    if not offset:
+        return utc_now
+    return lambda: utc_now() + offset
 
 
 def personal_data(settings: RatingsSettings) -> personal.PersonalData:

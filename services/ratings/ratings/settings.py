@@ -12,3 +12,6 @@ class RatingsSettings(ServiceSettings):
     ratings_young_account_days: float = 7.0
     # Words and phrases that hold a review for a moderator (JSON list).
     ratings_keywords: tuple[str, ...] = DEFAULT_KEYWORDS
+    # The service's clock runs this many days ahead of the machine's: for tests and demos
+    # of the 24-month window only (0 in production).
+    ratings_clock_offset_days: float = 0.0
