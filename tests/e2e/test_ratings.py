@@ -271,6 +271,22 @@ async def test_bad_input_is_a_problem_and_writes_nothing(platform: Platform) -> 
                       "type": "private", "pincode": "12345"}):
             reply = await client.post("/v1/providers", headers=meera, json=body)
             assert reply.status_code == 422 and reply.headers["content-type"] == PROBLEM, body
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        review = f"/v1/providers/{target}/reviews/{uuid.uuid4()}"
+        for path, who, body in (
+                (f"{review}/reply", meera, {"text": ""}),
+                (f"{review}/reply", meera, {"text": "x" * 2001}),
+                (f"{review}/reply", meera, {"text": "ok"}),  # no such review: 404
+                (f"{review}/flags", meera, {"reason": "i-dislike-it"}),
+                (f"/v1/admin/providers/{target}/decision", admin, {"decision": "maybe",
+                                                                  "reason": "x"}),
+                (f"/v1/admin/providers/{uuid.uuid4()}/decision", admin,
+                 {"decision": "approve", "reason": "x"}),  # no such provider: 404
+                (f"/v1/moderation/ratings/{uuid.uuid4()}/decision", admin,
+                 {"decision": "delete"})):
+            reply = await client.post(path, headers=who, json=body)
+            assert 400 <= reply.status_code < 500, (path, body, reply.text)
+            assert reply.headers["content-type"] == PROBLEM, (path, body)
         assert await platform.count("ratings.events") == before
 
 
