@@ -3,5 +3,6 @@
 from contracts.feed.events import REGISTRY as FEED
 from contracts.identity.events import REGISTRY as IDENTITY
 from contracts.pharmacovigilance.events import REGISTRY as PHARMACOVIGILANCE
+from contracts.ratings.events import REGISTRY as RATINGS
 
-ALL = IDENTITY.merged(FEED).merged(PHARMACOVIGILANCE)
+ALL = IDENTITY.merged(FEED).merged(PHARMACOVIGILANCE).merged(RATINGS)

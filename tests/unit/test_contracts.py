@@ -50,4 +50,5 @@ def test_internal_events_are_checked_too() -> None:
 def test_subjects_follow_context_aggregate_event() -> None:
     for event in EVERY_EVENT:
         context, aggregate, name = event.subject.split(".")
-        assert context in ("identity", "feed", "pharmacovigilance") and aggregate and name
+        assert context in ("identity", "feed", "pharmacovigilance", "ratings")
+        assert aggregate and name
