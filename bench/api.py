@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +80,8 @@ async def bench(servers: Servers, report: Report) -> None:
                         f"one of {USERS} patients")
 
 
-async def measure(report: Report, name: str, port: int, requests: list[bytes]) -> Figure:
+async def measure(report: Report, name: str, port: int,
+                  requests: Sequence[bytes] | Iterator[bytes]) -> Figure:
     await run_load(port, requests, concurrency=CONCURRENCY, seconds=WARMUP_S,
                    max_requests=MAX_REQUESTS)
     result = await run_load(port, requests, concurrency=CONCURRENCY, seconds=MEASURE_S,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -53,16 +53,20 @@ class LoadResult:
 class _Run:
     deadline: float
     budget: int  # requests that may still be sent
+    supply: Iterator[bytes] | None = None  # one request per send, shared by the connections
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     broken: int = 0
     last_done: float = 0.0
 
-    def take(self) -> bool:
+    def take(self, own: bytes) -> bytes | None:
+        """The next request to send (the connection's own, or the supply's), or None."""
         if self.budget <= 0 or time.perf_counter() >= self.deadline:
-            return False
-        self.budget -= 1
-        return True
+            return None
+        request = own if self.supply is None else next(self.supply, None)
+        if request is not None:
+            self.budget -= 1
+        return request
 
     def record(self, status: int, latency: float) -> None:
         self.latencies.append(latency)
@@ -98,13 +102,14 @@ class _Connection(asyncio.Protocol):
 
     def _next(self) -> None:
         assert self.transport is not None
-        if not self.run.take():
+        request = self.run.take(self.request)
+        if request is None:
             self.transport.close()
             self._finish()
             return
         self.waiting = True
         self.sent_at = time.perf_counter()
-        self.transport.write(self.request)
+        self.transport.write(request)
 
     def _finish(self) -> None:
         if not self.done.done():
@@ -126,18 +131,22 @@ def _complete_response(buffer: bytearray) -> tuple[int, int]:
     return (int(buffer[9:12]), size) if len(buffer) >= size else (0, 0)
 
 
-async def run_load(port: int, requests: Sequence[bytes], *, concurrency: int, seconds: float,
-                   max_requests: int) -> LoadResult:
+async def run_load(port: int, requests: Sequence[bytes] | Iterator[bytes], *, concurrency: int,
+                   seconds: float, max_requests: int) -> LoadResult:
     """Send requests over `concurrency` connections until the time or count runs out.
 
-    Connection i sends requests[i % len(requests)] again and again (one client each)."""
+    Given a sequence, connection i sends requests[i % len(requests)] again and again (one
+    client each); given an iterator, every send takes the next request from it, whichever
+    connection sends it, and the run also ends when it runs out (requests that must not be
+    repeated, as one person's one rating of a provider)."""
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
-    run = _Run(started + seconds, max_requests, last_done=started)
+    own, supply = (requests, None) if isinstance(requests, Sequence) else ((), requests)
+    run = _Run(started + seconds, max_requests, supply, last_done=started)
     finished: list[asyncio.Future[None]] = []
     for i in range(concurrency):
         done: asyncio.Future[None] = loop.create_future()
-        request = requests[i % len(requests)]
+        request = own[i % len(own)] if own else b""
         await loop.create_connection(partial(_Connection, run, request, done), HOST, port)
         finished.append(done)
     async with asyncio.timeout(seconds + 30):
