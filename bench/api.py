@@ -255,12 +255,19 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
+# One of each for the whole run: its sections share one database, whose personal data (and
+# identity's blind index of emails) the first stack sealed with its master key, and where
+# identity made the admin, once, with the password of that time.
+MASTER_KEY, ADMIN_PASSWORD = new_master_key(), uuid.uuid4().hex
+
+
 def platform_env(servers: Servers) -> dict[str, str]:
-    """What `make run` gives the processes: fresh secrets, default pool sizes and logging."""
+    """What `make run` gives the processes: fresh secrets (the run's own master key and
+    admin), default pool sizes and logging."""
     return {"DATABASE_URL": servers.database_url, "NATS_URL": servers.nats_url,
-            "PERSONAL_DATA_MASTER_KEY": new_master_key(), "JWT_PRIVATE_KEY": new_private_key_pem(),
+            "PERSONAL_DATA_MASTER_KEY": MASTER_KEY, "JWT_PRIVATE_KEY": new_private_key_pem(),
             "PRINCIPAL_SIGNING_KEY": base64.b64encode(os.urandom(32)).decode(),
-            "ADMIN_EMAIL": "admin@bench.patientsunion.in", "ADMIN_PASSWORD": uuid.uuid4().hex,
+            "ADMIN_EMAIL": "admin@bench.patientsunion.in", "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "LOG_LEVEL": "info",
             # The bench's patients are a minute old: lift the first-day posting limit.
             "SANDBOX_POSTS_PER_HOUR": "1000000"}

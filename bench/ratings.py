@@ -49,8 +49,11 @@ async def bench(servers: Servers, report: Report) -> None:
     stack = Stack(env, servers.run_dir / "logs-f", free_port())
     try:
         await asyncio.to_thread(stack.start)
+        started = time.perf_counter()
         hospitals = await listed(stack.url, env, HOSPITALS + PROBED)
         tokens = await signed_in(stack.url, RATERS)
+        report.notes.append(f"(f) {RATERS} raters signed up and in, {len(hospitals)} "
+                            f"hospitals listed, in {time.perf_counter() - started:.1f} s")
         await directory_settled(servers.nats_url)
         supply = Supply(stack.gateway_port, tokens, hospitals[:HOSPITALS])
         probe = asyncio.create_task(reflected(stack.url, tokens, hospitals[HOSPITALS:]))
@@ -74,9 +77,10 @@ async def bench(servers: Servers, report: Report) -> None:
 async def listed(url: str, env: dict[str, str], count: int) -> list[str]:
     """`count` hospitals, listed at once as the admin suggests them."""
     async with httpx.AsyncClient(base_url=url, timeout=30) as client:
-        token = (await client.post("/v1/auth/token", data={
-            "username": env["ADMIN_EMAIL"], "password": env["ADMIN_PASSWORD"]})).json()
-        admin = {"Authorization": f"Bearer {token['access_token']}"}
+        token = await client.post("/v1/auth/token", data={
+            "username": env["ADMIN_EMAIL"], "password": env["ADMIN_PASSWORD"]})
+        token.raise_for_status()
+        admin = {"Authorization": f"Bearer {token.json()['access_token']}"}
 
         async def hospital(n: int) -> str:
             reply = await client.post("/v1/providers", headers=admin, json={
@@ -93,12 +97,23 @@ async def listed(url: str, env: dict[str, str], count: int) -> list[str]:
 
 async def signed_in(url: str, count: int) -> list[dict[str, str]]:
     """`count` patients, signed in a few at a time: identity sheds what its password
-    hashing cannot take at once (503)."""
+    hashing cannot take at once (503), and a busy machine may make a sign-up late (504)."""
     tokens: list[dict[str, str]] = []
     while len(tokens) < count:
-        tokens += await asyncio.gather(*(api.sign_in(url)
+        tokens += await asyncio.gather(*(patient(url)
                                          for _ in range(min(api.USERS, count - len(tokens)))))
     return tokens
+
+
+async def patient(url: str, attempts: int = 5) -> dict[str, str]:
+    for attempt in range(attempts):
+        try:
+            return await api.sign_in(url)  # a new email each time
+        except httpx.HTTPStatusError as error:
+            if error.response.status_code not in (503, 504) or attempt == attempts - 1:
+                raise
+            await asyncio.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 async def directory_settled(nats_url: str) -> None:
