@@ -1,20 +1,22 @@
 """Ratings (issue 12) in Chromium at a phone's size, against the real platform: a member
 suggests a clinic, the admin approves it in the console, the member rates it with a review
 holding a phone number (held, the API's words shown), a moderator releases it in the
-console, the directory shows its score and how sure it is; revised, then withdrawn. Every
-page checked (axe-core, weight) as the rest."""
+console, the directory shows its score and how sure it is; revised, then withdrawn; a
+vetted doctor answers a review of themselves. Every page checked (axe-core, weight) as the
+rest."""
 
 import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 from playwright.async_api import expect
 
-from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, running_platform
+from tests.platform import ADMIN_EMAIL, ADMIN_PASSWORD, Platform, login, running_platform
 
-from .test_in_a_browser import member_account
+from .test_in_a_browser import PASSWORD, member_account
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +100,50 @@ async def test_a_suggested_clinic_approved_rated_held_released_revised_and_withd
     page = await member.submit("Withdraw my rating", "rating-withdrawn")
     await expect(page.locator(".flash")).to_have_text("Your rating is withdrawn.")
     await expect(page.locator("#score .confidence")).to_have_text("no ratings yet")
+
+
+async def vetted_doctor(platform: Platform, name: str) -> tuple[str, str]:
+    """A doctor who applied and whom the admin approved, through the API: (id, e-mail)."""
+    email = f"{name.lower()}-{uuid.uuid4().hex[:6]}@example.in"
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
+        admin = await login(api, ADMIN_EMAIL, ADMIN_PASSWORD)
+        applied = await api.post("/v1/professional-applications", json={
+            "full_name": f"Dr. {name}", "email": email, "phone": None,
+            "profession": "doctor", "registration_council": "Maharashtra Medical Council",
+            "registration_number": f"MMC/{uuid.uuid4().hex[:8]}", "qualification": "MBBS",
+            "workplace": "KEM Hospital, Mumbai", "password": PASSWORD})
+        assert applied.status_code == 201, applied.text
+        decided = await api.post(
+            f"/v1/admin/professional-applications/{applied.json()['application_id']}"
+            "/decision", headers=admin, json={"decision": "approve", "reason": "Registered"})
+        assert decided.status_code == 200, decided.text
+    return applied.json()["user_id"], email
+
+
+async def test_a_vetted_doctor_replies_under_a_review_of_themselves(
+        platform: Platform, people: Any) -> None:
+    tag = uuid.uuid4().hex[:6]
+    doctor_id, doctor_email = await vetted_doctor(platform, f"Shah{tag}")
+    member = await people("reviewer")
+    await member.sign_in(await member_account(platform, "reviewer"))
+    page = await member.until(f"/providers/{doctor_id}", "#rate-form")
+    await page.get_by_label("2 stars", exact=True).check()
+    await member.fill({"criteria.waiting_time": "1", "review": f"Kept us waiting {tag}"})
+    page = await member.submit("Send my rating", "doctor-rated")
+    await expect(page.locator("#my-rating")).to_have_attribute("data-status", "counted")
+
+    doctor = await people("doctor")
+    await doctor.sign_in(doctor_email)
+    page = await doctor.open(f"/providers/{doctor_id}")
+    await expect(page.locator("#rate-form")).to_have_count(0)  # no one rates themselves
+    review = page.locator(".review", has_text=f"Kept us waiting {tag}")
+    await review.locator("textarea").fill("Sorry: an emergency that morning.")
+    async with page.expect_navigation():
+        await review.get_by_role("button", name="Send reply").click()
+    await doctor.checked("doctor-replied")
+    await expect(page.locator(".flash")).to_have_text(
+        "Your reply is published under the review.")
+    await expect(review.locator(".reply")).to_contain_text("Sorry: an emergency")
+    await expect(review.locator("form.reply-form")).to_have_count(0)  # once
+    page = await member.open(f"/providers/{doctor_id}")
+    await expect(page.locator(".review .reply")).to_contain_text("Sorry: an emergency")

@@ -139,8 +139,9 @@ async def test_a_rating_is_sent_with_its_criteria_and_its_hold_explained(
         "criteria.explanation", "criteria.listening", "criteria.waiting_time",
         "criteria.cost_transparency", "review", "language"}
     assert "criteria.cleanliness" not in page  # a hospital's criterion, not a doctor's
+    held_id = str(uuid.uuid4())
     directory.on("PUT", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
-        "rating_id": REVIEW_ID, "status": "held", "revised": False, "notices": [
+        "rating_id": held_id, "status": "held", "revised": False, "notices": [
             {"reason": "contact_details",
              "message": "Your review holds a phone number: a moderator reads it first."}]}))
     reply = await signed_in.post(f"/providers/{DOCTOR_ID}/rating", data={
@@ -157,6 +158,12 @@ async def test_a_rating_is_sent_with_its_criteria_and_its_hold_explained(
     assert "Your review holds a phone number: a moderator reads it first." in page
     assert 'id="f-stars-4" name="stars" value="4" checked' in page  # revise: prefilled
     assert "Revise my rating" in page and 'id="withdraw-rating"' in page
+    # released by a moderator since: its review is published, so it counts
+    directory.on("GET", f"/v1/providers/{DOCTOR_ID}/reviews", ok({**REVIEWS, "items": [
+        {**REVIEWS["items"][0], "rating_id": held_id, "review": "Call me on 98200 00000",
+         "stars": 4}]}))
+    page = (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
+    assert 'id="my-rating" data-status="counted"' in page and "holds a phone" not in page
 
 
 async def test_a_refused_rating_says_why_beside_the_field_and_keeps_what_was_typed(

@@ -97,6 +97,9 @@ async def provider_page(request: Request, status: int = 200, *, failed: str = ""
                           params={"limit": REVIEWS, **({"cursor": cursor} if cursor else {})})
     session = session_of(request)
     mine = session.ratings.get(provider_id)
+    if mine and mine["status"] == "held" and any(
+            str(r["rating_id"]) == mine["rating_id"] for r in reviews["items"]):
+        mine.update(status="counted", notices=[])  # published since: a moderator released it
     form = rate_form(provider["kind"], request.state.language)
     rate_values = (values if failed == "rate" else None) or (
         mine["values"] if mine else form.defaults())
@@ -132,6 +135,7 @@ async def rate(request: Request) -> Response:
                                    values=form.values(form_data))
     session_of(request).ratings[provider_id] = {
         "values": form.values(form_data), "status": reply.body["status"],
+        "rating_id": str(reply.body["rating_id"]),
         "revised": reply.body["revised"], "notices": reply.body.get("notices", [])}
     session_of(request).flash = ("flash.rating_revised" if reply.body["revised"]
                                  else "flash.rating_given")
