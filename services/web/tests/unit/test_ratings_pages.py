@@ -310,8 +310,16 @@ async def test_held_ratings_are_released_or_hidden_by_a_moderator(
         {"rating_id": held_id, "provider_id": HOSPITAL_ID, "stars": 5, "review": None,
          "held": ["new_account"], "flags": 0, "rated_at": "2026-12-01T09:00:00Z"}]}
     ).model_dump(mode="json")))
+    gateway.on("GET", f"/v1/providers/{HOSPITAL_ID}", ok(HOSPITAL))
     page = (await signed_in.get("/console/ratings")).text
     assert 'href="/console/ratings" aria-current="page"' in page
+    assert f'<a href="/providers/{HOSPITAL_ID}">Sunrise Hospital</a>' in page
+    only = (await signed_in.get(f"/console/ratings?provider_id={HOSPITAL_ID}")).text
+    assert "Held ratings of Sunrise Hospital only." in only
+    assert gateway.calls("GET", "/v1/moderation/ratings")[-1].url.params[
+        "provider_id"] == HOSPITAL_ID
+    await signed_in.get("/console/ratings?provider_id=../x")
+    assert "provider_id" not in gateway.calls("GET", "/v1/moderation/ratings")[-1].url.params
     assert 'data-reason="new_account">A new account&#39;s flood' in page
     path = f"/v1/moderation/ratings/{held_id}/decision"
     gateway.on("POST", path, ok({"rating_id": held_id, "status": "counted"}))

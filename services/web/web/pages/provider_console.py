@@ -1,6 +1,8 @@
 """The console's side of ratings: a suggested provider approved or rejected by an admin,
 and the moderators' queue of held and flagged ratings (release or hide)."""
 
+import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -67,9 +69,23 @@ async def held_page(request: Request, status: int = 200, failed: str = "",
                     values: dict[str, str] | None = None) -> Response:
     signed_in(request, *MODERATORS)
     params: dict[str, Any] = {"limit": 50}
+    only = request.query_params.get("provider_id", "")
+    with contextlib.suppress(ValueError):
+        params["provider_id"] = str(uuid.UUID(only))
     queue = await fetch(request, "/v1/moderation/ratings", params=params)
     return page(request, "console/held_ratings.html", status, queue=queue, form=MODERATION,
-                failed=failed, errors=errors or FormErrors(), values=values or {})
+                failed=failed, errors=errors or FormErrors(), values=values or {},
+                names=await _names(request, {str(i["provider_id"]) for i in queue["items"]}),
+                only=params.get("provider_id", ""))
+
+
+async def _names(request: Request, provider_ids: set[str]) -> dict[str, str]:
+    """Each held rating's provider by its name (the queue gives its id only); one the API
+    does not show is left to its link."""
+    replies = await asyncio.gather(*(call(request, "GET", f"/v1/providers/{provider_id}")
+                                     for provider_id in sorted(provider_ids)))
+    return {str(r.body["provider_id"]): str(r.body["name"]) for r in replies
+            if r.ok and isinstance(r.body, dict)}
 
 
 async def held(request: Request) -> Response:
