@@ -13,6 +13,7 @@ from contracts.ratings.messages import HeldRatings, ProvidersPage, ProviderView,
 from web.i18n import LANGUAGE_COOKIE, catalogue
 
 from .pages import CSRF, parsed
+from .test_community_pages import SCHEME, SCHEME_ID
 
 DOCTOR_ID, HOSPITAL_ID, REVIEW_ID = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
 
@@ -368,3 +369,20 @@ def test_every_word_of_the_ratings_screens_is_in_hindi() -> None:
         "providers_console", "held", "held_reason", "hospital_type", "provider_status"}]
     assert len(ours) > 100
     assert not [k for k in ours if k not in hindi or hindi[k] == english[k]]
+
+
+async def test_a_schemes_ratings_link_to_its_details(
+        browser: httpx.AsyncClient, directory: Any) -> None:
+    scheme_id = UNRATED["provider_id"]  # a scheme is rated under its own id
+    directory.on("GET", f"/v1/providers/{scheme_id}", ok(UNRATED))
+    directory.on("GET", f"/v1/providers/{scheme_id}/reviews", ok({"items": [],
+                                                                  "next_cursor": None}))
+    page = (await browser.get(f"/providers/{scheme_id}")).text
+    assert f'<a href="/schemes/{scheme_id}" id="scheme-details">' in page
+    assert 'data-criterion' not in page and 'id="no-reviews"' in page
+    assert "no ratings yet" in page and 'id="histogram"' in page
+    doctor = (await browser.get(f"/providers/{DOCTOR_ID}")).text
+    assert 'id="scheme-details"' not in doctor
+    directory.on("GET", f"/v1/schemes/{SCHEME_ID}", ok(SCHEME))
+    details = (await browser.get(f"/schemes/{SCHEME_ID}")).text
+    assert f'<a href="/providers/{SCHEME_ID}" id="scheme-ratings">' in details
