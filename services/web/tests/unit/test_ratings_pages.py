@@ -386,3 +386,18 @@ async def test_a_schemes_ratings_link_to_its_details(
     directory.on("GET", f"/v1/schemes/{SCHEME_ID}", ok(SCHEME))
     details = (await browser.get(f"/schemes/{SCHEME_ID}")).text
     assert f'<a href="/providers/{SCHEME_ID}" id="scheme-ratings">' in details
+
+
+async def test_a_session_remembers_its_latest_ratings_only(
+        signed_in: httpx.AsyncClient, directory: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("web.pages.providers.RATINGS_KEPT", 1)
+    page = (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
+    assert 'id="rate-once"' in page  # nothing known here: a new rating may revise one
+    for provider_id in (DOCTOR_ID, HOSPITAL_ID):
+        directory.on("PUT", f"/v1/providers/{provider_id}/my-rating", ok({
+            "rating_id": str(uuid.uuid4()), "status": "counted", "revised": False,
+            "notices": []}))
+        await signed_in.post(f"/providers/{provider_id}/rating",
+                             data={"csrf_token": csrf(page), "stars": "5"})
+    assert 'id="my-rating"' in (await signed_in.get(f"/providers/{HOSPITAL_ID}")).text
+    assert 'id="my-rating"' not in (await signed_in.get(f"/providers/{DOCTOR_ID}")).text

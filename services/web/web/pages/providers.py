@@ -23,6 +23,7 @@ FLAG_REASONS: tuple[str, ...] = get_args(FlagBody.model_fields["reason"].annotat
 FILTERS = ("q", "city", "state", "speciality")
 PAGE = 20  # providers a page; the API's next_cursor leads to the next
 REVIEWS = 10
+RATINGS_KEPT = 50  # a session's own ratings remembered for "your rating"
 
 
 def rate_form(kind: str, language: str) -> Form:
@@ -133,10 +134,14 @@ async def rate(request: Request) -> Response:
         return await provider_page(request, _status_of(reply.status), failed="rate",
                                    errors=form_errors(reply.problem, {*form.names, "criteria"}),
                                    values=form.values(form_data))
-    session_of(request).ratings[provider_id] = {
+    kept = session_of(request).ratings
+    kept.pop(provider_id, None)
+    kept[provider_id] = {
         "values": form.values(form_data), "status": reply.body["status"],
         "rating_id": str(reply.body["rating_id"]),
         "revised": reply.body["revised"], "notices": reply.body.get("notices", [])}
+    while len(kept) > RATINGS_KEPT:  # the oldest forgotten first
+        kept.pop(next(iter(kept)))
     session_of(request).flash = ("flash.rating_revised" if reply.body["revised"]
                                  else "flash.rating_given")
     return see_other(f"/providers/{provider_id}#your-rating")
