@@ -26,6 +26,8 @@ from web.pages import (
     notifications,
     policy,
     posts,
+    provider_console,
+    providers,
     questions,
     reports,
     schemes,
@@ -40,7 +42,8 @@ log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
-         *listings.ROUTES, *policy.ROUTES)
+         *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
+         *provider_console.ROUTES)
 
 
 async def health(_: Request) -> Response:
