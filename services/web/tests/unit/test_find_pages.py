@@ -413,6 +413,57 @@ async def test_the_post_and_its_comments_play_their_voice_notes(
         assert f'<audio controls preload="none" src="/voice-notes/{note}"' in page
 
 
+def a_post(comments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return PostView.model_validate({
+        "post_id": POST_ID, "community": "common", "kind": "discussion", "title": None,
+        "body": "Listen", "language": "hi", "created_at": "2026-12-01T10:00:00Z",
+        "author": {"user_id": None, "display_name": "Meena", "verified": False},
+        "reactions": {"counts": {}, "mine": []},
+        "comments": comments or []}).model_dump(mode="json")
+
+
+async def test_a_comment_with_a_voice_note_uploads_it_then_attaches_its_id(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(a_post()))
+    gateway.on("POST", "/v1/media/voice-notes", lambda _: httpx.Response(201, json={
+        "voice_note_id": NOTE_ID, "duration_s": 3.0, "content_type": "audio/ogg"}))
+    answers = iter([gateway.problem(422, [{"field": "body", "message": "too short"}]),
+                    httpx.Response(201, json={"comment_id": str(uuid.uuid4())})])
+    gateway.on("POST", f"/v1/posts/{POST_ID}/comments", lambda _: next(answers))
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    form = page[page.index('id="comment-form"') - 80:]
+    assert 'enctype="multipart/form-data"' in form and 'type="file" id="f-voice_note"' in form
+    refused = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        "csrf_token": csrf_in(page), "body": "सुनिए", "language": "hi",
+        "idempotency_key": "c" * 24}, files={"voice_note": ("note.ogg", AUDIO, "audio/ogg")})
+    assert refused.status_code == 422 and "too short" in refused.text
+    # The note was taken: the next try carries its id and uploads nothing again.
+    assert f'name="voice_note_id" value="{NOTE_ID}"' in refused.text
+    reply = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        "csrf_token": csrf_in(page), "body": "सुनिए, मेरी बात", "language": "hi",
+        "voice_note_id": NOTE_ID, "idempotency_key": "d" * 24})
+    assert reply.status_code == 303
+    assert len(gateway.calls("POST", "/v1/media/voice-notes")) == 1
+    sent = sent_json(gateway, "POST", f"/v1/posts/{POST_ID}/comments")
+    assert sent[-1] == {"body": "सुनिए, मेरी बात", "language": "hi", "voice_note_id": NOTE_ID}
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments")[-1].headers[
+        "idempotency-key"] == "d" * 24
+
+
+async def test_a_refused_voice_note_on_a_comment_is_named_and_nothing_is_commented(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(a_post()))
+    gateway.on("POST", "/v1/media/voice-notes", lambda _: gateway.problem(
+        422, [{"field": "file", "message": "not a voice note we can play"}]))
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    reply = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        "csrf_token": csrf_in(page), "body": "Hello", "language": "en"},
+        files={"voice_note": ("a.exe", b"MZ\x90", "application/x-dosexec")})
+    assert reply.status_code == 422
+    assert 'data-field="voice_note">not a voice note we can play' in reply.text
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments") == []
+
+
 def voice_api(gateway: Any, upload: Any) -> None:
     gateway.on("GET", "/v1/feed", ok({"items": [], "next_cursor": None}))
     gateway.on("GET", "/v1/communities", ok(COMMUNITIES))

@@ -18,7 +18,8 @@ from web.edge import (
     session_of,
     signed_in,
 )
-from web.forms import Field, Fieldset, Form, choices
+from web.forms import Field, Fieldset, Form, choices, once
+from web.pages.community import MAX_POST_BYTES, VOICE_FIELD, VOICE_NOTE_ID, upload_voice_note
 from web.problems import FormErrors, form_errors
 from web.render import page
 from web.told import told
@@ -38,7 +39,7 @@ def comment_form(language: str) -> Form:
     return Form((Fieldset("comment.legend", (
         Field("body", "comment.body", "textarea", required=True),
         choices("language", "comment.language", LANGUAGES, "language", default=language))),),
-        hidden=("parent_id",))
+        hidden=("parent_id", VOICE_NOTE_ID))
 
 
 async def post_page(request: Request, status: int = 200, errors: FormErrors | None = None,
@@ -58,16 +59,27 @@ async def post(request: Request) -> Response:
 
 
 async def add_comment(request: Request) -> Response:
+    """A comment, or a reply; the comment form may carry a voice note, uploaded first as a
+    post's is (community.upload_voice_note) and kept for the next try if the comment is
+    refused."""
     signed_in(request)
+    if int(request.headers.get("content-length") or 0) > MAX_POST_BYTES:  # never read in
+        return page(request, "error.html", 413, heading="error.too_large", detail=None)
     form_data = await posted(request)
     parent = str(form_data.get("parent_id", ""))
     form = comment_form(request.state.language)
-    body = {"language": request.state.language, **form.body(form_data)}
     post_id = request.path_params["post_id"]
-    reply = await call(request, "POST", f"/v1/posts/{post_id}/comments", json=body)
+    voice_note_id, errors = await upload_voice_note(request, form_data)
+    values = {**form.values(form_data), VOICE_NOTE_ID: voice_note_id}
+    if errors is not None:
+        return await post_page(request, 422, errors, values, parent or "comment")
+    body = {"language": request.state.language, **form.body(form_data),
+            **({VOICE_NOTE_ID: voice_note_id} if voice_note_id else {})}
+    reply = await call(request, "POST", f"/v1/posts/{post_id}/comments", json=body,
+                       headers=once(form_data))
     if not reply.ok:
         return await post_page(request, 422 if reply.status < 500 else 502,
-                               form_errors(reply.problem, form.names), form.values(form_data),
+                               form_errors(reply.problem, {*form.names, VOICE_FIELD}), values,
                                parent or "comment")
     told(request, reply.body)
     session_of(request).flash = "flash.commented"
