@@ -124,16 +124,17 @@ async def test_inside_a_transaction_a_command_is_part_of_it(db: Database) -> Non
 
 async def test_a_caller_that_gave_up_is_left_out(db: Database) -> None:
     runs: list[int] = []
-    started = asyncio.Event()
+    started, release = asyncio.Event(), asyncio.Event()
 
-    async def slow() -> None:
+    async def holding() -> None:
         started.set()
-        await asyncio.sleep(0.2)
-    first = asyncio.create_task(db.together(slow))  # holds the only group for a while
+        await release.wait()
+    first = asyncio.create_task(db.together(holding))  # holds the only group until released
     await started.wait()
     given_up = asyncio.create_task(asked(db, 10, runs))
     waits = asyncio.create_task(asked(db, 11, runs))
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0)  # one step of each: both are queued behind the group (no timing)
     given_up.cancel()
+    release.set()
     await asyncio.gather(first, waits)
     assert runs == [11] and sorted(await kept(db)) == [11]

@@ -163,7 +163,7 @@ async def test_pg_trgm_is_created_once_whoever_creates_it_and_when(
         await first.execute(sql.TRIGRAMS)  # not committed yet
         other = await second.scalar(sa.text("SELECT pg_backend_pid()"))
         racing = asyncio.create_task(second.execute(sql.TRIGRAMS))
-        async with engine.connect() as watch:  # until the second waits for the first
+        async with engine.connect() as watch, asyncio.timeout(30):  # until it waits on the first
             while not await watch.scalar(sa.text(
                     "SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = :pid"),
                     {"pid": other}):
