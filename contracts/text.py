@@ -41,3 +41,21 @@ def xml_safe(text: str) -> str:
 
     For text stored before intake refused such characters: it is written, not refused."""
     return UNTYPEABLE.sub("", normalised(text)) if XML_UNSAFE.search(text) else text
+
+
+# Contact details in what a person writes, by the community guidelines (the feed's
+# GUIDELINES.md): the feed holds a post, the ratings a review, that seems to carry them.
+# An Indian mobile number (10 digits from 6 to 9, maybe +91 or 0 before, spaced or dashed
+# as people type them) or a landline with its STD code; an e-mail address.
+PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)?91[\s.-]*|0)?[6-9](?:[\s.-]*\d){9}(?![\d])"
+                   r"|(?<![\d])0\d{2,4}[\s.-]*\d{6,8}(?![\d])")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def has_contact_details(text: str) -> bool:
+    return bool(PHONE.search(text) or EMAIL.search(text))
+
+
+def folded(text: str) -> str:
+    """Text as word lists are matched against it: NFKC, case folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

@@ -6,23 +6,17 @@ to the moderators, and its author is shown where to find help at once; the keywo
 blocks, holds or flags. Rule names are GUIDELINES.md's.
 """
 
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
+
+from contracts.text import folded, has_contact_details
 
 Action = Literal["block", "hold", "flag"]
 
 CONTACT_DETAILS = "contact_details"
 SELF_HARM = "self_harm"
 KEYWORD = "keyword"
-
-# An Indian mobile number (10 digits from 6 to 9, maybe +91 or 0 before, spaced or
-# dashed as people type them) or a landline with its STD code; an e-mail address.
-PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)?91[\s.-]*|0)?[6-9](?:[\s.-]*\d){9}(?![\d])"
-                   r"|(?<![\d])0\d{2,4}[\s.-]*\d{6,8}(?![\d])")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # Words of self-harm, in English and Hindi (and Hinglish as typed in Latin letters).
 SELF_HARM_WORDS = (
@@ -75,17 +69,13 @@ class Screening:
     notices: tuple[str, ...] = field(default=())  # what the author is told: HELD keys, SELF_HARM
 
 
-def normalised(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
 def screen(text: str, keywords: Mapping[str, Action] = DEFAULT_KEYWORDS) -> Screening:
-    plain = normalised(text)
+    plain = folded(text)
     holds: list[str] = []
     flags: list[tuple[str, bool]] = []
-    if PHONE.search(text) or EMAIL.search(text):
+    if has_contact_details(text):
         holds.append(CONTACT_DETAILS)
-    found = {word: action for word, action in keywords.items() if normalised(word) in plain}
+    found = {word: action for word, action in keywords.items() if folded(word) in plain}
     blocked = next((word for word, action in found.items() if action == "block"), None)
     if any(action == "hold" for action in found.values()):
         holds.append(KEYWORD)
@@ -99,7 +89,7 @@ def screen(text: str, keywords: Mapping[str, Action] = DEFAULT_KEYWORDS) -> Scre
 
 
 def _mentions(plain: str, words: Iterable[str]) -> bool:
-    return any(normalised(word) in plain for word in words)
+    return any(folded(word) in plain for word in words)
 
 
 def message(notice: str, language: str) -> str:

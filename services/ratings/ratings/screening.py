@@ -1,25 +1,16 @@
 """The screening of review texts, by the feed's community guidelines (its GUIDELINES.md):
 contact details and the keywords it holds keep a review back for a moderator; the rater is
-told why. The ratings' own copy of those rules (no service imports another). Pure."""
+told why. The contact-detail patterns are the guidelines' own (contracts.text). Pure."""
 
-import re
-import unicodedata
 from collections.abc import Mapping
+
+from contracts.text import folded, has_contact_details
 
 CONTACT_DETAILS, KEYWORD = "contact_details", "keyword"
 
-# An Indian mobile number (10 digits from 6 to 9, maybe +91 or 0 before, spaced or dashed)
-# or a landline with its STD code; an e-mail address.
-PHONE = re.compile(r"(?<![\d])(?:(?:\+|00)?91[\s.-]*|0)?[6-9](?:[\s.-]*\d){9}(?![\d])"
-                   r"|(?<![\d])0\d{2,4}[\s.-]*\d{6,8}(?![\d])")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # Words that hold a review for a moderator (RATINGS_KEYWORDS replaces the list).
 DEFAULT_KEYWORDS = ("guaranteed cure", "100% cure", "miracle cure", "whatsapp me",
                     "call me", "paid review", "bribe")
-
-
-def normalised(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def holds(review: str | None, keywords: tuple[str, ...] = DEFAULT_KEYWORDS) -> list[str]:
@@ -27,10 +18,10 @@ def holds(review: str | None, keywords: tuple[str, ...] = DEFAULT_KEYWORDS) -> l
     if not review:
         return []
     reasons = []
-    if PHONE.search(review) or EMAIL.search(review):
+    if has_contact_details(review):
         reasons.append(CONTACT_DETAILS)
-    plain = normalised(review)
-    if any(normalised(word) in plain for word in keywords):
+    plain = folded(review)
+    if any(folded(word) in plain for word in keywords):
         reasons.append(KEYWORD)
     return reasons
 
