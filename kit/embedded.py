@@ -235,9 +235,26 @@ class EmbeddedPostgres:
             stdout=log, stderr=subprocess.STDOUT, user=user, start_new_session=True,
         )
         wait_for_port(self.port, timeout=60, process=self.process)
+        self._wait_accepting(timeout=60)
         if self.password and _trusting(self.data_dir / "pg_hba.conf"):
             self._require_password(user)
         return self
+
+    def _wait_accepting(self, timeout: float) -> None:
+        """The port opens before the server takes connections (it may still be starting
+        up or recovering, and a connection then fails): wait until pg_isready says yes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            ready = subprocess.run(
+                [str(_pg_bin() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port),
+                 "-t", "5"], check=False, capture_output=True)
+            if ready.returncode == 0:
+                return
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"postgres exited with {self.process.returncode}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"postgres on port {self.port} does not accept connections")
+            time.sleep(0.05)
 
     def _initdb(self, user: str | None) -> None:
         auth = ["--auth=trust"]

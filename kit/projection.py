@@ -69,6 +69,14 @@ class Projection(ReadModel):
     def streams(self) -> list[str]:
         return sorted({stream_name(context_of(e.subject)) for e in self.handlers})
 
+    def subjects(self, stream: str) -> list[str]:
+        """The subjects of `stream` this projection handles, every stored version of each
+        handled event included: its consumer is given only those (a projection of a few
+        events of a busy stream need not be woken, nor track, for every other event)."""
+        handled = {e.event_type for e in self.handlers}
+        kinds = [*self.handlers, *(e for e in self.registry.classes if e.event_type in handled)]
+        return sorted({e.subject for e in kinds if stream_name(context_of(e.subject)) == stream})
+
 
 @dataclass
 class ProjectionRunner:
@@ -139,9 +147,12 @@ class ProjectionRunner:
         await self.start()
 
     async def _subscribe(self, stream: str) -> ContinuousPull:
+        # A durable made before its projection handled these events (or others) is updated
+        # in place: it keeps its position, and the tracking table makes any replay harmless.
         config = ConsumerConfig(
             durable_name=self.projection.durable, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT_S, max_ack_pending=10_000)
+            deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT_S, max_ack_pending=10_000,
+            filter_subjects=self.projection.subjects(stream))
         await self.js.add_consumer(stream, config)
         pull = ContinuousPull(self.nc, stream, self.projection.durable, self.batch_size)
         await pull.start()
@@ -250,17 +261,24 @@ class ProjectionRunner:
 
 
 async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
-    """The stream sequence below which the projection has handled every message.
+    """The stream sequence up to which the projection has handled every message it is
+    given (its consumer takes only the subjects it handles).
 
     The consumer's ack floor, not the highest sequence handled: messages are acknowledged
     only after their transaction commits, and a batch lost in a crash is redelivered later
-    than the batches after it.
+    than the batches after it. The ack floor stops at the last message of the projection's
+    subjects; when nothing is left to deliver or to acknowledge, every message the stream
+    held when asked is behind the projection, those of other subjects included.
     """
     try:
+        last = (await js.stream_info(stream)).state.last_seq  # before the consumer's state
         info = await js.consumer_info(stream, durable)
     except NotFoundError:
         return 0
-    return info.ack_floor.stream_seq if info.ack_floor else 0
+    floor = info.ack_floor.stream_seq if info.ack_floor else 0
+    if not info.num_pending and not info.num_ack_pending:
+        return max(floor, last)
+    return floor
 
 
 async def wait_for(js: JetStreamContext, durable: str, stream: str, seq: int,

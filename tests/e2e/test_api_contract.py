@@ -186,7 +186,8 @@ async def test_the_same_idempotency_key_twice_makes_one_post(platform: Platform)
             client.post("/v1/posts", json=body, headers=headers),
             client.post("/v1/posts", json=body, headers=headers))
         third = await client.post("/v1/posts", json=body, headers=headers)
-        assert first.status_code == second.status_code == third.status_code == 201
+        statuses = (first.status_code, second.status_code, third.status_code)
+        assert statuses == (201, 201, 201), (first.text, second.text, third.text)
         assert first.json() == second.json() == third.json()
         assert await platform.scalar("SELECT count(*) FROM feed.posts") == before + 1
         other = await client.post("/v1/posts", json={**body, "body": "different"},

@@ -142,3 +142,26 @@ async def test_a_projection_whose_tables_changed_shape_is_made_again_from_its_st
         rows = dict((await conn.execute(sa.select(counted.c.community, counted.c.post_count))
                      ).all())
     assert "note" in columns and rows == {"hiv": 6, "cancer": 5}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_a_projection_is_given_only_its_events_and_is_caught_up_past_the_others(
+        engine: AsyncEngine, nc: Client) -> None:
+    """community-stats handles posts and follows: a comment (another subject of the same
+    stream) is not delivered to it, not tracked, and waiting for the stream's last
+    sequence still ends once its own events are handled."""
+    async with running(projections.community_stats(), engine, nc):
+        posted = await publish(nc, envelope("hiv"))
+        comment = envelope("hiv").model_copy(update={"event_type": "CommentAdded"})
+        last = (await nc.jetstream().publish("feed.comment.added",
+                                             comment.model_dump_json().encode())).seq
+        assert last > posted
+        await caught_up(nc, "community-stats", last)
+        info = await nc.jetstream().consumer_info("PU_FEED", "feed-community-stats")
+    assert info.config.filter_subjects == sorted(
+        ["feed.post.created", "feed.member.followed", "feed.member.unfollowed"])
+    assert info.delivered.stream_seq == posted and info.num_pending == 0
+    async with engine.connect() as conn:
+        tracked = set((await conn.execute(sa.select(HANDLED.c.event_id))).scalars())
+    assert comment.event_id not in tracked
+    assert await counts(engine) == {"hiv": 1}

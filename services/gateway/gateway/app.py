@@ -23,6 +23,7 @@ from gateway.docs import add_docs
 from gateway.middleware import EdgeMiddleware
 from gateway.revocations import RevocationFeed, Revocations
 from gateway.routes import ROUTERS, media
+from gateway.routing import RouteIndex
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 from kit import rpc
@@ -68,6 +69,7 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
                        large_bodies={media.UPLOAD_PATH: media.UPLOAD_BODY_LIMIT})
     _add_operational_routes(app, settings)
     add_docs(app)
+    app.router.routes.insert(0, RouteIndex(app.router.routes))
     return app
 
 
