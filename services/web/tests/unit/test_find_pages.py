@@ -450,6 +450,54 @@ async def test_a_comment_with_a_voice_note_uploads_it_then_attaches_its_id(
         "idempotency-key"] == "d" * 24
 
 
+async def test_a_reply_takes_a_voice_note_as_the_comment_form_does(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    parent = str(uuid.uuid4())
+    comment = {"comment_id": parent, "body": "Try this", "language": "en",
+               "created_at": "2026-12-01T10:05:00Z", "professional_answer": False,
+               "author": {"user_id": None, "display_name": "Ravi", "verified": False},
+               "replies": []}
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(a_post([comment])))
+    uploads = iter([gateway.problem(422, [{"field": "file", "message": "not audio"}]),
+                    httpx.Response(201, json={"voice_note_id": NOTE_ID, "duration_s": 2.0,
+                                              "content_type": "audio/ogg"})])
+    gateway.on("POST", "/v1/media/voice-notes", lambda _: next(uploads))
+    answers = iter([gateway.problem(422, [{"field": "body", "message": "too short"}]),
+                    httpx.Response(201, json={"comment_id": str(uuid.uuid4())})])
+    gateway.on("POST", f"/v1/posts/{POST_ID}/comments", lambda _: next(answers))
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    form = page[page.index(f'value="{parent}"') - 400:]
+    form = form[:form.index("</form>")]
+    assert 'enctype="multipart/form-data"' in form and 'name="idempotency_key"' in form
+    assert f'<label for="reply-{parent}-voice">' in form
+    assert f'type="file" id="reply-{parent}-voice" name="voice_note"' in form
+    fields = {"csrf_token": csrf_in(page), "parent_id": parent, "body": "Thank you",
+              "language": "en", "voice_note_id": ""}
+    # A file that is no audio: named beside the reply's own field; nothing is commented.
+    refused = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "idempotency_key": "e" * 24},
+        files={"voice_note": ("a.txt", b"words", "text/plain")})
+    assert refused.status_code == 422
+    assert (f'id="reply-{parent}-voice-error" data-field="voice_note">not audio'
+            in refused.text)
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments") == []
+    # An audio file, then the reply refused: the note is kept for the next try.
+    refused = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "idempotency_key": "f" * 24},
+        files={"voice_note": ("note.ogg", AUDIO, "audio/ogg")})
+    assert refused.status_code == 422 and "too short" in refused.text
+    assert f'name="voice_note_id" value="{NOTE_ID}"' in refused.text
+    reply = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "voice_note_id": NOTE_ID, "idempotency_key": "g" * 24})
+    assert reply.status_code == 303
+    assert len(gateway.calls("POST", "/v1/media/voice-notes")) == 2
+    sent = sent_json(gateway, "POST", f"/v1/posts/{POST_ID}/comments")
+    assert sent[-1] == {"body": "Thank you", "language": "en", "parent_id": parent,
+                        "voice_note_id": NOTE_ID}
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments")[-1].headers[
+        "idempotency-key"] == "g" * 24
+
+
 async def test_a_refused_voice_note_on_a_comment_is_named_and_nothing_is_commented(
         signed_in: httpx.AsyncClient, gateway: Any) -> None:
     gateway.on("GET", f"/v1/posts/{POST_ID}", ok(a_post()))
