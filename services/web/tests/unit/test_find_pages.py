@@ -295,6 +295,37 @@ async def test_a_moderator_lists_a_periods_policy_inputs_by_community_and_theme(
     assert 'href="/console/policy-inputs" aria-current="page"' in page
 
 
+async def test_a_long_periods_policy_inputs_come_a_page_at_a_time(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    many = PolicyInputs.model_validate({"items": [
+        {"post_id": str(uuid.uuid4()), "community": "diabetes", "theme": f"Theme {n:03}",
+         "body": f"Input number {n:03}", "language": "en",
+         "created_at": "2026-11-20T06:00:00Z"} for n in range(120)]}).model_dump(mode="json")
+    admin.on("GET", "/v1/policy-inputs", ok(many))
+    moderator = await sign_in_as(browser, admin, "moderator")
+    page = (await moderator.get("/console/policy-inputs?community=diabetes")).text
+    assert "Input number 000" in page and "Input number 049" in page
+    assert "Input number 050" not in page and "Inputs 1–50 of 120" in page
+    assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="next"' in page
+    assert 'rel="prev"' not in page
+    page = (await moderator.get("/console/policy-inputs?community=diabetes&page=3")).text
+    assert "Input number 100" in page and "Input number 119" in page
+    assert "Input number 099" not in page and "Inputs 101–120 of 120" in page
+    assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="prev"' in page
+    assert 'rel="next"' not in page
+    # Past the last page: the last; not a number: the first. The report is still whole.
+    assert "Inputs 101–120" in (await moderator.get("/console/policy-inputs?page=99")).text
+    assert "Inputs 1–50" in (await moderator.get("/console/policy-inputs?page=x")).text
+    assert 'href="/console/policy-inputs/report.csv?community=diabetes"' in page
+    moderator.cookies.set(LANGUAGE_COOKIE, "hi")
+    hindi = parsed((await moderator.get("/console/policy-inputs?page=2")).text)
+    assert hindi.html_lang == "hi" and not [
+        c.get("id") for c in hindi.controls if c.get("id") not in hindi.labelled]
+    hindi_text = (await moderator.get("/console/policy-inputs?page=2")).text
+    assert "120 में से सुझाव 51–100" in hindi_text and "अगले सुझाव" in hindi_text
+    moderator.cookies.delete(LANGUAGE_COOKIE)
+
+
 async def test_the_reports_download_with_their_type_and_a_file_name(
         browser: httpx.AsyncClient, admin: Any) -> None:
     admin.on("GET", "/v1/policy-inputs", policy_api)
