@@ -33,6 +33,9 @@ FOUND = SearchResults.model_validate({"items": [
      "link": f"/v1/schemes/{SCHEME_ID}"}]}).model_dump(mode="json")
 
 
+DASH = "\N{EN DASH}"  # between a page's first and last
+
+
 def ok(body: Any) -> Any:
     return lambda _: httpx.Response(200, json=body)
 
@@ -305,24 +308,24 @@ async def test_a_long_periods_policy_inputs_come_a_page_at_a_time(
     moderator = await sign_in_as(browser, admin, "moderator")
     page = (await moderator.get("/console/policy-inputs?community=diabetes")).text
     assert "Input number 000" in page and "Input number 049" in page
-    assert "Input number 050" not in page and "Inputs 1–50 of 120" in page
+    assert "Input number 050" not in page and f"Inputs 1{DASH}50 of 120" in page
     assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="next"' in page
     assert 'rel="prev"' not in page
     page = (await moderator.get("/console/policy-inputs?community=diabetes&page=3")).text
     assert "Input number 100" in page and "Input number 119" in page
-    assert "Input number 099" not in page and "Inputs 101–120 of 120" in page
+    assert "Input number 099" not in page and f"Inputs 101{DASH}120 of 120" in page
     assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="prev"' in page
     assert 'rel="next"' not in page
     # Past the last page: the last; not a number: the first. The report is still whole.
-    assert "Inputs 101–120" in (await moderator.get("/console/policy-inputs?page=99")).text
-    assert "Inputs 1–50" in (await moderator.get("/console/policy-inputs?page=x")).text
+    assert f"Inputs 101{DASH}120" in (await moderator.get("/console/policy-inputs?page=99")).text
+    assert f"Inputs 1{DASH}50" in (await moderator.get("/console/policy-inputs?page=x")).text
     assert 'href="/console/policy-inputs/report.csv?community=diabetes"' in page
     moderator.cookies.set(LANGUAGE_COOKIE, "hi")
     hindi = parsed((await moderator.get("/console/policy-inputs?page=2")).text)
     assert hindi.html_lang == "hi" and not [
         c.get("id") for c in hindi.controls if c.get("id") not in hindi.labelled]
     hindi_text = (await moderator.get("/console/policy-inputs?page=2")).text
-    assert "120 में से सुझाव 51–100" in hindi_text and "अगले सुझाव" in hindi_text
+    assert f"120 में से सुझाव 51{DASH}100" in hindi_text and "अगले सुझाव" in hindi_text
     moderator.cookies.delete(LANGUAGE_COOKIE)
 
 
