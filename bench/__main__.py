@@ -1,7 +1,8 @@
 """python -m bench (`make bench`): run the measurements and print the table.
 
 BENCH_EVENTS sets N for (a) and (b) (default 20000); BENCH_SECTIONS picks sections (default
-"abcdef"; BENCH_FEED_POSTS sets the posts of (e), default 100000). DATABASE_URL / NATS_URL
+"abcdefg"; BENCH_FEED_POSTS sets the posts of (e), default 100000; BENCH_FCP_SAMPLES the
+first visits of each page in (g), default 5). DATABASE_URL / NATS_URL
 name servers to use instead of embedded ones: the bench
 creates (and drops) a database of its own there, and writes to and purges the NATS server's
 PU_FEED stream, so give it a throw-away NATS.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import uvloop
 
-from bench import api, consume, feedread, pv, ratings, relay
+from bench import api, consume, feedread, pv, ratings, relay, web
 from bench.infra import BENCH_DIR, Servers, servers
 from bench.report import Report, cpu_busy, render
 from kit.logging import configure_logging
@@ -35,6 +36,7 @@ def sections(n: int, chosen: str) -> list[tuple[str, Section]]:
         "d": ("(d) pharmacovigilance", pv.bench),
         "e": ("(e) the personal feed", feedread.bench),
         "f": ("(f) ratings", ratings.bench),
+        "g": ("(g) the web app's first paint on slow 3G", web.bench),
     }
     return [every[key] for key in sorted(set(chosen)) if key in every]
 
@@ -56,7 +58,7 @@ def main() -> None:
     configure_tracing("bench")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind, so children are stopped
     n = int(os.environ.get("BENCH_EVENTS", "20000"))
-    chosen = os.environ.get("BENCH_SECTIONS", "abcdef")
+    chosen = os.environ.get("BENCH_SECTIONS", "abcdefg")
     BENCH_DIR.mkdir(exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=BENCH_DIR))
     report = Report(busy_before=cpu_busy())

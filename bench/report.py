@@ -48,12 +48,30 @@ class Comparison:
         return "PASS" if self.ratio >= self.target else "BELOW"
 
 
+@dataclass(frozen=True)
+class Paint:
+    """Samples of a time in a browser (first contentful paint), in milliseconds, and the
+    most bytes a sample's page transferred."""
+
+    name: str
+    samples: list[float]
+    bytes: int = 0
+
+    def percentile(self, q: float) -> float:
+        """The nearest-rank percentile (q in 0..1)."""
+        if not self.samples:
+            return math.nan
+        ordered = sorted(self.samples)
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
 @dataclass
 class Report:
     figures: list[Figure] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    paints: list[Paint] = field(default_factory=list)  # section (g)'s, a table of their own
     busy_before: float = float("nan")  # the CPUs' use by others just before the run
     # Figures later sections compare against (the raw pipeline's, measured in section c).
     baselines: dict[str, Figure] = field(default_factory=dict)
@@ -83,6 +101,13 @@ def render(report: Report) -> str:
     for f in report.figures:
         lines.append(f"  {f.name:<48}{f.count:>8}{f.seconds:>9.2f}{_rate(f):>15}"
                      f"{_ms(f.p50_ms):>9}{_ms(f.p99_ms):>9}{f.errors:>8}")
+    if report.paints:
+        lines += ["", "Times in the browser (ms)"]
+        lines.append(f"  {'measurement':<60}{'samples':>8}{'median':>9}{'p90':>9}"
+                     f"{'max KB':>8}")
+        for p in report.paints:
+            lines.append(f"  {p.name:<60}{len(p.samples):>8}{_ms(p.percentile(0.5)):>9}"
+                         f"{_ms(p.percentile(0.9)):>9}{p.bytes / 1024:>8.1f}")
     if report.notes:
         lines += ["", "Notes", *(f"  - {note}" for note in report.notes)]
     if report.failures:

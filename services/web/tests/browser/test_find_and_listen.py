@@ -113,6 +113,34 @@ async def test_listings_search_voice_notes_comment_flags_and_policy_inputs(
         "Thank you: the moderators will look at the comment.")
     await member.checked("comment-flagged")
 
+    # The author replies to that comment with a voice note: a file that is no audio refused
+    # beside the reply's own field (the words kept), then an Opus note, played back.
+    comment = post.locator("article.comment:not(.reply)", has_text=f"cure on my site {tag}")
+    await comment.locator("summary", has_text="Reply").click()
+    await comment.get_by_label("Your reply").fill(f"Please do not buy it {tag}")
+    await comment.get_by_label("A voice note (optional)").set_input_files(files=[{
+        "name": "reply.txt", "mimeType": "text/plain", "buffer": b"no voice here"}])
+    async with post.expect_navigation():
+        await comment.get_by_role("button", name="Send the reply").click()
+    post = await member.checked("reply-voice-refused")
+    comment = post.locator("article.comment:not(.reply)", has_text=f"cure on my site {tag}")
+    await expect(comment.locator('.field.invalid [data-field="voice_note"]')).to_be_visible()
+    await expect(comment.get_by_label("Your reply")).to_have_value(f"Please do not buy it {tag}")
+    await comment.get_by_label("A voice note (optional)").set_input_files(files=[{
+        "name": "reply.ogg", "mimeType": "audio/ogg", "buffer": tone(2.0, "ogg", "libopus")}])
+    async with post.expect_navigation():
+        await comment.get_by_role("button", name="Send the reply").click()
+    post = await member.checked("reply-voice-sent")
+    await expect(post.locator(".flash")).to_be_visible()
+    reply = post.locator("article.reply", has_text=f"Please do not buy it {tag}")
+    audio = reply.locator("audio[data-voice-note]")
+    await expect(audio).to_have_attribute("preload", "none")
+    duration = await audio.evaluate("""a => new Promise((done, fail) => {
+        a.addEventListener('loadedmetadata', () => done(a.duration));
+        a.addEventListener('error', () => fail('cannot play: ' + (a.error && a.error.code)));
+        a.load(); })""")
+    assert 1.5 < duration < 2.5, duration
+
     # The policy input reaches the console; its report downloads as a file.
     page = await admin.until(f"/console/policy-inputs?community={COMMUNITY}",
                              f'text="डायलिसिस {word}"')

@@ -4,6 +4,8 @@ field, and on every page the accessibility check and the weight budget."""
 
 import re
 import uuid
+import zipfile
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -87,6 +89,17 @@ async def test_a_hindi_report_reaches_the_regulator_and_the_patient_sees_it(
     await expect(officer.page.locator(".chart svg g")).not_to_have_count(0)
     await officer.open(f"/console/cases/{report_id}/reads")
     await officer.open("/console/exports")
+    # The period's zip streamed through with its length: the browser's download shows
+    # its progress (the API has no export job to poll for a progress page).
+    await officer.fill({"from": "2026-01-01", "to": (
+        datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")})
+    async with officer.page.expect_download() as downloading:
+        await officer.page.get_by_role("button", name="Download the zip").click()
+    download = await downloading.value
+    assert download.suggested_filename.endswith(".zip")
+    with zipfile.ZipFile(await download.path()) as archive:
+        listing = next(n for n in archive.namelist() if n.endswith(".csv"))
+        assert "त्वचा पर खुजली वाले दाने" in archive.read(listing).decode("utf-8")
 
     page = await patient.until(f"/my/reports/{report_id}",
                                '.current [data-status="acknowledged"]')

@@ -1,9 +1,10 @@
 """Ratings (issue 12) in Chromium at a phone's size, against the real platform: a member
 suggests a clinic, the admin approves it in the console, the member rates it with a review
 holding a phone number (held, the API's words shown), a moderator releases it in the
-console, the directory shows its score and how sure it is; revised, then withdrawn; a
-vetted doctor answers a review of themselves. Every page checked (axe-core, weight) as the
-rest."""
+console, the directory shows its score and how sure it is; revised, then withdrawn from
+"my ratings"; the admin makes the member the clinic's representative, who may then not
+rate it; a vetted doctor answers a review of themselves. Every page checked (axe-core,
+weight) as the rest."""
 
 import re
 import uuid
@@ -35,7 +36,8 @@ async def test_a_suggested_clinic_approved_rated_held_released_revised_and_withd
     tag = uuid.uuid4().hex[:6]
     name = f"Asha Charitable Clinic {tag}"
     member = await people("rater")
-    await member.sign_in(await member_account(platform, "rater"))
+    member_email = await member_account(platform, "rater")
+    await member.sign_in(member_email)
     await member.open("/providers?kind=hospital")
     await member.open("/providers/suggest")
     await member.fill({"kind": "hospital", "name": name, "city": "Nagpur",
@@ -97,9 +99,44 @@ async def test_a_suggested_clinic_approved_rated_held_released_revised_and_withd
     await expect(page.locator(".flash")).to_have_text("Your rating is revised.")
     await expect(page.locator("#my-rating")).to_have_attribute("data-status", "counted")
     await expect(page.locator('#histogram tr[data-stars="5"] .count')).to_have_text("1")
-    page = await member.submit("Withdraw my rating", "rating-withdrawn")
+
+    # My ratings: the clinic's, counted and revised; withdrawn from there.
+    page = await member.open("/my/ratings")
+    mine = page.locator(f'#rating-{clinic}')
+    await expect(mine).to_have_attribute("data-status", "counted")
+    await expect(mine.locator(".status")).to_have_text(
+        "You gave 5 ★ — it counts in the score · revised")
+    await expect(mine.get_by_role("link", name=f"Revise it: {name}")).to_have_attribute(
+        "href", f"/providers/{clinic}#your-rating")
+    async with page.expect_navigation():
+        await mine.get_by_role("button", name=f"Withdraw my rating: {name}").click()
+    page = await member.checked("my-ratings-withdrawn")
     await expect(page.locator(".flash")).to_have_text("Your rating is withdrawn.")
+    await expect(page.locator("#no-ratings")).to_be_visible()
+    page = await member.open(f"/providers/{clinic}")
     await expect(page.locator("#score .confidence")).to_have_text("no ratings yet")
+
+    # The admin makes the member the clinic's representative: a representative may not
+    # rate it, so the member's next rating is refused with the API's words.
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
+        member_id = (await api.get("/v1/me", headers=await login(api, member_email))
+                     ).json()["user_id"]
+    await admin.open("/console/representatives")
+    await admin.fill({"provider_id": "not-a-reference", "user_id": member_id})
+    page = await admin.submit("Designate", "representative-refused")
+    await expect(page.locator('[data-field="provider_id"]')).to_have_text(
+        "This is not a reference: 36 letters, digits and dashes.")
+    await admin.fill({"provider_id": clinic})
+    page = await admin.submit("Designate", "representative-designated")
+    await expect(page.locator(".flash")).to_have_text(
+        "The member is now a representative of the provider.")
+    await expect(page.locator("#designated a", has_text=name)).to_have_attribute(
+        "href", f"/providers/{clinic}")
+    page = await member.open(f"/providers/{clinic}")
+    await page.get_by_label("3 stars", exact=True).check()
+    page = await member.submit("Send my rating", "representative-rating-refused")
+    await expect(page.locator("#form-errors")).to_be_visible()
+    await expect(page.locator("#my-rating")).to_have_count(0)
 
 
 async def vetted_doctor(platform: Platform, name: str) -> tuple[str, str]:

@@ -33,6 +33,9 @@ FOUND = SearchResults.model_validate({"items": [
      "link": f"/v1/schemes/{SCHEME_ID}"}]}).model_dump(mode="json")
 
 
+DASH = "\N{EN DASH}"  # between a page's first and last
+
+
 def ok(body: Any) -> Any:
     return lambda _: httpx.Response(200, json=body)
 
@@ -295,6 +298,37 @@ async def test_a_moderator_lists_a_periods_policy_inputs_by_community_and_theme(
     assert 'href="/console/policy-inputs" aria-current="page"' in page
 
 
+async def test_a_long_periods_policy_inputs_come_a_page_at_a_time(
+        browser: httpx.AsyncClient, admin: Any) -> None:
+    many = PolicyInputs.model_validate({"items": [
+        {"post_id": str(uuid.uuid4()), "community": "diabetes", "theme": f"Theme {n:03}",
+         "body": f"Input number {n:03}", "language": "en",
+         "created_at": "2026-11-20T06:00:00Z"} for n in range(120)]}).model_dump(mode="json")
+    admin.on("GET", "/v1/policy-inputs", ok(many))
+    moderator = await sign_in_as(browser, admin, "moderator")
+    page = (await moderator.get("/console/policy-inputs?community=diabetes")).text
+    assert "Input number 000" in page and "Input number 049" in page
+    assert "Input number 050" not in page and f"Inputs 1{DASH}50 of 120" in page
+    assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="next"' in page
+    assert 'rel="prev"' not in page
+    page = (await moderator.get("/console/policy-inputs?community=diabetes&page=3")).text
+    assert "Input number 100" in page and "Input number 119" in page
+    assert "Input number 099" not in page and f"Inputs 101{DASH}120 of 120" in page
+    assert 'href="/console/policy-inputs?community=diabetes&amp;page=2" rel="prev"' in page
+    assert 'rel="next"' not in page
+    # Past the last page: the last; not a number: the first. The report is still whole.
+    assert f"Inputs 101{DASH}120" in (await moderator.get("/console/policy-inputs?page=99")).text
+    assert f"Inputs 1{DASH}50" in (await moderator.get("/console/policy-inputs?page=x")).text
+    assert 'href="/console/policy-inputs/report.csv?community=diabetes"' in page
+    moderator.cookies.set(LANGUAGE_COOKIE, "hi")
+    hindi = parsed((await moderator.get("/console/policy-inputs?page=2")).text)
+    assert hindi.html_lang == "hi" and not [
+        c.get("id") for c in hindi.controls if c.get("id") not in hindi.labelled]
+    hindi_text = (await moderator.get("/console/policy-inputs?page=2")).text
+    assert f"120 में से सुझाव 51{DASH}100" in hindi_text and "अगले सुझाव" in hindi_text
+    moderator.cookies.delete(LANGUAGE_COOKIE)
+
+
 async def test_the_reports_download_with_their_type_and_a_file_name(
         browser: httpx.AsyncClient, admin: Any) -> None:
     admin.on("GET", "/v1/policy-inputs", policy_api)
@@ -448,6 +482,54 @@ async def test_a_comment_with_a_voice_note_uploads_it_then_attaches_its_id(
     assert sent[-1] == {"body": "सुनिए, मेरी बात", "language": "hi", "voice_note_id": NOTE_ID}
     assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments")[-1].headers[
         "idempotency-key"] == "d" * 24
+
+
+async def test_a_reply_takes_a_voice_note_as_the_comment_form_does(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    parent = str(uuid.uuid4())
+    comment = {"comment_id": parent, "body": "Try this", "language": "en",
+               "created_at": "2026-12-01T10:05:00Z", "professional_answer": False,
+               "author": {"user_id": None, "display_name": "Ravi", "verified": False},
+               "replies": []}
+    gateway.on("GET", f"/v1/posts/{POST_ID}", ok(a_post([comment])))
+    uploads = iter([gateway.problem(422, [{"field": "file", "message": "not audio"}]),
+                    httpx.Response(201, json={"voice_note_id": NOTE_ID, "duration_s": 2.0,
+                                              "content_type": "audio/ogg"})])
+    gateway.on("POST", "/v1/media/voice-notes", lambda _: next(uploads))
+    answers = iter([gateway.problem(422, [{"field": "body", "message": "too short"}]),
+                    httpx.Response(201, json={"comment_id": str(uuid.uuid4())})])
+    gateway.on("POST", f"/v1/posts/{POST_ID}/comments", lambda _: next(answers))
+    page = (await signed_in.get(f"/posts/{POST_ID}")).text
+    form = page[page.index(f'value="{parent}"') - 400:]
+    form = form[:form.index("</form>")]
+    assert 'enctype="multipart/form-data"' in form and 'name="idempotency_key"' in form
+    assert f'<label for="reply-{parent}-voice">' in form
+    assert f'type="file" id="reply-{parent}-voice" name="voice_note"' in form
+    fields = {"csrf_token": csrf_in(page), "parent_id": parent, "body": "Thank you",
+              "language": "en", "voice_note_id": ""}
+    # A file that is no audio: named beside the reply's own field; nothing is commented.
+    refused = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "idempotency_key": "e" * 24},
+        files={"voice_note": ("a.txt", b"words", "text/plain")})
+    assert refused.status_code == 422
+    assert (f'id="reply-{parent}-voice-error" data-field="voice_note">not audio'
+            in refused.text)
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments") == []
+    # An audio file, then the reply refused: the note is kept for the next try.
+    refused = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "idempotency_key": "f" * 24},
+        files={"voice_note": ("note.ogg", AUDIO, "audio/ogg")})
+    assert refused.status_code == 422 and "too short" in refused.text
+    assert f'name="voice_note_id" value="{NOTE_ID}"' in refused.text
+    reply = await signed_in.post(f"/posts/{POST_ID}/comments", data={
+        **fields, "voice_note_id": NOTE_ID, "idempotency_key": "g" * 24})
+    assert reply.status_code == 303
+    assert len(gateway.calls("POST", "/v1/media/voice-notes")) == 2
+    sent = sent_json(gateway, "POST", f"/v1/posts/{POST_ID}/comments")
+    assert sent[-1] == {"body": "Thank you", "language": "en", "parent_id": parent,
+                        "voice_note_id": NOTE_ID}
+    assert gateway.calls("POST", f"/v1/posts/{POST_ID}/comments")[-1].headers[
+        "idempotency-key"] == "g" * 24
 
 
 async def test_a_refused_voice_note_on_a_comment_is_named_and_nothing_is_commented(

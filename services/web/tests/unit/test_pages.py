@@ -222,14 +222,30 @@ async def test_an_export_refused_names_its_field(
     assert reply.status_code == 422
     assert 'data-field="from">Input should be a valid date' in reply.text
     assert "`to` is before `from`" in reply.text and 'value="2020-01-01"' in reply.text
-    zipped = httpx.Response(200, content=b"PK\x03\x04", headers={
-        "content-type": "application/zip",
-        "content-disposition": 'attachment; filename="cases.zip"'})
-    gateway.on("GET", "/v1/pv/exports", lambda _: zipped)
-    reply = await signed_in.get("/console/exports/download",
-                                params={"from": "2026-11-01", "to": "2026-11-30"})
-    assert reply.content == b"PK\x03\x04"
-    assert reply.headers["content-disposition"] == 'attachment; filename="cases.zip"'
+    assert gateway.calls("GET", "/v1/pv/exports")[-1].url.params["from"] == "2026-13-01"
+
+
+async def test_an_export_is_streamed_through_with_its_length(
+        signed_in: httpx.AsyncClient, gateway: Any) -> None:
+    """The browser's download shows its progress: the zip comes through as the API sends
+    it, with the API's Content-Length."""
+    chunks = [b"PK\x03\x04", b"x" * 70_000, b"end"]
+
+    async def body() -> Any:
+        for chunk in chunks:
+            yield chunk
+    gateway.on("GET", "/v1/pv/exports", lambda _: httpx.Response(200, content=body(), headers={
+        "content-type": "application/zip", "content-length": str(sum(map(len, chunks))),
+        "content-disposition": 'attachment; filename="cases.zip"'}))
+    page = (await signed_in.get("/console/exports")).text
+    assert 'aria-describedby="export-wait"' in page and 'id="export-wait"' in page
+    async with signed_in.stream("GET", "/console/exports/download",
+                                params={"from": "2026-11-01", "to": "2026-11-30"}) as reply:
+        assert reply.status_code == 200
+        assert reply.headers["content-length"] == str(sum(map(len, chunks)))
+        assert reply.headers["content-type"] == "application/zip"
+        assert reply.headers["content-disposition"] == 'attachment; filename="cases.zip"'
+        assert b"".join([part async for part in reply.aiter_bytes()]) == b"".join(chunks)
 
 
 async def test_another_reaction_is_added_without_a_script_and_without_sending(

@@ -337,8 +337,13 @@ async def test_the_consoles_ratings_pages_are_for_their_roles_only(
     await browser.post("/signin", data={"username": "m@example.in", "password": "x" * 12,
                                         "csrf_token": await csrf_of(browser)})
     gateway.on("GET", "/v1/moderation/ratings", ok({"items": []}))
-    for path in ("/console/ratings", "/console/providers"):
+    for path in ("/console/ratings", "/console/providers", "/console/representatives"):
         assert (await browser.get(path)).status_code == 403, path
+    refused = await browser.post("/console/representatives", data={
+        "csrf_token": await csrf_of(browser), "provider_id": HOSPITAL_ID,
+        "user_id": str(uuid.uuid4())})
+    assert refused.status_code == 403
+    assert not [r for r in gateway.sent if "/representatives/" in r.url.path]
     page = (await browser.get("/providers/suggest")).text
     assert 'href="/providers"' in page and 'href="/console/ratings"' not in page
     assert gateway.calls("GET", "/v1/moderation/ratings") == []
@@ -349,9 +354,17 @@ async def test_the_ratings_pages_are_labelled_and_light(
         signed_in: httpx.AsyncClient, directory: Any, language: str) -> None:
     directory.on("GET", "/v1/moderation/ratings", ok({"items": []}))
     signed_in.cookies.delete(LANGUAGE_COOKIE)
+    directory.on("PUT", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
+        "rating_id": REVIEW_ID, "status": "counted", "revised": False, "notices": []}))
+    token = csrf((await signed_in.get(f"/providers/{HOSPITAL_ID}")).text)
+    await signed_in.post(f"/providers/{HOSPITAL_ID}/rating",
+                         data={"csrf_token": token, "stars": "4"})
+    member = str(uuid.uuid4())
     for path in ("/providers", f"/providers/{DOCTOR_ID}", f"/providers/{HOSPITAL_ID}",
                  "/providers/suggest", "/console/ratings",
-                 f"/console/providers?id={HOSPITAL_ID}"):
+                 f"/console/providers?id={HOSPITAL_ID}", "/my/ratings",
+                 "/console/representatives",
+                 f"/console/representatives?provider={HOSPITAL_ID}&user={member}"):
         reply = await signed_in.get(path, headers={"Accept-Language": language})
         assert reply.status_code == 200, (path, reply.text[:300])
         page = parsed(reply.text)
@@ -366,7 +379,8 @@ def test_every_word_of_the_ratings_screens_is_in_hindi() -> None:
     ours = [k for k in english if k.split(".")[0] in {
         "providers", "provider", "provider_kind", "provider_kinds", "ratings", "rate",
         "criterion", "reply", "review", "review_flag", "review_flag_reason", "suggest",
-        "providers_console", "held", "held_reason", "hospital_type", "provider_status"}]
+        "providers_console", "held", "held_reason", "hospital_type", "provider_status",
+        "my_ratings", "representatives"}]
     assert len(ours) > 100
     assert not [k for k in ours if k not in hindi or hindi[k] == english[k]]
 
@@ -401,3 +415,72 @@ async def test_a_session_remembers_its_latest_ratings_only(
                              data={"csrf_token": csrf(page), "stars": "5"})
     assert 'id="my-rating"' in (await signed_in.get(f"/providers/{HOSPITAL_ID}")).text
     assert 'id="my-rating"' not in (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
+
+
+async def test_an_admin_designates_a_hospitals_representative(
+        signed_in: httpx.AsyncClient, directory: Any) -> None:
+    member = str(uuid.uuid4())
+    page = (await signed_in.get("/console/representatives")).text
+    assert 'href="/console/representatives" aria-current="page"' in page
+    assert '<label for="f-provider_id">' in page and '<label for="f-user_id">' in page
+    # Not ids: named beside their fields, nothing sent.
+    refused = await signed_in.post("/console/representatives", data={
+        "csrf_token": csrf(page), "provider_id": "../moderation", "user_id": " "})
+    assert refused.status_code == 422
+    assert refused.text.count("This is not a reference") == 2
+    assert 'data-field="provider_id"' in refused.text and 'data-field="user_id"' in refused.text
+    assert 'value="../moderation"' in refused.text
+    path = f"/v1/admin/providers/{DOCTOR_ID}/representatives/{member}"
+    directory.on("PUT", path, lambda _: directory.problem(
+        422, detail="a doctor answers their own reviews: no representative"))
+    refused = await signed_in.post("/console/representatives", data={
+        "csrf_token": csrf(page), "provider_id": DOCTOR_ID, "user_id": member})
+    assert refused.status_code == 422
+    assert "a doctor answers their own reviews: no representative" in refused.text
+    assert f'value="{DOCTOR_ID}"' in refused.text and f'value="{member}"' in refused.text
+    path = f"/v1/admin/providers/{HOSPITAL_ID}/representatives/{member}"
+    directory.on("PUT", path, ok({"provider_id": HOSPITAL_ID, "user_id": member}))
+    reply = await signed_in.post("/console/representatives", data={
+        "csrf_token": csrf(page), "provider_id": f" {HOSPITAL_ID.upper()} ",
+        "user_id": member})
+    assert reply.status_code == 303 and len(directory.calls("PUT", path)) == 1
+    assert reply.headers["location"] == (
+        f"/console/representatives?provider={HOSPITAL_ID}&user={member}")
+    page = (await signed_in.get(reply.headers["location"])).text
+    assert "The member is now a representative of the provider." in page
+    assert f'id="designated" data-provider-id="{HOSPITAL_ID}" data-user-id="{member}"' in page
+    assert f'<a href="/providers/{HOSPITAL_ID}">Sunrise Hospital</a> (Hospital or clinic)' in page
+
+
+async def test_my_ratings_lists_this_sessions_ratings_to_revise_or_withdraw(
+        signed_in: httpx.AsyncClient, directory: Any) -> None:
+    page = (await signed_in.get("/my/ratings")).text
+    assert 'id="no-ratings"' in page and 'href="/my/ratings" aria-current="page"' in page
+    token = csrf(page)
+    directory.on("PUT", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
+        "rating_id": str(uuid.uuid4()), "status": "held", "revised": False, "notices": [
+            {"reason": "contact_details", "message": "A moderator reads it first."}]}))
+    directory.on("PUT", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
+        "rating_id": str(uuid.uuid4()), "status": "counted", "revised": True,
+        "notices": []}))
+    await signed_in.post(f"/providers/{DOCTOR_ID}/rating", data={
+        "csrf_token": token, "stars": "2", "review": "Call 98200 00000", "language": "en"})
+    await signed_in.post(f"/providers/{HOSPITAL_ID}/rating", data={
+        "csrf_token": token, "stars": "5"})
+    page = (await signed_in.get("/my/ratings")).text
+    assert page.index(f'id="rating-{HOSPITAL_ID}"') < page.index(f'id="rating-{DOCTOR_ID}"')
+    assert f'data-provider-id="{DOCTOR_ID}" data-status="held"' in page
+    assert f'data-provider-id="{HOSPITAL_ID}" data-status="counted"' in page
+    assert "You gave 2 ★ — held for a moderator" in page and "A moderator reads it first." in page
+    assert "You gave 5 ★ — it counts in the score · revised" in page
+    assert f'href="/providers/{DOCTOR_ID}#your-rating"' in page
+    assert '<blockquote lang="en">Call 98200 00000</blockquote>' in page
+    directory.on("DELETE", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
+        "rating_id": REVIEW_ID, "status": "withdrawn"}))
+    reply = await signed_in.post(f"/providers/{DOCTOR_ID}/rating/withdraw",
+                                 data={"csrf_token": token, "back": "my"})
+    assert reply.status_code == 303 and reply.headers["location"] == "/my/ratings"
+    page = (await signed_in.get("/my/ratings")).text
+    assert "Your rating is withdrawn." in page
+    assert f'id="rating-{DOCTOR_ID}"' not in page and f'id="rating-{HOSPITAL_ID}"' in page
+    assert len(directory.calls("DELETE", f"/v1/providers/{DOCTOR_ID}/my-rating")) == 1

@@ -8,7 +8,8 @@ from starlette.routing import Route
 
 from contracts.pharmacovigilance.messages import RelayState
 from web.chart import prr_chart
-from web.edge import call, fetch, signed_in
+from web.edge import ApiFailure, fetch, signed_in
+from web.edge import relay as stream_through
 from web.problems import FormErrors, Problem, form_errors
 from web.render import page
 
@@ -51,17 +52,22 @@ async def exports(request: Request) -> Response:
 
 
 async def export_download(request: Request) -> Response:
-    """The period's zip, fetched with the liaison's token (the whole file: a period of a
-    few thousand cases is some megabytes)."""
+    """The period's zip, fetched with the liaison's token and streamed through as the API
+    sends it, its Content-Length kept: the browser's own download shows how far it is
+    (the API has no export job to poll, so there is no progress page before the first
+    byte: the API gathers the period first). A refusal is the form, its errors beside
+    the dates."""
     signed_in(request, "regulator_liaison")
     chosen = {k: v for k in EXPORT_FIELDS if (v := request.query_params.get(k, "").strip())}
-    reply = await call(request, "GET", "/v1/pv/exports", params=chosen)
-    if not reply.ok:
+    try:
+        response = await stream_through(request, "/v1/pv/exports", params=chosen)
+    except ApiFailure as failure:
+        reply = failure.reply
         return page(request, "console/exports.html", 422 if reply.status < 500 else 502,
                     errors=form_errors(_unprefixed(reply.problem), EXPORT_FIELDS),
                     values=chosen)
-    return Response(reply.content, media_type="application/zip", headers={
-        "Content-Disposition": reply.headers.get("content-disposition", "attachment")})
+    response.headers.setdefault("content-disposition", "attachment")
+    return response
 
 
 def _unprefixed(problem: Problem) -> Problem:

@@ -15,6 +15,7 @@ from web.times import day_after, instant
 
 READERS = ("moderator", "admin")
 FORMATS = {"csv": "csv", "md": "markdown"}  # the download's extension: the API's format
+PAGE = 50  # inputs on a page
 
 
 async def _chosen(request: Request,
@@ -32,16 +33,35 @@ async def _chosen(request: Request,
     return chosen, {k: v for k, v in params.items() if v}, communities
 
 
+def _page_number(request: Request) -> int:
+    """The page asked for (`page`, from 1); anything else is the first."""
+    asked = request.query_params.get("page", "")
+    return int(asked) if asked.isdigit() and 0 < int(asked) < 1_000_000 else 1
+
+
 async def policy_inputs(request: Request) -> Response:
+    """PAGE inputs at a time. The API has no cursor for policy inputs (it answers a
+    period's inputs whole), so the pages are cut here from its answer, in its order: a
+    phone gets PAGE inputs, not a long period's all."""
     signed_in(request, *READERS)
     chosen, params, communities = await _chosen(request)
     reply = await call(request, "GET", "/v1/policy-inputs", params=params)
-    items: list[dict[str, Any]] = reply.body["items"] if reply.ok else []
+    every: list[dict[str, Any]] = reply.body["items"] if reply.ok else []
     errors = FormErrors() if reply.ok else form_errors(reply.problem, {"from", "to"})
     query = urlencode({k: v for k, v in chosen.items() if v})
+    pages = max(1, -(-len(every) // PAGE))
+    number = min(_page_number(request), pages)
+    first = (number - 1) * PAGE
+    items = every[first:first + PAGE]
+
+    def link(to: int) -> str:
+        return "/console/policy-inputs?" + urlencode(
+            {**{k: v for k, v in chosen.items() if v}, **({"page": str(to)} if to > 1 else {})})
     return page(request, "console/policy_inputs.html", 200 if reply.ok else 422,
-                items=items, chosen=chosen, communities=communities, errors=errors,
-                query=query)
+                items=items, total=len(every), first=first + 1, last=first + len(items),
+                previous=link(number - 1) if number > 1 else None,
+                next=link(number + 1) if number < pages else None,
+                chosen=chosen, communities=communities, errors=errors, query=query)
 
 
 async def report(request: Request) -> Response:

@@ -3,6 +3,7 @@ and government schemes; a provider's page with its score, histogram, criteria an
 the member's one rating (given, revised, withdrawn); the rated professional's reply; a
 review reported; a provider suggested."""
 
+import asyncio
 from typing import Any, get_args
 
 from starlette.requests import Request
@@ -137,6 +138,7 @@ async def rate(request: Request) -> Response:
     kept = session_of(request).ratings
     kept.pop(provider_id, None)
     kept[provider_id] = {
+        "name": known["name"], "kind": known["kind"],
         "values": form.values(form_data), "status": reply.body["status"],
         "rating_id": str(reply.body["rating_id"]),
         "revised": reply.body["revised"], "notices": reply.body.get("notices", [])}
@@ -149,7 +151,7 @@ async def rate(request: Request) -> Response:
 
 async def withdraw(request: Request) -> Response:
     signed_in(request)
-    await posted(request)
+    form_data = await posted(request)
     provider_id = str(request.path_params["provider_id"])
     reply = await call(request, "DELETE", f"/v1/providers/{provider_id}/my-rating")
     if not reply.ok and reply.status != 404:
@@ -158,7 +160,25 @@ async def withdraw(request: Request) -> Response:
     session_of(request).ratings.pop(provider_id, None)
     session_of(request).flash = ("flash.rating_withdrawn" if reply.ok
                                  else "flash.rating_none")
+    if form_data.get("back") == "my":  # withdrawn from the list of my ratings
+        return see_other("/my/ratings")
     return see_other(f"/providers/{provider_id}")
+
+
+async def my_ratings(request: Request) -> Response:
+    """The ratings this session gave, latest first, each with what the API said of it
+    (counted, or held and why), to revise (on the provider's page, prefilled) or withdraw.
+    The API reads no rating back yet, so a rating given in another session is not here."""
+    signed_in(request)
+    kept = session_of(request).ratings
+    unnamed = [p for p, mine in kept.items() if not mine.get("name")]
+    found = await asyncio.gather(*(call(request, "GET", f"/v1/providers/{p}")
+                                   for p in unnamed))
+    for provider_id, reply in zip(unnamed, found, strict=True):
+        if reply.ok and isinstance(reply.body, dict):
+            kept[provider_id].update(name=reply.body["name"], kind=reply.body["kind"])
+    mine = [{"provider_id": p, **r} for p, r in reversed(list(kept.items()))]
+    return page(request, "my_ratings.html", ratings=mine)
 
 
 async def reply_to_review(request: Request) -> Response:
@@ -228,6 +248,7 @@ async def send_suggestion(request: Request) -> Response:
 
 ROUTES = [
     Route("/providers", directory, methods=["GET"]),
+    Route("/my/ratings", my_ratings, methods=["GET"]),
     Route("/providers/suggest", suggest, methods=["GET"]),
     Route("/providers/suggest", send_suggestion, methods=["POST"]),
     Route("/providers/{provider_id:uuid}", provider, methods=["GET"]),
