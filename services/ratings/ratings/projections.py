@@ -1,7 +1,10 @@
 """The ratings' read models: the inline `providers` and `ratings`, written with the events
-(a rater reads their own rating at once, the burst rule counts what was just written), and
-the projection `directory`, fed from identity's and the feed's streams: what the defences
-know of accounts, doctors as verified professionals, and the government schemes."""
+(a rater reads their own rating at once, the burst rule counts what was just written); the
+projection `scores`, fed from the ratings' own stream (the day buckets and materialised
+scores, SCORES.md: one consumer, so that the kinds' buckets every rating touches are never
+fought over by concurrent writers); and the projection `directory`, fed from identity's and
+the feed's streams: what the defences know of accounts, doctors as verified professionals,
+and the government schemes."""
 
 from uuid import UUID
 
@@ -32,7 +35,7 @@ from contracts.registry import ALL
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
-from ratings import domain
+from ratings import buckets, domain, score_models
 from ratings.adapters import sql
 
 FORMER_MEMBER = "former member"
@@ -103,6 +106,70 @@ RATINGS = InlineModel(name="ratings", tables=[sql.ratings], registry=REGISTRY, s
                                 RatingModerated: one_by_one(moderated),
                                 ReviewReplied: one_by_one(replied),
                                 ReviewFlagged: one_by_one(flagged)})
+
+
+async def scored_rating(conn: AsyncConnection, event: ProviderRated, _: Envelope) -> None:
+    """A rating or its revision: the old contribution out (if it counted), the new one in
+    (if it counts), on the day of its `rated_at`."""
+    await score_models.take_turns(conn)
+    old = await sql.scored(conn, event.rating_id)
+    if old is not None and old.counted:
+        await score_models.move(conn, old.provider_id, old.kind,
+                                score_models.contribution_of(old), -1)
+    counted = not event.held
+    values = {"provider_id": event.provider_id, "kind": event.kind,
+              "day": buckets.day_of(event.rated_at), "stars": event.stars,
+              "criteria": event.criteria, "counted": counted}
+    statement = insert(sql.scored_ratings).values(rating_id=event.rating_id, **values)
+    await conn.execute(statement.on_conflict_do_update(index_elements=["rating_id"],
+                                                       set_=values))
+    if counted:
+        await score_models.move(conn, event.provider_id, event.kind, buckets.Contribution(
+            values["day"], event.stars, event.criteria), 1)  # type: ignore[arg-type]
+    await score_models.rescore(conn, event.provider_id, event.kind)
+
+
+async def unscored(conn: AsyncConnection, event: RatingWithdrawn, _: Envelope) -> None:
+    await score_models.take_turns(conn)
+    old = await sql.scored(conn, event.rating_id)
+    if old is None:
+        return
+    if old.counted:
+        await score_models.move(conn, old.provider_id, old.kind,
+                                score_models.contribution_of(old), -1)
+    await conn.execute(sql.scored_ratings.delete().where(
+        sql.scored_ratings.c.rating_id == event.rating_id))
+    await score_models.rescore(conn, old.provider_id, old.kind)
+
+
+async def rescored(conn: AsyncConnection, event: RatingModerated, _: Envelope) -> None:
+    """Released: it counts from now (in the bucket of the day it was given); hidden: out."""
+    await score_models.take_turns(conn)
+    old = await sql.scored(conn, event.rating_id)
+    counts = event.decision == "release"
+    if old is None or old.counted == counts:
+        return
+    await score_models.move(conn, old.provider_id, old.kind,
+                            score_models.contribution_of(old), 1 if counts else -1)
+    await conn.execute(sql.scored_ratings.update().where(
+        sql.scored_ratings.c.rating_id == event.rating_id).values(counted=counts))
+    await score_models.rescore(conn, old.provider_id, old.kind)
+
+
+SCORE_TABLES = [sql.scored_ratings, sql.provider_buckets, sql.kind_buckets,
+                sql.provider_scores]
+
+
+def scores() -> Projection:
+    """Each provider's and each kind's counted ratings by day, and the materialised scores
+    (SCORES.md); fed from the ratings' own stream."""
+    return Projection(
+        service="ratings", name="scores", registry=REGISTRY,
+        handlers={ProviderRated: one_by_one(scored_rating),
+                  RatingRevised: one_by_one(scored_rating),
+                  RatingWithdrawn: one_by_one(unscored),
+                  RatingModerated: one_by_one(rescored)},
+        tables=SCORE_TABLES)
 
 
 def directory(personal: PersonalData) -> Projection:
