@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
+from contracts.events import Event
 from contracts.feed.events import SchemeListed, SchemeRevised
 from contracts.identity.events import (
     AccountRegistered,
@@ -35,7 +36,7 @@ from contracts.registry import ALL
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
-from ratings import buckets, domain, score_models
+from ratings import domain, score_models
 from ratings.adapters import sql
 
 FORMER_MEMBER = "former member"
@@ -108,52 +109,9 @@ RATINGS = InlineModel(name="ratings", tables=[sql.ratings], registry=REGISTRY, s
                                 ReviewFlagged: one_by_one(flagged)})
 
 
-async def scored_rating(conn: AsyncConnection, event: ProviderRated, _: Envelope) -> None:
-    """A rating or its revision: the old contribution out (if it counted), the new one in
-    (if it counts), on the day of its `rated_at`."""
-    await score_models.take_turns(conn)
-    old = await sql.scored(conn, event.rating_id)
-    if old is not None and old.counted:
-        await score_models.move(conn, old.provider_id, old.kind,
-                                score_models.contribution_of(old), -1)
-    counted = not event.held
-    values = {"provider_id": event.provider_id, "kind": event.kind,
-              "day": buckets.day_of(event.rated_at), "stars": event.stars,
-              "criteria": event.criteria, "counted": counted}
-    statement = insert(sql.scored_ratings).values(rating_id=event.rating_id, **values)
-    await conn.execute(statement.on_conflict_do_update(index_elements=["rating_id"],
-                                                       set_=values))
-    if counted:
-        await score_models.move(conn, event.provider_id, event.kind, buckets.Contribution(
-            values["day"], event.stars, event.criteria), 1)  # type: ignore[arg-type]
-    await score_models.rescore(conn, event.provider_id, event.kind)
-
-
-async def unscored(conn: AsyncConnection, event: RatingWithdrawn, _: Envelope) -> None:
-    await score_models.take_turns(conn)
-    old = await sql.scored(conn, event.rating_id)
-    if old is None:
-        return
-    if old.counted:
-        await score_models.move(conn, old.provider_id, old.kind,
-                                score_models.contribution_of(old), -1)
-    await conn.execute(sql.scored_ratings.delete().where(
-        sql.scored_ratings.c.rating_id == event.rating_id))
-    await score_models.rescore(conn, old.provider_id, old.kind)
-
-
-async def rescored(conn: AsyncConnection, event: RatingModerated, _: Envelope) -> None:
-    """Released: it counts from now (in the bucket of the day it was given); hidden: out."""
-    await score_models.take_turns(conn)
-    old = await sql.scored(conn, event.rating_id)
-    counts = event.decision == "release"
-    if old is None or old.counted == counts:
-        return
-    await score_models.move(conn, old.provider_id, old.kind,
-                            score_models.contribution_of(old), 1 if counts else -1)
-    await conn.execute(sql.scored_ratings.update().where(
-        sql.scored_ratings.c.rating_id == event.rating_id).values(counted=counts))
-    await score_models.rescore(conn, old.provider_id, old.kind)
+async def scored(conn: AsyncConnection, run: list[tuple[Event, Envelope]]) -> None:
+    """A run of rating events into the day buckets and materialised scores (SCORES.md)."""
+    await score_models.project(conn, [event for event, _ in run])
 
 
 SCORE_TABLES = [sql.scored_ratings, sql.provider_buckets, sql.kind_buckets,
@@ -165,10 +123,8 @@ def scores() -> Projection:
     (SCORES.md); fed from the ratings' own stream."""
     return Projection(
         service="ratings", name="scores", registry=REGISTRY,
-        handlers={ProviderRated: one_by_one(scored_rating),
-                  RatingRevised: one_by_one(scored_rating),
-                  RatingWithdrawn: one_by_one(unscored),
-                  RatingModerated: one_by_one(rescored)},
+        handlers={ProviderRated: scored, RatingRevised: scored, RatingWithdrawn: scored,
+                  RatingModerated: scored},
         tables=SCORE_TABLES)
 
 

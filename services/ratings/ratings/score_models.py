@@ -5,8 +5,9 @@ window and the kinds' priors on. The projection `scores` (ratings/projections.py
 refresh task call these, one at a time (an advisory lock)."""
 
 import asyncio
-from collections.abc import Callable, Mapping
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from contracts.events import Event
+from contracts.ratings.events import ProviderRated, RatingModerated, RatingWithdrawn
 from kit.logging import get_logger
 from ratings import buckets, scores
 from ratings.adapters import sql
@@ -36,39 +39,127 @@ def bucket_of(row: Any | None) -> buckets.Bucket:
                           criteria={k: (v[0], v[1]) for k, v in row.criteria.items()})
 
 
-def contribution_of(row: Any) -> buckets.Contribution:
-    return buckets.Contribution(day=row.day, stars=row.stars, criteria=dict(row.criteria))
+@dataclass
+class _Scored:
+    """A rating as the projection keeps it (scored_ratings)."""
+
+    provider_id: UUID
+    kind: str
+    day: date
+    stars: int
+    criteria: dict[str, int]
+    counted: bool
+
+    @property
+    def contribution(self) -> buckets.Contribution:
+        return buckets.Contribution(self.day, self.stars, self.criteria)
 
 
-async def move(conn: AsyncConnection, provider_id: UUID, kind: str,
-               contribution: buckets.Contribution, sign: int) -> None:
-    """Add (+1) or take out (-1) one counted rating's contribution, exactly: its provider's
-    bucket of its day and its kind's; a bucket left empty is deleted."""
-    day = contribution.day
-    after = buckets.moved(bucket_of(await sql.bucket(conn, provider_id, day)), contribution,
-                          sign)
-    where = (sql.provider_buckets.c.provider_id == provider_id,
-             sql.provider_buckets.c.day == day)
-    if after.empty:
-        await conn.execute(sql.provider_buckets.delete().where(*where))
-    else:
-        values = {"count": after.count, "total": after.total, "squares": after.squares,
-                  "histogram": list(after.histogram),
-                  "criteria": {k: list(v) for k, v in after.criteria.items()}}
-        statement = insert(sql.provider_buckets).values(provider_id=provider_id, day=day,
-                                                        **values)
+Move = tuple[UUID, str, buckets.Contribution, int]  # provider, kind, contribution, ±1
+
+
+def decided(state: dict[UUID, _Scored | None], event: Event) -> list[Move]:
+    """How one rating event moves contributions, given the ratings as kept so far (changed
+    in place: None once withdrawn)."""
+    old = state.get(event.rating_id)  # type: ignore[attr-defined]
+    moves: list[Move] = []
+    if isinstance(event, ProviderRated):  # RatingRevised too
+        if old is not None and old.counted:
+            moves.append((old.provider_id, old.kind, old.contribution, -1))
+        new = _Scored(event.provider_id, event.kind, buckets.day_of(event.rated_at),
+                      event.stars, dict(event.criteria), counted=not event.held)
+        state[event.rating_id] = new
+        if new.counted:
+            moves.append((new.provider_id, new.kind, new.contribution, 1))
+    elif isinstance(event, RatingWithdrawn):
+        if old is not None and old.counted:
+            moves.append((old.provider_id, old.kind, old.contribution, -1))
+        state[event.rating_id] = None
+    elif isinstance(event, RatingModerated):
+        counts = event.decision == "release"
+        if old is not None and old.counted != counts:
+            moves.append((old.provider_id, old.kind, old.contribution, 1 if counts else -1))
+            state[event.rating_id] = replace(old, counted=counts)
+    return moves
+
+
+async def project(conn: AsyncConnection, events: Sequence[Event]) -> None:
+    """A run of rating events into the score read models, with a few statements for the
+    whole run: the ratings kept, the buckets they move (each exactly, in order), and the
+    providers touched re-scored."""
+    await take_turns(conn)
+    t = sql.scored_ratings
+    ids = list({e.rating_id for e in events})  # type: ignore[attr-defined]
+    state: dict[UUID, _Scored | None] = {
+        row.rating_id: _Scored(row.provider_id, row.kind, row.day, row.stars,
+                               dict(row.criteria), row.counted)
+        for row in await conn.execute(sa.select(t).where(t.c.rating_id.in_(ids)))}
+    moves = [move for event in events for move in decided(state, event)]
+    await _keep(conn, state)
+    await _move(conn, moves)
+    touched = {e.provider_id: e.kind for e in state.values() if e is not None}
+    touched |= {provider_id: kind for provider_id, kind, _, _ in moves}
+    if touched:
+        await rescore(conn, touched)
+
+
+async def _keep(conn: AsyncConnection, state: Mapping[UUID, _Scored | None]) -> None:
+    t = sql.scored_ratings
+    gone = [rating_id for rating_id, kept in state.items() if kept is None]
+    if gone:
+        await conn.execute(t.delete().where(t.c.rating_id.in_(gone)))
+    rows = [{"rating_id": rating_id, "provider_id": kept.provider_id, "kind": kept.kind,
+             "day": kept.day, "stars": kept.stars, "criteria": kept.criteria,
+             "counted": kept.counted} for rating_id, kept in state.items() if kept is not None]
+    if rows:
+        statement = insert(t).values(rows)
         await conn.execute(statement.on_conflict_do_update(
-            index_elements=["provider_id", "day"], set_=values))
-    stars = contribution.stars
+            index_elements=["rating_id"],
+            set_={k: statement.excluded[k] for k in rows[0] if k != "rating_id"}))
+
+
+async def _move(conn: AsyncConnection, moves: Sequence[Move]) -> None:
+    """The moves into the providers' and the kinds' buckets; a bucket left empty is
+    deleted."""
+    if not moves:
+        return
+    b = sql.provider_buckets
+    keys = sorted({(provider_id, c.day) for provider_id, _, c, _ in moves})
+    held = {(row.provider_id, row.day): bucket_of(row) for row in await conn.execute(
+        sa.select(b).where(sa.tuple_(b.c.provider_id, b.c.day).in_(keys)).with_for_update())}
+    kinds: dict[tuple[str, date], list[int]] = {}
+    for provider_id, kind, contribution, sign in moves:
+        key = (provider_id, contribution.day)
+        held[key] = buckets.moved(held.get(key, buckets.Bucket()), contribution, sign)
+        sums = kinds.setdefault((kind, contribution.day), [0, 0, 0])
+        stars = contribution.stars
+        sums[0], sums[1], sums[2] = (sums[0] + sign, sums[1] + sign * stars,
+                                     sums[2] + sign * stars * stars)
+    empty = [key for key in keys if held[key].empty]
+    if empty:
+        await conn.execute(b.delete().where(sa.tuple_(b.c.provider_id, b.c.day).in_(empty)))
+    rows = [{"provider_id": key[0], "day": key[1], "count": bucket.count,
+             "total": bucket.total, "squares": bucket.squares,
+             "histogram": list(bucket.histogram),
+             "criteria": {k: list(v) for k, v in bucket.criteria.items()}}
+            for key in keys if not (bucket := held[key]).empty]
+    if rows:
+        statement = insert(b).values(rows)
+        await conn.execute(statement.on_conflict_do_update(
+            index_elements=["provider_id", "day"],
+            set_={k: statement.excluded[k] for k in ("count", "total", "squares",
+                                                     "histogram", "criteria")}))
     k = sql.kind_buckets
-    statement = insert(k).values(kind=kind, day=day, count=sign, total=sign * stars,
-                                 squares=sign * stars * stars)
+    rows = [{"kind": kind, "day": day, "count": n, "total": total, "squares": squares}
+            for (kind, day), (n, total, squares) in sorted(kinds.items())]
+    statement = insert(k).values(rows)
     await conn.execute(statement.on_conflict_do_update(
         index_elements=["kind", "day"],
         set_={"count": k.c.count + statement.excluded.count,
               "total": k.c.total + statement.excluded.total,
               "squares": k.c.squares + statement.excluded.squares}))
-    await conn.execute(k.delete().where(k.c.kind == kind, k.c.day == day, k.c.count == 0))
+    await conn.execute(k.delete().where(k.c.count == 0, sa.tuple_(k.c.kind, k.c.day).in_(
+        sorted(kinds))))
 
 
 def materialised_score(prior_mean: Any, prior_weight: int = scores.PRIOR_WEIGHT
@@ -80,26 +171,37 @@ def materialised_score(prior_mean: Any, prior_weight: int = scores.PRIOR_WEIGHT
                     / sa.cast(prior_weight + c.count, sa.Float)), else_=None)
 
 
-async def rescore(conn: AsyncConnection, provider_id: UUID, kind: str) -> None:
-    """The provider's tallies and score again from its buckets, with its kind's prior and
-    window as of the last refresh (all of its buckets and the neutral prior before any)."""
-    stored = await sql.stored_prior(conn, kind)
-    p = (scores.Prior(stored.mean, stored.variance) if stored is not None
-         else scores.prior_of(0, 0, 0))
-    since = buckets.window_start(stored.as_of) if stored is not None else None
-    rows = await sql.buckets_of(conn, provider_id, since)
-    tally = buckets.summed(bucket_of(row) for row in rows)
-    values = {"kind": kind, "count": tally.count, "total": tally.total,
-              "squares": tally.squares, "histogram": [tally.histogram[s] for s in range(1, 6)],
-              "criteria": {k: list(v) for k, v in sorted(tally.criteria.items())},
-              "oldest_day": rows[0].day if rows else None,
-              "prior_mean": p.mean, "prior_variance": p.variance}
-    statement = insert(sql.provider_scores).values(provider_id=provider_id, **values)
-    await conn.execute(statement.on_conflict_do_update(index_elements=["provider_id"],
-                                                       set_=values))
-    await conn.execute(sql.provider_scores.update()
-                       .where(sql.provider_scores.c.provider_id == provider_id)
-                       .values(score=materialised_score(sa.cast(p.mean, sa.Float))))
+async def rescore(conn: AsyncConnection, providers: Mapping[UUID, str]) -> None:
+    """The providers' (id: kind) tallies and scores again from their buckets, with their
+    kind's prior and window as of the last refresh (all of their buckets and the neutral
+    prior before any)."""
+    stored = await sql.stored_priors(conn)
+    since = {kind: buckets.window_start(row.as_of) for kind, row in stored.items()}
+    b = sql.provider_buckets
+    found: dict[UUID, list[Any]] = {provider_id: [] for provider_id in providers}
+    for row in await conn.execute(sa.select(b).where(b.c.provider_id.in_(list(providers)))
+                                  .order_by(b.c.provider_id, b.c.day)):
+        start = since.get(providers[row.provider_id])
+        if start is None or row.day >= start:
+            found[row.provider_id].append(row)
+    rows = []
+    for provider_id, kind in sorted(providers.items()):
+        p = prior_view(stored, kind)
+        kept = found[provider_id]
+        tally = buckets.summed(bucket_of(row) for row in kept)
+        rows.append({"provider_id": provider_id, "kind": kind, "count": tally.count,
+                     "total": tally.total, "squares": tally.squares,
+                     "histogram": [tally.histogram[s] for s in range(1, 6)],
+                     "criteria": {k: list(v) for k, v in sorted(tally.criteria.items())},
+                     "oldest_day": kept[0].day if kept else None,
+                     "prior_mean": p.mean, "prior_variance": p.variance})
+    statement = insert(sql.provider_scores).values(rows)
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=["provider_id"],
+        set_={k: statement.excluded[k] for k in rows[0] if k != "provider_id"}))
+    c = sql.provider_scores.c
+    await conn.execute(sql.provider_scores.update().where(c.provider_id.in_(list(providers)))
+                       .values(score=materialised_score(c.prior_mean)))
 
 
 async def refresh(conn: AsyncConnection, now: datetime) -> dict[str, int]:
@@ -120,8 +222,8 @@ async def refresh(conn: AsyncConnection, now: datetime) -> dict[str, int]:
         s = sql.provider_scores.c
         left = (await conn.execute(sa.select(s.provider_id).where(
             s.kind == kind, s.oldest_day < since))).scalars().all()
-        for provider_id in left:
-            await rescore(conn, provider_id, kind)
+        if left:
+            await rescore(conn, dict.fromkeys(left, kind))
         moved = await conn.execute(sql.provider_scores.update().where(
             s.kind == kind, sa.or_(s.prior_mean != p.mean, s.prior_variance != p.variance))
             .values(prior_mean=p.mean, prior_variance=p.variance,

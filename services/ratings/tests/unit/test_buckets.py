@@ -1,10 +1,12 @@
 """The score read models' bucket arithmetic (ratings/buckets.py), worked by hand."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from uuid import uuid4
 
 import pytest
 
-from ratings import buckets, scores
+from contracts.ratings.events import ProviderRated, RatingModerated, RatingRevised, RatingWithdrawn
+from ratings import buckets, score_models, scores
 from ratings.buckets import Bucket, Contribution
 
 DAY = date(2026, 12, 1)
@@ -53,3 +55,29 @@ def test_summed_buckets_give_the_tally_the_formulas_take() -> None:
     assert prior.mean == pytest.approx(10 / 3)
     assert prior.variance == pytest.approx(42 / 3 - (10 / 3) ** 2)
     assert buckets.summed([]) == scores.Tally()
+
+
+def test_each_rating_event_moves_its_contribution_between_buckets() -> None:
+    """score_models.decided: the moves a run of one rating's events makes, in order."""
+    rating, provider, rater, moderator = uuid4(), uuid4(), uuid4(), uuid4()
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    common = {"rating_id": rating, "provider_id": provider, "kind": "hospital",
+              "rater_id": rater, "language": "en"}
+    state: dict = {}
+
+    def moves(event: object) -> list[tuple[int, int, date]]:
+        return [(c.stars, sign, c.day) for _, _, c, sign in score_models.decided(
+            state, event)]  # type: ignore[arg-type]
+
+    assert moves(ProviderRated(**common, stars=4, criteria={}, rated_at=at)) == [(4, 1, DAY)]
+    later = at + timedelta(days=2)
+    assert moves(RatingRevised(**common, stars=2, criteria={}, rated_at=later,
+                               held=["keyword"])) == [(4, -1, DAY)]  # held: nothing in
+    assert moves(RatingModerated(rating_id=rating, provider_id=provider, decision="release",
+                                 moderator_id=moderator)) == [(2, 1, later.date())]
+    assert moves(RatingModerated(rating_id=rating, provider_id=provider, decision="release",
+                                 moderator_id=moderator)) == []  # counted already
+    assert moves(RatingWithdrawn(rating_id=rating, provider_id=provider,
+                                 rater_id=rater)) == [(2, -1, later.date())]
+    assert state[rating] is None
+    assert moves(RatingWithdrawn(rating_id=rating, provider_id=provider, rater_id=rater)) == []
