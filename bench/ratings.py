@@ -208,10 +208,10 @@ async def finished_probe(probe: asyncio.Task[Reflected], report: Report) -> Figu
         f"(f) a rating in GET /v1/providers/{{id}} {at(0.5):.1f} ms after its PUT's 200 "
         f"(p50), {at(0.99):.1f} ms (p99), {len(samples)} samples under the rating load, the "
         f"GETs' own latency under the load included; {seen.first_get} of them on the first "
-        f"GET. The score is not a projection fed from the stream: the rating's row in the "
-        f"inline read model ratings.ratings is written in the PUT's own transaction and "
-        f"GET /v1/providers/{{id}} computes the scores from every counted rating of the kind "
-        f"(services/ratings/SCORES.md), so this is the read's latency, not a lag")
+        f"GET. This is the scores projection's lag (services/ratings/SCORES.md): the PUT "
+        f"commits the event and the inline ratings.ratings row, the outbox relays the event "
+        f"to PU_RATINGS, and the projection ratings-scores moves it into the day buckets "
+        f"GET /v1/providers/{{id}} sums, so the sample is relay + projection + the read")
     return Figure("rating in GET /v1/providers/{id} after its 200", len(samples),
                   api.MEASURE_S, "samples", at(0.5), at(0.99))
 

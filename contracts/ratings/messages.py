@@ -85,6 +85,33 @@ class ProviderRef(BaseModel):
     provider_id: UUID
 
 
+class PendingQuery(BaseModel):
+    """GET /v1/admin/providers/pending: suggestions waiting for an admin, oldest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class PendingProvider(BaseModel):
+    provider_id: UUID
+    kind: Kind
+    name: str
+    status: Literal["pending"]
+    city: str | None = None
+    state: str | None = None
+    pincode: str | None = None
+    speciality: str | None = None
+    type: str | None = None
+    added_at: datetime  # when it was suggested
+
+
+class PendingProviders(BaseModel):
+    items: list[PendingProvider]
+    next_cursor: str | None
+
+
 class Confidence(BaseModel):
     """How sure the score is (SCORES.md): a level and a 95% credible interval."""
 
@@ -174,6 +201,22 @@ class ReviewsQuery(BaseModel):
 class ReplyView(BaseModel):
     text: str
     replied_at: datetime
+
+
+class MyRating(BaseModel):
+    """GET /v1/providers/{id}/my-rating: your one active rating of the provider and where
+    it stands: counted, held for a moderator (`notices` say why) or hidden by one."""
+
+    rating_id: UUID
+    provider_id: UUID
+    stars: int
+    criteria: dict[str, int]
+    review: str | None
+    language: str
+    rated_at: datetime
+    status: Literal["counted", "held", "hidden"]
+    notices: list[Notice]
+    reply: ReplyView | None
 
 
 class ReviewView(BaseModel):

@@ -76,7 +76,24 @@ async def rate(client: httpx.AsyncClient, who: dict, provider_id: str, stars: in
                             json={"stars": stars, **body})
 
 
-async def rating_of(client: httpx.AsyncClient, provider_id: str) -> dict:
+async def scores_settled(platform: Platform) -> None:
+    """The ratings' scores projection has seen every rating event (relayed from the outbox
+    to PU_RATINGS): what a reader sees after the projection's lag (SCORES.md)."""
+    async with asyncio.timeout(30):
+        while await platform.count("ratings.outbox"):
+            await asyncio.sleep(0.05)
+    nc = await nats.connect(platform.nats.url)
+    try:
+        js = nc.jetstream()
+        last = (await js.stream_info("PU_RATINGS")).state.last_seq
+        await wait_for(js, "ratings-scores", "PU_RATINGS", last)
+    finally:
+        await nc.close()
+
+
+async def rating_of(platform: Platform, client: httpx.AsyncClient, provider_id: str) -> dict:
+    """A provider's `rating` once the scores projection has caught up."""
+    await scores_settled(platform)
     reply = await client.get(f"/v1/providers/{provider_id}")
     assert reply.status_code == 200, reply.text
     return reply.json()["rating"]
@@ -98,7 +115,7 @@ async def test_three_ratings_give_the_documented_numbers_revised_and_withdrawn(
             reply = await rate(client, who, doctor_id, stars, criteria=criteria)
             assert reply.status_code == 200, reply.text
             assert reply.json()["status"] == "counted" and not reply.json()["revised"]
-        rating = await rating_of(client, doctor_id)
+        rating = await rating_of(platform, client, doctor_id)
         assert rating["count"] == 3 and rating["average"] == round(10 / 3, 2)
         assert rating["prior"] == {"mean": round(10 / 3, 4), "weight": C}
         assert rating["score"] == expected([5, 4, 1], [5, 4, 1])
@@ -111,24 +128,30 @@ async def test_three_ratings_give_the_documented_numbers_revised_and_withdrawn(
 
         revised = await rate(client, kavya, doctor_id, 3, criteria={"waiting_time": 2})
         assert revised.json()["revised"] is True
-        rating = await rating_of(client, doctor_id)
+        rating = await rating_of(platform, client, doctor_id)
         assert rating["count"] == 3 and rating["score"] == expected([5, 4, 3], [5, 4, 3])
         assert rating["histogram"]["1"] == 0 and rating["histogram"]["3"] == 1
         assert await platform.count("ratings.ratings") == 3  # one rating per person
 
         withdrawn = await client.delete(f"/v1/providers/{doctor_id}/my-rating", headers=arjun)
         assert withdrawn.json()["status"] == "withdrawn"
-        rating = await rating_of(client, doctor_id)
+        rating = await rating_of(platform, client, doctor_id)
         assert rating["count"] == 2 and rating["score"] == expected([5, 3], [5, 3])
         again = await client.delete(f"/v1/providers/{doctor_id}/my-rating", headers=arjun)
         assert again.status_code == 404 and again.headers["content-type"] == PROBLEM
 
-        # Read models rebuilt from the events give the same numbers.
+        # Read models rebuilt from the events give the same numbers: the inline ratings and
+        # the scores projection (its buckets and materialised scores).
         before = await client.get("/v1/providers", params={"kind": "doctor"})
+        [listed_doctor] = [p for p in before.json()["items"] if p["provider_id"] == doctor_id]
+        assert listed_doctor["rating"]["count"] == 2
         rebuilt = await client.post("/v1/admin/projections/ratings/ratings/rebuild",
                                     headers=admin)
         assert rebuilt.status_code == 200, rebuilt.text
-        assert (await rating_of(client, doctor_id)) == rating
+        scores = await client.post("/v1/admin/projections/ratings/scores/rebuild",
+                                   headers=admin)
+        assert scores.status_code == 202, scores.text
+        assert (await rating_of(platform, client, doctor_id)) == rating
         assert (await client.get("/v1/providers", params={"kind": "doctor"})).json() \
             == before.json()
 
@@ -163,7 +186,7 @@ async def test_a_scheme_from_the_directory_is_rateable(platform: Platform) -> No
                            criteria={"ease_of_enrolment": 3, "helpline": 5},
                            review="Card made in a day at the CSC.", language="en")
         assert reply.status_code == 200, reply.text
-        rating = await rating_of(client, pmjay["provider_id"])
+        rating = await rating_of(platform, client, pmjay["provider_id"])
         assert rating["count"] == 1 and rating["criteria"] == {"ease_of_enrolment": 3.0,
                                                                "helpline": 5.0}
         wrong = await rate(client, meera, pmjay["provider_id"], 4, criteria={"cleanliness": 2})
@@ -185,7 +208,7 @@ async def test_a_flood_from_new_accounts_is_held_until_a_moderator_releases_it(
         assert [r.json()["status"] for r in replies] == ["counted"] * 3 + ["held"] * 3
         assert replies[-1].json()["notices"][0]["reason"] == "new_account"
         assert "moderator" in replies[-1].json()["notices"][0]["message"]
-        assert (await rating_of(client, hospital))["count"] == 3
+        assert (await rating_of(platform, client, hospital))["count"] == 3
 
         queue = (await client.get("/v1/moderation/ratings", headers=admin,
                                   params={"provider_id": hospital})).json()["items"]
@@ -195,11 +218,25 @@ async def test_a_flood_from_new_accounts_is_held_until_a_moderator_releases_it(
         released = await client.post(f"/v1/moderation/ratings/{queue[0]['rating_id']}/decision",
                                      headers=admin, json={"decision": "release"})
         assert released.json()["status"] == "counted"
-        assert (await rating_of(client, hospital))["count"] == 4
+        assert (await rating_of(platform, client, hospital))["count"] == 4
 
         listed = (await client.get("/v1/providers", params={
             "kind": "hospital", "city": "pune", "sort": "count"})).json()["items"]
         assert listed[0]["provider_id"] == hospital and listed[0]["type"] == "private"
+
+
+async def pending_ids(client: httpx.AsyncClient, admin: dict[str, str]) -> list[str]:
+    """Every suggestion waiting for an admin, a page of two at a time."""
+    found: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        reply = await client.get("/v1/admin/providers/pending", headers=admin, params=params)
+        assert reply.status_code == 200, reply.text
+        found += [p["provider_id"] for p in reply.json()["items"]]
+        cursor = reply.json()["next_cursor"]
+        if cursor is None:
+            return found
 
 
 async def test_a_member_suggests_a_clinic_that_an_admin_approves(platform: Platform) -> None:
@@ -211,13 +248,55 @@ async def test_a_member_suggests_a_clinic_that_an_admin_approves(platform: Platf
         assert suggested.json()["status"] == "pending"
         clinic = suggested.json()["provider_id"]
         assert (await client.get(f"/v1/providers/{clinic}")).status_code == 404
+        others = [(await client.post("/v1/providers", headers=meera, json={
+            "kind": "doctor", "name": f"Dr. Suggested {n}", "city": "Nagpur"})).json()[
+                "provider_id"] for n in range(2)]
+        waiting = await pending_ids(client, admin)
+        assert waiting.index(clinic) < waiting.index(others[0]) < waiting.index(others[1])
+        refused = await client.get("/v1/admin/providers/pending", headers=meera)
+        assert refused.status_code == 403 and refused.headers["content-type"] == PROBLEM
+        bad = await client.get("/v1/admin/providers/pending", headers=admin,
+                               params={"cursor": "not-ours"})
+        assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
         await directory_settled(platform)
         pending = await rate(client, meera, clinic, 5)
         assert pending.status_code == 409 and pending.headers["content-type"] == PROBLEM
         decided = await client.post(f"/v1/admin/providers/{clinic}/decision", headers=admin,
                                     json={"decision": "approve", "reason": "Checked"})
         assert decided.json() == {"provider_id": clinic, "status": "listed"}
+        assert clinic not in await pending_ids(client, admin)
         assert (await rate(client, meera, clinic, 5)).status_code == 200
+
+
+async def test_a_rater_sees_their_own_rating_and_why_it_waits(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url) as client:
+        admin, meera = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD), await patient(client)
+        clinic = (await client.post("/v1/providers", headers=admin, json={
+            "kind": "hospital", "name": "Seva Clinic", "city": "Surat", "state": "Gujarat",
+            "type": "charitable"})).json()["provider_id"]
+        await directory_settled(platform)
+        path = f"/v1/providers/{clinic}/my-rating"
+        none = await client.get(path, headers=meera)
+        assert none.status_code == 404 and none.headers["content-type"] == PROBLEM
+        assert (await rate(client, meera, clinic, 4, criteria={"cleanliness": 5},
+                           review="Kind nurses")).json()["status"] == "counted"
+        mine = (await client.get(path, headers=meera)).json()
+        assert (mine["status"], mine["stars"], mine["review"], mine["notices"]) == (
+            "counted", 4, "Kind nurses", [])
+        held = await rate(client, meera, clinic, 2, review="Ring me on 98765 43210")
+        assert held.json()["status"] == "held"
+        mine = (await client.get(path, headers=meera)).json()
+        assert mine["status"] == "held" and mine["stars"] == 2
+        assert mine["notices"][0]["reason"] == "contact_details"
+        assert (await rating_of(platform, client, clinic))["count"] == 0  # held: not counted
+        hidden = await client.post(f"/v1/moderation/ratings/{mine['rating_id']}/decision",
+                                   headers=admin, json={"decision": "hide"})
+        assert hidden.json()["status"] == "hidden"
+        mine = (await client.get(path, headers=meera)).json()
+        assert mine["status"] == "hidden" and mine["notices"][0]["reason"] == "hidden"
+        assert (await client.get(path)).status_code == 401
+        await client.delete(path, headers=meera)
+        assert (await client.get(path, headers=meera)).status_code == 404
 
 
 async def test_the_rated_professional_replies_once_and_no_one_else(platform: Platform) -> None:
@@ -301,7 +380,7 @@ async def test_concurrent_ratings_by_one_person_leave_one(platform: Platform) ->
                                          for stars in (1, 2, 3, 4, 5)))
         assert all(r.status_code in (200, 409) for r in replies), [r.text for r in replies]
         assert sum(1 for r in replies if r.status_code == 200) >= 1
-        rating = await rating_of(client, clinic)
+        rating = await rating_of(platform, client, clinic)
         assert rating["count"] == 1
         revised = sum(1 for r in replies if r.status_code == 200 and r.json()["revised"])
         assert revised == sum(1 for r in replies if r.status_code == 200) - 1
@@ -317,18 +396,18 @@ async def test_a_flagged_review_counts_until_hidden_and_the_directory_rebuilds_t
                                                             "q": "dialysis"})).json()
         [dialysis] = scheme["items"]
         provider_id = dialysis["provider_id"]
-        count = (await rating_of(client, provider_id))["count"]
+        count = (await rating_of(platform, client, provider_id))["count"]
         rated = await rate(client, meera, provider_id, 1, review="Useless, they are all thieves")
         flagged = await client.post(
             f"/v1/providers/{provider_id}/reviews/{rated.json()['rating_id']}/flags",
             headers=arjun, json={"reason": "abusive"})
         assert flagged.status_code == 201, flagged.text
-        assert (await rating_of(client, provider_id))["count"] == count + 1
+        assert (await rating_of(platform, client, provider_id))["count"] == count + 1
         hidden = await client.post(
             f"/v1/moderation/ratings/{rated.json()['rating_id']}/decision", headers=admin,
             json={"decision": "hide", "note": "guideline 2"})
         assert hidden.json()["status"] == "hidden"
-        assert (await rating_of(client, provider_id))["count"] == count
+        assert (await rating_of(platform, client, provider_id))["count"] == count
 
         before = (await client.get("/v1/providers", params={"limit": 100})).json()
         rebuilt = await client.post("/v1/admin/projections/ratings/directory/rebuild",

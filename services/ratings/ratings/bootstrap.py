@@ -10,7 +10,7 @@ from kit.aggregates import Repository
 from kit.db import make_engine
 from kit.service import Service
 from kit.usecases import Database, serve
-from ratings import domain, handlers, projections
+from ratings import domain, handlers, projections, score_models
 from ratings.adapters import sql
 from ratings.deps import Deps, utc_now
 from ratings.settings import RatingsSettings
@@ -50,9 +50,17 @@ def bootstrap(settings: RatingsSettings | None = None) -> Service:
     routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
     data = personal_data(settings)
+    clock = deps_for(db, settings).clock
+    # The scores' refresh (SCORES.md): once at start, before the projections start, and
+    # every RATINGS_SCORE_REFRESH_SECONDS (hourly) after.
+    period = settings.ratings_score_refresh_seconds
     # The directory projection runs here rather than in a worker of its own: it is light
-    # (identity's account events, the feed's few schemes), and the rating use case reads it.
+    # (identity's account events, the feed's few schemes), and the rating use case reads it;
+    # so does the scores projection (the ratings' own stream).
     return Service(name="ratings", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.PROVIDERS, projections.RATINGS],
-                   projections=[projections.directory(data)], tracking=sql.tracking)
+                   projections=[projections.directory(data), projections.scores()],
+                   tracking=sql.tracking,
+                   on_start=[lambda: score_models.refresh_now(engine, clock)],
+                   background=[lambda: score_models.refresh_every(engine, clock, period)])

@@ -1,7 +1,10 @@
 """The ratings' read models: the inline `providers` and `ratings`, written with the events
-(a rater reads their own rating at once, the burst rule counts what was just written), and
-the projection `directory`, fed from identity's and the feed's streams: what the defences
-know of accounts, doctors as verified professionals, and the government schemes."""
+(a rater reads their own rating at once, the burst rule counts what was just written); the
+projection `scores`, fed from the ratings' own stream (the day buckets and materialised
+scores, SCORES.md: one consumer, so that the kinds' buckets every rating touches are never
+fought over by concurrent writers); and the projection `directory`, fed from identity's and
+the feed's streams: what the defences know of accounts, doctors as verified professionals,
+and the government schemes."""
 
 from uuid import UUID
 
@@ -10,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
+from contracts.events import Event
 from contracts.feed.events import SchemeListed, SchemeRevised
 from contracts.identity.events import (
     AccountRegistered,
@@ -32,7 +36,7 @@ from contracts.registry import ALL
 from kit.personal import PersonalData
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
-from ratings import domain
+from ratings import domain, score_models
 from ratings.adapters import sql
 
 FORMER_MEMBER = "former member"
@@ -103,6 +107,25 @@ RATINGS = InlineModel(name="ratings", tables=[sql.ratings], registry=REGISTRY, s
                                 RatingModerated: one_by_one(moderated),
                                 ReviewReplied: one_by_one(replied),
                                 ReviewFlagged: one_by_one(flagged)})
+
+
+async def scored(conn: AsyncConnection, run: list[tuple[Event, Envelope]]) -> None:
+    """A run of rating events into the day buckets and materialised scores (SCORES.md)."""
+    await score_models.project(conn, [event for event, _ in run])
+
+
+SCORE_TABLES = [sql.scored_ratings, sql.provider_buckets, sql.kind_buckets,
+                sql.provider_scores]
+
+
+def scores() -> Projection:
+    """Each provider's and each kind's counted ratings by day, and the materialised scores
+    (SCORES.md); fed from the ratings' own stream."""
+    return Projection(
+        service="ratings", name="scores", registry=REGISTRY,
+        handlers={ProviderRated: scored, RatingRevised: scored, RatingWithdrawn: scored,
+                  RatingModerated: scored},
+        tables=SCORE_TABLES)
 
 
 def directory(personal: PersonalData) -> Projection:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from contracts.text import folded, has_contact_details
 
 CONTACT_DETAILS, KEYWORD = "contact_details", "keyword"
+HIDDEN = "hidden"  # a moderator hid the rating (what its rater is told, GET my-rating)
 
 # Words that hold a review for a moderator (RATINGS_KEYWORDS replaces the list).
 DEFAULT_KEYWORDS = ("guaranteed cure", "100% cure", "miracle cure", "whatsapp me",
@@ -36,6 +37,8 @@ MESSAGES: Mapping[str, str] = {
              "ratings in the past hour, so new ones are checked before they count.",
     "new_account": "Your rating waits for a moderator: many ratings from new accounts reached "
                    "this provider in the past hour, so they are checked before they count.",
+    HIDDEN: "A moderator hid your rating: it does not count and its review is not shown. "
+            "Revising it sends it through the checks again.",
     "unknown_account": "Your rating waits for a moderator: your account is too new for the "
                        "ratings service to know it yet; it counts once checked.",
 }

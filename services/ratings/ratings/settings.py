@@ -1,5 +1,7 @@
 """Ratings settings, from the environment."""
 
+from pydantic import Field
+
 from kit.settings import ServiceSettings
 from ratings.screening import DEFAULT_KEYWORDS
 
@@ -15,3 +17,6 @@ class RatingsSettings(ServiceSettings):
     # The service's clock runs this many days ahead of the machine's: for tests and demos
     # of the 24-month window only (0 in production).
     ratings_clock_offset_days: float = 0.0
+    # How often the scores' refresh moves the 24-month window and the kinds' priors on
+    # (SCORES.md: how stale a listed score can be).
+    ratings_score_refresh_seconds: float = Field(default=3600.0, gt=0)

@@ -19,6 +19,9 @@ from contracts.ratings.messages import (
     Moderated,
     ModerateRating,
     ModerationBody,
+    MyRating,
+    PendingProviders,
+    PendingQuery,
     ProviderAccepted,
     ProviderDecision,
     ProviderRef,
@@ -85,6 +88,15 @@ async def decide(provider_id: UUID, body: DecisionBody, caller: CallerDep,
                              DecideProvider(provider_id=provider_id, **body.model_dump()))
 
 
+@router.get("/admin/providers/pending", response_model=PendingProviders, tags=["ratings"])
+async def pending(caller: CallerDep, bus: BusDep, limit: Limit = 20,
+                  cursor: Cursor = None) -> Response:
+    """Providers members suggested that wait for an admin's decision, oldest first
+    (admins and moderators)."""
+    return await bus.forward(rpc("ratings", "pending_providers"), caller,
+                             PendingQuery(limit=limit, cursor=cursor))
+
+
 @router.put("/providers/{provider_id}/my-rating", response_model=RatingAccepted,
             tags=["ratings"])
 async def rate(provider_id: UUID, body: RateBody, caller: CallerDep, bus: BusDep) -> Response:
@@ -92,6 +104,14 @@ async def rate(provider_id: UUID, body: RateBody, caller: CallerDep, bus: BusDep
     moderator (a burst, a new account, contact details) is accepted with the reason."""
     return await bus.forward(rpc("ratings", "rate_provider"), caller,
                              RateProvider(provider_id=provider_id, **body.model_dump()))
+
+
+@router.get("/providers/{provider_id}/my-rating", response_model=MyRating, tags=["ratings"])
+async def my_rating(provider_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """Your one active rating of a provider and where it stands: counted, held for a
+    moderator (the notices say why) or hidden by one; 404 when you have none."""
+    return await bus.forward(rpc("ratings", "my_rating"), caller,
+                             ProviderRef(provider_id=provider_id))
 
 
 @router.delete("/providers/{provider_id}/my-rating", response_model=Withdrawn,

@@ -1,26 +1,29 @@
-"""The providers directory: suggested by members, listed by admins, searched by anyone,
-each with its scores."""
+"""The providers directory: suggested by members, listed (or rejected) by admins, who find
+the suggestions waiting for them; searched by anyone, each provider with its scores."""
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 from uuid import uuid4
 
 from contracts.ratings.messages import (
     DecideProvider,
+    PendingProvider,
+    PendingQuery,
     ProviderAccepted,
     ProviderDecision,
     ProviderRef,
     ProvidersQuery,
     ProviderView,
+    Score,
     SuggestProvider,
 )
-from contracts.roles import ADMIN
+from contracts.roles import ADMIN, MODERATOR
+from kit.pagination import page
 from kit.usecases import Call
 from ratings import domain
 from ratings.adapters import sql
 from ratings.deps import Deps
-from ratings.handlers.scoring import KindScores, kind_scores
+from ratings.handlers.scoring import listed_scores, provider_score
 from ratings.paging import decode_offset, encode_offset
 
 
@@ -52,47 +55,46 @@ async def get_provider(call: Call[ProviderRef], deps: Deps) -> ProviderView:
         row = await sql.provider(conn, call.command.provider_id)
         if row is None or (row["status"] != domain.LISTED and not _may_see_pending(call)):
             raise domain.NoSuchProviderError()
-        scores = await kind_scores(conn, row["kind"], deps.clock())
-    return _view(row, scores, call.caller.language)[1]
+        score = await provider_score(conn, row["provider_id"], row["kind"], deps.clock())
+    return _view(row, score, call.caller.language)
 
 
 def _may_see_pending(call: Call[Any]) -> bool:
-    return call.caller.has_any(ADMIN)
+    return call.caller.has_any(ADMIN, MODERATOR)
 
 
 async def list_providers(call: Call[ProvidersQuery], deps: Deps) -> dict[str, Any]:
-    """Listed providers matching the filters, by score, count or recency, a page at a time.
-    Scores depend on the clock (the 24-month window), so the page is sorted here, from every
-    match: fine for a directory of thousands; a larger one wants a scores table refreshed
-    as the window moves (not yet)."""
-    query, now = call.command, deps.clock()
+    """Listed providers matching the filters, by score, count or recency, a page at a time:
+    sorted and ranked by the materialised scores (SCORES.md), never by scoring the kind."""
+    query = call.command
     start = decode_offset(query.cursor)
     async with deps.db.connect() as conn:
         rows = await sql.listed(conn, query.kind, query.q, query.city, query.state,
-                                query.speciality)
-        scores = {kind: await kind_scores(conn, kind, now)
-                  for kind in {row["kind"] for row in rows}}
-    views = sorted((_view(row, scores[row["kind"]], call.caller.language) for row in rows),
-                   key=ORDERINGS[query.sort])
-    chunk = views[start:start + query.limit]
-    more = start + query.limit < len(views)
-    return {"items": [view.model_dump(mode="json") for _, view in chunk],
+                                query.speciality, query.sort, start, query.limit)
+        shown = rows[:query.limit]
+        found = await listed_scores(conn, shown)
+    more = len(rows) > query.limit
+    return {"items": [_view(row, found[row["provider_id"]], call.caller.language)
+                      .model_dump(mode="json") for row in shown],
             "next_cursor": encode_offset(start + query.limit) if more else None}
 
 
-Listed = tuple[datetime, ProviderView]  # when it was added, and what is shown
-ORDERINGS: dict[str, Callable[[Listed], tuple]] = {
-    "recent": lambda v: (-v[0].timestamp(), str(v[1].provider_id)),
-    "count": lambda v: (-v[1].rating.count, -(v[1].rating.score or 0), str(v[1].provider_id)),
-    "score": lambda v: (v[1].rating.score is None, -(v[1].rating.score or 0),
-                        -v[1].rating.count, str(v[1].provider_id)),
-}
+async def pending_providers(call: Call[PendingQuery], deps: Deps) -> dict[str, Any]:
+    """The providers members suggested that wait for an admin's decision, oldest first."""
+    query = call.command
+    async with deps.db.connect() as conn:
+        rows = await sql.pending(conn, query.cursor, query.limit)
+    return page(rows, query.limit, "added_at", "provider_id", _pending)
 
 
-def _view(row: dict[str, Any], scores: KindScores, language: str) -> Listed:
+def _pending(row: Any) -> dict[str, Any]:
+    return PendingProvider.model_validate(row._mapping).model_dump(mode="json")
+
+
+def _view(row: Mapping[str, Any], score: Score, language: str) -> ProviderView:
     """A provider in the caller's language where its publisher names it in several."""
     name = (row["names"] or {}).get(language) or row["name"]
-    return row["added_at"], ProviderView(
+    return ProviderView(
         **{k: row[k] for k in ("provider_id", "kind", "status", "city", "state", "pincode",
                                "speciality", "type")},
-        name=name, rating=scores.view(row["provider_id"]))
+        name=name, rating=score)

@@ -18,6 +18,7 @@ from contracts.ratings.messages import (
     HeldRatings,
     Moderated,
     ModerateRating,
+    MyRating,
     Notice,
     ProviderRef,
     RateProvider,
@@ -105,6 +106,27 @@ async def _rater(conn: AsyncConnection, user_id: UUID) -> domain.Rater:
     return domain.Rater(user_id, known=True, registered_at=row["registered_at"],
                         sandbox_until=row["sandbox_until"], verified=row["verified"],
                         profession=row["profession"])
+
+
+async def my_rating(call: Call[ProviderRef], deps: Deps) -> MyRating:
+    """The caller's own active rating of the provider, with where it stands and why."""
+    rating_id = domain.rating_id_of(call.command.provider_id, call.caller.user_id)
+    async with deps.db.connect() as conn:
+        if await sql.provider(conn, call.command.provider_id) is None:
+            raise domain.NoSuchProviderError()
+        row = await sql.rating(conn, rating_id)
+        if row is None or row.status not in (domain.COUNTED, domain.HELD, domain.HIDDEN):
+            raise domain.NoRatingError()
+        [mine] = await _revealed(conn, deps, [row])
+    reasons = list(mine.held) if mine.status == domain.HELD else (
+        [screening.HIDDEN] if mine.status == domain.HIDDEN else [])
+    reply = (ReplyView(text=mine.reply, replied_at=mine.replied_at)
+             if mine.reply is not None else None)
+    return MyRating(rating_id=rating_id, provider_id=mine.provider_id, stars=mine.stars,
+                    criteria=mine.criteria, review=mine.review, language=mine.language,
+                    rated_at=mine.rated_at, status=mine.status,
+                    notices=[Notice(reason=r, message=screening.message(r)) for r in reasons],
+                    reply=reply)
 
 
 async def withdraw_rating(call: Call[ProviderRef], deps: Deps) -> Withdrawn:

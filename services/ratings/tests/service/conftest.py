@@ -1,12 +1,15 @@
 """The ratings' service tier: its use cases on a real Postgres, no NATS, no gateway; the
-service's clock in the test's hands, and identity's facts written as the directory
-projection would write them."""
+service's clock in the test's hands, identity's facts written as the directory projection
+would write them, and the scores projection fed the service's own events before each call,
+as its consumer would once caught up (the tier refreshes the scores at start, as the
+service does, and when a test says the periodic refresh ran)."""
 
 import dataclasses
 import os
 from base64 import b64encode
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -14,9 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.envelope import Envelope
 from contracts.identity.events import ProfessionalVerified
+from contracts.rpc import Reply
 from kit import personal
+from kit.projection import Projection
 from kit.usecases import Database, serve
-from ratings import handlers, projections
+from ratings import handlers, projections, score_models
 from ratings.adapters import sql
 from ratings.bootstrap import deps_for
 from ratings.settings import RatingsSettings
@@ -51,14 +56,51 @@ def clock() -> Clock:
     return Clock()
 
 
+class RatingsTier(Tier):
+    """The ratings' handlers, with the scores projection caught up before every call."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock, routes: dict) -> None:
+        super().__init__("ratings", routes)
+        self.engine, self.clock = engine, clock
+        self.scores: Projection = projections.scores()
+        self.projected = 0  # the store's position the projection has handled
+
+    async def call(self, *args: Any, **options: Any) -> Reply:
+        await self.project()
+        return await super().call(*args, **options)
+
+    async def project(self) -> None:
+        """Hand the projection the events it has not seen, in the store's order."""
+        async with self.engine.begin() as conn:
+            while batch := await sql.store.read_all(conn, self.projected):
+                await self.scores.apply(conn, [self.scores.registry.decode(e) for e in batch],
+                                        batch)
+                self.projected = batch[-1].position
+
+    async def refresh(self) -> None:
+        """The periodic refresh, at the test's clock."""
+        await self.project()
+        await score_models.refresh_now(self.engine, self.clock)
+
+    async def rebuild_scores(self) -> None:
+        """What a rebuild of the projection does: empty its tables, replay every event."""
+        async with self.engine.begin() as conn:
+            for table in self.scores.tables:
+                await conn.execute(table.delete())
+        self.projected = 0
+        await self.project()
+
+
 @pytest.fixture
-def ratings(engine: AsyncEngine, database_url: str, clock: Clock) -> Tier:
+async def ratings(engine: AsyncEngine, database_url: str, clock: Clock) -> RatingsTier:
     settings = RatingsSettings(database_url=database_url, ratings_young_burst_per_hour=3,
                                personal_data_master_key=MASTER_KEY)
     db = Database(engine)
     deps = dataclasses.replace(deps_for(db, settings), clock=clock)
-    return Tier("ratings", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
-                                 idempotency=sql.idempotency))
+    tier = RatingsTier(engine, clock, serve(handlers.HANDLERS, deps, errors=handlers.ERRORS,
+                                            db=db, idempotency=sql.idempotency))
+    await tier.refresh()  # as the service does at start
+    return tier
 
 
 def envelope(at: datetime) -> Envelope:

@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.roles import ADMIN, MODERATOR, PATIENT, PROFESSIONAL
-from kit import personal, readmodels
-from ratings import handlers, projections
+from kit import personal
+from ratings import handlers
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 
 from .conftest import START, Clock, account, data_key
@@ -168,19 +169,61 @@ async def test_a_doctor_replies_once_to_a_review_of_them(
     assert withdrawn["status"] == "withdrawn"
 
 
-async def test_rebuilding_the_read_models_gives_identical_scores(
+async def test_a_rater_sees_their_own_rating_and_where_it_stands(
         ratings: Tier, engine: AsyncEngine) -> None:
-    hospital = await listed_hospital(ratings)
-    for stars in (5, 3, 4, 1, 2, 5):
-        who = await rater(engine)
-        await ratings.ok("rate_provider", {"provider_id": hospital, "stars": stars,
-                                           "criteria": {"cleanliness": stars}}, who)
-    before = await ratings.ok("list_providers", {})
-    for model in (projections.PROVIDERS, projections.RATINGS):
-        await readmodels.rebuild(engine, model)
-    assert await ratings.ok("list_providers", {}) == before
+    hospital, meera = await listed_hospital(ratings), await rater(engine)
+    mine = {"provider_id": hospital}
+    none = await ratings.call("my_rating", mine, meera)
+    assert none.status == 404 and "no rating" in none.body["detail"]
+    await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 4,
+                                       "criteria": {"cleanliness": 5},
+                                       "review": "Clean wards"}, meera)
+    counted = await ratings.ok("my_rating", mine, meera)
+    assert counted["status"] == "counted" and counted["notices"] == []
+    assert (counted["stars"], counted["criteria"], counted["review"]) == (
+        4, {"cleanliness": 5}, "Clean wards")
+    held = await ratings.ok("rate_provider", {"provider_id": hospital, "stars": 2,
+                                              "review": "Mail me at a@b.in"}, meera)
+    assert held["status"] == "held"
+    waiting = await ratings.ok("my_rating", mine, meera)
+    assert waiting["status"] == "held" and waiting["stars"] == 2
+    assert [n["reason"] for n in waiting["notices"]] == ["contact_details"]
+    assert "moderator" in waiting["notices"][0]["message"]
+    await ratings.ok("moderate_rating", {"rating_id": held["rating_id"], "decision": "hide"},
+                     person(MODERATOR))
+    hidden = await ratings.ok("my_rating", mine, meera)
+    assert hidden["status"] == "hidden" and hidden["notices"][0]["reason"] == "hidden"
+    someone_else = await ratings.call("my_rating", mine, await rater(engine))
+    assert someone_else.status == 404
+    await ratings.ok("withdraw_rating", mine, meera)
+    assert (await ratings.call("my_rating", mine, meera)).status == 404
+    unknown = await ratings.call("my_rating", {"provider_id": str(uuid4())}, meera)
+    assert unknown.status == 404 and "no such provider" in unknown.body["detail"]
 
 
+async def test_admins_find_the_suggestions_waiting_for_them_a_page_at_a_time(
+        ratings: Tier, clock: Clock) -> None:
+    suggested = []
+    for n in range(3):
+        reply = await ratings.ok("suggest_provider", {**HOSPITAL, "name": f"Clinic {n}"},
+                                 person(PATIENT))
+        suggested.append(reply["provider_id"])
+        clock.advance(timedelta(minutes=1))
+    await listed_hospital(ratings)  # an admin's: listed, not waiting
+    first = await ratings.ok("pending_providers", {"limit": 2}, person(ADMIN))
+    assert [p["provider_id"] for p in first["items"]] == suggested[:2]
+    assert first["items"][0]["status"] == "pending" and first["items"][0]["city"] == "Ahmedabad"
+    rest = await ratings.ok("pending_providers", {"limit": 2, "cursor": first["next_cursor"]},
+                            person(MODERATOR))
+    assert [p["provider_id"] for p in rest["items"]] == suggested[2:]
+    assert rest["next_cursor"] is None
+    await ratings.ok("decide_provider", {"provider_id": suggested[0], "decision": "approve",
+                                         "reason": "Checked"}, person(ADMIN))
+    left = await ratings.ok("pending_providers", {}, person(ADMIN))
+    assert [p["provider_id"] for p in left["items"]] == suggested[1:]
+    assert (await ratings.call("pending_providers", {}, person(PATIENT))).status == 403
+    bad = await ratings.call("pending_providers", {"cursor": "nonsense"}, person(ADMIN))
+    assert bad.status == 422
 
 
 async def test_a_flagged_review_counts_until_a_moderator_hides_it(
