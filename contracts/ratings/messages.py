@@ -203,6 +203,15 @@ class ReplyView(BaseModel):
     replied_at: datetime
 
 
+class MyRatingsQuery(BaseModel):
+    """GET /v1/me/ratings: your active ratings, the latest given or revised first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
 class MyRating(BaseModel):
     """GET /v1/providers/{id}/my-rating: your one active rating of the provider and where
     it stands: counted, held for a moderator (`notices` say why) or hidden by one."""
@@ -217,6 +226,16 @@ class MyRating(BaseModel):
     status: Literal["counted", "held", "hidden"]
     notices: list[Notice]
     reply: ReplyView | None
+
+
+class MyRatingItem(MyRating):
+    provider_name: str
+    kind: Kind
+
+
+class MyRatings(BaseModel):
+    items: list[MyRatingItem]
+    next_cursor: str | None
 
 
 class ReviewView(BaseModel):

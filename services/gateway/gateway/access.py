@@ -92,6 +92,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/admin/providers/{provider_id}/decision"): ADMIN,
     ("GET", "/v1/admin/providers/pending"): MODERATORS,
     ("GET", "/v1/providers/{provider_id}/my-rating"): MEMBERS,
+    ("GET", "/v1/me/ratings"): MEMBERS,
     ("PUT", "/v1/providers/{provider_id}/my-rating"): MEMBERS,
     ("DELETE", "/v1/providers/{provider_id}/my-rating"): MEMBERS,
     ("GET", "/v1/providers/{provider_id}/reviews"): None,

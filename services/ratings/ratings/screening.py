@@ -8,6 +8,7 @@ from contracts.text import folded, has_contact_details
 
 CONTACT_DETAILS, KEYWORD = "contact_details", "keyword"
 HIDDEN = "hidden"  # a moderator hid the rating (what its rater is told, GET my-rating)
+REVISED_AFTER_HIDING = "revised_after_hiding"  # a moderator looks at the revision first
 
 # Words that hold a review for a moderator (RATINGS_KEYWORDS replaces the list).
 DEFAULT_KEYWORDS = ("guaranteed cure", "100% cure", "miracle cure", "whatsapp me",
@@ -38,7 +39,9 @@ MESSAGES: Mapping[str, str] = {
     "new_account": "Your rating waits for a moderator: many ratings from new accounts reached "
                    "this provider in the past hour, so they are checked before they count.",
     HIDDEN: "A moderator hid your rating: it does not count and its review is not shown. "
-            "Revising it sends it through the checks again.",
+            "You may revise it; a moderator then looks at the revision before it counts.",
+    REVISED_AFTER_HIDING: "Your revised rating waits for a moderator: a moderator hid it "
+                          "before, so the revision is checked before it counts.",
     "unknown_account": "Your rating waits for a moderator: your account is too new for the "
                        "ratings service to know it yet; it counts once checked.",
 }

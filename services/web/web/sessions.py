@@ -58,9 +58,6 @@ class Session:
     offers: OrderedDict[str, dict[str, Any]] = field(default_factory=OrderedDict)
     unread: int | None = None  # notifications, as last asked
     unread_at: float = 0.0
-    # The user's own ratings given in this session, by provider id (the API has no route
-    # that reads one's rating back): what was sent and what the API answered.
-    ratings: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def keep_offer(self, prefill: dict[str, Any]) -> str:
         """A key for this report draft, opened by `/report?offer=<key>`."""

@@ -20,6 +20,8 @@ from contracts.ratings.messages import (
     ModerateRating,
     ModerationBody,
     MyRating,
+    MyRatings,
+    MyRatingsQuery,
     PendingProviders,
     PendingQuery,
     ProviderAccepted,
@@ -112,6 +114,15 @@ async def my_rating(provider_id: UUID, caller: CallerDep, bus: BusDep) -> Respon
     moderator (the notices say why) or hidden by one; 404 when you have none."""
     return await bus.forward(rpc("ratings", "my_rating"), caller,
                              ProviderRef(provider_id=provider_id))
+
+
+@router.get("/me/ratings", response_model=MyRatings, tags=["ratings"])
+async def my_ratings(caller: CallerDep, bus: BusDep, limit: Limit = 20,
+                     cursor: Cursor = None) -> Response:
+    """Every active rating you gave, the latest given or revised first, each with where it
+    stands (counted, held for a moderator and why, or hidden by one)."""
+    return await bus.forward(rpc("ratings", "my_ratings"), caller,
+                             MyRatingsQuery(limit=limit, cursor=cursor))
 
 
 @router.delete("/providers/{provider_id}/my-rating", response_model=Withdrawn,

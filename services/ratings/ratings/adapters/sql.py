@@ -191,6 +191,16 @@ async def pending(conn: AsyncConnection, cursor: str | None, limit: int) -> Sequ
                                       cursor, limit))).all()
 
 
+async def ratings_of(conn: AsyncConnection, rater_id: UUID, cursor: str | None,
+                     limit: int) -> Sequence[Any]:
+    """A rater's active ratings with their provider's name, the latest first."""
+    statement = sa.select(ratings, providers.c.name.label("provider_name")).join(
+        providers, providers.c.provider_id == ratings.c.provider_id).where(
+        ratings.c.rater_id == rater_id, ratings.c.status.in_(("counted", "held", "hidden")))
+    return (await conn.execute(keyset(statement, ratings.c.rated_at, ratings.c.rating_id,
+                                      cursor, limit, newest_first=True))).all()
+
+
 async def rating(conn: AsyncConnection, rating_id: UUID) -> Any | None:
     return (await conn.execute(sa.select(ratings).where(ratings.c.rating_id == rating_id))
             ).first()

@@ -19,6 +19,8 @@ from contracts.ratings.messages import (
     Moderated,
     ModerateRating,
     MyRating,
+    MyRatingItem,
+    MyRatingsQuery,
     Notice,
     ProviderRef,
     RateProvider,
@@ -58,6 +60,8 @@ async def rate_provider(call: Call[RateProvider], deps: Deps) -> RatingAccepted:
             now - deps.burst.young_account))
         held = [*domain.burst_holds(deps.burst, rater, recent, now),
                 *screening.holds(command.review, deps.keywords)]
+        if state.status == domain.HIDDEN:  # a moderator's decision is not undone by an edit
+            held.append(screening.REVISED_AFTER_HIDING)
         sealed = await _sealed(conn, deps, rater_id, command.review)
         event = domain.rate(state, target, rater, command, now, tuple(held), sealed)
         await deps.ratings.append(conn, domain.rating_stream(rating_id), version, [event],
@@ -118,15 +122,30 @@ async def my_rating(call: Call[ProviderRef], deps: Deps) -> MyRating:
         if row is None or row.status not in (domain.COUNTED, domain.HELD, domain.HIDDEN):
             raise domain.NoRatingError()
         [mine] = await _revealed(conn, deps, [row])
-    reasons = list(mine.held) if mine.status == domain.HELD else (
-        [screening.HIDDEN] if mine.status == domain.HIDDEN else [])
-    reply = (ReplyView(text=mine.reply, replied_at=mine.replied_at)
-             if mine.reply is not None else None)
-    return MyRating(rating_id=rating_id, provider_id=mine.provider_id, stars=mine.stars,
-                    criteria=mine.criteria, review=mine.review, language=mine.language,
-                    rated_at=mine.rated_at, status=mine.status,
-                    notices=[Notice(reason=r, message=screening.message(r)) for r in reasons],
-                    reply=reply)
+    return MyRating(**_mine(mine))
+
+
+async def my_ratings(call: Call[MyRatingsQuery], deps: Deps) -> dict[str, Any]:
+    """Every active rating the caller gave, the latest first, each where it stands."""
+    query = call.command
+    async with deps.db.connect() as conn:
+        rows = await _revealed(conn, deps, await sql.ratings_of(
+            conn, call.caller.user_id, query.cursor, query.limit))
+    return page(rows, query.limit, "rated_at", "rating_id", lambda row: MyRatingItem(
+        **_mine(row), provider_name=row.provider_name, kind=row.kind).model_dump(mode="json"))
+
+
+def _mine(row: Any) -> dict[str, Any]:
+    """A rater's own view of their rating: where it stands and why."""
+    reasons = list(row.held) if row.status == domain.HELD else (
+        [screening.HIDDEN] if row.status == domain.HIDDEN else [])
+    reply = (ReplyView(text=row.reply, replied_at=row.replied_at)
+             if row.reply is not None else None)
+    return dict(rating_id=row.rating_id, provider_id=row.provider_id, stars=row.stars,
+                criteria=row.criteria, review=row.review, language=row.language,
+                rated_at=row.rated_at, status=row.status,
+                notices=[Notice(reason=r, message=screening.message(r)) for r in reasons],
+                reply=reply)
 
 
 async def withdraw_rating(call: Call[ProviderRef], deps: Deps) -> Withdrawn:

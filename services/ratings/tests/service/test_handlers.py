@@ -90,6 +90,16 @@ async def test_contact_details_hold_a_review_and_a_hidden_one_stops_counting(
     again = await ratings.call("moderate_rating", {"rating_id": counted["rating_id"],
                                                    "decision": "release"}, person(MODERATOR))
     assert again.status == 409
+    # An edit does not undo the moderator's decision: the revision waits for one.
+    revised = await ratings.ok("rate_provider", {
+        "provider_id": hospital, "stars": 1, "review": "Dirty wards"}, arjun)
+    assert revised["status"] == "held" and revised["revised"]
+    assert [n["reason"] for n in revised["notices"]] == ["revised_after_hiding"]
+    assert (await ratings.ok("get_provider", {"provider_id": hospital}))["rating"]["count"] == 0
+    released = await ratings.ok("moderate_rating", {"rating_id": counted["rating_id"],
+                                                    "decision": "release"}, person(MODERATOR))
+    assert released["status"] == "counted"
+    assert (await ratings.ok("get_provider", {"provider_id": hospital}))["rating"]["count"] == 1
 
 
 async def test_an_unknown_account_is_held_not_counted(ratings: Tier, engine: AsyncEngine) -> None:
@@ -199,6 +209,35 @@ async def test_a_rater_sees_their_own_rating_and_where_it_stands(
     assert (await ratings.call("my_rating", mine, meera)).status == 404
     unknown = await ratings.call("my_rating", {"provider_id": str(uuid4())}, meera)
     assert unknown.status == 404 and "no such provider" in unknown.body["detail"]
+
+
+async def test_a_rater_lists_their_ratings_a_page_at_a_time_the_latest_first(
+        ratings: Tier, engine: AsyncEngine, clock: Clock) -> None:
+    meera, arjun = await rater(engine), await rater(engine)
+    assert (await ratings.ok("my_ratings", {}, meera)) == {"items": [], "next_cursor": None}
+    hospitals = []
+    for n in range(3):
+        created = await ratings.ok("suggest_provider", {**HOSPITAL, "name": f"Hospital {n}"},
+                                   person(ADMIN))
+        hospitals.append(str(created["provider_id"]))
+        await ratings.ok("rate_provider", {"provider_id": hospitals[-1], "stars": n + 2},
+                         meera)
+        clock.advance(timedelta(minutes=1))
+    await ratings.ok("rate_provider", {"provider_id": hospitals[0], "stars": 5,
+                                       "review": "Mail me at a@b.in"}, meera)  # revised
+    await ratings.ok("rate_provider", {"provider_id": hospitals[1], "stars": 1}, arjun)
+    await ratings.ok("withdraw_rating", {"provider_id": hospitals[2]}, meera)
+    first = await ratings.ok("my_ratings", {"limit": 1}, meera)
+    [latest] = first["items"]
+    assert (latest["provider_name"], latest["stars"], latest["status"]) == (
+        "Hospital 0", 5, "held")
+    assert latest["kind"] == "hospital" and latest["review"] == "Mail me at a@b.in"
+    assert [n["reason"] for n in latest["notices"]] == ["contact_details"]
+    rest = await ratings.ok("my_ratings", {"limit": 5, "cursor": first["next_cursor"]}, meera)
+    assert [(i["provider_name"], i["stars"]) for i in rest["items"]] == [("Hospital 1", 3)]
+    assert rest["next_cursor"] is None
+    bad = await ratings.call("my_ratings", {"cursor": "!!"}, meera)
+    assert bad.status == 422
 
 
 async def test_admins_find_the_suggestions_waiting_for_them_a_page_at_a_time(

@@ -38,6 +38,7 @@ HOSPITAL = ProviderView.model_validate({
     "provider_id": HOSPITAL_ID, "kind": "hospital", "name": "Sunrise Hospital",
     "status": "listed", "city": "Pune", "state": "Maharashtra", "type": "private",
     "rating": rating(2, 3.8, "few ratings")}).model_dump(mode="json")
+PROVIDERS = {DOCTOR_ID: DOCTOR, HOSPITAL_ID: HOSPITAL}
 UNRATED = ProviderView.model_validate({
     "provider_id": str(uuid.uuid4()), "kind": "scheme", "name": "PM-JAY",
     "status": "listed", "rating": rating(0, None, "no ratings")}).model_dump(mode="json")
@@ -73,7 +74,48 @@ def directory(gateway: Any) -> Any:
     for item in (DOCTOR, HOSPITAL):
         gateway.on("GET", f"/v1/providers/{item['provider_id']}", ok(item))
         gateway.on("GET", f"/v1/providers/{item['provider_id']}/reviews", ok(REVIEWS))
+    gateway.ratings = Mine(gateway)
     return gateway
+
+
+class Mine:
+    """The API's side of the member's own ratings: what a PUT sent, read back by
+    GET my-rating and GET /v1/me/ratings (the latest first), gone after a DELETE."""
+
+    def __init__(self, gateway: Any) -> None:
+        self.gateway, self.held = gateway, {}
+        gateway.on("GET", "/v1/me/ratings", lambda _: httpx.Response(200, json={
+            "items": [{**r, "provider_name": PROVIDERS[p]["name"],
+                       "kind": PROVIDERS[p]["kind"]} for p, r in reversed(self.held.items())],
+            "next_cursor": None}))
+        for provider_id in PROVIDERS:
+            path = f"/v1/providers/{provider_id}/my-rating"
+            gateway.on("GET", path, lambda _, p=provider_id: self._read(p))
+            gateway.on("DELETE", path, lambda _, p=provider_id: self._withdraw(p))
+
+    def answer(self, provider_id: str, reply: dict[str, Any]) -> None:
+        """PUT my-rating answers `reply` and keeps what was sent, where `reply` says."""
+        def put(request: httpx.Request) -> httpx.Response:
+            sent = json.loads(request.read())
+            self.held.pop(provider_id, None)
+            self.held[provider_id] = {
+                "rating_id": reply["rating_id"], "provider_id": provider_id,
+                "stars": int(sent["stars"]), "review": sent.get("review"),
+                "criteria": {c: int(v) for c, v in sent.get("criteria", {}).items()},
+                "language": sent.get("language") or "en", "rated_at": "2026-12-01T10:00:00Z",
+                "status": reply["status"], "notices": reply["notices"], "reply": None}
+            return httpx.Response(200, json=reply)
+        self.gateway.on("PUT", f"/v1/providers/{provider_id}/my-rating", put)
+
+    def _read(self, provider_id: str) -> httpx.Response:
+        if provider_id not in self.held:
+            return self.gateway.problem(404, detail="you have no rating of this provider")
+        return httpx.Response(200, json=self.held[provider_id])
+
+    def _withdraw(self, provider_id: str) -> httpx.Response:
+        if self.held.pop(provider_id, None) is None:
+            return self.gateway.problem(404, detail="you have no rating of this provider")
+        return httpx.Response(200, json={"rating_id": REVIEW_ID, "status": "withdrawn"})
 
 
 async def test_the_directory_asks_the_api_with_the_filters_and_says_how_sure_each_score_is(
@@ -141,7 +183,7 @@ async def test_a_rating_is_sent_with_its_criteria_and_its_hold_explained(
         "criteria.cost_transparency", "review", "language"}
     assert "criteria.cleanliness" not in page  # a hospital's criterion, not a doctor's
     held_id = str(uuid.uuid4())
-    directory.on("PUT", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
+    directory.ratings.answer(DOCTOR_ID, ({
         "rating_id": held_id, "status": "held", "revised": False, "notices": [
             {"reason": "contact_details",
              "message": "Your review holds a phone number: a moderator reads it first."}]}))
@@ -159,10 +201,8 @@ async def test_a_rating_is_sent_with_its_criteria_and_its_hold_explained(
     assert "Your review holds a phone number: a moderator reads it first." in page
     assert 'id="f-stars-4" name="stars" value="4" checked' in page  # revise: prefilled
     assert "Revise my rating" in page and 'id="withdraw-rating"' in page
-    # released by a moderator since: its review is published, so it counts
-    directory.on("GET", f"/v1/providers/{DOCTOR_ID}/reviews", ok({**REVIEWS, "items": [
-        {**REVIEWS["items"][0], "rating_id": held_id, "review": "Call me on 98200 00000",
-         "stars": 4}]}))
+    # released by a moderator since: the API says it counts
+    directory.ratings.held[DOCTOR_ID].update(status="counted", notices=[])
     page = (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
     assert 'id="my-rating" data-status="counted"' in page and "holds a phone" not in page
 
@@ -190,14 +230,12 @@ async def test_a_refused_rating_says_why_beside_the_field_and_keeps_what_was_typ
 async def test_a_rating_is_revised_then_withdrawn_through_a_post_form(
         signed_in: httpx.AsyncClient, directory: Any) -> None:
     page = (await signed_in.get(f"/providers/{HOSPITAL_ID}")).text
-    directory.on("PUT", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
+    directory.ratings.answer(HOSPITAL_ID, ({
         "rating_id": REVIEW_ID, "status": "counted", "revised": True, "notices": []}))
     await signed_in.post(f"/providers/{HOSPITAL_ID}/rating",
                          data={"csrf_token": csrf(page), "stars": "3"})
     page = (await signed_in.get(f"/providers/{HOSPITAL_ID}")).text
     assert "Your rating is revised." in page and 'data-status="counted"' in page
-    directory.on("DELETE", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
-        "rating_id": REVIEW_ID, "status": "withdrawn"}))
     reply = await signed_in.post(f"/providers/{HOSPITAL_ID}/rating/withdraw",
                                  data={"csrf_token": csrf(page)})
     assert reply.status_code == 303
@@ -354,7 +392,7 @@ async def test_the_ratings_pages_are_labelled_and_light(
         signed_in: httpx.AsyncClient, directory: Any, language: str) -> None:
     directory.on("GET", "/v1/moderation/ratings", ok({"items": []}))
     signed_in.cookies.delete(LANGUAGE_COOKIE)
-    directory.on("PUT", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
+    directory.ratings.answer(HOSPITAL_ID, ({
         "rating_id": REVIEW_ID, "status": "counted", "revised": False, "notices": []}))
     token = csrf((await signed_in.get(f"/providers/{HOSPITAL_ID}")).text)
     await signed_in.post(f"/providers/{HOSPITAL_ID}/rating",
@@ -402,19 +440,21 @@ async def test_a_schemes_ratings_link_to_its_details(
     assert f'<a href="/providers/{SCHEME_ID}" id="scheme-ratings">' in details
 
 
-async def test_a_session_remembers_its_latest_ratings_only(
-        signed_in: httpx.AsyncClient, directory: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr("web.pages.providers.RATINGS_KEPT", 1)
+async def test_a_rating_given_elsewhere_is_shown_as_the_api_holds_it(
+        signed_in: httpx.AsyncClient, directory: Any) -> None:
     page = (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
-    assert 'id="rate-once"' in page  # nothing known here: a new rating may revise one
-    for provider_id in (DOCTOR_ID, HOSPITAL_ID):
-        directory.on("PUT", f"/v1/providers/{provider_id}/my-rating", ok({
-            "rating_id": str(uuid.uuid4()), "status": "counted", "revised": False,
-            "notices": []}))
-        await signed_in.post(f"/providers/{provider_id}/rating",
-                             data={"csrf_token": csrf(page), "stars": "5"})
-    assert 'id="my-rating"' in (await signed_in.get(f"/providers/{HOSPITAL_ID}")).text
-    assert 'id="my-rating"' not in (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
+    assert 'id="rate-once"' in page and 'id="my-rating"' not in page  # the API has none
+    directory.ratings.held[DOCTOR_ID] = {
+        "rating_id": REVIEW_ID, "provider_id": DOCTOR_ID, "stars": 2,
+        "criteria": {"waiting_time": 1}, "review": "Long wait", "language": "en",
+        "rated_at": "2026-11-30T10:00:00Z", "status": "hidden", "reply": None,
+        "notices": [{"reason": "hidden", "message": "A moderator hid your rating."}]}
+    page = (await signed_in.get(f"/providers/{DOCTOR_ID}")).text
+    assert 'id="my-rating" data-status="hidden"' in page and "You gave 2 ★" in page
+    assert "hidden by a moderator" in page and "A moderator hid your rating." in page
+    assert 'id="f-stars-2" name="stars" value="2" checked' in page  # prefilled to revise
+    assert ">Long wait</textarea>" in page
+    assert '<option value="1" selected>' in page  # its waiting-time criterion
 
 
 async def test_an_admin_designates_a_hospitals_representative(
@@ -452,15 +492,15 @@ async def test_an_admin_designates_a_hospitals_representative(
     assert f'<a href="/providers/{HOSPITAL_ID}">Sunrise Hospital</a> (Hospital or clinic)' in page
 
 
-async def test_my_ratings_lists_this_sessions_ratings_to_revise_or_withdraw(
+async def test_my_ratings_lists_the_members_ratings_to_revise_or_withdraw(
         signed_in: httpx.AsyncClient, directory: Any) -> None:
     page = (await signed_in.get("/my/ratings")).text
     assert 'id="no-ratings"' in page and 'href="/my/ratings" aria-current="page"' in page
     token = csrf(page)
-    directory.on("PUT", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
+    directory.ratings.answer(DOCTOR_ID, ({
         "rating_id": str(uuid.uuid4()), "status": "held", "revised": False, "notices": [
             {"reason": "contact_details", "message": "A moderator reads it first."}]}))
-    directory.on("PUT", f"/v1/providers/{HOSPITAL_ID}/my-rating", ok({
+    directory.ratings.answer(HOSPITAL_ID, ({
         "rating_id": str(uuid.uuid4()), "status": "counted", "revised": True,
         "notices": []}))
     await signed_in.post(f"/providers/{DOCTOR_ID}/rating", data={
@@ -472,11 +512,9 @@ async def test_my_ratings_lists_this_sessions_ratings_to_revise_or_withdraw(
     assert f'data-provider-id="{DOCTOR_ID}" data-status="held"' in page
     assert f'data-provider-id="{HOSPITAL_ID}" data-status="counted"' in page
     assert "You gave 2 ★ — held for a moderator" in page and "A moderator reads it first." in page
-    assert "You gave 5 ★ — it counts in the score · revised" in page
+    assert "You gave 5 ★ — it counts in the score" in page
     assert f'href="/providers/{DOCTOR_ID}#your-rating"' in page
     assert '<blockquote lang="en">Call 98200 00000</blockquote>' in page
-    directory.on("DELETE", f"/v1/providers/{DOCTOR_ID}/my-rating", ok({
-        "rating_id": REVIEW_ID, "status": "withdrawn"}))
     reply = await signed_in.post(f"/providers/{DOCTOR_ID}/rating/withdraw",
                                  data={"csrf_token": token, "back": "my"})
     assert reply.status_code == 303 and reply.headers["location"] == "/my/ratings"

@@ -3,7 +3,6 @@ and government schemes; a provider's page with its score, histogram, criteria an
 the member's one rating (given, revised, withdrawn); the rated professional's reply; a
 review reported; a provider suggested."""
 
-import asyncio
 from typing import Any, get_args
 
 from starlette.requests import Request
@@ -24,7 +23,6 @@ FLAG_REASONS: tuple[str, ...] = get_args(FlagBody.model_fields["reason"].annotat
 FILTERS = ("q", "city", "state", "speciality")
 PAGE = 20  # providers a page; the API's next_cursor leads to the next
 REVIEWS = 10
-RATINGS_KEPT = 50  # a session's own ratings remembered for "your rating"
 
 
 def rate_form(kind: str, language: str) -> Form:
@@ -97,11 +95,7 @@ async def provider_page(request: Request, status: int = 200, *, failed: str = ""
     cursor = request.query_params.get("reviews", "")[:200]
     reviews = await fetch(request, f"/v1/providers/{provider_id}/reviews",
                           params={"limit": REVIEWS, **({"cursor": cursor} if cursor else {})})
-    session = session_of(request)
-    mine = session.ratings.get(provider_id)
-    if mine and mine["status"] == "held" and any(
-            str(r["rating_id"]) == mine["rating_id"] for r in reviews["items"]):
-        mine.update(status="counted", notices=[])  # published since: a moderator released it
+    mine = await _my_rating(request, provider_id)
     form = rate_form(provider["kind"], request.state.language)
     rate_values = (values if failed == "rate" else None) or (
         mine["values"] if mine else form.defaults())
@@ -135,15 +129,6 @@ async def rate(request: Request) -> Response:
         return await provider_page(request, _status_of(reply.status), failed="rate",
                                    errors=form_errors(reply.problem, {*form.names, "criteria"}),
                                    values=form.values(form_data))
-    kept = session_of(request).ratings
-    kept.pop(provider_id, None)
-    kept[provider_id] = {
-        "name": known["name"], "kind": known["kind"],
-        "values": form.values(form_data), "status": reply.body["status"],
-        "rating_id": str(reply.body["rating_id"]),
-        "revised": reply.body["revised"], "notices": reply.body.get("notices", [])}
-    while len(kept) > RATINGS_KEPT:  # the oldest forgotten first
-        kept.pop(next(iter(kept)))
     session_of(request).flash = ("flash.rating_revised" if reply.body["revised"]
                                  else "flash.rating_given")
     return see_other(f"/providers/{provider_id}#your-rating")
@@ -157,7 +142,6 @@ async def withdraw(request: Request) -> Response:
     if not reply.ok and reply.status != 404:
         return await provider_page(request, _status_of(reply.status), failed="withdraw",
                                    errors=form_errors(reply.problem, ()))
-    session_of(request).ratings.pop(provider_id, None)
     session_of(request).flash = ("flash.rating_withdrawn" if reply.ok
                                  else "flash.rating_none")
     if form_data.get("back") == "my":  # withdrawn from the list of my ratings
@@ -166,19 +150,33 @@ async def withdraw(request: Request) -> Response:
 
 
 async def my_ratings(request: Request) -> Response:
-    """The ratings this session gave, latest first, each with what the API said of it
-    (counted, or held and why), to revise (on the provider's page, prefilled) or withdraw.
-    The API reads no rating back yet, so a rating given in another session is not here."""
+    """Every rating the user gave (GET /v1/me/ratings), latest first, each where it stands
+    (counted, held and why, hidden), to revise (on the provider's page, prefilled) or
+    withdraw; a page at a time."""
     signed_in(request)
-    kept = session_of(request).ratings
-    unnamed = [p for p, mine in kept.items() if not mine.get("name")]
-    found = await asyncio.gather(*(call(request, "GET", f"/v1/providers/{p}")
-                                   for p in unnamed))
-    for provider_id, reply in zip(unnamed, found, strict=True):
-        if reply.ok and isinstance(reply.body, dict):
-            kept[provider_id].update(name=reply.body["name"], kind=reply.body["kind"])
-    mine = [{"provider_id": p, **r} for p, r in reversed(list(kept.items()))]
-    return page(request, "my_ratings.html", ratings=mine)
+    cursor = request.query_params.get("cursor", "")[:200]
+    found = await fetch(request, "/v1/me/ratings", params={
+        "limit": PAGE, **({"cursor": cursor} if cursor else {})})
+    mine = [{**_as_form(item), "name": item["provider_name"], "kind": item["kind"]}
+            for item in found["items"]]
+    return page(request, "my_ratings.html", ratings=mine, next_cursor=found["next_cursor"])
+
+
+async def _my_rating(request: Request, provider_id: str) -> dict[str, Any] | None:
+    """The signed-in user's rating of the provider as the API holds it; None: none."""
+    if not session_of(request).signed_in:
+        return None
+    reply = await call(request, "GET", f"/v1/providers/{provider_id}/my-rating")
+    return _as_form(reply.body) if reply.ok and isinstance(reply.body, dict) else None
+
+
+def _as_form(rating: dict[str, Any]) -> dict[str, Any]:
+    """A rating as the page shows it, its values as the rate form's fields hold them."""
+    values = {"stars": str(rating["stars"]), "review": rating.get("review") or "",
+              "language": rating["language"],
+              **{f"criteria.{c}": str(v) for c, v in rating["criteria"].items()}}
+    return {"provider_id": str(rating["provider_id"]), "rating_id": str(rating["rating_id"]),
+            "status": rating["status"], "notices": rating["notices"], "values": values}
 
 
 async def reply_to_review(request: Request) -> Response:
