@@ -48,6 +48,7 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                 media=media_store(settings),
                 drug_query_sla=timedelta(hours=settings.drug_query_sla_hours),
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
+                policy_report_max=settings.policy_report_max,
                 keywords=settings.keywords)
 
 

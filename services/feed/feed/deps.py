@@ -29,3 +29,4 @@ class Deps:
     sandbox_posts_per_hour: int = 5  # for authors the feed has not heard of yet
     keywords: Mapping[str, Action] = field(default_factory=lambda: dict(DEFAULT_KEYWORDS))
     drug_query_sla: timedelta = timedelta(hours=48)
+    policy_report_max: int = 5000  # policy inputs in one report (more: a shorter period)

@@ -51,6 +51,17 @@ class UnknownCommunityError(FeedError):
         super().__init__(f"no such community: {slug}")
 
 
+class TooManyPolicyInputsError(FeedError):
+    """A period holds more policy inputs than one report carries: a shorter period, or one
+    community, is asked for rather than a report cut short without a word."""
+
+    field = "from"
+
+    def __init__(self, most: int) -> None:
+        super().__init__(f"this period holds more than {most} policy inputs: choose a shorter "
+                         "period or one community")
+
+
 class NoSuchCommunityError(FeedError):
     """A page of a community that does not exist."""
 

@@ -16,6 +16,8 @@ class FeedSettings(ServiceSettings):
     drug_query_watch_s: float = 15.0  # how often the overdue queries are counted (metric)
     # The same variable identity reads: the limit for authors the feed has not heard of yet.
     sandbox_posts_per_hour: int = 5
+    # The most policy inputs one report carries; a period with more is refused, not cut.
+    policy_report_max: int = 5000
     # Where voice notes are kept: a local folder (the embedded default) or an S3 bucket.
     media_store: Literal["local", "s3"] = "local"
     # The local media store's folder (MEDIA_DIR; the Stack gives one in its own folder).

@@ -472,13 +472,15 @@ async def upcoming(conn: AsyncConnection, starting: datetime,
 
 
 async def policy_inputs(conn: AsyncConnection, community: str | None,
-                        starting: datetime | None, until: datetime | None) -> list[sa.Row]:
-    """Published policy inputs, by community, then oldest first."""
+                        starting: datetime | None, until: datetime | None,
+                        most: int) -> list[sa.Row]:
+    """Published policy inputs, by community, then oldest first; `most` + 1 of them at
+    most, so that the caller can tell a period that holds more."""
     p = posts
     query = (sa.select(p.c.post_id, p.c.community, p.c.title, p.c.body, p.c.language,
                        p.c.created_at)
              .where(p.c.kind == "policy_input", p.c.status == "published")
-             .order_by(p.c.community, p.c.created_at, p.c.post_id).limit(5000))
+             .order_by(p.c.community, p.c.created_at, p.c.post_id).limit(most + 1))
     if community:
         query = query.where(p.c.community == community)
     if starting:

@@ -146,6 +146,7 @@ HANDLERS = {
 ERRORS: ErrorMap = {
     MediaStoreError: 503,  # the object store is away: try again, not a fault of ours
     domain.UnknownCommunityError: 422,
+    domain.TooManyPolicyInputsError: 422,
     domain.CommonFeedError: 422,
     domain.BlockedError: 422,
     domain.ModerationConflictError: 409,

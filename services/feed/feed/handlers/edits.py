@@ -83,7 +83,10 @@ async def policy_inputs(call: Call[PolicyInputsQuery], deps: Deps) -> PolicyInpu
     CSV (a spreadsheet's, no cell a formula) or Markdown."""
     query = call.command
     async with deps.db.connect() as conn:
-        rows = await sql.policy_inputs(conn, query.community, query.starting, query.until)
+        rows = await sql.policy_inputs(conn, query.community, query.starting, query.until,
+                                       deps.policy_report_max)
+    if len(rows) > deps.policy_report_max:
+        raise domain.TooManyPolicyInputsError(deps.policy_report_max)
     items = sorted((PolicyInput(post_id=row.post_id, community=row.community,
                                 theme=domain.theme(row.title, row.body), body=row.body,
                                 language=row.language, created_at=row.created_at)

@@ -1,7 +1,14 @@
 """An author's edits and deletion, a post's history, and the policy-inputs report."""
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from feed import handlers
+from feed.adapters import sql
+from feed.bootstrap import deps_for
+from feed.settings import FeedSettings
+from kit.usecases import Database, serve
 from tests.service_tier import Tier, person
 
 from .test_handlers import events, known_author, project
@@ -88,3 +95,21 @@ async def test_policy_inputs_are_reported_by_community_and_theme(feed: Tier,
     assert "Insulin" not in markdown
     assert (await feed.call("policy_inputs", {}, MEERA)).status == 403
     assert (await feed.call("policy_inputs", {"from": "yesterday"}, MODERATOR)).status == 422
+
+
+async def test_a_period_with_more_policy_inputs_than_a_report_carries_is_refused_not_cut(
+        engine: AsyncEngine, settings: FeedSettings) -> None:
+    db = Database(engine)
+    small = Tier("feed", serve(handlers.HANDLERS, replace(deps_for(db, settings),
+                                                          policy_report_max=2),
+                               errors=handlers.ERRORS, db=db, idempotency=sql.idempotency))
+    await known_author(engine, MEERA.user_id)
+    for n in range(3):
+        await small.ok("create_post", {"community": "diabetes", "kind": "policy_input",
+                                       "body": f"Insulin ran out again, week {n}"}, MEERA)
+    for format in ("json", "csv", "markdown"):
+        refused = await small.call("policy_inputs", {"format": format}, MODERATOR)
+        assert refused.status == 422, format
+        assert "more than 2 policy inputs" in refused.body["detail"]
+    one_community = await small.call("policy_inputs", {"community": "hiv"}, MODERATOR)
+    assert one_community.status == 200 and one_community.body["items"] == []

@@ -334,7 +334,8 @@ async def policy_inputs(request: Request, caller: CallerDep, bus: BusDep,
                         ) -> Response:
     """Policy inputs of a period for a submission to policy makers, grouped by community
     and theme: JSON, or a report as CSV or Markdown (`format`, or `Accept: text/csv` or
-    `text/markdown`)."""
+    `text/markdown`). A period holding more inputs than one report carries (5,000 by
+    default) is refused with a 422 asking for a shorter period or one community."""
     accepted = request.headers.get("accept", "").split(";")[0].strip()
     return await bus.forward(rpc("feed", "policy_inputs"), caller, {
         "community": community, "from": starting.isoformat() if starting else None,
