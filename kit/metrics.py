@@ -15,6 +15,9 @@ OUTBOX_PUBLISHED = Counter("pu_outbox_published_total", "Events the relay publis
                            ["service"])
 OUTBOX_FAILURES = Counter("pu_outbox_failures_total", "Relay rounds that failed", ["service"])
 OUTBOX_PENDING = Gauge("pu_outbox_pending", "Events waiting in the outbox", ["service"])
+OUTBOX_LEADER = Gauge("pu_outbox_leader",
+                      "1 while this process's relay publishes its service's outbox (one "
+                      "replica at a time), 0 while it stands by", ["service"])
 PROJECTION_EVENTS = Counter("pu_projection_events_total", "Events handled by projections",
                             ["projection", "outcome"])
 PROJECTION_LAG = Gauge("pu_projection_checkpoint", "Last stream sequence a projection handled",

@@ -20,7 +20,7 @@ from nats.aio.client import Client
 from kit.eventstore import outbox_channel
 from kit.jetstream import AckedPublisher
 from kit.logging import get_logger
-from kit.metrics import OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_PUBLISHED
+from kit.metrics import OUTBOX_FAILURES, OUTBOX_LEADER, OUTBOX_PENDING, OUTBOX_PUBLISHED
 
 log = get_logger(__name__)
 
@@ -90,11 +90,13 @@ class OutboxRelay:
                                           f"pu-relay-{self.schema}"):
                 await asyncio.sleep(self.poll_interval)  # another relay leads: stand by
             self.is_leader = True
+            OUTBOX_LEADER.labels(self.service).set(1)
             await conn.add_listener(outbox_channel(self.schema), self._notified)
             log.info("relay_leading", service=self.service)
             yield conn
         finally:
             self.is_leader = False
+            OUTBOX_LEADER.labels(self.service).set(0)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.close(), 2)
             conn.terminate()

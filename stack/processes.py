@@ -73,6 +73,14 @@ class Stack:
         port = self.metrics_ports.setdefault(name, free_port())
         self._spawn(name, ["-m", PROCESSES[name]], {"METRICS_PORT": str(port)})
 
+    def start_replica(self, name: str, replica: int) -> str:
+        """Another process of `name` (`feed-2`), on the same database and NATS: its requests
+        shared through the queue group, its relay standing by while another leads."""
+        replica_name = f"{name}-{replica}"
+        port = self.metrics_ports.setdefault(replica_name, free_port())
+        self._spawn(replica_name, ["-m", PROCESSES[name]], {"METRICS_PORT": str(port)})
+        return replica_name
+
     def start_regulator(self) -> None:
         """The fake regulator (PvPI stand-in), its own process, and point the relay at it:
         over HTTP, or through the drop folder FAKE_REGULATOR_DROP_DIR when that is set."""
@@ -148,5 +156,7 @@ class Stack:
             process.wait()
 
     def stop(self) -> None:
-        for name in ["web", "gateway", *reversed(list(PROCESSES)), "fake-regulator"]:
+        replicas = [name for name in self.processes if name not in PROCESSES
+                    and name not in ("web", "gateway", "fake-regulator")]
+        for name in ["web", "gateway", *replicas, *reversed(list(PROCESSES)), "fake-regulator"]:
             self.stop_process(name)
