@@ -2,7 +2,30 @@
 
 import asyncpg
 from sqlalchemy import MetaData, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+# The database is away (down, starting up, restarting, the connection lost), not a fault of
+# the request or of our code: a caller should try again in a moment.
+UNAVAILABLE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+    asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # starting up, shutting down, crashed
+    asyncpg.exceptions.ConnectionFailureError, OSError, ConnectionError)
+
+
+def unavailable(error: BaseException) -> bool:
+    """Whether the error, or one it was raised from (SQLAlchemy wraps asyncpg's), says the
+    database is away."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UNAVAILABLE) or getattr(current, "connection_invalidated",
+                                                        False):
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
 
 
 def sqlalchemy_url(database_url: str) -> str:

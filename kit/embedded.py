@@ -7,6 +7,7 @@ machine that already runs a NATS or a Postgres on the default ports is left alon
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -239,6 +240,14 @@ class EmbeddedPostgres:
         if self.password and _trusting(self.data_dir / "pg_hba.conf"):
             self._require_password(user)
         return self
+
+    def kill(self) -> None:
+        """SIGKILL the server and its backends at once, as a crash of the machine's
+        database would (start() afterwards recovers from the write-ahead log)."""
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)  # its own session: its group
+            self.process.wait()
 
     def _wait_accepting(self, timeout: float) -> None:
         """The port opens before the server takes connections (it may still be starting

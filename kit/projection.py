@@ -21,11 +21,11 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
 from contracts.subjects import context_of, dead_letter, stream_name
+from kit.db import UNAVAILABLE
 from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
@@ -40,7 +40,7 @@ TRACER = tracer(__name__)
 log = get_logger(__name__)
 
 # Failures of the infrastructure, not of an event: never a reason to dead-letter.
-TRANSIENT = (OperationalError, InterfaceError, OSError, ConnectionError)
+TRANSIENT = UNAVAILABLE
 
 # How long a fetched message may stay unacknowledged (a crashed consumer's batch comes
 # back after this). A batch takes well under a second; ten leaves a wide margin.
@@ -267,8 +267,9 @@ async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
     The consumer's ack floor, not the highest sequence handled: messages are acknowledged
     only after their transaction commits, and a batch lost in a crash is redelivered later
     than the batches after it. The ack floor stops at the last message of the projection's
-    subjects; when nothing is left to deliver or to acknowledge, every message the stream
-    held when asked is behind the projection, those of other subjects included.
+    subjects; when nothing is left to deliver or to acknowledge and nothing delivered lies
+    above the floor, every message the stream held when asked is behind the projection,
+    those of other subjects included.
     """
     try:
         last = (await js.stream_info(stream)).state.last_seq  # before the consumer's state
@@ -276,7 +277,10 @@ async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
     except NotFoundError:
         return 0
     floor = info.ack_floor.stream_seq if info.ack_floor else 0
-    if not info.num_pending and not info.num_ack_pending:
+    delivered = info.delivered.stream_seq if info.delivered else 0
+    # Nothing left to deliver, nothing unacknowledged, and nothing given back to come again
+    # (a message handed back stays above the ack floor): every message is behind it.
+    if not info.num_pending and not info.num_ack_pending and delivered <= floor:
         return max(floor, last)
     return floor
 

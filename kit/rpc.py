@@ -44,6 +44,7 @@ from contracts.rpc import (
     Problem,
     Reply,
 )
+from kit.db import unavailable
 from kit.errors import ProblemError, forbidden, unauthorized
 from kit.eventstore import Metadata
 from kit.logging import get_logger
@@ -236,14 +237,30 @@ async def dispatch(service: str, handler: RpcHandler, request: Request,
         except ProblemError as error:
             reply = Reply(status=error.problem.status, body=_problem(error.problem))
         except Exception as error:
-            log.error("rpc_failed", subject=request.subject, error=type(error).__name__,
-                      exc_info=True)
-            reply = Reply(status=500, body=_problem(Problem(
-                title="Internal error", status=500, detail="the service failed; try again")))
+            reply = _failed(request, error)
     RPC_SECONDS.labels(service, request.subject).observe(time.perf_counter() - started)
     RPC_REQUESTS.labels(service, request.subject, str(reply.status)).inc()
     structlog.contextvars.unbind_contextvars("correlation_id")
     return reply
+
+
+RETRY_AFTER_S = 2  # when the database is away: about a restart's or a fail-over's time
+
+
+def _failed(request: Request, error: Exception) -> Reply:
+    """A handler's failure that is no problem of the request's: the database away
+    (restarting, failing over) is a 503 with Retry-After and a warning without a stack;
+    anything else is our fault, a 500, logged with its stack."""
+    if unavailable(error):
+        log.warning("rpc_unavailable", subject=request.subject, error=type(error).__name__)
+        return Reply(status=503, body={**_problem(Problem(
+            title="Service unavailable", status=503,
+            detail="the service cannot reach its database just now; try again")),
+            "retry_after": RETRY_AFTER_S})
+    log.error("rpc_failed", subject=request.subject, error=type(error).__name__,
+              exc_info=True)
+    return Reply(status=500, body=_problem(Problem(
+        title="Internal error", status=500, detail="the service failed; try again")))
 
 
 def _problem(problem: Problem) -> dict[str, Any]:

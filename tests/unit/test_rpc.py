@@ -5,9 +5,11 @@ import json
 import time
 from uuid import uuid4
 
+import asyncpg
 import orjson
 import pytest
 from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
 from structlog.testing import capture_logs
 
 from contracts.rpc import PRINCIPAL, PRINCIPAL_SIGNATURE, STATUS, Principal
@@ -25,6 +27,13 @@ async def greet(request: rpc.Request) -> rpc.Reply:
         raise conflict("that name is taken")
     if body.name == "crash":
         raise RuntimeError("a bug of ours")
+    if body.name == "db-away":  # as SQLAlchemy raises it when Postgres is starting up
+        try:
+            raise asyncpg.exceptions.CannotConnectNowError("the database system is starting up")
+        except asyncpg.PostgresError as error:
+            raise sa_exc.DBAPIError("SELECT 1", None, error) from error
+    if body.name == "db-refused":
+        raise ConnectionRefusedError(111, "Connection refused")
     return rpc.ok({"hello": body.name, "caller": request.actor}, status=201)
 
 
@@ -73,6 +82,16 @@ async def test_failures_become_problems(body: bytes, status: int,
         assert problem["errors"] == [{"field": "name", "message": "Field required"}]
     if status == 500:
         assert "bug" not in problem.get("detail", "")
+
+
+@pytest.mark.parametrize("name", ["db-away", "db-refused"])
+async def test_the_database_away_is_a_503_to_try_again_not_a_500(name: str) -> None:
+    with capture_logs() as logs:
+        status, problem = await call("rpc.test.greet", orjson.dumps({"name": name}))
+    assert status == problem["status"] == 503 and problem["title"] == "Service unavailable"
+    assert problem["retry_after"] == rpc.RETRY_AFTER_S and "database" in problem["detail"]
+    assert [entry["log_level"] for entry in logs] == ["warning"]  # not an error, no stack
+    assert "exc_info" not in logs[0]
 
 
 async def test_roles_are_checked_from_the_principal() -> None:
