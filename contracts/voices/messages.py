@@ -265,6 +265,15 @@ class StoriesQuery(BaseModel):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class PolicyQuery(BaseModel):
+    """GET /v1/policy/stories: for the union's reports to policy makers."""
+
+    model_config = STRICT
+    community: str | None = Field(default=None, max_length=60)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
 class MyStoriesQuery(BaseModel):
     model_config = STRICT
     limit: int = Field(default=20, ge=1, le=100)

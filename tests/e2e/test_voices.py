@@ -292,11 +292,13 @@ async def test_bad_input_is_a_problem_and_writes_nothing(platform: Platform) -> 
                 "language": "en", "communities": ["thalassemia-blood-disorders"],
                 "kind": "written"}
         for body in ({**good, "kind": "podcast"}, {**good, "communities": ["NOT OK"]},
-                     {**good, "language": "xx"}, {**good, "title": "x" * 300},
-                     {**good, "storyteller_role": "caregiver"}, {}):
+                     {**good, "language": "xx"}, {**good, "title": "x" * 300}, {}):
             refused = await client.post("/v1/stories", headers=sana, json=body)
             assert refused.status_code == 422, (body, refused.text)
             assert refused.headers["content-type"] == PROBLEM
+        not_hers = await client.post("/v1/stories", headers=sana,
+                                     json={**good, "storyteller_role": "caregiver"})
+        assert not_hers.status_code == 403 and not_hers.headers["content-type"] == PROBLEM
         unknown = "00000000-0000-4000-8000-000000000000"
         for method, path, body in (
                 ("POST", f"/v1/stories/{unknown}/release", {"visibility": "public",

@@ -28,6 +28,7 @@ from contracts.voices.messages import (
     MediaRange,
     MyStoriesQuery,
     PartAccepted,
+    PolicyQuery,
     QueueQuery,
     Recording,
     ReleaseBody,
@@ -266,3 +267,13 @@ async def decide(story_id: UUID, body: DecisionBody, caller: CallerDep,
     note for the storyteller."""
     return await bus.forward(rpc("voices", "decide_story"), caller,
                              DecideStory(story_id=story_id, **body.model_dump()))
+
+
+@router.get("/policy/stories", response_model=StoriesPage, tags=TAGS)
+async def policy_stories(caller: CallerDep, bus: BusDep,
+                         community: Annotated[str | None, Query(max_length=60)] = None,
+                         limit: Limit = 20, cursor: Cursor = None) -> Response:
+    """Published stories their storytellers released for use in the union's reports to
+    policy makers, with their summaries and communities (admins)."""
+    return await bus.forward(rpc("voices", "policy_stories"), caller, PolicyQuery(
+        community=community, limit=limit, cursor=cursor))

@@ -280,6 +280,13 @@ async def test_rebuilding_the_stories_gives_the_same_gallery(
                         curator)
     before = await voices.ok("list_stories", {}, person("patient"))
     assert len(before["items"]) == 2
+    policy = await released_story(voices, teller, visibility="policy", policy_use=True)
+    await voices.ok("decide_story", {"story_id": policy, "decision": "approve"}, curator)
+    [listed] = (await voices.ok("policy_stories", {"community": "cancer"},
+                                person("admin")))["items"]
+    assert listed["story_id"] == policy and listed["summary"] and listed["policy_use"]
+    assert (await voices.call("policy_stories", {}, person("patient"))).status == 403
+    assert len((await voices.ok("list_stories", {}, person("patient")))["items"]) == 2
     assert await readmodels.rebuild(engine, projections.stories(deps.personal)) > 0
     assert await voices.ok("list_stories", {}, person("patient")) == before
 
@@ -288,11 +295,13 @@ async def test_bad_input_is_refused_and_writes_nothing(voices: Tier,
                                                        engine: AsyncEngine) -> None:
     teller = await storyteller(engine)
     for body in ({**STORY, "kind": "podcast"}, {**STORY, "communities": []},
-                 {**STORY, "communities": ["Not A Slug!"]}, {**STORY, "title": ""},
-                 {**STORY, "storyteller_role": "caregiver"}):
+                 {**STORY, "communities": ["Not A Slug!"]}, {**STORY, "title": ""}):
         refused = await voices.call("create_story", body, teller)
         assert refused.status == 422, (body, refused.body)
-    assert (await voices.call("create_story", STORY, person("moderator"))).status == 403
+    for body, who in (({**STORY, "storyteller_role": "caregiver"}, teller),
+                      (STORY, person("moderator")), (STORY, person("professional"))):
+        refused = await voices.call("create_story", body, who)
+        assert refused.status == 403, (body, refused.body)  # not a role of theirs
     story_id = await recorded_story(voices, teller)
     for segments in ([], [{"start": 2, "end": 1, "text": "x"}],
                      [{"start": 0, "end": 2, "text": "a"}, {"start": 1, "end": 3, "text": "b"}],

@@ -88,6 +88,17 @@ async def gallery(conn: AsyncConnection, community: str | None, language: str | 
                                       cursor, limit, newest_first=True))).all()
 
 
+async def for_policy(conn: AsyncConnection, community: str | None, cursor: str | None,
+                     limit: int) -> Sequence[Any]:
+    """Published stories their storytellers released for the union's policy work."""
+    statement = _with_names().where(stories.c.status == "published",
+                                    stories.c.policy_use.is_(True))
+    if community:
+        statement = statement.where(sa.literal(community) == sa.any_(stories.c.communities))
+    return (await conn.execute(keyset(statement, stories.c.published_at, stories.c.story_id,
+                                      cursor, limit, newest_first=True))).all()
+
+
 async def mine(conn: AsyncConnection, storyteller_id: UUID, cursor: str | None,
                limit: int) -> Sequence[Any]:
     statement = _with_names().where(stories.c.storyteller_id == storyteller_id,

@@ -1,6 +1,6 @@
 """The voices' use cases, in one table, and what its domain errors mean to a caller."""
 
-from contracts.roles import CAREGIVER, PATIENT
+from contracts.roles import ADMIN, MEMBERS
 from contracts.subjects import rpc
 from contracts.voices.messages import (
     CreateStory,
@@ -9,6 +9,7 @@ from contracts.voices.messages import (
     MediaPart,
     MediaRange,
     MyStoriesQuery,
+    PolicyQuery,
     QueueQuery,
     ReleaseStory,
     SetTranscript,
@@ -23,7 +24,7 @@ from kit.mediacheck import MediaRefusedError
 from kit.personal import KeyShreddedError
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 from voices import consents, domain, views
-from voices.handlers.curation import curation_queue, decide_story
+from voices.handlers.curation import curation_queue, decide_story, policy_stories
 from voices.handlers.media import (
     MediaRangeError,
     NoCaptionsError,
@@ -47,7 +48,10 @@ from voices.handlers.stories import (
     write_story,
 )
 
-STORYTELLERS = (PATIENT, CAREGIVER)
+# Any member may call the storytellers' operations: a story is told as a patient or a
+# caregiver, a role its storyteller holds (domain.storyteller_role), and the other
+# operations are on one's own stories.
+STORYTELLERS = tuple(sorted(MEMBERS))
 
 # None grouped: stories come one at a time, and the uploads write to the media store first.
 HANDLERS = {
@@ -61,7 +65,7 @@ HANDLERS = {
     rpc("voices", "give_consent"): Handler(give_consent, GiveConsent, roles=STORYTELLERS,
                                            idempotent=True, status=201),
     rpc("voices", "set_transcript"): Handler(set_transcript, SetTranscript,
-                                             roles=(*STORYTELLERS, *views.CURATORS)),
+                                             roles=STORYTELLERS),
     rpc("voices", "preview_story"): Handler(preview_story, StoryRef, roles=STORYTELLERS),
     rpc("voices", "release_story"): Handler(release_story, ReleaseStory, roles=STORYTELLERS,
                                             idempotent=True),
@@ -75,12 +79,13 @@ HANDLERS = {
     rpc("voices", "curation_queue"): Handler(curation_queue, QueueQuery,
                                              roles=views.CURATORS),
     rpc("voices", "decide_story"): Handler(decide_story, DecideStory, roles=views.CURATORS),
+    rpc("voices", "policy_stories"): Handler(policy_stories, PolicyQuery, roles=(ADMIN,)),
 }
 
 ERRORS: ErrorMap = {
     domain.NoSuchStoryError: 404,
     domain.NotEditableError: 409,
-    domain.StorytellerRoleError: 422,
+    domain.StorytellerRoleError: 403,
     domain.KindError: 422,
     domain.ConsentMissingError: 422,
     domain.ConsentPurposeError: 422,

@@ -10,11 +10,14 @@ from contracts.voices.messages import (
     CurationQueue,
     Decided,
     DecideStory,
+    PolicyQuery,
     QueueItem,
     QueueQuery,
+    StoriesPage,
 )
 from kit.eventstore import Metadata
 from kit.logging import get_logger
+from kit.pagination import page
 from kit.usecases import Call
 from voices import domain, transcripts, views
 from voices.adapters import sql
@@ -47,6 +50,17 @@ async def decide_story(call: Call[DecideStory], deps: Deps) -> Decided:
             s, call.caller.user_id, c.decision, c.note, deps.clock()), call.caller.metadata)
     log.info("story_decided", story_id=str(c.story_id), decision=c.decision)
     return Decided(story_id=c.story_id, status=STATUS[c.decision])  # type: ignore[arg-type]
+
+
+async def policy_stories(call: Call[PolicyQuery], deps: Deps) -> StoriesPage:
+    """The published stories released for policy work, with their summaries and
+    communities (their themes), newest first: for the union's reports."""
+    q, now = call.command, deps.clock()
+    async with deps.db.connect() as conn:
+        rows = await sql.for_policy(conn, q.community, q.cursor, q.limit)
+    return StoriesPage.model_validate(page(
+        rows, q.limit, "published_at", "story_id",
+        lambda row: views.view(row, call.caller, now).model_dump(mode="json")))
 
 
 async def erase_storyteller(deps: Deps, conn: AsyncConnection, person_id: UUID) -> None:
