@@ -160,6 +160,44 @@ class StoryWithdrawn(Event):
     reason: str  # storyteller, erasure
 
 
+class StoryFlagged(Event):
+    """A reader flagged a published story for the curators (reviewed within 24 hours)."""
+
+    event_type: ClassVar[str] = "StoryFlagged"
+    subject: ClassVar[str] = "voices.story.flagged"
+
+    story_id: UUID
+    flag_id: UUID
+    flagger_id: UUID
+    reason: str  # encrypted with the flagger's data key
+    flagged_at: datetime
+
+
+class FlagsReviewed(Event):
+    """A curator's decision on a story's open flags: dismiss, or take_down (the story is
+    unpublished and goes back to its storyteller with the note)."""
+
+    event_type: ClassVar[str] = "FlagsReviewed"
+    subject: ClassVar[str] = "voices.story.flags_reviewed"
+
+    story_id: UUID
+    decision: str
+    note: str
+    curator_id: UUID
+
+
+class StoryUnpublished(Event):
+    """Taken down by a curator after flags: off the gallery and the feed, its recording
+    kept for its storyteller, who may change it and release it again."""
+
+    event_type: ClassVar[str] = "StoryUnpublished"
+    subject: ClassVar[str] = "voices.story.unpublished"
+
+    story_id: UUID
+    note: str
+
+
 REGISTRY = EventRegistry([StoryCreated, StoryWritten, StoryRecorded, ConsentRecorded,
                           TranscriptSet, StoryPreviewed, StoryReleased, StoryReviewed,
-                          StoryPublished, StoryWithdrawn])
+                          StoryPublished, StoryWithdrawn, StoryFlagged, FlagsReviewed,
+                          StoryUnpublished])

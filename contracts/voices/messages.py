@@ -334,6 +334,45 @@ class Pointer(BaseModel):
     kind: Literal["phone", "email"]
 
 
+class FlagBody(BaseModel):
+    """POST /v1/stories/{id}/flags."""
+
+    model_config = STRICT
+    reason: str = Field(min_length=3, max_length=1_000)
+
+
+class FlagStory(FlagBody):
+    story_id: UUID
+
+
+class FlagAccepted(BaseModel):
+    story_id: UUID
+    flag_id: UUID
+
+
+class FlagsDecisionBody(BaseModel):
+    """POST /v1/curation/stories/{id}/flags/decision."""
+
+    model_config = STRICT
+    decision: Literal["dismiss", "take_down"]
+    note: str = Field(min_length=1, max_length=2_000)
+
+
+class DecideFlags(FlagsDecisionBody):
+    story_id: UUID
+
+
+class FlaggedItem(BaseModel):
+    """A published story with open flags: the 24-hour clock runs from the first."""
+
+    story: StoryView
+    open_flags: int
+    reasons: list[str]
+    first_flagged_at: datetime
+    waiting_hours: float
+    overdue: bool  # open longer than 24 hours
+
+
 class QueueItem(BaseModel):
     story: StoryView
     waiting_hours: float
@@ -342,6 +381,7 @@ class QueueItem(BaseModel):
 
 class CurationQueue(BaseModel):
     items: list[QueueItem]
+    flagged: list[FlaggedItem] = []
 
 
 class QueueQuery(BaseModel):

@@ -1,6 +1,6 @@
 """A published story in the feed, as a post of kind `story`: public ones in their
 communities' and the common feed, members-only ones in members' own feeds only; a
-withdrawal, and the storyteller's erasure, take it off."""
+curator's take-down after a flag, a withdrawal and the storyteller's erasure take it off."""
 
 import httpx
 
@@ -43,13 +43,32 @@ async def test_a_published_story_is_a_post_in_the_feed_until_withdrawn(
         for path in ("/v1/feed?community=cancer", "/v1/feed?community=common"):
             assert await in_feed(client, path, members) == []  # not for visitors
 
-        await ok(client.post(f"/v1/stories/{public}/withdraw", headers=lata))
+        await ok(client.post(f"/v1/stories/{public}/flags", headers=meera,
+                             json={"reason": "It names our oncologist"}), 201)
+        [flagged] = (await ok(client.get("/v1/curation/queue", headers=farida)))["flagged"]
+        assert flagged["story"]["story_id"] == public and not flagged["overdue"]
+        await ok(client.post(f"/v1/curation/stories/{public}/flags/decision", headers=farida,
+                             json={"decision": "take_down", "note": "Leave the name out"}))
 
-        async def taken_off() -> bool:
+        async def taken_down() -> bool:
             return not await in_feed(client, "/v1/feed?community=cancer", public)
-        await eventually(taken_off)
+        await eventually(taken_down)
+        assert (await client.get(f"/v1/stories/{public}")).status_code == 404
+        await ok(client.post(f"/v1/stories/{members}/withdraw", headers=lata))
+
+        async def withdrawn() -> bool:
+            return not await in_feed(client, "/v1/me/feed", members, meera)
+        await eventually(withdrawn)
+        again = await told(client, lata, tone(2.0))
+        await released(client, lata, again, SEGMENTS[:1])
+        await ok(client.post(f"/v1/curation/stories/{again}/decision",
+                             headers=farida, json={"decision": "approve"}))
+
+        async def shown_again() -> bool:
+            return bool(await in_feed(client, "/v1/feed?community=common", again))
+        await eventually(shown_again)
         await ok(client.delete("/v1/me", headers=lata), 202)
 
         async def erased() -> bool:
-            return not await in_feed(client, "/v1/me/feed", members, meera)
+            return not await in_feed(client, "/v1/feed?community=common", again)
         await eventually(erased)

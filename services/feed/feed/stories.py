@@ -1,6 +1,7 @@
 """The voices' published stories in the feed, as posts of kind `story`: in each of the
 story's communities and in the common feed, taken off when the story is withdrawn (or its
-storyteller erased). Handlers of the timeline projection, fed from the voices' stream.
+storyteller erased) or a curator takes it down. Handlers of the timeline projection, fed
+from the voices' stream.
 
 Only what the feed may show goes in: public stories for everyone, members-only ones for
 signed-in members (`members_only`: the personal feed only, never the public cached pages);
@@ -14,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.envelope import Envelope
-from contracts.voices.events import StoryPublished, StoryWithdrawn
+from contracts.voices.events import StoryPublished, StoryUnpublished, StoryWithdrawn
 from feed.adapters import sql
 from kit.personal import PersonalData
 from kit.projection import one_by_one
@@ -52,11 +53,13 @@ def handlers(personal: PersonalData) -> dict[type, Handler]:
             for community in dict.fromkeys(["common", *event.communities])]
         await conn.execute(insert(sql.timeline).values(rows).on_conflict_do_nothing())
 
-    async def withdrawn(conn: AsyncConnection, event: StoryWithdrawn, _: Envelope) -> None:
+    async def withdrawn(conn: AsyncConnection, event: StoryWithdrawn | StoryUnpublished,
+                        _: Envelope) -> None:
         await conn.execute(sa.delete(sql.timeline).where(
             sql.timeline.c.story_id == event.story_id))
 
-    return {StoryPublished: one_by_one(published), StoryWithdrawn: one_by_one(withdrawn)}
+    return {StoryPublished: one_by_one(published), StoryWithdrawn: one_by_one(withdrawn),
+            StoryUnpublished: one_by_one(withdrawn)}
 
 
 def once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -118,4 +118,6 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/curation/queue"): CURATORS,
     ("POST", "/v1/curation/stories/{story_id}/decision"): CURATORS,
     ("GET", "/v1/policy/stories"): ADMIN,
+    ("POST", "/v1/stories/{story_id}/flags"): MEMBERS,
+    ("POST", "/v1/curation/stories/{story_id}/flags/decision"): CURATORS,
 }

@@ -17,6 +17,7 @@ from voices.adapters import sql
 from voices.adapters.transcriber import transcriber
 from voices.deps import Deps
 from voices.handlers.curation import erase_storyteller
+from voices.handlers.flags import watch_overdue_flags
 from voices.handlers.media import transcribe_waiting
 from voices.settings import VoicesSettings
 
@@ -44,7 +45,7 @@ def bootstrap(settings: VoicesSettings | None = None) -> Service:
     deps = deps_for(db, settings)
     routes = serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
-    background: list[Any] = []
+    background: list[Any] = [lambda: watch_overdue_flags(deps, settings.voices_flag_watch_s)]
     if deps.transcriber.available:
         def machine() -> Coroutine[Any, Any, None]:
             return transcribe_waiting(deps, settings.voices_transcribe_every_s)

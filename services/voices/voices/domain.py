@@ -10,12 +10,15 @@ from uuid import UUID
 from contracts.events import Event
 from contracts.voices.events import (
     ConsentRecorded,
+    FlagsReviewed,
     StoryCreated,
+    StoryFlagged,
     StoryPreviewed,
     StoryPublished,
     StoryRecorded,
     StoryReleased,
     StoryReviewed,
+    StoryUnpublished,
     StoryWithdrawn,
     StoryWritten,
     TranscriptSet,
@@ -110,6 +113,16 @@ class NoRecordingError(VoicesError):
         super().__init__("the story has no recording to transcribe")
 
 
+class AlreadyFlaggedError(VoicesError):
+    def __init__(self) -> None:
+        super().__init__("you flagged this story already; a curator will look at it")
+
+
+class NoOpenFlagsError(VoicesError):
+    def __init__(self) -> None:
+        super().__init__("the story has no open flags")
+
+
 @dataclass(frozen=True)
 class Story:
     story_id: UUID | None = None
@@ -132,6 +145,7 @@ class Story:
     machine_made: bool = False  # the transcript was a machine's first
     consents: frozenset[str] = frozenset()
     release: StoryReleased | None = None
+    flaggers: frozenset[UUID] = frozenset()  # of the open flags
 
 
 def stream(story_id: UUID) -> str:
@@ -169,7 +183,13 @@ def evolve(state: Story, event: Event) -> Story:
         case StoryPublished():
             return replace(state, status=PUBLISHED)
         case StoryWithdrawn():
-            return replace(state, status=WITHDRAWN, media_key=None)
+            return replace(state, status=WITHDRAWN, media_key=None, flaggers=frozenset())
+        case StoryFlagged():
+            return replace(state, flaggers=state.flaggers | {event.flagger_id})
+        case FlagsReviewed():
+            return replace(state, flaggers=frozenset())
+        case StoryUnpublished():
+            return replace(state, status=CHANGES_REQUESTED, release=None)
     return state
 
 
@@ -348,3 +368,23 @@ def withdraw(state: Story, caller_id: UUID | None, reason: str) -> list[Event]:
     assert state.story_id is not None and state.storyteller_id is not None
     return [StoryWithdrawn(story_id=state.story_id, storyteller_id=state.storyteller_id,
                            reason=reason)]
+
+
+def flag(state: Story, event: StoryFlagged) -> list[Event]:
+    """A reader's flag of a published story, once per reader while it is open."""
+    if existing(state).status != PUBLISHED:
+        raise NoSuchStoryError()
+    if event.flagger_id in state.flaggers:
+        raise AlreadyFlaggedError()
+    return [event]
+
+
+def review_flags(state: Story, curator_id: UUID, decision: str, note: str) -> list[Event]:
+    if not existing(state).flaggers:
+        raise NoOpenFlagsError()
+    assert state.story_id is not None
+    reviewed = FlagsReviewed(story_id=state.story_id, decision=decision, note=note,
+                             curator_id=curator_id)
+    if decision == "dismiss" or state.status != PUBLISHED:
+        return [reviewed]
+    return [reviewed, StoryUnpublished(story_id=state.story_id, note=note)]

@@ -16,12 +16,15 @@ from contracts.registry import ALL
 from contracts.voices.events import (
     REGISTRY,
     ConsentRecorded,
+    FlagsReviewed,
     StoryCreated,
+    StoryFlagged,
     StoryPreviewed,
     StoryPublished,
     StoryRecorded,
     StoryReleased,
     StoryReviewed,
+    StoryUnpublished,
     StoryWithdrawn,
     StoryWritten,
     TranscriptSet,
@@ -74,7 +77,14 @@ def stories(personal: PersonalData) -> InlineModel:
                        transcript_origin=event.origin, machine_made=event.machine_made,
                        transcript_model=event.model)
 
-    return InlineModel(name="stories", tables=[sql.stories], registry=REGISTRY,
+    async def flagged(conn: AsyncConnection, event: StoryFlagged, _: Envelope) -> None:
+        reason = await personal.reveal(conn, event.flagger_id, "reason", event.reason)
+        await conn.execute(insert(sql.story_flags).values(
+            flag_id=event.flag_id, story_id=event.story_id, flagger_id=event.flagger_id,
+            reason=reason, flagged_at=event.flagged_at, open=True).on_conflict_do_nothing())
+
+    return InlineModel(name="stories", tables=[sql.story_flags, sql.stories],
+                       registry=REGISTRY,
                        store=sql.store, handlers={
                            StoryCreated: one_by_one(created),
                            StoryWritten: one_by_one(written),
@@ -85,7 +95,10 @@ def stories(personal: PersonalData) -> InlineModel:
                            StoryReleased: one_by_one(released),
                            StoryReviewed: one_by_one(reviewed),
                            StoryPublished: one_by_one(published),
-                           StoryWithdrawn: one_by_one(withdrawn)})
+                           StoryWithdrawn: one_by_one(withdrawn),
+                           StoryFlagged: one_by_one(flagged),
+                           FlagsReviewed: one_by_one(flags_reviewed),
+                           StoryUnpublished: one_by_one(unpublished)})
 
 
 async def _set(conn: AsyncConnection, story_id: UUID, **values: object) -> None:
@@ -132,6 +145,18 @@ async def published(conn: AsyncConnection, event: StoryPublished, _: Envelope) -
 
 async def withdrawn(conn: AsyncConnection, event: StoryWithdrawn, _: Envelope) -> None:
     await _set(conn, event.story_id, status="withdrawn", **CONTENT)
+    await conn.execute(sql.story_flags.delete().where(
+        sql.story_flags.c.story_id == event.story_id))
+
+
+async def flags_reviewed(conn: AsyncConnection, event: FlagsReviewed, _: Envelope) -> None:
+    await conn.execute(sql.story_flags.update().where(
+        sql.story_flags.c.story_id == event.story_id).values(open=False))
+
+
+async def unpublished(conn: AsyncConnection, event: StoryUnpublished, _: Envelope) -> None:
+    await _set(conn, event.story_id, status="changes_requested", published_at=None,
+               review_note=event.note)
 
 
 Erase = Callable[[AsyncConnection, UUID], Awaitable[None]]

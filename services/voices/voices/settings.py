@@ -13,3 +13,4 @@ class VoicesSettings(ServiceSettings):
     # "tiny.en" or a folder; empty, or faster-whisper not installed: no machine transcripts.
     voices_transcriber_model: str = "tiny.en"
     voices_transcribe_every_s: float = 5.0  # how often the waiting recordings are looked for
+    voices_flag_watch_s: float = 15.0  # how often the overdue flags are counted (metric)

@@ -20,8 +20,13 @@ from contracts.voices.messages import (
     CreateStory,
     CurationQueue,
     Decided,
+    DecideFlags,
     DecideStory,
     DecisionBody,
+    FlagAccepted,
+    FlagBody,
+    FlagsDecisionBody,
+    FlagStory,
     GiveConsent,
     MediaInfo,
     MediaPart,
@@ -277,3 +282,21 @@ async def policy_stories(caller: CallerDep, bus: BusDep,
     policy makers, with their summaries and communities (admins)."""
     return await bus.forward(rpc("voices", "policy_stories"), caller, PolicyQuery(
         community=community, limit=limit, cursor=cursor))
+
+
+@router.post("/stories/{story_id}/flags", status_code=201, response_model=FlagAccepted,
+             tags=TAGS)
+async def flag(story_id: UUID, body: FlagBody, caller: CallerDep, bus: BusDep) -> Response:
+    """Flag a published story for the curators (reviewed within 24 hours)."""
+    return await bus.forward(rpc("voices", "flag_story"), caller,
+                             FlagStory(story_id=story_id, reason=body.reason))
+
+
+@router.post("/curation/stories/{story_id}/flags/decision", response_model=Decided,
+             tags=TAGS)
+async def decide_flags(story_id: UUID, body: FlagsDecisionBody, caller: CallerDep,
+                       bus: BusDep) -> Response:
+    """dismiss the story's open flags, or take_down: unpublished everywhere, back to its
+    storyteller with the note."""
+    return await bus.forward(rpc("voices", "decide_flags"), caller,
+                             DecideFlags(story_id=story_id, **body.model_dump()))

@@ -2,6 +2,7 @@
 consented, transcribed, previewed, released, curated, published, played and withdrawn."""
 
 from base64 import b64encode
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +321,38 @@ async def test_bad_input_is_refused_and_writes_nothing(voices: Tier,
                               person("voices_curator"))).status == 422  # a note is needed
     async with engine.connect() as conn:
         assert await conn.scalar(sa.text("SELECT count(*) FROM voices.events")) == 3
+
+
+async def test_flags_are_reviewed_with_a_24_hour_clock_and_a_take_down_unpublishes(
+        voices: Tier, engine: AsyncEngine, deps: Deps) -> None:
+    teller, curator = await storyteller(engine), person("voices_curator")
+    reader = await storyteller(engine, "patient")
+    story_id = await released_story(voices, teller, visibility="public")
+    early = await voices.call("flag_story", {"story_id": story_id,
+                                             "reason": "It names my doctor"}, reader)
+    assert early.status == 404  # not published yet: not the reader's to see
+    await voices.ok("decide_story", {"story_id": story_id, "decision": "approve"}, curator)
+    await voices.ok("flag_story", {"story_id": story_id, "reason": "It names my doctor"},
+                    reader)
+    again = await voices.call("flag_story", {"story_id": story_id, "reason": "Once more"},
+                              reader)
+    assert again.status == 409
+    later = with_(deps, clock=lambda: datetime.now(UTC) + timedelta(hours=25))
+    [flagged] = (await tier(later).ok("curation_queue", {}, curator))["flagged"]
+    assert flagged["open_flags"] == 1 and flagged["reasons"] == ["It names my doctor"]
+    assert flagged["overdue"] and flagged["waiting_hours"] > 24
+    [fresh] = (await voices.ok("curation_queue", {}, curator))["flagged"]
+    assert not fresh["overdue"]
+    async with engine.connect() as conn:  # what the metric pu_story_flags_overdue counts
+        assert await sql.overdue_flags(conn, datetime.now(UTC) + timedelta(hours=1)) == 1
+        assert await sql.overdue_flags(conn, datetime.now(UTC) - timedelta(hours=24)) == 0
+    taken = await voices.ok("decide_flags", {"story_id": story_id, "decision": "take_down",
+                                             "note": "Please remove the doctor's name"},
+                            curator)
+    assert taken["status"] == "changes_requested"
+    assert (await voices.ok("list_stories", {}))["items"] == []
+    assert (await voices.ok("curation_queue", {}, curator))["flagged"] == []
+    mine = await voices.ok("get_story", {"story_id": story_id}, teller)
+    assert mine["review_note"] == "Please remove the doctor's name"
+    assert (await voices.call("decide_flags", {"story_id": story_id, "decision": "dismiss",
+                                               "note": "none open"}, curator)).status == 409

@@ -54,6 +54,17 @@ stories = sa.Table(
     sa.Index("stories_gallery", "status", "published_at", "story_id"),
     sa.Index("stories_by_storyteller", "storyteller_id", "created_at"),
 )
+# Inline "stories" too: readers' flags of published stories, open until a curator decides.
+story_flags = sa.Table(
+    "story_flags", metadata,
+    sa.Column("flag_id", sa.Uuid, primary_key=True),
+    sa.Column("story_id", sa.Uuid, nullable=False),
+    sa.Column("flagger_id", sa.Uuid, nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("flagged_at", TZ, nullable=False),
+    sa.Column("open", sa.Boolean, nullable=False),
+    sa.Index("story_flags_open", "open", "flagged_at"),
+)
 # Projection "people": the names of the storytellers who tell a story with their name.
 people = sa.Table(
     "people", metadata,
@@ -127,3 +138,23 @@ async def of_storyteller(conn: AsyncConnection, storyteller_id: UUID) -> list[UU
     return list((await conn.execute(sa.select(stories.c.story_id).where(
         stories.c.storyteller_id == storyteller_id,
         stories.c.status != "withdrawn"))).scalars())
+
+
+async def open_flags(conn: AsyncConnection, limit: int) -> list[tuple[Any, list[Any]]]:
+    """Stories with open flags, the longest flagged first, each with its open flags."""
+    flags = (await conn.execute(sa.select(story_flags).where(story_flags.c.open)
+                                .order_by(story_flags.c.flagged_at))).all()
+    by_story: dict[UUID, list[Any]] = {}
+    for flag in flags:
+        by_story.setdefault(flag.story_id, []).append(flag)
+    wanted = list(by_story)[:limit]
+    rows = {row.story_id: row for row in (await conn.execute(
+        _with_names().where(stories.c.story_id.in_(wanted)))).all()}
+    return [(rows[story_id], by_story[story_id]) for story_id in wanted if story_id in rows]
+
+
+async def overdue_flags(conn: AsyncConnection, before: datetime) -> int:
+    """Stories flagged before `before` whose flags are still open."""
+    return int(await conn.scalar(sa.select(sa.func.count(sa.distinct(story_flags.c.story_id)))
+                                 .where(story_flags.c.open,
+                                        story_flags.c.flagged_at < before)) or 0)

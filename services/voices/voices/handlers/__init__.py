@@ -4,7 +4,9 @@ from contracts.roles import ADMIN, MEMBERS
 from contracts.subjects import rpc
 from contracts.voices.messages import (
     CreateStory,
+    DecideFlags,
     DecideStory,
+    FlagStory,
     GiveConsent,
     MediaPart,
     MediaRange,
@@ -25,6 +27,7 @@ from kit.personal import KeyShreddedError
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 from voices import consents, domain, views
 from voices.handlers.curation import curation_queue, decide_story, policy_stories
+from voices.handlers.flags import decide_flags, flag_story
 from voices.handlers.media import (
     MediaRangeError,
     NoCaptionsError,
@@ -80,6 +83,9 @@ HANDLERS = {
                                              roles=views.CURATORS),
     rpc("voices", "decide_story"): Handler(decide_story, DecideStory, roles=views.CURATORS),
     rpc("voices", "policy_stories"): Handler(policy_stories, PolicyQuery, roles=(ADMIN,)),
+    rpc("voices", "flag_story"): Handler(flag_story, FlagStory, roles=STORYTELLERS,
+                                         status=201),
+    rpc("voices", "decide_flags"): Handler(decide_flags, DecideFlags, roles=views.CURATORS),
 }
 
 ERRORS: ErrorMap = {
@@ -96,6 +102,8 @@ ERRORS: ErrorMap = {
     domain.NotSubmittedError: 409,
     domain.TranscriptRangeError: 422,
     domain.NoRecordingError: 422,
+    domain.AlreadyFlaggedError: 409,
+    domain.NoOpenFlagsError: 409,
     consents.UnknownWordingError: 422,
     MediaRefusedError: 422,
     MediaRangeError: 422,

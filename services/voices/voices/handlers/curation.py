@@ -22,6 +22,7 @@ from kit.usecases import Call
 from voices import domain, transcripts, views
 from voices.adapters import sql
 from voices.deps import Deps
+from voices.handlers.flags import flagged_items
 
 log = get_logger(__name__)
 STATUS = {"approve": "published", "request_changes": "changes_requested",
@@ -30,11 +31,13 @@ STATUS = {"approve": "published", "request_changes": "changes_requested",
 
 async def curation_queue(call: Call[QueueQuery], deps: Deps) -> CurationQueue:
     """Released stories awaiting review, the longest waiting first, with what to look at:
-    contact details in the title, summary, text or a segment, to be redacted."""
+    contact details in the title, summary, text or a segment, to be redacted; and the
+    flagged published stories, with their 24-hour clock."""
     now = deps.clock()
     async with deps.db.connect() as conn:
         rows = await sql.submitted(conn, call.command.limit)
-    return CurationQueue(items=[QueueItem(
+        found = await sql.open_flags(conn, call.command.limit)
+    return CurationQueue(flagged=flagged_items(found, call.caller, deps), items=[QueueItem(
         story=views.view(row, call.caller, now),
         waiting_hours=round((now - row.submitted_at) / timedelta(hours=1), 2),
         pointers=transcripts.pointers(row.title or "", row.summary or "", row.text,
