@@ -230,6 +230,24 @@ async def test_video_captions_redactions_and_text_only(platform: Platform) -> No
         assert (await client.get(f"/v1/stories/{story_id}/media")).status_code == 404
 
 
+async def test_a_recording_larger_than_one_request_comes_in_parts_and_plays_across_replies(
+        platform: Platform) -> None:
+    data = tone(6.5, "wav", "pcm_s16le")  # ~624 KB: three parts, two of the 512 KB replies
+    seam = 512 * 1024
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        devi = await patient(client, "Devi")
+        story_id = await told(client, devi, data)
+        url = f"/v1/stories/{story_id}/media"
+        whole = await client.get(url, headers=devi)  # its storyteller plays the draft
+        assert whole.status_code == 200 and whole.content == data
+        assert whole.headers["content-type"] == "audio/wav"
+        across = await client.get(url, headers={**devi, "Range": f"bytes={seam - 5}-"})
+        assert across.status_code == 206 and across.content == data[seam - 5:]
+        beyond = await client.get(url, headers={**devi, "Range": f"bytes={len(data)}-"})
+        assert beyond.status_code == 416
+        assert (await client.get(url)).status_code == 404  # a draft: nobody else's
+
+
 async def test_renamed_text_oversized_and_too_long_recordings_are_refused(
         platform: Platform) -> None:
     media = platform.stack.log_dir / "media"
