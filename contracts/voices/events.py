@@ -40,7 +40,8 @@ class StoryWritten(Event):
 
 
 class StoryRecorded(Event):
-    """The recording, checked on its bytes, kept in the media store under `media_key`."""
+    """The recording, checked on its bytes, kept in the media store under `media_key` (a
+    video's sound alone under `sound_key`)."""
 
     event_type: ClassVar[str] = "StoryRecorded"
     subject: ClassVar[str] = "voices.story.recorded"
@@ -50,6 +51,10 @@ class StoryRecorded(Event):
     content_type: str
     duration_s: float
     size: int
+    # A video's sound alone (for an audio-only release), kept beside it.
+    sound_key: str | None = None
+    sound_type: str | None = None
+    sound_size: int | None = None
 
 
 class ConsentRecorded(Event):

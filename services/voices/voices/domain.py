@@ -62,6 +62,7 @@ class KindError(VoicesError):
         super().__init__("a written story has no recording; its text is the story")
 
 
+
 class ConsentMissingError(VoicesError):
     field = "consents"
 
@@ -139,6 +140,7 @@ class Story:
     previewed: int = -1  # the revision last previewed
     has_text: bool = False
     media_key: str | None = None
+    sound_key: str | None = None  # a video's sound alone
     duration_s: float = 0.0
     segments: int = 0  # of the transcript; 0: none
     redacted: int = 0
@@ -146,6 +148,11 @@ class Story:
     consents: frozenset[str] = frozenset()
     release: StoryReleased | None = None
     flaggers: frozenset[UUID] = frozenset()  # of the open flags
+
+
+def media_keys(state: Story) -> list[str]:
+    """What the media store keeps of the story."""
+    return [key for key in (state.media_key, state.sound_key) if key is not None]
 
 
 def stream(story_id: UUID) -> str:
@@ -163,7 +170,8 @@ def evolve(state: Story, event: Event) -> Story:
         case StoryWritten():
             return _changed(replace(state, has_text=True))
         case StoryRecorded():
-            return _changed(replace(state, media_key=event.media_key, segments=0, redacted=0,
+            return _changed(replace(state, media_key=event.media_key,
+                                    sound_key=event.sound_key, segments=0, redacted=0,
                                     duration_s=event.duration_s, machine_made=False))
         case TranscriptSet():
             return _changed(replace(state, segments=event.segment_count,
@@ -183,7 +191,8 @@ def evolve(state: Story, event: Event) -> Story:
         case StoryPublished():
             return replace(state, status=PUBLISHED)
         case StoryWithdrawn():
-            return replace(state, status=WITHDRAWN, media_key=None, flaggers=frozenset())
+            return replace(state, status=WITHDRAWN, media_key=None, sound_key=None,
+                           flaggers=frozenset())
         case StoryFlagged():
             return replace(state, flaggers=state.flaggers | {event.flagger_id})
         case FlagsReviewed():
@@ -251,12 +260,11 @@ def may_record(state: Story, caller_id: UUID) -> Story:
     return state
 
 
-def record(state: Story, caller_id: UUID, media_key: str, content_type: str,
-           duration_s: float, size: int) -> list[Event]:
+def record(state: Story, caller_id: UUID, recorded: StoryRecorded) -> list[Event]:
     may_record(state, caller_id)
-    assert state.story_id is not None
-    return [StoryRecorded(story_id=state.story_id, media_key=media_key,
-                          content_type=content_type, duration_s=duration_s, size=size)]
+    if (state.kind == "video") != (recorded.sound_key is not None):
+        raise KindError()
+    return [recorded]
 
 
 def consent(state: Story, caller_id: UUID, event: ConsentRecorded) -> list[Event]:
@@ -335,9 +343,8 @@ def _complete(state: Story) -> None:
 
 
 def _check_variant(state: Story, variant: str) -> None:
-    if variant == "audio_only" and state.kind != "audio":
-        raise VariantError("audio only is for an audio story: the sound of a video is not "
-                           "separated from its picture yet; release it text only")
+    if variant == "audio_only" and state.kind == "written":
+        raise VariantError("audio only is for a recorded story")
     if state.redacted and state.media_key is not None and variant != "text_only":
         raise VariantError("redacted parts are not silenced in the recording yet: a story "
                            "with redactions is released text only")

@@ -38,6 +38,7 @@ from voices.adapters import sql
 # The columns a withdrawal empties: nothing the story said is kept in the read model.
 CONTENT = {"title": None, "summary": None, "text": None, "segments": None,
            "media_key": None, "content_type": None, "duration_s": None, "size": None,
+           "sound_key": None, "sound_type": None, "sound_size": None,
            "review_note": None}
 
 
@@ -67,7 +68,9 @@ def stories(personal: PersonalData) -> InlineModel:
     async def recorded(conn: AsyncConnection, event: StoryRecorded, _: Envelope) -> None:
         await _changed(conn, event.story_id, media_key=event.media_key,
                        content_type=event.content_type, duration_s=event.duration_s,
-                       size=event.size, segments=None, transcript_origin=None,
+                       size=event.size, sound_key=event.sound_key,
+                       sound_type=event.sound_type, sound_size=event.sound_size,
+                       segments=None, transcript_origin=None,
                        machine_made=False, transcript_model=None)
 
     async def transcribed(conn: AsyncConnection, event: TranscriptSet, _: Envelope) -> None:

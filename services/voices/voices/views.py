@@ -54,6 +54,14 @@ def may_play(row: Any, caller: Caller, now: datetime) -> bool:
             and (row.variant != "text_only" or whole(row, caller)))
 
 
+def served(row: Any, caller: Caller) -> tuple[str, str, int]:
+    """The media key, type and size the caller gets: a video released audio only is its
+    sound alone to readers (the storyteller and the curators see it whole)."""
+    if row.variant == "audio_only" and row.sound_key is not None and not whole(row, caller):
+        return row.sound_key, row.sound_type, row.sound_size
+    return row.media_key, row.content_type, row.size
+
+
 def view(row: Any, caller: Caller, now: datetime) -> StoryView:
     full = whole(row, caller)
     named = full or not row.anonymous
@@ -66,7 +74,7 @@ def view(row: Any, caller: Caller, now: datetime) -> StoryView:
         storyteller=(row.display_name or FORMER_MEMBER) if named else None,
         storyteller_id=row.storyteller_id if full else None, text=row.text,
         media=may_play(row, caller, now),
-        content_type=row.content_type if may_play(row, caller, now) else None,
+        content_type=served(row, caller)[1] if may_play(row, caller, now) else None,
         duration_s=row.duration_s, captions=bool(segments) and row.kind != "written",
         transcript=transcripts.shown(row.transcript_origin, row.machine_made,
                                      row.transcript_model, segments, full)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.rpc import Principal, Reply
 from contracts.voices.messages import PART_BYTES, Segment
 from kit import readmodels
+from kit.mediacheck import Limits, check_audio
 from tests.audio import clip, tone
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 from voices import handlers, projections
@@ -188,7 +189,7 @@ async def test_a_large_recording_comes_in_parts_and_bad_uploads_keep_nothing(
     assert uploaded["transcript"] == "awaiting"
     folder = Path(str(deps.media.folder))  # type: ignore[attr-defined]
     kept = sorted(p.name for p in folder.iterdir())
-    assert len(kept) == 1 and kept[0].startswith("story-")  # the parts are gone
+    assert len(kept) == 2 and kept[1].endswith("-sound")  # the parts are gone
     for data, says in ((b"Dear diary, this is no recording.\n" * 30, "not video"),
                        (clip(25), "at most 20 s"),  # the tier's limit
                        (tone(2.0), "one picture and one sound")):
@@ -356,3 +357,25 @@ async def test_flags_are_reviewed_with_a_24_hour_clock_and_a_take_down_unpublish
     assert mine["review_note"] == "Please remove the doctor's name"
     assert (await voices.call("decide_flags", {"story_id": story_id, "decision": "dismiss",
                                                "note": "none open"}, curator)).status == 409
+
+
+async def test_a_video_released_anonymous_and_audio_only_plays_its_sound_alone(
+        voices: Tier, engine: AsyncEngine) -> None:
+    teller, curator, member = await storyteller(engine), person("moderator"), person("patient")
+    video = clip(2.0)
+    story_id = await recorded_story(voices, teller, video, kind="video")
+    await voices.ok("set_transcript", {"story_id": story_id, "segments": SEGMENTS[:1]}, teller)
+    await voices.ok("preview_story", {"story_id": story_id}, teller)
+    await voices.ok("release_story", {"story_id": story_id, "visibility": "members",
+                                      "anonymous": True, "variant": "audio_only",
+                                      "version": VERSION}, teller)
+    await voices.ok("decide_story", {"story_id": story_id, "decision": "approve"}, curator)
+    heard = await voices.ok("story_media", {"story_id": story_id}, member)
+    assert heard["content_type"] == "audio/webm" and heard["size"] != len(video)
+    sound = await voices.call("story_media_bytes", {"story_id": story_id, "start": 0,
+                                                    "length": heard["size"]}, member)
+    assert check_audio(sound.body, Limits(10**6, 60)).content_type == "audio/webm"
+    seen = await voices.ok("story_media", {"story_id": story_id}, teller)
+    assert seen["content_type"] == "video/webm" and seen["size"] == len(video)
+    shown = await voices.ok("get_story", {"story_id": story_id}, member)
+    assert shown["content_type"] == "audio/webm" and shown["storyteller"] is None

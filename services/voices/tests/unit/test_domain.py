@@ -150,6 +150,20 @@ def test_others_drafts_are_no_story_and_a_curator_transcribes_only_released_ones
         domain.transcript(ready(), TELLER, False, "s", [Segment(start=0, end=60, text="x")])
 
 
+def test_a_video_released_audio_only_is_heard_not_seen() -> None:
+    video = StoryRecorded(story_id=STORY, media_key="story-v", content_type="video/webm",
+                          duration_s=10.0, size=100, sound_key="story-v-sound",
+                          sound_type="audio/webm", sound_size=80)
+    story = folded(created("video"), consent("take_part"), video, transcript())
+    story = domain.evolve(story, StoryPreviewed(story_id=STORY, revision=story.revision))
+    assert domain.media_keys(story) == ["story-v", "story-v-sound"]
+    audio_only = MEMBERS.model_copy(update={"variant": "audio_only"})
+    [released] = domain.release(story, TELLER, audio_only, "w", NOW)
+    assert isinstance(released, StoryReleased) and released.variant == "audio_only"
+    with pytest.raises(domain.KindError):  # a video is kept with its sound apart
+        domain.record(story, TELLER, video.model_copy(update={"sound_key": None}))
+
+
 def test_a_written_story_has_no_recording() -> None:
     with pytest.raises(domain.KindError):
         domain.may_record(folded(created("written"), consent("take_part")), TELLER)

@@ -39,6 +39,8 @@ stories = sa.Table(
     sa.Column("previewed", sa.Integer, nullable=False, server_default="-1"),
     sa.Column("media_key", sa.Text), sa.Column("content_type", sa.Text),
     sa.Column("duration_s", sa.Float), sa.Column("size", sa.Integer),
+    sa.Column("sound_key", sa.Text), sa.Column("sound_type", sa.Text),  # a video's sound
+    sa.Column("sound_size", sa.Integer),
     sa.Column("segments", JSONB),  # [{start, end, text, redacted}]
     sa.Column("transcript_origin", sa.Text),
     sa.Column("machine_made", sa.Boolean, nullable=False, server_default=sa.false()),

@@ -77,6 +77,6 @@ async def erase_storyteller(deps: Deps, conn: AsyncConnection, person_id: UUID) 
         await deps.stories.append(conn, stream, version,
                                   domain.withdraw(state, None, "erasure"),
                                   Metadata(actor="voices-erasure"))
-        if state.media_key is not None:
-            await deps.media.delete(state.media_key)
+        for key in domain.media_keys(state):
+            await deps.media.delete(key)
     log.info("storyteller_erased")

@@ -8,7 +8,7 @@ from base64 import b64decode
 from typing import Any
 from uuid import UUID, uuid4
 
-from contracts.voices.events import TranscriptSet
+from contracts.voices.events import StoryRecorded, TranscriptSet
 from contracts.voices.messages import (
     PART_BYTES,
     MediaInfo,
@@ -30,6 +30,7 @@ from voices import domain, transcripts, views
 from voices.adapters import sql
 from voices.deps import Deps
 from voices.handlers.common import readable, sealer
+from voices.sound import sound_of
 
 log = get_logger(__name__)
 
@@ -81,27 +82,43 @@ async def upload_media(call: Call[UploadMedia], deps: Deps) -> Recording:
         check = check_video if state.kind == "video" else check_audio
         limits = Limits(deps.max_media_bytes, deps.max_media_seconds, "a story's recording")
         found = await asyncio.to_thread(check, data, limits)  # decoding: off the event loop
-        key = f"story-{c.story_id.hex}-{uuid4().hex[:12]}"
-        # The bytes first: a crash between the two leaves an orphan file, never a story
-        # without its bytes.
-        await deps.media.put(key, data, found.content_type)
+        recorded = await _kept(deps, c.story_id, data, found.content_type,
+                               found.duration_s)
         try:
             async with deps.db.transaction() as conn:
-                before = await deps.stories.change(conn, stream, lambda s: domain.record(
-                    s, me, key, found.content_type, found.duration_s, len(data)),
+                before = await deps.stories.change(
+                    conn, stream, lambda s: domain.record(s, me, recorded),
                     call.caller.metadata)
         except BaseException:
-            await deps.media.delete(key)
+            for key in (recorded.media_key, recorded.sound_key):
+                if key is not None:
+                    await deps.media.delete(key)
             raise
     finally:
         for index in range(min(c.parts, max_parts(deps))):
             await deps.media.delete(part_key(c.story_id, index))
-    if before.media_key is not None:  # the recording it replaces
-        await deps.media.delete(before.media_key)
+    for key in domain.media_keys(before):  # the recording it replaces
+        await deps.media.delete(key)
     log.info("story_recorded", story_id=str(c.story_id), size=len(data))
     return Recording(story_id=c.story_id, content_type=found.content_type,
                      duration_s=found.duration_s, size=len(data),
                      transcript="machine" if deps.transcriber.available else "awaiting")
+
+
+async def _kept(deps: Deps, story_id: UUID, data: bytes, content_type: str,
+                duration_s: float) -> StoryRecorded:
+    """The recording in the media store (a video's sound alone beside it), before its
+    event: a crash between the two leaves an orphan file, never a story without bytes."""
+    key = f"story-{story_id.hex}-{uuid4().hex[:12]}"
+    sound, sound_type = (await asyncio.to_thread(sound_of, data, content_type)
+                         if content_type.startswith("video/") else (None, None))
+    await deps.media.put(key, data, content_type)
+    if sound is not None and sound_type is not None:
+        await deps.media.put(f"{key}-sound", sound, sound_type)
+    return StoryRecorded(story_id=story_id, media_key=key, content_type=content_type,
+                         duration_s=duration_s, size=len(data),
+                         sound_key=f"{key}-sound" if sound is not None else None,
+                         sound_type=sound_type, sound_size=len(sound) if sound else None)
 
 
 def _decoded(data_b64: str) -> bytes:
@@ -188,16 +205,18 @@ async def transcribe_waiting(deps: Deps, every_s: float) -> None:
 async def story_media(call: Call[StoryRef], deps: Deps) -> MediaInfo:
     """What a playable recording is: its type and size."""
     row = await _playable(deps, call.command.story_id, call)
-    return MediaInfo(story_id=row.story_id, content_type=row.content_type, size=row.size)
+    _, content_type, size = views.served(row, call.caller)
+    return MediaInfo(story_id=row.story_id, content_type=content_type, size=size)
 
 
 async def story_media_bytes(call: Call[MediaRange], deps: Deps) -> Binary:
     c = call.command
     row = await _playable(deps, c.story_id, call)
-    if c.start >= row.size:
+    key, content_type, size = views.served(row, call.caller)
+    if c.start >= size:
         raise MediaRangeError()
-    end = min(row.size, c.start + c.length)
-    return Binary(await deps.media.get(row.media_key, c.start, end), row.content_type)
+    end = min(size, c.start + c.length)
+    return Binary(await deps.media.get(key, c.start, end), content_type)
 
 
 async def _playable(deps: Deps, story_id: UUID, call: Call[Any]) -> Any:

@@ -112,8 +112,8 @@ async def withdraw_story(call: Call[StoryRef], deps: Deps) -> Withdrawn:
         state = await deps.stories.change(conn, domain.stream(story_id),
                                           lambda s: domain.withdraw(s, me, "storyteller"),
                                           call.caller.metadata)
-    if state.media_key is not None:  # after the commit: the story is gone whatever happens
-        await deps.media.delete(state.media_key)
+    for key in domain.media_keys(state):  # after the commit: the story is gone anyway
+        await deps.media.delete(key)
     log.info("story_withdrawn", story_id=str(story_id))
     return Withdrawn(story_id=story_id, status="withdrawn")
 
