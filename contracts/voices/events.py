@@ -119,6 +119,11 @@ class StoryReleased(Event):
     wording_version: str
     language: str
     wording: str
+    # The recording as readers hear it, its redacted segments silenced (none: no redaction,
+    # or released text only): an audio story's, or a video's sound released audio only.
+    silenced_key: str | None = None
+    silenced_type: str | None = None
+    silenced_size: int | None = None
 
 
 class StoryReviewed(Event):

@@ -148,11 +148,13 @@ class Story:
     consents: frozenset[str] = frozenset()
     release: StoryReleased | None = None
     flaggers: frozenset[UUID] = frozenset()  # of the open flags
+    silenced_keys: frozenset[str] = frozenset()  # the copies with redactions silenced
 
 
 def media_keys(state: Story) -> list[str]:
     """What the media store keeps of the story."""
-    return [key for key in (state.media_key, state.sound_key) if key is not None]
+    kept = [key for key in (state.media_key, state.sound_key) if key is not None]
+    return kept + sorted(state.silenced_keys)
 
 
 def stream(story_id: UUID) -> str:
@@ -172,6 +174,7 @@ def evolve(state: Story, event: Event) -> Story:
         case StoryRecorded():
             return _changed(replace(state, media_key=event.media_key,
                                     sound_key=event.sound_key, segments=0, redacted=0,
+                                    silenced_keys=frozenset(),
                                     duration_s=event.duration_s, machine_made=False))
         case TranscriptSet():
             return _changed(replace(state, segments=event.segment_count,
@@ -182,7 +185,9 @@ def evolve(state: Story, event: Event) -> Story:
         case StoryPreviewed():
             return replace(state, previewed=event.revision)
         case StoryReleased():
-            return replace(state, status=SUBMITTED, release=event)
+            silenced = {event.silenced_key} if event.silenced_key else set()
+            return replace(state, status=SUBMITTED, release=event,
+                           silenced_keys=state.silenced_keys | silenced)
         case StoryReviewed():
             status = {"approve": state.status, "request_changes": CHANGES_REQUESTED,
                       "reject": REJECTED}[event.decision]
@@ -192,7 +197,7 @@ def evolve(state: Story, event: Event) -> Story:
             return replace(state, status=PUBLISHED)
         case StoryWithdrawn():
             return replace(state, status=WITHDRAWN, media_key=None, sound_key=None,
-                           flaggers=frozenset())
+                           flaggers=frozenset(), silenced_keys=frozenset())
         case StoryFlagged():
             return replace(state, flaggers=state.flaggers | {event.flagger_id})
         case FlagsReviewed():
@@ -311,8 +316,18 @@ def preview(state: Story, caller_id: UUID) -> list[Event]:
     return [StoryPreviewed(story_id=state.story_id, revision=state.revision)]
 
 
+def silence_source(state: Story, variant: str) -> str | None:
+    """The media to silence the redacted segments of before readers hear it: an audio
+    story's recording, or a video's sound when it is released audio only."""
+    if not state.redacted or variant == "text_only":
+        return None
+    return state.sound_key if state.kind == "video" else state.media_key
+
+
 def release(state: Story, caller_id: UUID, body: ReleaseBody, wording: str,
-            now: datetime) -> list[Event]:
+            now: datetime, silenced: tuple[str, str, int] | None = None) -> list[Event]:
+    """The release; `silenced`: the key, type and size of the copy readers hear, made
+    beforehand where `silence_source` says (the handler makes it)."""
     editable(state, caller_id)
     _complete(state)
     if state.previewed != state.revision:
@@ -330,7 +345,10 @@ def release(state: Story, caller_id: UUID, body: ReleaseBody, wording: str,
                           visibility=body.visibility, embargo_until=body.until,
                           anonymous=body.anonymous, variant=body.variant,
                           policy_use=body.policy_use, wording_version=body.version,
-                          language=body.language, wording=wording)]
+                          language=body.language, wording=wording,
+                          silenced_key=silenced[0] if silenced else None,
+                          silenced_type=silenced[1] if silenced else None,
+                          silenced_size=silenced[2] if silenced else None)]
 
 
 def _complete(state: Story) -> None:
@@ -345,9 +363,9 @@ def _complete(state: Story) -> None:
 def _check_variant(state: Story, variant: str) -> None:
     if variant == "audio_only" and state.kind == "written":
         raise VariantError("audio only is for a recorded story")
-    if state.redacted and state.media_key is not None and variant != "text_only":
-        raise VariantError("redacted parts are not silenced in the recording yet: a story "
-                           "with redactions is released text only")
+    if state.redacted and state.kind == "video" and variant == "full":
+        raise VariantError("a video with redactions is released audio only (its sound "
+                           "silenced where redacted) or text only: the picture is not cut")
 
 
 def decide(state: Story, curator_id: UUID, decision: str, note: str,

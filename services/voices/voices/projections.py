@@ -39,6 +39,7 @@ from voices.adapters import sql
 CONTENT = {"title": None, "summary": None, "text": None, "segments": None,
            "media_key": None, "content_type": None, "duration_s": None, "size": None,
            "sound_key": None, "sound_type": None, "sound_size": None,
+           "silenced_key": None, "silenced_type": None, "silenced_size": None,
            "review_note": None}
 
 
@@ -70,6 +71,7 @@ def stories(personal: PersonalData) -> InlineModel:
                        content_type=event.content_type, duration_s=event.duration_s,
                        size=event.size, sound_key=event.sound_key,
                        sound_type=event.sound_type, sound_size=event.sound_size,
+                       silenced_key=None, silenced_type=None, silenced_size=None,
                        segments=None, transcript_origin=None,
                        machine_made=False, transcript_model=None)
 
@@ -132,7 +134,9 @@ async def released(conn: AsyncConnection, event: StoryReleased, envelope: Envelo
     await _set(conn, event.story_id, status="submitted", visibility=event.visibility,
                embargo_until=event.embargo_until, anonymous=event.anonymous,
                variant=event.variant, policy_use=event.policy_use,
-               submitted_at=envelope.occurred_at, review_note=None)
+               submitted_at=envelope.occurred_at, review_note=None,
+               silenced_key=event.silenced_key, silenced_type=event.silenced_type,
+               silenced_size=event.silenced_size)
 
 
 async def reviewed(conn: AsyncConnection, event: StoryReviewed, _: Envelope) -> None:

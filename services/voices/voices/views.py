@@ -55,8 +55,11 @@ def may_play(row: Any, caller: Caller, now: datetime) -> bool:
 
 
 def served(row: Any, caller: Caller) -> tuple[str, str, int]:
-    """The media key, type and size the caller gets: a video released audio only is its
-    sound alone to readers (the storyteller and the curators see it whole)."""
+    """The media key, type and size the caller gets: to readers, the copy with the redacted
+    segments silenced where there are any, and a video released audio only as its sound
+    alone (the storyteller and the curators get the recording as it was made)."""
+    if row.silenced_key is not None and not whole(row, caller):
+        return row.silenced_key, row.silenced_type, row.silenced_size
     if row.variant == "audio_only" and row.sound_key is not None and not whole(row, caller):
         return row.sound_key, row.sound_type, row.sound_size
     return row.media_key, row.content_type, row.size

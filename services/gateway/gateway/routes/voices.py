@@ -193,9 +193,11 @@ async def preview(story_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
 async def release(story_id: UUID, body: ReleaseBody, caller: CallerDep,
                   bus: BusDep) -> Response:
     """The release of the previewed story: visibility, named or anonymous (audio or text
-    only), use in reports to policy makers; then a curator reviews it."""
+    only), use in reports to policy makers; then a curator reviews it. Redacted segments
+    are silenced in what readers hear."""
     return await bus.forward(rpc("voices", "release_story"), caller,
-                             ReleaseStory(story_id=story_id, **body.model_dump()))
+                             ReleaseStory(story_id=story_id, **body.model_dump()),
+                             timeout=30)  # redactions are silenced in the recording first
 
 
 @router.post("/stories/{story_id}/withdraw", response_model=Withdrawn, tags=TAGS)

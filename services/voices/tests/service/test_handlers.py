@@ -1,11 +1,13 @@
 """Every voices use case through its HANDLERS entry, on a real Postgres: a story told,
 consented, transcribed, previewed, released, curated, published, played and withdrawn."""
 
+import io
 from base64 import b64encode
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import av
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -122,11 +124,51 @@ async def test_a_caregivers_story_about_her_mother_is_told_released_and_publishe
     assert captions.status == 200 and captions.body.startswith(b"WEBVTT")
 
 
-async def test_a_redacted_segment_is_left_out_and_the_story_goes_text_only(
+async def test_a_redacted_segment_is_left_out_and_silenced_in_what_readers_hear(
         voices: Tier, engine: AsyncEngine) -> None:
     teller, curator, member = await storyteller(engine), person("moderator"), person("patient")
-    story_id = await recorded_story(voices, teller)
+    recording = tone(3.0)
+    story_id = await recorded_story(voices, teller, recording)
     redacted = [SEGMENTS[0], {**SEGMENTS[1], "redacted": True}, SEGMENTS[2]]
+    await voices.ok("set_transcript", {"story_id": story_id, "segments": redacted}, teller)
+    await voices.ok("preview_story", {"story_id": story_id}, teller)
+    await voices.ok("release_story", {"story_id": story_id, "visibility": "public",
+                                      "version": VERSION}, teller)
+    await voices.ok("decide_story", {"story_id": story_id, "decision": "approve"}, curator)
+    shown = await voices.ok("get_story", {"story_id": story_id}, member)
+    assert [s["text"] for s in shown["transcript"]["segments"]] == [
+        SEGMENTS[0]["text"], SEGMENTS[2]["text"]]
+    vtt = (await voices.ok("story_captions", {"story_id": story_id}, member)).decode()
+    assert "98765" not in vtt and "diagnosed in March" in vtt
+    heard = await _played(voices, story_id, member)
+    assert heard != recording and check_audio(heard, Limits(10**6, 60)).duration_s == 3.0
+    assert loudness(heard, 1.3, 2.3) < 0.001 < loudness(heard, 0.1, 1.1)
+    assert await _played(voices, story_id, teller) == recording  # its storyteller's own
+
+
+async def _played(voices: Tier, story_id: str, who: Principal) -> bytes:
+    info = await voices.ok("story_media", {"story_id": story_id}, who)
+    reply = await voices.call("story_media_bytes", {"story_id": story_id, "start": 0,
+                                                    "length": info["size"]}, who)
+    assert reply.status == 200
+    return bytes(reply.body)
+
+
+def loudness(data: bytes, start: float, end: float) -> float:
+    """The mean absolute sample of the sound between two times."""
+    with av.open(io.BytesIO(data)) as file:
+        levels = [float(abs(frame.to_ndarray()).mean())
+                  for frame in file.decode(file.streams.audio[0])
+                  if frame.pts is not None and frame.time_base is not None
+                  and start <= float(frame.pts * frame.time_base) < end]
+    return sum(levels) / len(levels)
+
+
+async def test_a_redacted_video_is_released_text_or_audio_only(voices: Tier,
+                                                              engine: AsyncEngine) -> None:
+    teller, curator, member = await storyteller(engine), person("moderator"), person("patient")
+    story_id = await recorded_story(voices, teller, clip(3.0), kind="video")
+    redacted = [SEGMENTS[0], {**SEGMENTS[1], "redacted": True}]
     await voices.ok("set_transcript", {"story_id": story_id, "segments": redacted}, teller)
     await voices.ok("preview_story", {"story_id": story_id}, teller)
     refused = await voices.call("release_story", {"story_id": story_id, "visibility": "public",
@@ -136,12 +178,8 @@ async def test_a_redacted_segment_is_left_out_and_the_story_goes_text_only(
                                       "variant": "text_only", "version": VERSION}, teller)
     await voices.ok("decide_story", {"story_id": story_id, "decision": "approve"}, curator)
     shown = await voices.ok("get_story", {"story_id": story_id}, member)
-    assert [s["text"] for s in shown["transcript"]["segments"]] == [
-        SEGMENTS[0]["text"], SEGMENTS[2]["text"]]
-    assert not shown["media"]
+    assert not shown["media"] and shown["captions"]
     assert (await voices.call("story_media", {"story_id": story_id}, member)).status == 404
-    vtt = (await voices.ok("story_captions", {"story_id": story_id}, member)).decode()
-    assert "98765" not in vtt and "diagnosed in March" in vtt
 
 
 async def test_a_machine_transcript_is_labelled_and_kept_when_corrected(

@@ -91,14 +91,23 @@ def test_a_recording_needs_its_transcript_and_the_consent_to_take_part() -> None
         domain.release(untranscribed, TELLER, MEMBERS, "w", NOW)
 
 
-def test_redactions_in_a_recorded_story_mean_text_only() -> None:
+def test_redactions_are_silenced_in_what_readers_hear_or_the_story_is_text_only() -> None:
     story = ready(transcript(redacted=1))
     story = domain.evolve(story, StoryPreviewed(story_id=STORY, revision=story.revision))
-    with pytest.raises(domain.VariantError, match="text only"):
-        domain.release(story, TELLER, MEMBERS, "w", NOW)
-    text_only = MEMBERS.model_copy(update={"variant": "text_only"})
-    [released] = domain.release(story, TELLER, text_only, "w", NOW)
-    assert isinstance(released, StoryReleased) and released.variant == "text_only"
+    assert domain.silence_source(story, "full") == "story-k"
+    assert domain.silence_source(story, "text_only") is None
+    assert domain.silence_source(ready(), "full") is None  # nothing redacted
+    [released] = domain.release(story, TELLER, MEMBERS, "w", NOW,
+                                ("story-k-r5", "audio/webm", 10))
+    assert isinstance(released, StoryReleased) and released.silenced_key == "story-k-r5"
+    assert domain.media_keys(domain.evolve(story, released)) == ["story-k", "story-k-r5"]
+    video = folded(created("video"), consent("take_part"), StoryRecorded(
+        story_id=STORY, media_key="v", content_type="video/webm", duration_s=10.0, size=1,
+        sound_key="v-sound", sound_type="audio/webm", sound_size=1), transcript(redacted=1))
+    video = domain.evolve(video, StoryPreviewed(story_id=STORY, revision=video.revision))
+    with pytest.raises(domain.VariantError, match="audio only"):
+        domain.release(video, TELLER, MEMBERS, "w", NOW)
+    assert domain.silence_source(video, "audio_only") == "v-sound"
 
 
 def test_an_embargo_ends_in_the_future() -> None:

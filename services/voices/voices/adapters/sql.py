@@ -41,6 +41,8 @@ stories = sa.Table(
     sa.Column("duration_s", sa.Float), sa.Column("size", sa.Integer),
     sa.Column("sound_key", sa.Text), sa.Column("sound_type", sa.Text),  # a video's sound
     sa.Column("sound_size", sa.Integer),
+    sa.Column("silenced_key", sa.Text), sa.Column("silenced_type", sa.Text),  # redactions
+    sa.Column("silenced_size", sa.Integer),
     sa.Column("segments", JSONB),  # [{start, end, text, redacted}]
     sa.Column("transcript_origin", sa.Text),
     sa.Column("machine_made", sa.Boolean, nullable=False, server_default=sa.false()),

@@ -30,7 +30,7 @@ from voices import domain, transcripts, views
 from voices.adapters import sql
 from voices.deps import Deps
 from voices.handlers.common import readable, sealer
-from voices.sound import sound_of
+from voices.sound import silenced, sound_of
 
 log = get_logger(__name__)
 
@@ -119,6 +119,21 @@ async def _kept(deps: Deps, story_id: UUID, data: bytes, content_type: str,
                          duration_s=duration_s, size=len(data),
                          sound_key=f"{key}-sound" if sound is not None else None,
                          sound_type=sound_type, sound_size=len(sound) if sound else None)
+
+
+async def silenced_copy(deps: Deps, state: domain.Story, row: Any,
+                        variant: str) -> tuple[str, str, int] | None:
+    """The copy readers hear, the redacted segments silenced; None if none is needed."""
+    source = domain.silence_source(state, variant)
+    if source is None or row is None:
+        return None
+    content_type = row.sound_type if source == row.sound_key else row.content_type
+    spans = [(s.start, s.end) for s in transcripts.loaded(row.segments) if s.redacted]
+    data = await deps.media.get(source, 0, await deps.media.size(source))
+    quiet = await asyncio.to_thread(silenced, data, content_type, spans)
+    key = f"{source}-r{state.revision}"
+    await deps.media.put(key, quiet, content_type)
+    return key, content_type, len(quiet)
 
 
 def _decoded(data_b64: str) -> bytes:

@@ -28,6 +28,7 @@ from voices import consents, domain, views
 from voices.adapters import sql
 from voices.deps import Deps
 from voices.handlers.common import readable, sealer
+from voices.handlers.media import silenced_copy
 
 log = get_logger(__name__)
 
@@ -95,12 +96,21 @@ async def preview_story(call: Call[StoryRef], deps: Deps) -> StoryView:
 
 async def release_story(call: Call[ReleaseStory], deps: Deps) -> Released:
     """The release, given after the preview: to whom, named or not, for policy use."""
-    c, me = call.command, call.caller.user_id
+    c, me, stream = call.command, call.caller.user_id, domain.stream(call.command.story_id)
     wording = consents.wording("release", c.version, c.language)
-    async with deps.db.transaction() as conn:
-        await deps.stories.change(
-            conn, domain.stream(c.story_id),
-            lambda s: domain.release(s, me, c, wording, deps.clock()), call.caller.metadata)
+    async with deps.db.connect() as conn:
+        state, _ = await deps.stories.get(conn, stream)
+        row = await sql.story(conn, c.story_id)
+    domain.release(state, me, c, wording, deps.clock())  # refused before any work
+    copy = await silenced_copy(deps, state, row, c.variant)
+    try:
+        async with deps.db.transaction() as conn:
+            await deps.stories.change(conn, stream, lambda s: domain.release(
+                s, me, c, wording, deps.clock(), copy), call.caller.metadata)
+    except BaseException:
+        if copy is not None:
+            await deps.media.delete(copy[0])
+        raise
     log.info("story_released", story_id=str(c.story_id), visibility=c.visibility)
     return Released(story_id=c.story_id, status="submitted")
 
