@@ -548,6 +548,7 @@ class FeedItem(BaseModel):
     language: str
     author: Author
     created_at: datetime
+    story_id: UUID | None = None  # a post of kind `story`: the voices' story it shows
 
 
 class FeedPage(BaseModel):

@@ -43,6 +43,7 @@ from contracts.identity.events import (
     SandboxApplied,
 )
 from contracts.registry import ALL
+from feed import stories
 from feed.adapters import sql
 from feed.domain import DELETED, HELD, HIDDEN, PUBLISHED
 from feed.events import REGISTRY, NotificationsRead
@@ -362,7 +363,7 @@ def timeline(personal: PersonalData) -> Projection:
 
     return Projection(
         service="feed", name="timeline", registry=ALL,
-        handlers={**published_posts(sql.timeline),
+        handlers={**published_posts(sql.timeline), **stories.handlers(personal),
                   AccountRegistered: one_by_one(add_author),
                   ProfessionalVerified: one_by_one(verify_author),
                   SandboxApplied: one_by_one(sandbox_author),

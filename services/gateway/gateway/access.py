@@ -11,6 +11,7 @@ LIAISON = frozenset({roles.REGULATOR_LIAISON})
 SIGNED_IN = roles.ALL
 MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
+CURATORS = frozenset({roles.VOICES_CURATOR, roles.MODERATOR, roles.ADMIN})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -101,4 +102,25 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/v1/admin/providers/{provider_id}/representatives/{user_id}"): ADMIN,
     ("GET", "/v1/moderation/ratings"): MODERATORS,
     ("POST", "/v1/moderation/ratings/{rating_id}/decision"): MODERATORS,
+    ("GET", "/v1/voices/consent-wordings"): None,
+    # Members: the voices service lets patients and caregivers tell stories (a role held).
+    ("POST", "/v1/stories"): MEMBERS,
+    ("GET", "/v1/stories"): None,  # the voices service enforces each story's visibility
+    ("GET", "/v1/me/stories"): SIGNED_IN,
+    ("GET", "/v1/stories/{story_id}"): None,
+    ("PUT", "/v1/stories/{story_id}/text"): MEMBERS,
+    ("PUT", "/v1/stories/{story_id}/media/parts/{index}"): MEMBERS,
+    ("POST", "/v1/stories/{story_id}/media"): MEMBERS,
+    ("POST", "/v1/stories/{story_id}/consents"): MEMBERS,
+    ("PUT", "/v1/stories/{story_id}/transcript"): MEMBERS,
+    ("GET", "/v1/stories/{story_id}/preview"): MEMBERS,
+    ("POST", "/v1/stories/{story_id}/release"): MEMBERS,
+    ("POST", "/v1/stories/{story_id}/withdraw"): SIGNED_IN,
+    ("GET", "/v1/stories/{story_id}/captions.vtt"): None,
+    ("GET", "/v1/stories/{story_id}/media"): None,  # the voices service decides who plays
+    ("GET", "/v1/curation/queue"): CURATORS,
+    ("POST", "/v1/curation/stories/{story_id}/decision"): CURATORS,
+    ("GET", "/v1/policy/stories"): ADMIN,
+    ("POST", "/v1/stories/{story_id}/flags"): MEMBERS,
+    ("POST", "/v1/curation/stories/{story_id}/flags/decision"): CURATORS,
 }

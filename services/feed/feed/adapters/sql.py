@@ -76,7 +76,11 @@ class TimelinePost(PostRow, table=True):
     __tablename__ = "timeline"
     __table_args__ = (sa.Index("timeline_page", "community", sa.text("created_at DESC"),
                                sa.text("post_id DESC")),
-)
+                      sa.Index("timeline_stories", "story_id"))
+    # A voices story shown as a post (feed.stories): which, and whether for members only.
+    story_id: UUID | None = Field(default=None)
+    members_only: bool = Field(default=False,
+                               sa_column_kwargs={"server_default": sa.false()})
 
 
 timeline: sa.Table = TimelinePost.__table__  # type: ignore[attr-defined]
@@ -154,7 +158,8 @@ def _shown(table: sa.Table) -> sa.Select:
 
 
 # The statements every post and every page makes, compiled once (kit.sql).
-_PAGE = _shown(timeline).where(timeline.c.community == sa.bindparam("community")).order_by(
+_PAGE = _shown(timeline).where(timeline.c.community == sa.bindparam("community"),
+                               timeline.c.members_only.is_(False)).order_by(
     timeline.c.created_at.desc(), timeline.c.post_id.desc()).limit(sa.bindparam("limit"))
 FEED_PAGE = Statement(_PAGE)
 FEED_PAGE_AFTER = Statement(_PAGE.where(sa.tuple_(timeline.c.created_at, timeline.c.post_id)
@@ -582,25 +587,30 @@ UNPUBLISHED = Statement(sa.text(
 # the pages are merged: the work grows with the communities followed, not with the posts.
 MY_FEED = Statement(sa.text("""
 SELECT t.post_id, t.community, t.kind, t.title, t.body, t.language, t.author_id,
-       t.created_at, a.display_name, a.verified, a.profession
+       t.created_at, t.story_id, a.display_name, a.verified, a.profession
 FROM (SELECT 'common' AS slug
       UNION ALL SELECT community FROM feed.follows WHERE user_id = :user_id) AS c
 CROSS JOIN LATERAL (
-    SELECT post_id, community, kind, title, body, language, author_id, created_at
+    SELECT post_id, community, kind, title, body, language, author_id, created_at, story_id
     FROM feed.timeline
     WHERE community = c.slug AND (created_at, post_id) < (:at, :id)
+      AND (NOT members_only OR :members)
     ORDER BY created_at DESC, post_id DESC LIMIT :limit) AS t
 LEFT JOIN feed.authors AS a ON a.user_id = t.author_id
 ORDER BY t.created_at DESC, t.post_id DESC LIMIT :limit""").bindparams(
     sa.bindparam("user_id", type_=sa.Uuid), sa.bindparam("at", type_=TZ),
-    sa.bindparam("id", type_=sa.Uuid), sa.bindparam("limit", type_=sa.Integer)))
+    sa.bindparam("id", type_=sa.Uuid), sa.bindparam("limit", type_=sa.Integer),
+    sa.bindparam("members", type_=sa.Boolean)))
 NEWEST = (datetime.max.replace(tzinfo=UTC), UUID(int=(1 << 128) - 1))  # before any post
 
 
 async def my_feed(conn: AsyncConnection, user_id: UUID, limit: int,
-                  after: tuple[datetime, UUID] | None) -> list[asyncpg.Record]:
+                  after: tuple[datetime, UUID] | None,
+                  members: bool = True) -> list[asyncpg.Record]:
+    """`members`: with the posts for members only (the voices' members-only stories)."""
     at, post_id = after or NEWEST
-    return await MY_FEED.rows(conn, user_id=user_id, at=at, id=post_id, limit=limit)
+    return await MY_FEED.rows(conn, user_id=user_id, at=at, id=post_id, limit=limit,
+                              members=members)
 
 
 async def followed(conn: AsyncConnection, user_id: UUID) -> list[str]:

@@ -14,8 +14,8 @@ from contracts.feed.messages import (
     PostAccepted,
     PostRef,
 )
-from contracts.roles import ADMIN, MODERATOR
-from feed import domain, moderation, voice_notes
+from contracts.roles import ADMIN, MEMBERS, MODERATOR
+from feed import domain, moderation, stories, voice_notes
 from feed.adapters import sql
 from feed.deps import Deps
 from feed.handlers.comments import discussion
@@ -85,8 +85,10 @@ async def my_feed(call: Call[MyFeedQuery], deps: Deps) -> dict[str, Any]:
     query = call.command
     after = decode_cursor(query.cursor)
     async with deps.db.connect() as conn:
-        rows = await sql.my_feed(conn, call.caller.user_id, query.limit + 1, after)
-    return page(rows, query.limit, "created_at", "post_id", _item)
+        rows = await sql.my_feed(conn, call.caller.user_id, query.limit + 1, after,
+                                 members=call.caller.has_any(*MEMBERS))
+    reply = page(rows, query.limit, "created_at", "post_id", _item)
+    return {**reply, "items": stories.once(reply["items"])}
 
 
 async def get_post(call: Call[PostRef], deps: Deps) -> dict[str, Any]:
@@ -108,6 +110,12 @@ def _is_author(call: Call[PostRef], row: Record) -> bool:
     return call.caller.principal is not None and call.caller.user_id == row["author_id"]
 
 
+def _story(row: Record) -> str | None:
+    """The voices story a post of kind `story` shows (GET /v1/stories/{id})."""
+    story = row.get("story_id")  # none on a post read from the inline model
+    return str(story) if story else None
+
+
 def _item(row: Record) -> dict[str, Any]:
     """A FeedItem (contracts.feed.messages), built as a plain dict: the read path's hottest
     line, where validating our own rows again would cost more than the query."""
@@ -115,6 +123,7 @@ def _item(row: Record) -> dict[str, Any]:
             "kind": row["kind"], "title": row["title"], "body": row["body"],
             "language": row["language"],
             "created_at": row["created_at"].isoformat().replace("+00:00", "Z"),
+            "story_id": _story(row),
             "author": {"user_id": str(row["author_id"]),
                        "display_name": row["display_name"] or FORMER_MEMBER,
                        "verified": bool(row["verified"]), "profession": row["profession"]}}

@@ -1,0 +1,67 @@
+"""Transcripts: segments kept as JSON, what others see of them (no redacted segment), their
+WebVTT captions, and the contact details a curator is pointed to. Pure."""
+
+from collections.abc import Sequence
+
+import orjson
+
+from contracts.text import EMAIL, PHONE
+from contracts.voices.messages import Pointer, Segment, Transcript
+
+LABELS = {("machine", True): "machine transcript",
+          ("storyteller", True): "machine transcript, corrected by the storyteller",
+          ("curator", True): "machine transcript, corrected by a curator",
+          ("storyteller", False): "the storyteller's own transcript",
+          ("curator", False): "transcribed by a curator"}
+
+
+def dumped(segments: Sequence[Segment]) -> str:
+    return orjson.dumps([s.model_dump() for s in segments]).decode()
+
+
+def loaded(data: str | list | None) -> list[Segment]:
+    raw = orjson.loads(data) if isinstance(data, str) else (data or [])
+    return [Segment.model_validate(item) for item in raw]
+
+
+def shown(origin: str, machine_made: bool, model: str | None, segments: list[Segment],
+          whole: bool) -> Transcript:
+    """The transcript as a reader sees it: the redacted segments left out unless `whole`
+    (the storyteller and the curators see them, marked)."""
+    return Transcript(origin=origin, machine_made=machine_made, model=model,  # type: ignore[arg-type]
+                      label=LABELS[(origin, machine_made or origin == "machine")],
+                      segments=[s for s in segments if whole or not s.redacted])
+
+
+def webvtt(segments: Sequence[Segment]) -> str:
+    """WebVTT captions of the segments not redacted."""
+    cues = [f"{n}\n{_time(s.start)} --> {_time(s.end)}\n{_cue_text(s.text)}"
+            for n, s in enumerate((s for s in segments if not s.redacted), start=1)]
+    return "WEBVTT\n\n" + "".join(cue + "\n\n" for cue in cues)
+
+
+def _time(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+def _cue_text(text: str) -> str:
+    """A cue's text: no blank line (it would end the cue), markup (and so "-->") escaped."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def pointers(title: str, summary: str, text: str | None,
+             segments: Sequence[Segment]) -> list[Pointer]:
+    """Where contact details seem to be, for the curator to have redacted."""
+    found: list[Pointer] = []
+    for where, value, index in [("title", title, None), ("summary", summary, None),
+                                ("text", text or "", None),
+                                *(("segment", s.text, i) for i, s in enumerate(segments)
+                                  if not s.redacted)]:
+        for kind, pattern in (("phone", PHONE), ("email", EMAIL)):
+            if pattern.search(value):
+                found.append(Pointer(where=where, index=index, kind=kind))  # type: ignore[arg-type]
+    return found
