@@ -4,5 +4,6 @@ from contracts.feed.events import REGISTRY as FEED
 from contracts.identity.events import REGISTRY as IDENTITY
 from contracts.pharmacovigilance.events import REGISTRY as PHARMACOVIGILANCE
 from contracts.ratings.events import REGISTRY as RATINGS
+from contracts.surveys.events import REGISTRY as SURVEYS
 
-ALL = IDENTITY.merged(FEED).merged(PHARMACOVIGILANCE).merged(RATINGS)
+ALL = IDENTITY.merged(FEED).merged(PHARMACOVIGILANCE).merged(RATINGS).merged(SURVEYS)

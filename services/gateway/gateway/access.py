@@ -11,6 +11,7 @@ LIAISON = frozenset({roles.REGULATOR_LIAISON})
 SIGNED_IN = roles.ALL
 MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
+SURVEY_STAFF = frozenset({roles.SURVEY_MANAGER, roles.ADMIN})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -98,4 +99,13 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/v1/admin/providers/{provider_id}/representatives/{user_id}"): ADMIN,
     ("GET", "/v1/moderation/ratings"): MODERATORS,
     ("POST", "/v1/moderation/ratings/{rating_id}/decision"): MODERATORS,
+    ("POST", "/v1/surveys"): SURVEY_STAFF,
+    ("PUT", "/v1/surveys/{survey_id}"): SURVEY_STAFF,
+    ("POST", "/v1/surveys/{survey_id}/publish"): SURVEY_STAFF,
+    ("GET", "/v1/surveys"): MEMBERS,
+    ("GET", "/v1/surveys/{survey_id}"): MEMBERS,
+    ("PUT", "/v1/surveys/{survey_id}/draft"): MEMBERS,
+    ("POST", "/v1/surveys/{survey_id}/responses"): MEMBERS,
+    ("GET", "/v1/surveys/{survey_id}/results"): SURVEY_STAFF,
+    ("GET", "/v1/surveys/{survey_id}/export.csv"): SURVEY_STAFF,
 }
