@@ -12,7 +12,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 LangCode = Annotated[str, Field(pattern=r"^[a-z]{2}$", max_length=2)]
 Label = Annotated[str, Field(min_length=1, max_length=500)]
@@ -34,7 +42,8 @@ DONT_KNOW = "dont_know"  # the answer "don't know" of a likert or nps question t
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
 
 class Condition(Strict):
@@ -83,8 +92,8 @@ class Definition(Strict):
     description: SomeLabels = None
     default_language: LangCode = "en"
     audience: Audience
-    opens_at: datetime | None = None  # None: from publication
-    closes_at: datetime | None = None  # None: until further notice
+    opens_at: AwareDatetime | None = None  # None: from publication
+    closes_at: AwareDatetime | None = None  # None: until further notice
     mode: Mode = "identified"
     questions: list[Question] = Field(min_length=1, max_length=60)
 

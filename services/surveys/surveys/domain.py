@@ -263,12 +263,12 @@ def check_answer(question: Question, answer: Any) -> Any:
     where = f"answers.{question.id}"
     kind = question.type
     if kind == "single_choice":
-        if answer not in {option.value for option in question.options}:
+        if not isinstance(answer, str) or answer not in {o.value for o in question.options}:
             raise AnswerError(f"{question.id}: answer one of its options", where)
         return answer
     if kind == "multiple_choice":
         values = {option.value for option in question.options}
-        if not isinstance(answer, list) or not set(answer) <= values \
+        if not isinstance(answer, list) or not set(map(str, answer)) <= values \
                 or len(set(answer)) != len(answer):
             raise AnswerError(f"{question.id}: answer a list of its options, each once", where)
         return answer

@@ -27,8 +27,10 @@ HANDLERS = {
     rpc("surveys", "list_surveys"): Handler(list_surveys, SurveysQuery, roles=VETTED),
     rpc("surveys", "get_survey"): Handler(get_survey, SurveyRef, roles=VETTED),
     rpc("surveys", "save_draft"): Handler(save_draft, SaveDraft, roles=VETTED),
+    # Not idempotent: an Idempotency-Key row would keep who called and when beside an
+    # anonymous response; a repeat is answered 409, "answered already" (README.md).
     rpc("surveys", "submit_response"): Handler(submit_response, SubmitResponse, roles=VETTED,
-                                               idempotent=True, status=201),
+                                               status=201),
     rpc("surveys", "survey_results"): Handler(survey_results, SurveyRef, roles=STAFF),
     rpc("surveys", "export_responses"): Handler(export_responses, SurveyRef, roles=STAFF),
 }

@@ -147,3 +147,17 @@ def test_a_label_falls_back_to_the_default_language() -> None:
     assert domain.label({"en": "Hello", "hi": "नमस्ते"}, ["hi"], "en") == ("नमस्ते", "hi")
     assert domain.label({"en": "Hello"}, ["hi"], "en") == ("Hello", "en")
     assert domain.label({"en": "Hello"}, [], "en") == ("Hello", "en")
+
+
+@pytest.mark.parametrize("answer", [["yes"], 1, 2.5, "maybe"])
+def test_a_single_choice_takes_one_option_value_only(answer: object) -> None:
+    with pytest.raises(domain.AnswerError):
+        domain.check_answers(definition(), {"seen": answer}, complete=True)
+
+
+def test_dates_need_their_time_zone_and_numbers_must_be_finite() -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        definition(opens_at="2026-12-01T09:00:00")
+    with pytest.raises(ValueError, match="finite"):
+        Definition.model_validate({**definition().model_dump(by_alias=True), "questions": [
+            {"id": "n", "type": "number", "label": {"en": "N"}, "max": float("inf")}]})
