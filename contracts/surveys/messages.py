@@ -182,6 +182,7 @@ class SurveySummary(BaseModel):
     mode: Mode
     closes_at: datetime | None = None
     questions: int
+    answered: bool = False  # the caller answered it already
 
 
 class SurveysPage(BaseModel):

@@ -226,6 +226,10 @@ async def test_an_anonymous_survey_hides_small_cells_and_every_identity(
         assert care["percent_positive"] == 100.0 and care["answers"] == 7
         assert question(results, "recommend")["nps"] == 100.0
 
+        drawn = await client.get(f"/v1/surveys/{survey_id}/results.svg", headers=manager)
+        assert drawn.headers["content-type"].startswith("image/svg+xml")
+        assert "hidden (fewer than 5)" in drawn.text and "% positive 100.0" in drawn.text
+
         # Nothing that names anyone: not in the events, not in the export.
         exported = await client.get(f"/v1/surveys/{survey_id}/results",
                                     headers={**manager, "Accept": "text/csv"})

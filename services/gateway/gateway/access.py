@@ -108,4 +108,5 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/v1/surveys/{survey_id}/responses"): MEMBERS,
     ("GET", "/v1/surveys/{survey_id}/results"): SURVEY_STAFF,
     ("GET", "/v1/surveys/{survey_id}/export.csv"): SURVEY_STAFF,
+    ("GET", "/v1/surveys/{survey_id}/results.svg"): SURVEY_STAFF,
 }

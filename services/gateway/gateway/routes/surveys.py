@@ -33,6 +33,8 @@ AcceptLanguage = Annotated[str | None, Header(max_length=200)]
 TAG = re.compile(r"^[a-z]{2}$")
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "the responses, one row each"}}
+SVG: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/svg+xml": {}}, "description": "the results as a chart"}}
 
 
 def languages(accept_language: str | None) -> list[str]:
@@ -127,3 +129,12 @@ async def export(survey_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
     """The responses as CSV: no respondent and no communities in anonymous surveys."""
     return await bus.forward(rpc("surveys", "export_responses"), caller,
                              SurveyRef(survey_id=survey_id))
+
+
+@router.get("/surveys/{survey_id}/results.svg", responses=SVG, tags=["surveys"])
+async def chart(survey_id: UUID, caller: CallerDep, bus: BusDep,
+                accept_language: AcceptLanguage = None) -> Response:
+    """The results as a chart (SVG): each question's share per option, hidden cells said to
+    be hidden."""
+    return await bus.forward(rpc("surveys", "results_chart"), caller, SurveyRef(
+        survey_id=survey_id, languages=languages(accept_language)))

@@ -14,7 +14,7 @@ from kit.usecases import ErrorMap, Handler
 from surveys import domain
 from surveys.handlers.answering import get_survey, list_surveys, save_draft, submit_response
 from surveys.handlers.authoring import create_survey, publish_survey, revise_survey
-from surveys.handlers.results import export_responses, survey_results
+from surveys.handlers.results import export_responses, results_chart, survey_results
 
 STAFF = (SURVEY_MANAGER, ADMIN)
 VETTED = tuple(sorted(MEMBERS))  # applicants awaiting vetting answer no survey
@@ -33,6 +33,7 @@ HANDLERS = {
                                                status=201),
     rpc("surveys", "survey_results"): Handler(survey_results, SurveyRef, roles=STAFF),
     rpc("surveys", "export_responses"): Handler(export_responses, SurveyRef, roles=STAFF),
+    rpc("surveys", "results_chart"): Handler(results_chart, SurveyRef, roles=STAFF),
 }
 
 ERRORS: ErrorMap = {

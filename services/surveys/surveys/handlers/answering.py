@@ -55,7 +55,9 @@ async def list_surveys(call: Call[SurveysQuery], deps: Deps) -> SurveysPage:
         communities = await sql.communities_of(conn, caller.user_id)
         rows = await sql.open_surveys(conn, deps.clock(), roles, communities,
                                       decode_cursor(query.cursor), query.limit)
-    items = [_summary(row, languages) for row in rows[:query.limit]]
+        items = [_summary(row, languages).model_copy(update={"answered": await _answered_by(
+            conn, deps, row.survey_id, row.definition["mode"], caller.user_id)})
+            for row in rows[:query.limit]]
     return SurveysPage(items=items,
                        next_cursor=next_cursor(list(rows), query.limit, "published_at",
                                                "survey_id"))
@@ -136,11 +138,14 @@ def localised(survey: domain.Survey, definition: Definition,
 async def _answered(conn: AsyncConnection, deps: Deps, survey: domain.Survey,
                     definition: Definition, user_id: UUID) -> bool:
     assert survey.survey_id is not None
-    if definition.mode == "anonymous":
-        return await sql.has_taken_part(conn, survey.survey_id,
-                                        deps.token(survey.survey_id, user_id))
-    answered, _ = await deps.responses.get(conn, domain.response_stream(survey.survey_id,
-                                                                        user_id))
+    return await _answered_by(conn, deps, survey.survey_id, definition.mode, user_id)
+
+
+async def _answered_by(conn: AsyncConnection, deps: Deps, survey_id: UUID, mode: str,
+                       user_id: UUID) -> bool:
+    if mode == "anonymous":
+        return await sql.has_taken_part(conn, survey_id, deps.token(survey_id, user_id))
+    answered, _ = await deps.responses.get(conn, domain.response_stream(survey_id, user_id))
     return answered
 
 

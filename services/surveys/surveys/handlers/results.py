@@ -17,7 +17,7 @@ from contracts.surveys.messages import (
 from kit.personal import PREFIX
 from kit.spreadsheet import csv_bytes
 from kit.usecases import Binary, Call
-from surveys import domain, figures
+from surveys import chart, domain, figures
 from surveys.adapters import sql
 from surveys.deps import Deps
 from surveys.handlers.answering import TEXT_FIELD
@@ -111,3 +111,14 @@ async def _cell(conn: AsyncConnection, deps: Deps, row: Any, question: str,
     if isinstance(value, str) and row.respondent_id is not None and value.startswith(PREFIX):
         return await deps.personal.reveal(conn, row.respondent_id, TEXT_FIELD, value) or ""
     return str(value)
+
+
+async def results_chart(call: Call[SurveyRef], deps: Deps) -> Binary:
+    """The overall results as an SVG chart, labelled in the caller's language."""
+    results = await survey_results(call, deps)
+    async with deps.db.connect() as conn:
+        _, definition = await _survey(conn, deps, call.command)
+    titles = {q.id: domain.label(q.label, call.command.languages,
+                                 definition.default_language)[0] or q.id
+              for q in definition.questions}
+    return Binary(chart.svg(results, titles).encode(), "image/svg+xml")

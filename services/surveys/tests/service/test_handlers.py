@@ -1,5 +1,6 @@
 """Every surveys use case through its HANDLERS entry, on a real Postgres."""
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -76,6 +77,8 @@ async def test_a_draft_is_saved_and_resumed_then_one_response_per_person(
     assert again.status == 409
     view = await surveys.ok("get_survey", {"survey_id": survey_id}, meera)
     assert view["answered"] and view["draft"] is None
+    assert [i["answered"] for i in (await surveys.ok("list_surveys", {}, meera))["items"]] \
+        == [True]
 
 
 async def test_an_anonymous_response_is_one_per_person_and_carries_no_one(
@@ -133,6 +136,9 @@ async def test_results_count_and_a_new_version_keeps_old_answers(
     rows = list(csv.DictReader(io.StringIO(exported.body.decode("utf-8-sig"))))
     assert sorted(r["version"] for r in rows) == ["1", "1", "1", "1", "2"]
     assert {r["comment"] for r in rows} == {"[held]", ""}
+    drawn = await surveys.call("results_chart", {"survey_id": survey_id}, MANAGER)
+    assert drawn.content_type == "image/svg+xml"
+    assert "% positive 75.0" in drawn.body.decode() and "5 (100.0%)" in drawn.body.decode()
     async with engine.begin() as conn:
         await readmodels.InlineModel.replay(projections.RESULTS, conn)
     assert await surveys.ok("survey_results", {"survey_id": survey_id}, MANAGER) == results
@@ -144,3 +150,16 @@ async def test_the_ready_surveys_are_drafts_a_manager_can_publish(surveys: Tier)
     published_fft = await surveys.ok("publish_survey", {"survey_id": str(ready.FFT_ID)},
                                      MANAGER)
     assert published_fft["status"] == "published"
+
+
+async def test_concurrent_submissions_of_one_person_make_one_response(
+        surveys: Tier, engine: AsyncEngine) -> None:
+    for mode in ("anonymous", "identified"):
+        survey_id = await published(surveys, mode)
+        meera = await member(engine, "diabetes")
+        body = {"survey_id": survey_id, "answers": {"seen": "yes", "care": 4}}
+        replies = await asyncio.gather(*(surveys.call("submit_response", body, meera)
+                                         for _ in range(6)))
+        assert sorted(r.status for r in replies) == [201] + [409] * 5, mode
+        results = await surveys.ok("survey_results", {"survey_id": survey_id}, MANAGER)
+        assert results["by_version"] == {"1": None if mode == "anonymous" else 1}
