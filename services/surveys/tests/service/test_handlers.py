@@ -7,12 +7,14 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from contracts.feed.events import CommunityUnfollowed
+from contracts.identity.events import PersonErased
 from contracts.roles import ADMIN, SURVEY_MANAGER
 from kit import readmodels
 from surveys import handlers, projections, ready
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 
-from .conftest import member
+from .conftest import envelope, member
 
 MANAGER = person(SURVEY_MANAGER)
 QUESTIONS = [
@@ -163,3 +165,18 @@ async def test_concurrent_submissions_of_one_person_make_one_response(
         assert sorted(r.status for r in replies) == [201] + [409] * 5, mode
         results = await surveys.ok("survey_results", {"survey_id": survey_id}, MANAGER)
         assert results["by_version"] == {"1": None if mode == "anonymous" else 1}
+
+
+async def test_who_unfollows_or_is_erased_leaves_the_audience(
+        surveys: Tier, engine: AsyncEngine) -> None:
+    survey_id = await published(surveys)
+    leaving, erased = await member(engine, "diabetes"), await member(engine, "diabetes")
+    async with engine.begin() as conn:
+        await projections.unfollowed(conn, CommunityUnfollowed(
+            user_id=leaving.user_id, community="diabetes"), envelope())
+        await projections.erased(conn, PersonErased(user_id=erased.user_id), envelope())
+    for who in (leaving, erased):
+        assert (await surveys.ok("list_surveys", {}, who))["items"] == []
+        refused = await surveys.call("submit_response", {"survey_id": survey_id, "answers": {
+            "seen": "yes", "care": 3}}, who)
+        assert refused.status == 403
