@@ -104,7 +104,8 @@ class Platform:
                                      ("feed-community-stats", ("PU_FEED",)),
                                      ("feed-search", ("PU_FEED",)),
                                      ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
-                                                             "PU_PHARMACOVIGILANCE"))):
+                                                             "PU_PHARMACOVIGILANCE")),
+                                     ("surveys-members", ("PU_FEED", "PU_IDENTITY"))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq
                     await wait_for(js, durable, stream, last, timeout)

@@ -13,8 +13,10 @@ from feed.handlers import HANDLERS as FEED
 from identity.handlers import HANDLERS as IDENTITY
 from pharmacovigilance.handlers import HANDLERS as PHARMACOVIGILANCE
 from ratings.handlers import HANDLERS as RATINGS
+from surveys.handlers import HANDLERS as SURVEYS
 
-COMMANDS = sorted({h.command for table in (FEED, IDENTITY, PHARMACOVIGILANCE, RATINGS)
+COMMANDS = sorted({h.command for table in (FEED, IDENTITY, PHARMACOVIGILANCE, RATINGS,
+                                                       SURVEYS)
                    for h in table.values()}, key=lambda m: f"{m.__module__}.{m.__name__}")
 UNBOUNDED_BY_NATURE = (bool, int, float)  # bounded by their own validators where it matters
 

@@ -12,6 +12,7 @@ SIGNED_IN = roles.ALL
 MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
 CURATORS = frozenset({roles.VOICES_CURATOR, roles.MODERATOR, roles.ADMIN})
+SURVEY_STAFF = frozenset({roles.SURVEY_MANAGER, roles.ADMIN})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -123,4 +124,14 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/policy/stories"): ADMIN,
     ("POST", "/v1/stories/{story_id}/flags"): MEMBERS,
     ("POST", "/v1/curation/stories/{story_id}/flags/decision"): CURATORS,
+    ("POST", "/v1/surveys"): SURVEY_STAFF,
+    ("PUT", "/v1/surveys/{survey_id}"): SURVEY_STAFF,
+    ("POST", "/v1/surveys/{survey_id}/publish"): SURVEY_STAFF,
+    ("GET", "/v1/surveys"): MEMBERS,
+    ("GET", "/v1/surveys/{survey_id}"): MEMBERS,
+    ("PUT", "/v1/surveys/{survey_id}/draft"): MEMBERS,
+    ("POST", "/v1/surveys/{survey_id}/responses"): MEMBERS,
+    ("GET", "/v1/surveys/{survey_id}/results"): SURVEY_STAFF,
+    ("GET", "/v1/surveys/{survey_id}/export.csv"): SURVEY_STAFF,
+    ("GET", "/v1/surveys/{survey_id}/results.svg"): SURVEY_STAFF,
 }
