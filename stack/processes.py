@@ -22,6 +22,7 @@ PROCESSES = {
     "ratings": "ratings",
     "pharmacovigilance": "pharmacovigilance",
     "voices": "voices",
+    "assistance": "assistance",
 }
 
 

@@ -11,6 +11,9 @@ LIAISON = frozenset({roles.REGULATOR_LIAISON})
 SIGNED_IN = roles.ALL
 MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
+ASSISTANCE_OFFICER = frozenset({roles.ASSISTANCE_OFFICER})
+ASSISTANCE_STAFF = frozenset({roles.ASSISTANCE_OFFICER, roles.ADMIN})
+ASSISTANCE_APPLICANTS = frozenset({roles.PATIENT, roles.CAREGIVER, roles.ASSISTANCE_OFFICER})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -98,4 +101,17 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/v1/admin/providers/{provider_id}/representatives/{user_id}"): ADMIN,
     ("GET", "/v1/moderation/ratings"): MODERATORS,
     ("POST", "/v1/moderation/ratings/{rating_id}/decision"): MODERATORS,
+    ("POST", "/v1/assistance/eligibility"): None,
+    ("POST", "/v1/assistance/applications"): ASSISTANCE_APPLICANTS,
+    ("GET", "/v1/me/assistance/applications"): SIGNED_IN,
+    ("GET", "/v1/assistance/applications/{application_id}"): SIGNED_IN,
+    ("POST", "/v1/assistance/applications/{application_id}/documents"): SIGNED_IN,
+    ("POST", "/v1/assistance/applications/{application_id}/decision"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/verification"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/disbursements"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/closure"): ASSISTANCE_OFFICER,
+    ("GET", "/v1/assistance/queue"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/sponsorships"): ASSISTANCE_STAFF,
+    ("GET", "/v1/assistance/fund"): ASSISTANCE_STAFF,
+    ("GET", "/v1/assistance/fund/report"): ASSISTANCE_STAFF,
 }
