@@ -87,6 +87,9 @@ class ApplicationSubmitted(Event):
     payee_kind: str  # hospital (the default) or bank
     payee_details: str  # sealed: the hospital's account or the bank account
     suggested_schemes: list[str]  # the slugs the eligibility check pointed to
+    # False: a caseworker filed it for someone without an account (the owner id is the
+    # case's own person); the caseworker is then the one told of each step.
+    owner_account: bool = True
 
 
 class DocumentsRequested(Event):
@@ -162,7 +165,19 @@ class ApplicationClosed(Event):
     closed_by: UUID
 
 
+class ApplicationProgressed(Event):
+    """A step of a case its applicant is to hear of (the feed's notifications): documents
+    requested, hospital_verified, approved, rejected, referred, disbursed, closed."""
+
+    event_type: ClassVar[str] = "ApplicationProgressed"
+    subject: ClassVar[str] = "assistance.application.progressed"
+
+    application_id: UUID
+    user_id: UUID  # who is told: the owner, or the caseworker of someone without an account
+    step: str
+
+
 REGISTRY = EventRegistry([SponsorshipRecorded, FundsReserved, FundsDisbursed, FundsReleased,
                           ApplicationSubmitted, DocumentsRequested, DocumentAdded,
                           HospitalVerified, ApplicationDecided, DisbursementRecorded,
-                          ApplicationClosed])
+                          ApplicationClosed, ApplicationProgressed])

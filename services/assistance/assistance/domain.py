@@ -8,6 +8,7 @@ from uuid import UUID
 from contracts.assistance.events import (
     ApplicationClosed,
     ApplicationDecided,
+    ApplicationProgressed,
     ApplicationSubmitted,
     DisbursementRecorded,
     DocumentAdded,
@@ -78,6 +79,7 @@ class Application:
     outstanding: frozenset[str] = frozenset()
     approved: int = 0
     disbursed: int = 0
+    told: UUID | None = None  # who hears of each step (ApplicationProgressed)
 
     @property
     def exists(self) -> bool:
@@ -92,7 +94,9 @@ def evolve(state: Application, event: Event) -> Application:
         case ApplicationSubmitted():
             return Application(event.application_id, event.owner_id, event.submitted_by,
                                event.assisted_by, "submitted", event.disease_area,
-                               event.estimate, event.payee_kind)
+                               event.estimate, event.payee_kind,
+                               told=event.owner_id if event.owner_account
+                               else event.assisted_by)
         case DocumentsRequested(kinds=kinds):
             return replace(state, status="documents_requested",
                            outstanding=state.outstanding | set(kinds))
@@ -129,10 +133,18 @@ def _undecided(state: Application) -> UUID:
     return application_id
 
 
+def _told(state: Application, step: str) -> list[Event]:
+    """The applicant hears of the step (the feed's notifications)."""
+    if state.application_id is None or state.told is None:
+        return []
+    return [ApplicationProgressed(application_id=state.application_id, user_id=state.told,
+                                  step=step)]
+
+
 def request_documents(state: Application, kinds: list[str], note: str,
                       by: UUID) -> list[Event]:
     return [DocumentsRequested(application_id=_undecided(state), kinds=sorted(set(kinds)),
-                               note=note, requested_by=by)]
+                               note=note, requested_by=by), *_told(state, "documents_requested")]
 
 
 def check_may_add_document(state: Application, by: UUID, officer: bool) -> None:
@@ -147,7 +159,8 @@ def add_document(state: Application, event: DocumentAdded) -> list[Event]:
 
 
 def verify(state: Application, note: str, by: UUID) -> list[Event]:
-    return [HospitalVerified(application_id=_undecided(state), note=note, verified_by=by)]
+    return [HospitalVerified(application_id=_undecided(state), note=note, verified_by=by),
+            *_told(state, "hospital_verified")]
 
 
 def check_may_approve(state: Application, amount: int) -> None:
@@ -169,7 +182,8 @@ def decide(state: Application, decision: str, amount: int, scheme: str | None, r
     if decision == "approve":
         check_may_approve(state, amount)
     return [ApplicationDecided(application_id=_undecided(state), decision=decision,
-                               amount=amount, scheme=scheme, reason=reason, decided_by=by)]
+                               amount=amount, scheme=scheme, reason=reason, decided_by=by),
+            *_told(state, DECIDED[decision])]
 
 
 def disburse(state: Application, amount: int, payee: str, reference: str,
@@ -187,12 +201,13 @@ def disburse(state: Application, amount: int, payee: str, reference: str,
     if amount > left:
         raise AmountError(f"only ₹{left / 100:,.2f} of the approved amount is left to pay")
     return [DisbursementRecorded(application_id=application_id, amount=amount,
-                                 payee=payee, reference=reference, recorded_by=by)]
+                                 payee=payee, reference=reference, recorded_by=by),
+            *_told(state, "disbursed")]
 
 
 def close(state: Application, outcome: str, note: str, by: UUID) -> list[Event]:
     return [ApplicationClosed(application_id=_open(state), outcome=outcome, note=note,
-                              closed_by=by)]
+                              closed_by=by), *_told(state, "closed")]
 
 
 URGENCY_RANK = {"critical": 0, "high": 1, "normal": 2}  # the queue: urgency, then age

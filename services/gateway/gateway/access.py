@@ -13,7 +13,6 @@ MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
 ASSISTANCE_OFFICER = frozenset({roles.ASSISTANCE_OFFICER})
 ASSISTANCE_STAFF = frozenset({roles.ASSISTANCE_OFFICER, roles.ADMIN})
-ASSISTANCE_APPLICANTS = frozenset({roles.PATIENT, roles.CAREGIVER, roles.ASSISTANCE_OFFICER})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -102,7 +101,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/moderation/ratings"): MODERATORS,
     ("POST", "/v1/moderation/ratings/{rating_id}/decision"): MODERATORS,
     ("POST", "/v1/assistance/eligibility"): None,
-    ("POST", "/v1/assistance/applications"): ASSISTANCE_APPLICANTS,
+    ("POST", "/v1/assistance/applications"): MEMBERS,
     ("GET", "/v1/me/assistance/applications"): SIGNED_IN,
     ("GET", "/v1/assistance/applications/{application_id}"): SIGNED_IN,
     ("POST", "/v1/assistance/applications/{application_id}/documents"): SIGNED_IN,

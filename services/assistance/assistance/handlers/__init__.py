@@ -32,13 +32,15 @@ from contracts.assistance.messages import (
     UploadDocument,
     Verify,
 )
-from contracts.roles import ADMIN, ASSISTANCE_OFFICER, CAREGIVER, PATIENT
+from contracts.roles import ADMIN, ASSISTANCE_OFFICER, MEMBERS
 from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from kit.usecases import ANYONE, SIGNED_IN, ErrorMap, Handler
 
 OFFICERS = (ASSISTANCE_OFFICER, ADMIN)
-APPLICANTS = (PATIENT, CAREGIVER, ASSISTANCE_OFFICER)
+# Any vetted member applies, for themselves or their family (patients and caregivers, and
+# staff and professionals, who are someone's family too); applicants awaiting vetting do not.
+APPLICANTS = tuple(sorted(MEMBERS))
 CASEWORK = (ASSISTANCE_OFFICER,)
 
 

@@ -93,7 +93,8 @@ async def apply(call: Call[Apply], deps: Deps) -> ApplicationAccepted:
             treatment_end=command.treatment_end, income_bracket=command.income_bracket,
             urgency=command.urgency, payee_kind=command.payee.kind,
             payee_details=seal("payee_details", command.payee.details),
-            suggested_schemes=[s.slug for s in suggested])
+            suggested_schemes=[s.slug for s in suggested],
+            owner_account=command.applicant_id is not None or assisted_by is None)
         await deps.applications.append(conn, domain.stream(application_id), 0, [event],
                                        caller.metadata)
     log.info("application_submitted", application_id=str(application_id),

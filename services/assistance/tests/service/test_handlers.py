@@ -173,7 +173,7 @@ async def test_bad_input_is_refused_and_writes_nothing(
     poor = await assistance.call("decide_application", {
         "application_id": case, "decision": "approve", "amount": LAKH, "reason": "r"}, officer)
     assert poor.status == 409 and "available" in poor.body["detail"]
-    assert await events(engine) == after_verify == before + 1
+    assert await events(engine) == after_verify == before + 2  # the step and its notice
     assert not media_dir.exists() or not list(media_dir.iterdir())
 
 

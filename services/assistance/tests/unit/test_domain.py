@@ -6,7 +6,11 @@ from uuid import uuid4
 import pytest
 
 from assistance import domain
-from contracts.assistance.events import ApplicationSubmitted, DocumentAdded
+from contracts.assistance.events import (
+    ApplicationProgressed,
+    ApplicationSubmitted,
+    DocumentAdded,
+)
 
 OWNER, OFFICER = uuid4(), uuid4()
 
@@ -84,3 +88,14 @@ def test_only_the_applicant_their_caseworker_or_an_officer_adds_documents() -> N
         domain.check_may_add_document(state, uuid4(), officer=False)
     domain.check_may_add_document(state, OWNER, officer=False)
     domain.check_may_add_document(state, uuid4(), officer=True)
+
+
+def test_each_officers_step_tells_the_owner_or_the_caseworker_of_someone_offline() -> None:
+    caseworker = uuid4()
+    for state, told in ((submitted(), OWNER), (submitted(
+            owner_id=uuid4(), submitted_by=caseworker, assisted_by=caseworker,
+            owner_account=False), caseworker)):
+        events = domain.request_documents(state, ["id"], "n", OFFICER)
+        progressed = events[-1]
+        assert isinstance(progressed, ApplicationProgressed)
+        assert (progressed.user_id, progressed.step) == (told, "documents_requested")
