@@ -2,7 +2,7 @@
 verification, the decision (an approval reserves its amount from the fund on the fund's
 one stream), the disbursement and the closing. Every step is an event with who and why."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,14 +42,16 @@ async def _sealed(conn: AsyncConnection, deps: Deps, state: domain.Application, 
     return (await sealer(conn, deps, state.owner_id))(field, text)
 
 
-async def _step(call: Call[Any], deps: Deps, decide: Any) -> StepDone:
-    """One step on the application's own stream: folded, decided, appended at the version."""
+Decision = Callable[[domain.Application, str], Sequence[Event]]  # state, sealed note
+
+
+async def _step(call: Call[Any], deps: Deps, note: str, decide: Decision) -> StepDone:
+    """One step on the application's own stream: folded, decided with its note sealed,
+    appended at the version read."""
     stream = domain.stream(call.command.application_id)
     async with deps.db.transaction() as conn:
         state, version = await deps.applications.get(conn, stream)
-        events: Sequence[Event] = decide(state, await _sealed(
-            conn, deps, state, "note", getattr(call.command, "note", None)
-            or call.command.reason))
+        events = decide(state, await _sealed(conn, deps, state, "note", note))
         await deps.applications.append(conn, stream, version, events, call.caller.metadata)
     after = state
     for event in events:
@@ -58,17 +60,22 @@ async def _step(call: Call[Any], deps: Deps, decide: Any) -> StepDone:
 
 
 async def decide_application(call: Call[Decide], deps: Deps) -> StepDone:
+    done = await _decided(call, deps)
+    log.info("application_decided", application_id=str(call.command.application_id),
+             decision=call.command.decision)
+    return done
+
+
+async def _decided(call: Call[Decide], deps: Deps) -> StepDone:
     command, by = call.command, call.caller.user_id
-    log.info("application_decided", application_id=str(command.application_id),
-             decision=command.decision)
     if command.decision == "request_documents":
-        return await _step(call, deps, lambda state, note: domain.request_documents(
-            state, list(command.documents), note, by))
+        return await _step(call, deps, command.reason, lambda state, note: (
+            domain.request_documents(state, list(command.documents), note, by)))
     if command.decision == "approve":
         return await on_fund(deps, lambda: _approve(call, deps))
     if command.decision == "refer":
         await _known_scheme(deps, command.scheme or "")
-    return await _step(call, deps, lambda state, note: domain.decide(
+    return await _step(call, deps, command.reason, lambda state, note: domain.decide(
         state, command.decision, 0, command.scheme, note, by))
 
 
@@ -97,7 +104,7 @@ async def _approve(call: Call[Decide], deps: Deps) -> StepDone:
 
 
 async def verify_hospital(call: Call[Verify], deps: Deps) -> StepDone:
-    return await _step(call, deps, lambda state, note: domain.verify(
+    return await _step(call, deps, call.command.note, lambda state, note: domain.verify(
         state, note, call.caller.user_id))
 
 
