@@ -177,6 +177,13 @@ class UploadDocument(BaseModel):
     data_b64: str = Field(min_length=1, max_length=(MAX_DOCUMENT_BYTES * 4) // 3 + 8)
 
 
+class DocumentRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: UUID
+    document_id: UUID
+
+
 class DocumentAccepted(BaseModel):
     document_id: UUID
     kind: str

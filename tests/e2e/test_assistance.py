@@ -134,6 +134,10 @@ async def test_a_caregiver_applies_for_their_father_and_sees_each_step(
         for kind, data in (("estimate", pdf()), ("id", png())):
             added = await upload(client, anita, case, kind, data)
             assert added.status_code == 201, added.text
+        photo_id = await client.get(f"/v1/assistance/applications/{case}/documents/"
+                                    f"{added.json()['document_id']}", headers=case_officer)
+        assert photo_id.status_code == 200 and photo_id.content == png()
+        assert photo_id.headers["content-type"] == "image/png"
         asked = await client.post(f"/v1/assistance/applications/{case}/decision",
                                   headers=case_officer, json={
                                       "decision": "request_documents",
@@ -236,6 +240,10 @@ async def test_who_may_approve_and_who_may_read_a_case(platform: Platform) -> No
         hidden = await client.get(f"/v1/assistance/applications/{case}", headers=stranger)
         assert hidden.status_code == 404 and hidden.headers["content-type"].startswith(PROBLEM)
         assert (await upload(client, stranger, case, "id", png())).status_code == 404
+        mine = (await upload(client, owner, case, "id", png())).json()["document_id"]
+        taken = await client.get(f"/v1/assistance/applications/{case}/documents/{mine}",
+                                 headers=stranger)
+        assert taken.status_code == 404
         assert (await client.get("/v1/assistance/fund", headers=owner)).status_code == 403
         assert (await client.get(f"/v1/assistance/applications/{case}")).status_code == 401
 

@@ -147,10 +147,12 @@ def request_documents(state: Application, kinds: list[str], note: str,
                                note=note, requested_by=by), *_told(state, "documents_requested")]
 
 
-def check_may_add_document(state: Application, by: UUID, officer: bool) -> None:
+def check_may_add_document(state: Application, by: UUID, officer: bool) -> UUID:
+    """Whose document it will be (the case owner's: their key seals it)."""
     _open(state)
-    if not (officer or state.may_act_as_applicant(by)):
+    if state.owner_id is None or not (officer or state.may_act_as_applicant(by)):
         raise NoSuchApplicationError()
+    return state.owner_id
 
 
 def add_document(state: Application, event: DocumentAdded) -> list[Event]:

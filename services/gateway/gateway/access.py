@@ -105,6 +105,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/me/assistance/applications"): SIGNED_IN,
     ("GET", "/v1/assistance/applications/{application_id}"): SIGNED_IN,
     ("POST", "/v1/assistance/applications/{application_id}/documents"): SIGNED_IN,
+    ("GET", "/v1/assistance/applications/{application_id}/documents/{document_id}"): SIGNED_IN,
     ("POST", "/v1/assistance/applications/{application_id}/decision"): ASSISTANCE_OFFICER,
     ("POST", "/v1/assistance/applications/{application_id}/verification"): ASSISTANCE_OFFICER,
     ("POST", "/v1/assistance/applications/{application_id}/disbursements"): ASSISTANCE_OFFICER,

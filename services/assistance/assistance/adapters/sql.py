@@ -104,6 +104,14 @@ async def documents_of(conn: AsyncConnection, application_id: UUID) -> Sequence[
         documents.c.application_id == application_id).order_by(documents.c.added_at))).all()
 
 
+async def document(conn: AsyncConnection, application_id: UUID,
+                   document_id: UUID) -> dict[str, Any] | None:
+    row = (await conn.execute(sa.select(documents).where(
+        documents.c.application_id == application_id,
+        documents.c.document_id == document_id))).first()
+    return dict(row._mapping) if row else None
+
+
 async def queue(conn: AsyncConnection, status: str | None, offset: int,
                 limit: int) -> Sequence[Any]:
     """Open cases, the most urgent first and, within an urgency, the oldest (limit + 1)."""

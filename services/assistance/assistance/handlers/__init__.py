@@ -7,6 +7,7 @@ from assistance.handlers.applications import (
     apply,
     check_eligibility,
     get_application,
+    get_document,
     my_applications,
     upload_document,
 )
@@ -25,6 +26,7 @@ from contracts.assistance.messages import (
     Close,
     Decide,
     Disburse,
+    DocumentRef,
     Eligibility,
     MineQuery,
     QueueQuery,
@@ -58,6 +60,7 @@ HANDLERS = {
     _h("upload_document"): Handler(upload_document, UploadDocument, roles=SIGNED_IN,
                                    status=201),
     _h("get_application"): Handler(get_application, ApplicationRef, roles=SIGNED_IN),
+    _h("get_document"): Handler(get_document, DocumentRef, roles=SIGNED_IN),
     _h("my_applications"): Handler(my_applications, MineQuery, roles=SIGNED_IN),
     _h("assistance_queue"): Handler(assistance_queue, QueueQuery, roles=CASEWORK),
     _h("decide_application"): Handler(decide_application, Decide, roles=CASEWORK,

@@ -13,7 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from assistance import documents, domain, eligibility
 from assistance.adapters import sql
 from assistance.deps import Deps
-from assistance.handlers.sealing import OwnerErasedError, reveal, sealer
+from assistance.handlers.sealing import (
+    OwnerErasedError,
+    open_document,
+    owner_key,
+    reveal,
+    seal_document,
+    sealer,
+)
 from contracts.assistance.events import ApplicationSubmitted, DocumentAdded
 from contracts.assistance.messages import (
     ApplicationAccepted,
@@ -21,6 +28,7 @@ from contracts.assistance.messages import (
     ApplicationView,
     Apply,
     DocumentAccepted,
+    DocumentRef,
     Eligibility,
     EligibilityResult,
     MineQuery,
@@ -30,7 +38,7 @@ from contracts.assistance.messages import (
 from contracts.roles import ADMIN, ASSISTANCE_OFFICER
 from kit.logging import get_logger
 from kit.pagination import page
-from kit.usecases import Call, Caller
+from kit.usecases import Binary, Call, Caller
 
 log = get_logger(__name__)
 OFFICERS = (ASSISTANCE_OFFICER, ADMIN)
@@ -136,13 +144,13 @@ async def upload_document(call: Call[UploadDocument], deps: Deps) -> DocumentAcc
     except (Base64Error, ValueError):
         raise documents.DocumentRefusedError("the file was not sent whole") from None
     checked = documents.check(data)
-    stream = domain.stream(command.application_id)
+    stream, document_id = domain.stream(command.application_id), uuid4()
     async with deps.db.connect() as conn:
         state, _ = await deps.applications.get(conn, stream)
-    domain.check_may_add_document(state, caller.user_id, caller.has_any(*OFFICERS))
-    document_id = uuid4()
+        owner = domain.check_may_add_document(state, caller.user_id, caller.has_any(*OFFICERS))
+        sealed = seal_document(await owner_key(conn, deps, owner), owner, document_id, data)
     key = f"assistance-{document_id.hex}"
-    await deps.media.put(key, data, checked.content_type)
+    await deps.media.put(key, sealed, "application/octet-stream")
     event = DocumentAdded(application_id=command.application_id, document_id=document_id,
                           kind=command.kind, content_type=checked.content_type,
                           size=checked.size, media_key=key, added_by=caller.user_id)
@@ -181,6 +189,21 @@ async def get_application(call: Call[ApplicationRef], deps: Deps) -> Application
     return ApplicationView.model_validate({
         **row, **names, "documents_outstanding": row["outstanding"], "documents": docs,
         "timeline": steps})
+
+
+async def get_document(call: Call[DocumentRef], deps: Deps) -> Binary:
+    """A document of a case, to those who may read the case, opened with the owner's key."""
+    command = call.command
+    async with deps.db.connect() as conn:
+        row = await sql.application(conn, command.application_id)
+        document = await sql.document(conn, command.application_id, command.document_id)
+        if row is None or document is None or not may_read(row, call.caller):
+            raise domain.NoSuchApplicationError()
+        key = await owner_key(conn, deps, row["owner_id"])
+    media_key = document["media_key"]
+    sealed = await deps.media.get(media_key, 0, await deps.media.size(media_key))
+    return Binary(open_document(key, row["owner_id"], command.document_id, sealed),
+                  document["content_type"])
 
 
 async def my_applications(call: Call[MineQuery], deps: Deps) -> dict[str, Any]:

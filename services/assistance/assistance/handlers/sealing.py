@@ -1,9 +1,11 @@
-"""Personal fields sealed with the case owner's data key, and revealed for reading (None
-once the owner was erased: their key is gone)."""
+"""Personal fields and documents sealed with the case owner's data key, and revealed for
+reading (None, or 410 for a document, once the owner was erased: their key is gone)."""
 
+import os
 from collections.abc import Callable
 from uuid import UUID
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from assistance.deps import Deps
@@ -20,10 +22,7 @@ class OwnerErasedError(Exception):
 async def sealer(conn: AsyncConnection, deps: Deps,
                  owner_id: UUID) -> Callable[[str, str], str]:
     """A function sealing one field of the owner's."""
-    try:
-        key = await deps.personal.key(conn, owner_id)
-    except KeyShreddedError:
-        raise OwnerErasedError() from None
+    key = await owner_key(conn, deps, owner_id)
 
     def seal(field: str, text: str) -> str:
         return deps.personal.encrypt(key, owner_id, field, text)
@@ -33,3 +32,21 @@ async def sealer(conn: AsyncConnection, deps: Deps,
 async def reveal(conn: AsyncConnection, deps: Deps, owner_id: UUID, field: str,
                  token: str | None) -> str | None:
     return await deps.personal.reveal(conn, owner_id, field, token)
+
+
+def seal_document(key: bytes, owner_id: UUID, document_id: UUID, data: bytes) -> bytes:
+    """A document's bytes sealed with the owner's data key (AES-GCM, bound to the owner and
+    the document): the media store holds nothing readable once the owner is erased."""
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, data, owner_id.bytes + document_id.bytes)
+
+
+def open_document(key: bytes, owner_id: UUID, document_id: UUID, sealed: bytes) -> bytes:
+    return AESGCM(key).decrypt(sealed[:12], sealed[12:], owner_id.bytes + document_id.bytes)
+
+
+async def owner_key(conn: AsyncConnection, deps: Deps, owner_id: UUID) -> bytes:
+    try:
+        return await deps.personal.key(conn, owner_id)
+    except KeyShreddedError:
+        raise OwnerErasedError() from None

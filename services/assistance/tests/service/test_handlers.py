@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from assistance import handlers, projections
 from contracts.roles import ADMIN, ASSISTANCE_OFFICER, CAREGIVER, PATIENT
 from contracts.rpc import Principal
-from kit import readmodels
+from kit import personal, readmodels
 from tests.service_tier import Tier, operations_called_in, operations_of
 
 from .conftest import member
@@ -92,7 +92,16 @@ async def test_a_caregivers_case_from_eligibility_to_payment(
     assert view["timeline"][2]["note"] == "We need the family's ration card"
     assert view["timeline"][2]["by_role"] == "officer"
     assert view["timeline"][1]["by_role"] == "applicant"
-    assert len(list(media_dir.iterdir())) == 2
+    stored = list(media_dir.iterdir())
+    assert len(stored) == 2 and all(b"PNG" not in f.read_bytes() and b"%PDF" not in
+                                    f.read_bytes() for f in stored)  # sealed at rest
+    ration_card = await assistance.call("get_document", {
+        "application_id": case, "document_id": added["document_id"]}, officer)
+    assert (ration_card.status, ration_card.body, ration_card.content_type) == (
+        200, png(), "image/png")
+    other = await member(engine, PATIENT)
+    assert (await assistance.call("get_document", {
+        "application_id": case, "document_id": added["document_id"]}, other)).status == 404
     fund = await assistance.ok("fund_balance", {}, officer)
     assert fund == {"received": 5 * LAKH, "approved": 2 * LAKH, "disbursed": 2 * LAKH,
                     "available": 3 * LAKH, "pools": [{"restriction": None,
@@ -103,6 +112,14 @@ async def test_a_caregivers_case_from_eligibility_to_payment(
     assert "Ramesh" not in str(report) and case not in str(report)
     assert report["sponsors"] == [{"sponsor": "Tata Trusts", "given": 5 * LAKH,
                                    "restriction": None}]
+    async with engine.begin() as conn:  # the caregiver is erased: identity shreds their key
+        await personal.PersonalData.shred(conn, caregiver.user_id)
+    gone = await assistance.call("get_document", {
+        "application_id": case, "document_id": added["document_id"]}, officer)
+    assert gone.status == 410
+    erased = await assistance.ok("get_application", {"application_id": case}, officer)
+    assert erased["patient_name"] is None and erased["diagnosis"] is None
+    assert {step["note"] for step in erased["timeline"]} == {None}
 
 
 async def test_ten_approvals_at_once_against_a_fund_for_three(

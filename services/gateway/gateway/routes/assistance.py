@@ -23,6 +23,7 @@ from contracts.assistance.messages import (
     DisbursementBody,
     DocumentAccepted,
     DocumentKind,
+    DocumentRef,
     Eligibility,
     EligibilityResult,
     FundReport,
@@ -93,6 +94,17 @@ async def upload_document(application_id: UUID, caller: CallerDep, bus: BusDep,
                                 errors=[{"field": "file", "message": message}])
     return await bus.forward(_s("upload_document"), caller, UploadDocument(
         application_id=application_id, kind=kind, data_b64=b64encode(data).decode()))
+
+
+@router.get("/applications/{application_id}/documents/{document_id}", response_class=Response,
+            tags=["assistance"], responses={200: {"content": {
+                "application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
+async def document(application_id: UUID, document_id: UUID, caller: CallerDep,
+                   bus: BusDep) -> Response:
+    """A document of the case, to those who may read the case (410 once its owner was
+    erased: it was sealed with their key)."""
+    return await bus.forward(_s("get_document"), caller, DocumentRef(
+        application_id=application_id, document_id=document_id))
 
 
 @router.post("/applications/{application_id}/decision", response_model=StepDone,
