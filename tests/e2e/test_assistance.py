@@ -213,8 +213,9 @@ async def test_ten_approvals_at_once_against_a_fund_that_pays_three(platform: Pl
                                   json={"sponsor": "Anonymous donors", "amount": top_up})
         assert given.status_code == 201, given.text
         cases = await verified_cases(client, case_officer, 10)
-        replies = await asyncio.gather(*(client.post(
-            f"/v1/assistance/applications/{case}/decision", headers=case_officer,
+        replies = await asyncio.gather(*(client.post(  # keyed, as a client retrying would
+            f"/v1/assistance/applications/{case}/decision",
+            headers={**case_officer, "Idempotency-Key": f"approve-{case}"},
             json={"decision": "approve", "amount": amount, "reason": "Urgent dialysis"})
             for case in cases))
         assert sorted(r.status_code for r in replies) == [200] * 3 + [409] * 7, \
@@ -225,6 +226,12 @@ async def test_ten_approvals_at_once_against_a_fund_that_pays_three(platform: Pl
         assert await general(client, admin) == 0
         assert all(p["available"] >= 0 for p in fund["pools"])
         assert fund["approved"] <= fund["received"]
+        again = await client.post(  # the same key again: the first answer, nothing reserved
+            f"/v1/assistance/applications/{cases[0]}/decision",
+            headers={**case_officer, "Idempotency-Key": f"approve-{cases[0]}"},
+            json={"decision": "approve", "amount": amount, "reason": "Urgent dialysis"})
+        assert again.status_code == replies[0].status_code
+        assert (await client.get("/v1/assistance/fund", headers=admin)).json() == fund
 
 
 async def test_who_may_approve_and_who_may_read_a_case(platform: Platform) -> None:

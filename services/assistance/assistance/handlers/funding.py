@@ -24,16 +24,21 @@ T = TypeVar("T")
 
 
 async def on_fund(deps: Deps, attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run `attempt` (one transaction appending to the fund stream at the version it read)
-    until no one else moved the stream on meanwhile. Approvals come many at a time and all
-    meet on this stream, so each is decided again from the fund as it now is -- more than
-    the one retry kit.usecases gives every use case; a last conflict goes back to it."""
-    for _ in range(deps.fund_attempts - 1):
-        try:
+    """Run `attempt` (appending to the fund stream at the version it read) until no one
+    else moved the stream on meanwhile. Approvals come many at a time and all meet on this
+    stream, so each is decided again from the fund as it now is -- more often than the one
+    rerun kit.usecases gives every use case. Each try is a savepoint of one transaction (the
+    request's own when an Idempotency-Key opened it): a conflict rolls back that try only,
+    and the next one's statements see what the others committed (read committed)."""
+    async with deps.db.transaction() as conn:
+        for _ in range(deps.fund_attempts - 1):
+            try:
+                async with conn.begin_nested():
+                    return await attempt()
+            except ConcurrencyError:
+                log.info("fund_contended")
+        async with conn.begin_nested():
             return await attempt()
-        except ConcurrencyError:
-            log.info("fund_contended")
-    return await attempt()
 
 
 async def record_sponsorship(call: Call[RecordSponsorship], deps: Deps) -> SponsorshipAccepted:

@@ -5,6 +5,7 @@ from base64 import b64encode
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -122,15 +123,16 @@ async def test_a_caregivers_case_from_eligibility_to_payment(
     assert {step["note"] for step in erased["timeline"]} == {None}
 
 
+@pytest.mark.parametrize("keyed", [False, True])  # an Idempotency-Key: one transaction
 async def test_ten_approvals_at_once_against_a_fund_for_three(
-        assistance: Tier, engine: AsyncEngine) -> None:
+        assistance: Tier, engine: AsyncEngine, keyed: bool) -> None:
     officer, admin = await member(engine, ASSISTANCE_OFFICER), await member(engine, ADMIN)
     await assistance.ok("record_sponsorship", {"sponsor": "Donors", "amount": 3 * LAKH}, admin)
     cases = [await verified_case(assistance, await member(engine, PATIENT), officer)
              for _ in range(10)]
     replies = await asyncio.gather(*(assistance.call("decide_application", {
         "application_id": case, "decision": "approve", "amount": LAKH, "reason": "ok"},
-        officer) for case in cases))
+        officer, idempotency_key=f"approve-{case}" if keyed else None) for case in cases))
     assert sorted(r.status for r in replies) == [200] * 3 + [409] * 7
     refused = [r.body for r in replies if r.status == 409]
     assert all(b["title"] == "Not enough money in the fund" for b in refused), refused
