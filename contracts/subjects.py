@@ -5,11 +5,12 @@ Request/reply: `rpc.<context>.<operation>`, outside every stream.
 Dead letters: `dlq.<service>.<projection>` on the `PU_DLQ` stream.
 """
 
-CONTEXTS = ("identity", "feed", "ratings", "pharmacovigilance", "voices", "surveys")
+CONTEXTS = ("identity", "feed", "ratings", "pharmacovigilance", "voices", "surveys",
+            "assistance")
 # The processes that answer `rpc.<service>.health` (and `/ready` waits for): each context's
 # service, and the feed's worker.
 SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices",
-            "surveys")
+            "surveys", "assistance")
 DLQ_STREAM = "PU_DLQ"
 
 

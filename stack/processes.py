@@ -23,6 +23,7 @@ PROCESSES = {
     "pharmacovigilance": "pharmacovigilance",
     "voices": "voices",
     "surveys": "surveys",
+    "assistance": "assistance",
 }
 
 

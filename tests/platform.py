@@ -94,7 +94,7 @@ class Platform:
     async def settled(self, timeout: float = 30.0) -> None:
         """Wait until every outbox is empty and every projection has caught up."""
         async with asyncio.timeout(timeout):
-            for schema in ("identity", "feed", "pharmacovigilance"):
+            for schema in ("identity", "feed", "pharmacovigilance", "assistance"):
                 while await self.count(f"{schema}.outbox"):
                     await asyncio.sleep(0.05)
         nc = await nats.connect(self.nats.url)
@@ -104,7 +104,8 @@ class Platform:
                                      ("feed-community-stats", ("PU_FEED",)),
                                      ("feed-search", ("PU_FEED",)),
                                      ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
-                                                             "PU_PHARMACOVIGILANCE")),
+                                                             "PU_PHARMACOVIGILANCE",
+                                                             "PU_ASSISTANCE")),
                                      ("surveys-members", ("PU_FEED", "PU_IDENTITY"))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq

@@ -50,5 +50,6 @@ def test_internal_events_are_checked_too() -> None:
 def test_subjects_follow_context_aggregate_event() -> None:
     for event in EVERY_EVENT:
         context, aggregate, name = event.subject.split(".")
-        assert context in ("identity", "feed", "pharmacovigilance", "ratings", "surveys")
+        assert context in ("identity", "feed", "pharmacovigilance", "ratings", "surveys",
+                           "assistance", "voices")
         assert aggregate and name

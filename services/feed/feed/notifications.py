@@ -3,12 +3,12 @@
 The projection `notifications` (in the feed worker) turns events into notifications: a
 comment or a reaction on my post, a reply to my comment, an answer to my drug query, a
 moderator's decision on my post, a step of my side-effect report (questions from the
-officer, the regulator's acknowledgement), my professional application approved. Texts
-are written when read, in the reader's language. Each new notification also goes to the
-notifier port (a log line in the embedded default; SMS, e-mail or push in production)
-once: what went is recorded apart from the read model, so a rebuild replaying the events
-tells no one again, and an event older than a day (a store restored, a new notifier) is
-not news to send.
+officer, the regulator's acknowledgement), my professional application approved, a step
+of my assistance application (Project FAITH). Texts are written when read, in the
+reader's language. Each new notification also goes to the notifier port (a log line in the
+embedded default; SMS, e-mail or push in production) once: what went is recorded apart
+from the read model, so a rebuild replaying the events tells no one again, and an event
+older than a day (a store restored, a new notifier) is not news to send.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -18,6 +18,7 @@ from uuid import UUID, uuid5
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contracts.assistance.events import ApplicationProgressed
 from contracts.envelope import Envelope
 from contracts.feed.events import (
     CommentAdded,
@@ -66,6 +67,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your professional application was approved: your posts show the verified "
               "badge.",
         "hi": "आपका पेशेवर आवेदन स्वीकृत हुआ: आपकी पोस्ट पर सत्यापित बैज दिखेगा।"},
+    # Project FAITH (assistance): each step of the applicant's case.
+    "assistance_documents_requested": {
+        "en": "Your assistance application needs more documents.",
+        "hi": "आपके सहायता आवेदन के लिए और दस्तावेज़ चाहिए।"},
+    "assistance_hospital_verified": {
+        "en": "The hospital confirmed your assistance application.",
+        "hi": "अस्पताल ने आपके सहायता आवेदन की पुष्टि की।"},
+    "assistance_approved": {"en": "Your assistance application was approved.",
+                            "hi": "आपका सहायता आवेदन स्वीकृत हुआ।"},
+    "assistance_rejected": {"en": "Your assistance application was not approved: see why.",
+                            "hi": "आपका सहायता आवेदन स्वीकृत नहीं हुआ: कारण देखें।"},
+    "assistance_referred": {"en": "A government scheme may pay for your treatment: see which.",
+                            "hi": "एक सरकारी योजना आपके इलाज का खर्च दे सकती है: कौन-सी, देखें।"},
+    "assistance_disbursed": {"en": "A payment for your treatment was made.",
+                             "hi": "आपके इलाज के लिए भुगतान किया गया।"},
+    "assistance_closed": {"en": "Your assistance application was closed.",
+                          "hi": "आपका सहायता आवेदन बंद कर दिया गया।"},
 }
 
 
@@ -158,6 +176,11 @@ def notifications(notifier: Notifier) -> Projection:
                        env: Envelope) -> None:
         await notify(conn, env, event.user_id, "application_approved", "/v1/me")
 
+    async def assisted(conn: AsyncConnection, event: ApplicationProgressed,
+                       env: Envelope) -> None:
+        await notify(conn, env, event.user_id, f"assistance_{event.step}",
+                     f"/v1/assistance/applications/{event.application_id}")
+
     return Projection(
         service="feed", name="notifications", registry=ALL,
         handlers={PostCreated: posts_created, CommentAdded: one_by_one(commented),
@@ -165,5 +188,6 @@ def notifications(notifier: Notifier) -> Projection:
                   PostModerated: one_by_one(moderated),
                   CommentModerated: one_by_one(comment_moderated),
                   ReportProgressed: one_by_one(progressed),
-                  ProfessionalVerified: one_by_one(verified)},
+                  ProfessionalVerified: one_by_one(verified),
+                  ApplicationProgressed: one_by_one(assisted)},
         tables=[sql.notifications, sql.post_authors, sql.comment_authors])

@@ -13,6 +13,8 @@ MODERATORS = frozenset({roles.MODERATOR, roles.ADMIN})
 REVIEWERS = frozenset({roles.PHARMACIST_REVIEWER})
 CURATORS = frozenset({roles.VOICES_CURATOR, roles.MODERATOR, roles.ADMIN})
 SURVEY_STAFF = frozenset({roles.SURVEY_MANAGER, roles.ADMIN})
+ASSISTANCE_OFFICER = frozenset({roles.ASSISTANCE_OFFICER})
+ASSISTANCE_STAFF = frozenset({roles.ASSISTANCE_OFFICER, roles.ADMIN})
 
 # (method, path) -> the roles allowed; None: anyone, signed in or not.
 ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
@@ -134,4 +136,18 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/v1/surveys/{survey_id}/results"): SURVEY_STAFF,
     ("GET", "/v1/surveys/{survey_id}/export.csv"): SURVEY_STAFF,
     ("GET", "/v1/surveys/{survey_id}/results.svg"): SURVEY_STAFF,
+    ("POST", "/v1/assistance/eligibility"): None,
+    ("POST", "/v1/assistance/applications"): MEMBERS,
+    ("GET", "/v1/me/assistance/applications"): SIGNED_IN,
+    ("GET", "/v1/assistance/applications/{application_id}"): SIGNED_IN,
+    ("POST", "/v1/assistance/applications/{application_id}/documents"): SIGNED_IN,
+    ("GET", "/v1/assistance/applications/{application_id}/documents/{document_id}"): SIGNED_IN,
+    ("POST", "/v1/assistance/applications/{application_id}/decision"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/verification"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/disbursements"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/applications/{application_id}/closure"): ASSISTANCE_OFFICER,
+    ("GET", "/v1/assistance/queue"): ASSISTANCE_OFFICER,
+    ("POST", "/v1/assistance/sponsorships"): ASSISTANCE_STAFF,
+    ("GET", "/v1/assistance/fund"): ASSISTANCE_STAFF,
+    ("GET", "/v1/assistance/fund/report"): ASSISTANCE_STAFF,
 }

@@ -3,6 +3,7 @@ forwarded to its owning service with a request model of `contracts/`."""
 
 from gateway.routes import (
     admin,
+    assistance,
     feed,
     identity,
     media,
@@ -13,4 +14,5 @@ from gateway.routes import (
 )
 
 ROUTERS = (identity.router, feed.router, media.router, pharmacovigilance.router,
-           ratings.router, voices.router, admin.router, surveys.router)
+           ratings.router, voices.router, admin.router, surveys.router, assistance.router,
+           assistance.mine)

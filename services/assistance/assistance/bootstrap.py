@@ -1,0 +1,47 @@
+"""The composition root of the assistance service: its use cases, the inline applications
+model and the schemes projection (the feed's directory), in one process."""
+
+from pathlib import Path
+
+from assistance import domain, fund, handlers, projections
+from assistance.adapters import sql
+from assistance.deps import Deps
+from assistance.settings import AssistanceSettings
+from contracts.assistance.events import REGISTRY
+from kit import personal
+from kit.aggregates import Repository
+from kit.db import make_engine
+from kit.media import LocalMediaStore, MediaStore
+from kit.service import Service
+from kit.usecases import Database, serve
+
+
+def deps_for(db: Database, settings: AssistanceSettings,
+             media: MediaStore | None = None) -> Deps:
+    """The use cases' dependencies (the service tier's tests build them the same way)."""
+    return Deps(
+        db=db, personal=personal.PersonalData(
+            personal.master_key_from(settings.personal_data_master_key)),
+        applications=Repository(sql.store, REGISTRY, domain.Application, domain.evolve,
+                                on_append=projections.APPLICATIONS.apply),
+        fund=Repository(sql.store, REGISTRY, fund.Fund, fund.evolve),
+        media=media or media_store(settings),
+        fund_attempts=settings.assistance_fund_attempts)
+
+
+def media_store(settings: AssistanceSettings) -> MediaStore:
+    """The documents' local folder. (The S3 adapter, kit.media_s3, is not wired here yet.)"""
+    return LocalMediaStore(settings.assistance_media_dir
+                           or Path(settings.media_dir) / "assistance")
+
+
+def bootstrap(settings: AssistanceSettings | None = None) -> Service:
+    settings = settings or AssistanceSettings()
+    engine = make_engine(settings.database_url, settings.db_pool_size)
+    db = Database(engine)
+    routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
+                   idempotency=sql.idempotency)
+    return Service(name="assistance", settings=settings, engine=engine,
+                   metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
+                   inline_models=[projections.APPLICATIONS],
+                   projections=[projections.SCHEMES], tracking=sql.tracking)
