@@ -4,9 +4,10 @@ alert rules into the cluster (deploy/k8s/base/prometheus-rules.yaml), written fr
     make dashboards                           # rewrite them
     .venv/bin/python deploy/dashboards.py --check  # exit 1 if one is out of date
 
-The overview (platform.json) and one dashboard per service. Every metric they query is one
-the services export: tests/unit/test_dashboards.py checks each name against the registry.
-deploy/prometheus/alerts.yml stays the rules' source, the file `promtool check rules` reads.
+The overview (platform.json), the gateway's and one dashboard per service. Every metric
+they query is one the services export: tests/unit/test_dashboards.py checks each name
+against the registry. deploy/prometheus/alerts.yml stays the rules' source, the file
+`promtool check rules` reads.
 """
 
 from __future__ import annotations
@@ -176,6 +177,33 @@ def service_dashboard(service: str) -> dict[str, Any]:
     return dashboard(f"pu-{service}", f"Patients' Union — {service}", panels, [service])
 
 
+def gateway_dashboard() -> dict[str, Any]:
+    """The edge: what clients see, by route."""
+    return dashboard("pu-gateway", "Patients' Union — gateway", [
+        panel("Requests by route and status",
+              ("sum by (route, status) (rate(pu_http_requests_total[1m]))",
+               "{{route}} {{status}}"), unit="reqps"),
+        panel("5xx by route",
+              ("sum by (route, status) (rate(pu_http_requests_total{status=~\"5..\"}[5m]))",
+               "{{route}} {{status}}"), unit="reqps"),
+        panel("Latency p50 / p99",
+              ("histogram_quantile(0.5, sum by (le) "
+               "(rate(pu_http_request_duration_seconds_bucket[5m])))", "p50"),
+              ("histogram_quantile(0.99, sum by (le) "
+               "(rate(pu_http_request_duration_seconds_bucket[5m])))", "p99"), unit="s"),
+        panel("Latency p99 by route",
+              ("histogram_quantile(0.99, sum by (le, method, route) "
+               "(rate(pu_http_request_duration_seconds_bucket[5m])))", "{{method}} {{route}}"),
+              unit="s"),
+        panel("Refused at the edge (4xx) by status",
+              ("sum by (status) (rate(pu_http_requests_total{status=~\"4..\"}[5m]))",
+               "{{status}}"), unit="reqps"),
+        panel("Requests by method",
+              ("sum by (method) (rate(pu_http_requests_total[1m]))", "{{method}}"),
+              unit="reqps"),
+    ], ["gateway"])
+
+
 def prometheus_rule() -> dict[str, Any]:
     groups = yaml.safe_load(ALERTS.read_text())["groups"]
     return {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule",
@@ -186,6 +214,7 @@ def prometheus_rule() -> dict[str, Any]:
 
 def files() -> dict[Path, str]:
     out = {GRAFANA / "platform.json": overview()}
+    out[GRAFANA / "gateway.json"] = gateway_dashboard()
     out |= {GRAFANA / f"{s}.json": service_dashboard(s) for s in SERVICES}
     texts = {path: json.dumps(d, indent=2, ensure_ascii=False) + "\n" for path, d in out.items()}
     # The expressions, folded in alerts.yml, are one line each here.

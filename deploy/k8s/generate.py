@@ -345,9 +345,11 @@ def autoscaling() -> list[dict[str, Any]]:
     }
     # The worker's durable consumers are shared by its replicas (one consumer, many
     # pullers): more replicas drain a backlog faster. KEDA reads the consumers' pending
-    # counts from the NATS servers' monitoring endpoint (the chart's port 8222).
+    # counts from the NATS servers' monitoring endpoint (the chart's port 8222), through the
+    # headless Service: in a cluster it asks the consumer's leader, `<pod>.<endpoint>`.
     triggers = [{"type": "nats-jetstream", "metadata": {
-        "natsServerMonitoringEndpoint": f"{NATS_HOST}:8222", "account": "$G",
+        "natsServerMonitoringEndpoint": "nats-headless.nats.svc.cluster.local:8222",
+        "account": "$G",
         "stream": stream, "consumer": durable, "lagThreshold": "1000",
         "activationLagThreshold": "0"}} for stream, durable in projection_consumers()]
     worker = {
