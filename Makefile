@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-fast lint format bench schemas lock clean venv rebuild
+.PHONY: run test test-fast lint format bench schemas dashboards lock clean venv rebuild
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -39,6 +39,9 @@ bench: $(STAMP)  ## throughput against raw baselines measured in the same run
 
 schemas: $(STAMP)  ## regenerate contracts/schemas from the event classes
 	$(BIN)/python -m contracts.schemagen && $(BIN)/python -m stack.schemas
+
+dashboards: $(STAMP)  ## regenerate deploy/grafana/*.json and the PrometheusRule from deploy/dashboards.py
+	$(BIN)/python deploy/dashboards.py
 
 lock:  ## re-resolve the pinned dependencies into requirements.lock
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

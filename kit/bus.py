@@ -47,10 +47,14 @@ async def connect(url: str, name: str) -> Client:
         reconnected_cb=reconnected, error_cb=error)
 
 
-async def ensure_streams(js: JetStreamContext) -> None:
-    """Create (or update) every context's stream and the dead-letter stream."""
-    configs = [_config(stream_name(c), stream_subjects(c)) for c in CONTEXTS]
-    configs.append(_config(DLQ_STREAM, ["dlq.>"]))
+async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
+    """Create (or update) every context's stream and the dead-letter stream, each kept on
+    `replicas` servers (NATS_STREAM_REPLICAS: 1 on the embedded server, 3 on a production
+    cluster). This is the one place stream configuration is declared: every service calls
+    it at start with the same shared setting, and an update changes a stream's replicas in
+    place."""
+    configs = [_config(stream_name(c), stream_subjects(c), replicas) for c in CONTEXTS]
+    configs.append(_config(DLQ_STREAM, ["dlq.>"], replicas))
     for config in configs:
         try:
             await js.stream_info(config.name or "")
@@ -59,9 +63,9 @@ async def ensure_streams(js: JetStreamContext) -> None:
             await js.add_stream(config)
 
 
-def _config(name: str, subjects: list[str]) -> StreamConfig:
+def _config(name: str, subjects: list[str], replicas: int) -> StreamConfig:
     return StreamConfig(name=name, subjects=subjects, storage=StorageType.FILE,
-                        duplicate_window=DUPLICATE_WINDOW_S)
+                        num_replicas=replicas, duplicate_window=DUPLICATE_WINDOW_S)
 
 
 def permissions(account: str) -> dict[str, Any]:

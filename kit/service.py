@@ -71,7 +71,7 @@ class Runtime:
             await hook()
         self.nc = await bus.connect(s.settings.nats_url, s.name)
         js = self.nc.jetstream()
-        await bus.ensure_streams(js)
+        await bus.ensure_streams(js, s.settings.nats_stream_replicas)
         if s.store is not None and s.relay:
             relay = OutboxRelay(asyncpg_dsn(s.settings.database_url), s.store.schema, self.nc,
                                 s.name)

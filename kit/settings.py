@@ -1,5 +1,6 @@
 """Settings from the environment (pydantic-settings). Never URLs at module level."""
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -10,6 +11,9 @@ class ServiceSettings(BaseSettings):
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     nats_url: str = "nats://127.0.0.1:4222"
+    # The servers each JetStream stream is kept on (kit.bus.ensure_streams): 1 on the
+    # embedded server, 3 on a production cluster; the same value for every process.
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     metrics_port: int = 0  # 0: no metrics endpoint
     log_level: str = "info"
     log_format: str = "json"  # json or console
