@@ -28,7 +28,7 @@ HTTP_SECONDS = Histogram("pu_http_request_duration_seconds", "Gateway request la
                          ["method", "route"])
 
 
-def serve_metrics(port: int) -> None:
-    """Expose /metrics on 127.0.0.1:port (0: do not)."""
+def serve_metrics(port: int, host: str = "127.0.0.1") -> None:
+    """Expose /metrics on host:port (port 0: do not)."""
     if port:
-        start_http_server(port, addr="127.0.0.1")
+        start_http_server(port, addr=host)

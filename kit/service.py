@@ -84,7 +84,7 @@ class Runtime:
                                  concurrency=s.settings.rpc_concurrency,
                                  principal_key=rpc.signing_key(s.settings.principal_signing_key))
         await self.server.start()
-        serve_metrics(s.settings.metrics_port)
+        serve_metrics(s.settings.metrics_port, s.settings.metrics_host)
         log.info("service_started", projections=[p.durable for p in s.projections])
 
     async def _start_projection(self, projection: Projection, nc: Client) -> None:

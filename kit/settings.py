@@ -15,6 +15,9 @@ class ServiceSettings(BaseSettings):
     # embedded server, 3 on a production cluster; the same value for every process.
     nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     metrics_port: int = 0  # 0: no metrics endpoint
+    # Where /metrics listens: the loopback by default (a developer's machine); 0.0.0.0 in a
+    # pod, for Prometheus (deploy/k8s: the NetworkPolicy lets only Prometheus reach it).
+    metrics_host: str = "127.0.0.1"
     log_level: str = "info"
     log_format: str = "json"  # json or console
     otel_traces_exporter: str = "none"  # none or console
