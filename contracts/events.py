@@ -21,6 +21,9 @@ class Event(BaseModel):
     version: ClassVar[int] = 1
     subject: ClassVar[str]  # <context>.<aggregate>.<event>
     published: ClassVar[bool] = True  # False: stays in the owning service's store
+    # True: the store keeps the day it happened, not the instant (an anonymous answer: a
+    # time finer than the day could tell who gave it, kit.eventstore).
+    day_only: ClassVar[bool] = False
 
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]

@@ -149,10 +149,16 @@ class EventStore:
         return {
             "event_id": uuid4(), "stream_id": stream_id, "version": version,
             "event_type": event.event_type, "schema_version": event.version,
-            "occurred_at": now, "actor": meta.actor, "correlation_id": meta.correlation_id,
+            "occurred_at": _day(now) if event.day_only else now, "actor": meta.actor,
+            "correlation_id": meta.correlation_id,
             "causation_id": meta.causation_id, "trace": meta.trace,
             "data": event.model_dump(mode="json"),
         }
+
+
+def _day(at: datetime) -> datetime:
+    """The start of the instant's day (UTC): all an event that must not tell its time keeps."""
+    return datetime(at.year, at.month, at.day, tzinfo=UTC)
 
 
 COLUMNS = ("event_id", "stream_id", "version", "event_type", "schema_version", "occurred_at",

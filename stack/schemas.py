@@ -12,7 +12,8 @@ from contracts.schemagen import generate
 
 # Every event registry a service reads its own store with, as "module:attribute".
 REGISTRIES = ("identity.domain:REGISTRY", "identity.applications:REGISTRY",
-              "pharmacovigilance.domain:REGISTRY", "feed.events:REGISTRY")
+              "pharmacovigilance.domain:REGISTRY", "feed.events:REGISTRY",
+              "surveys.events:REGISTRY")
 
 
 def registry(name: str) -> EventRegistry:

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import hmac
 
-from contracts.surveys.events import REGISTRY
 from kit import personal
 from kit.aggregates import Repository
 from kit.db import make_engine
@@ -15,6 +14,7 @@ from kit.usecases import Database, serve
 from surveys import domain, handlers, projections
 from surveys.adapters import sql
 from surveys.deps import Deps
+from surveys.events import REGISTRY
 from surveys.handlers.authoring import seed_ready_surveys
 from surveys.settings import SurveysSettings
 

@@ -10,8 +10,9 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from contracts.events import Event
-from contracts.surveys.events import ResponseSubmitted, SurveyDrafted, SurveyPublished
+from contracts.surveys.events import SurveyDrafted, SurveyPublished
 from contracts.surveys.messages import DONT_KNOW, Condition, Definition, Question
+from surveys.events import ResponseSubmitted
 
 CHOICES = ("single_choice", "multiple_choice")
 SCALES = {"likert": range(1, 6), "nps": range(0, 11)}

@@ -13,17 +13,13 @@ from contracts.envelope import Envelope
 from contracts.feed.events import CommunityFollowed, CommunityUnfollowed
 from contracts.identity.events import AccountRegistered, PersonErased
 from contracts.registry import ALL
-from contracts.surveys.events import (
-    REGISTRY,
-    ResponseSubmitted,
-    SurveyDrafted,
-    SurveyPublished,
-)
+from contracts.surveys.events import SurveyDrafted, SurveyPublished
 from contracts.surveys.messages import Definition
 from kit.projection import Projection, one_by_one
 from kit.readmodels import InlineModel
 from surveys import figures
 from surveys.adapters import sql
+from surveys.events import REGISTRY, ResponseSubmitted
 
 ALL_RESPONSES = ""  # the community of the overall counts
 

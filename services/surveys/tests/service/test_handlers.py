@@ -92,11 +92,19 @@ async def test_an_anonymous_response_is_one_per_person_and_carries_no_one(
     assert (await surveys.call("submit_response", body, meera)).status == 409
     async with engine.connect() as conn:
         rows = (await conn.exec_driver_sql(
-            "SELECT data, actor, correlation_id FROM surveys.events "
+            "SELECT data, actor, correlation_id, occurred_at FROM surveys.events "
             "WHERE event_type = 'ResponseSubmitted'")).all()
-    [(data, actor, correlation)] = rows
+        queued = await conn.exec_driver_sql(
+            "SELECT count(*) FROM surveys.outbox WHERE subject = 'surveys.response.submitted'")
+    [(data, actor, correlation, occurred_at)] = rows
     assert data["respondent_id"] is None and actor is None and correlation is None
     assert str(meera.user_id) not in str(data)
+    # The day only, even in the envelope; and never published (a stream's message carries
+    # the instant it was published).
+    assert (occurred_at.hour, occurred_at.minute, occurred_at.second,
+            occurred_at.microsecond) == (0, 0, 0, 0)
+    assert occurred_at.date().isoformat() == data["answered_on"]
+    assert queued.scalar() == 0
 
 
 async def test_a_hidden_or_wrong_answer_is_refused_and_nothing_is_written(
