@@ -32,6 +32,7 @@ from web.pages import (
     reports,
     schemes,
     search,
+    surveys,
     vetting,
 )
 from web.render import page
@@ -43,7 +44,7 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
-         *provider_console.ROUTES)
+         *provider_console.ROUTES, *surveys.ROUTES)
 
 
 async def health(_: Request) -> Response:
