@@ -17,6 +17,7 @@ from web.api import Api
 from web.edge import ERROR_PAGES, SessionMiddleware
 from web.pages import (
     account,
+    assistance,
     cases,
     community,
     listings,
@@ -44,7 +45,8 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
-         *provider_console.ROUTES, *surveys.ROUTES)
+         *provider_console.ROUTES, *surveys.ROUTES,
+         *assistance.ROUTES)
 
 
 async def health(_: Request) -> Response:
