@@ -35,6 +35,7 @@ from web.pages import (
     search,
     surveys,
     vetting,
+    voices,
 )
 from web.render import page
 from web.sessions import SessionStore
@@ -46,7 +47,7 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
          *provider_console.ROUTES, *surveys.ROUTES,
-         *assistance.ROUTES)
+         *assistance.ROUTES, *voices.ROUTES)
 
 
 async def health(_: Request) -> Response:

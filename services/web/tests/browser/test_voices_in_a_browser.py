@@ -1,0 +1,100 @@
+"""The Voices Project (issue 14 C) in Chromium at a phone's size, against the real
+platform: a caregiver's audio story (told, consented, transcribed, previewed and released
+through the API: the web app has no form for that yet) is waiting in the curators' queue,
+a curator asks for nothing and approves it in the console; a visitor finds it in the
+gallery by its kind, opens it, and its recording plays through the web app (the player
+reads its duration; a Range answered 206) with its captions; the storyteller sees it
+published on "my stories". Every page checked (axe-core, weight) as the rest."""
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import expect
+
+from tests.audio import tone
+from tests.platform import Platform, login, register
+
+from .test_in_a_browser import PASSWORD, staff_account
+
+pytestmark = pytest.mark.browser
+VERSION = "2026-12"
+
+
+async def released_story(platform: Platform, email: str, title: str) -> str:
+    """An audio story told by a caregiver and released for review, through the API."""
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
+        await register(api, email, PASSWORD, display_name="Lata", role="caregiver")
+        teller = await login(api, email)
+        created = await api.post("/v1/stories", headers=teller, json={
+            "title": title, "summary": "What the first weeks were like for us",
+            "language": "en", "communities": ["cancer"], "kind": "audio",
+            "about_someone_else": True})
+        assert created.status_code == 201, created.text
+        story_id = str(created.json()["story_id"])
+        url = f"/v1/stories/{story_id}"
+        for reply in (
+                await api.post(f"{url}/consents", headers=teller, json={
+                    "purpose": "take_part", "version": VERSION}),
+                await api.post(f"{url}/media", headers=teller,
+                               files={"file": ("story.webm", tone(3.0))}),
+                await api.post(f"{url}/consents", headers=teller, json={
+                    "purpose": "subject_consent", "version": VERSION, "given_by": "patient",
+                    "name": "Kamala Devi"}),
+                await api.put(f"{url}/transcript", headers=teller, json={"segments": [
+                    {"start": 0, "end": 1.5, "text": "Amma was diagnosed in March."},
+                    {"start": 1.5, "end": 2.9, "text": "We went every week."}]}),
+                await api.get(f"{url}/preview", headers=teller),
+                await api.post(f"{url}/release", headers=teller, json={
+                    "visibility": "public", "version": VERSION})):
+            assert reply.status_code in (200, 201), reply.text
+    return story_id
+
+
+async def test_a_released_story_approved_by_a_curator_plays_in_the_gallery(
+        platform: Platform, people: Any) -> None:
+    tag = uuid.uuid4().hex[:6]
+    title = f"Amma's first chemo {tag}"
+    teller_email = f"lata-{tag}@example.in"
+    story_id = await released_story(platform, teller_email, title)
+
+    curator = await people("curator")
+    await curator.sign_in(await staff_account(platform, "curator", "voices_curator"))
+    page = await curator.until("/console/stories", f'article[data-story-id="{story_id}"]')
+    item = page.locator(f'article[data-story-id="{story_id}"]')
+    await item.get_by_label("Approve and publish").check()
+    await item.get_by_label("Note for the storyteller").fill("Thank you for telling it")
+    async with page.expect_navigation():
+        await item.get_by_role("button").click()
+    page = await curator.checked("story-approved")
+    await expect(page.locator(".flash")).to_have_text("The story is approved: it is published.")
+
+    visitor = await people("story-visitor")
+    page = await visitor.until("/stories?kind=audio&community=cancer",
+                               f'[data-story-id="{story_id}"]')
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=title).click()
+    page = await visitor.checked("story")
+    player = page.locator("#story-player")
+    await expect(player).to_have_attribute("preload", "none")
+    await expect(page.locator("#story-player track")).to_have_attribute(
+        "src", f"/stories/{story_id}/captions.vtt")
+    await expect(page.locator("#transcript")).to_contain_text("Amma was diagnosed in March.")
+    await player.evaluate("a => { a.preload = 'metadata'; a.load(); }")
+    await page.wait_for_function(
+        "() => isFinite(document.querySelector('#story-player').duration)")
+    duration = await player.evaluate("a => a.duration")
+    assert 2.5 < duration < 3.5, duration
+    ranged = await visitor.context.request.get(f"{visitor.base}/stories/{story_id}/media",
+                                               headers={"Range": "bytes=0-99"})
+    assert ranged.status == 206 and len(await ranged.body()) == 100
+    assert ranged.headers["content-range"].startswith("bytes 0-99/")
+    vtt = await visitor.context.request.get(f"{visitor.base}/stories/{story_id}/captions.vtt")
+    assert vtt.status == 200 and (await vtt.text()).startswith("WEBVTT")
+
+    teller = await people("storyteller")
+    await teller.sign_in(teller_email)
+    page = await teller.open("/my/stories")
+    await expect(page.locator(f'[data-story-id="{story_id}"]')).to_have_attribute(
+        "data-status", "published")
