@@ -34,6 +34,7 @@ from web.pages import (
     schemes,
     search,
     surveys,
+    telling,
     vetting,
     voices,
 )
@@ -47,7 +48,8 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
          *provider_console.ROUTES, *surveys.ROUTES,
-         *assistance.ROUTES, *voices.ROUTES)
+         *assistance.ROUTES, *telling.ROUTES,
+         *voices.ROUTES)
 
 
 async def health(_: Request) -> Response:

@@ -1,10 +1,12 @@
 """The Voices Project (issue 14 C) in Chromium at a phone's size, against the real
 platform: a caregiver's audio story (told, consented, transcribed, previewed and released
-through the API: the web app has no form for that yet) is waiting in the curators' queue,
-a curator asks for nothing and approves it in the console; a visitor finds it in the
+through the API: the web app has no transcript editor yet) is waiting in the curators'
+queue, a curator approves it in the console; a visitor finds it in the
 gallery by its kind, opens it, and its recording plays through the web app (the player
 reads its duration; a Range answered 206) with its captions; the storyteller sees it
-published on "my stories". Every page checked (axe-core, weight) as the rest."""
+published on "my stories". A written story told in the web app: the draft with the
+storyteller's consent, the patient's consent, the preview, the release, approved and
+read in the gallery. Every page checked (axe-core, weight) as the rest."""
 
 import uuid
 from typing import Any
@@ -98,3 +100,53 @@ async def test_a_released_story_approved_by_a_curator_plays_in_the_gallery(
     page = await teller.open("/my/stories")
     await expect(page.locator(f'[data-story-id="{story_id}"]')).to_have_attribute(
         "data-status", "published")
+
+
+async def test_a_written_story_told_consented_previewed_released_in_the_web_app(
+        platform: Platform, people: Any) -> None:
+    tag = uuid.uuid4().hex[:6]
+    title = f"The night ward {tag}"
+    teller_email = f"asha-{tag}@example.in"
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
+        await register(api, teller_email, PASSWORD, display_name="Asha", role="caregiver")
+    teller = await people("written-storyteller")
+    await teller.sign_in(teller_email)
+    page = await teller.open("/stories/new")
+    await expect(page.locator("#take-part-wording")).not_to_be_empty()
+    await teller.fill({"title": title, "summary": "Sitting up with my father on the ward",
+                       "communities": "cancer, caregivers", "kind": "written",
+                       "about_someone_else": "on", "take_part": "on",
+                       "text": "The nurses came every hour.\n\nNobody slept."})
+    page = await teller.submit("Save my story as a draft", "story-started")
+    await expect(page.locator("#my-story")).to_have_attribute("data-status", "draft")
+    await expect(page.locator('#consents [data-purpose="take_part"]')).to_be_visible()
+    # A story about someone else needs their consent: refused at the release without it.
+    form = page.locator("#consent-subject_consent")
+    await form.locator('[name="name"]').fill("Ramesh Rao")
+    async with page.expect_navigation():
+        await form.get_by_role("button").click()
+    page = await teller.checked("story-consented")
+    await expect(page.locator('#consents [data-purpose="subject_consent"]')).to_be_visible()
+    async with page.expect_navigation():
+        await page.locator("#preview-link").click()
+    page = await teller.checked("story-preview")
+    await expect(page.locator("#preview")).to_contain_text("Nobody slept.")
+    await teller.fill({"visibility": "public"})
+    page = await teller.submit("Release my story", "story-released")
+    await expect(page.locator(".flash")).to_contain_text("a curator will review it")
+    await expect(page.locator("#my-story")).to_have_attribute("data-status", "submitted")
+
+    curator = await people("written-curator")
+    await curator.sign_in(await staff_account(platform, "curator2", "voices_curator"))
+    page = await curator.until("/console/stories", f'article:has-text("{title}")')
+    item = page.locator("article", has_text=title)
+    await item.get_by_label("Approve and publish").check()
+    async with page.expect_navigation():
+        await item.get_by_role("button").click()
+    await curator.checked("written-approved")
+    page = await teller.until("/stories?kind=written", f'#stories a:has-text("{title}")')
+    async with page.expect_navigation():
+        await page.get_by_role("link", name=title).click()
+    page = await teller.checked("written-story")
+    await expect(page.locator(".story-text")).to_contain_text("The nurses came every hour.")
+    await expect(page.locator("#story-player")).to_have_count(0)
