@@ -1,7 +1,8 @@
 """The Voices Project (issue 14 C) in Chromium at a phone's size, against the real
-platform: a caregiver's audio story (told, consented, transcribed, previewed and released
-through the API: the web app has no transcript editor yet) is waiting in the curators'
-queue, a curator approves it in the console; a visitor finds it in the
+platform: a caregiver's audio story told in the web app (the draft and their consent, a
+file that is no recording refused, the recording, its transcript, the patient's consent,
+the preview, the release) waits in the curators' queue, a curator approves it in the
+console; a visitor finds it in the
 gallery by its kind, opens it, and its recording plays through the web app (the player
 reads its duration; a Range answered 206) with its captions; the storyteller sees it
 published on "my stories". A written story told in the web app: the draft with the
@@ -16,41 +17,51 @@ import pytest
 from playwright.async_api import expect
 
 from tests.audio import tone
-from tests.platform import Platform, login, register
+from tests.platform import Platform, register
 
 from .test_in_a_browser import PASSWORD, staff_account
 
 pytestmark = pytest.mark.browser
-VERSION = "2026-12"
 
 
-async def released_story(platform: Platform, email: str, title: str) -> str:
-    """An audio story told by a caregiver and released for review, through the API."""
+async def told_in_the_browser(platform: Platform, people: Any, email: str,
+                              title: str) -> str:
+    """An audio story told by a caregiver in the web app: the draft and their consent, the
+    recording (a file that is none refused first), the transcript, the patient's consent,
+    the preview and the release."""
     async with httpx.AsyncClient(base_url=platform.url, timeout=30) as api:
         await register(api, email, PASSWORD, display_name="Lata", role="caregiver")
-        teller = await login(api, email)
-        created = await api.post("/v1/stories", headers=teller, json={
-            "title": title, "summary": "What the first weeks were like for us",
-            "language": "en", "communities": ["cancer"], "kind": "audio",
-            "about_someone_else": True})
-        assert created.status_code == 201, created.text
-        story_id = str(created.json()["story_id"])
-        url = f"/v1/stories/{story_id}"
-        for reply in (
-                await api.post(f"{url}/consents", headers=teller, json={
-                    "purpose": "take_part", "version": VERSION}),
-                await api.post(f"{url}/media", headers=teller,
-                               files={"file": ("story.webm", tone(3.0))}),
-                await api.post(f"{url}/consents", headers=teller, json={
-                    "purpose": "subject_consent", "version": VERSION, "given_by": "patient",
-                    "name": "Kamala Devi"}),
-                await api.put(f"{url}/transcript", headers=teller, json={"segments": [
-                    {"start": 0, "end": 1.5, "text": "Amma was diagnosed in March."},
-                    {"start": 1.5, "end": 2.9, "text": "We went every week."}]}),
-                await api.get(f"{url}/preview", headers=teller),
-                await api.post(f"{url}/release", headers=teller, json={
-                    "visibility": "public", "version": VERSION})):
-            assert reply.status_code in (200, 201), reply.text
+    teller = await people("audio-storyteller")
+    await teller.sign_in(email)
+    await teller.open("/stories/new")
+    await teller.fill({"title": title, "summary": "What the first weeks were like for us",
+                       "communities": "cancer", "kind": "audio", "about_someone_else": "on",
+                       "take_part": "on"})
+    page = await teller.submit("Save my story as a draft", "audio-started")
+    story_id = page.url.rsplit("/", 1)[-1]
+    await page.locator("#f-file").set_input_files(files=[{
+        "name": "story.webm", "mimeType": "audio/webm", "buffer": b"not a recording"}])
+    page = await teller.submit("Upload the recording", "recording-refused")
+    await expect(page.locator('[data-field="file"]')).to_be_visible()
+    await page.locator("#f-file").set_input_files(files=[{
+        "name": "story.webm", "mimeType": "audio/webm", "buffer": tone(3.0)}])
+    page = await teller.submit("Upload the recording", "recording-uploaded")
+    await expect(page.locator("#recording")).to_contain_text("audio/webm")
+    await teller.fill({"segments": "0:00 0:01.5 Amma was diagnosed in March.\n"
+                                   "0:01.5 0:02.9 We went every week."})
+    page = await teller.submit("Save the transcript", "transcript-saved")
+    await expect(page.locator(".flash")).to_have_text("The transcript is saved.")
+    form = page.locator("#consent-subject_consent")
+    await form.locator('[name="name"]').fill("Kamala Devi")
+    async with page.expect_navigation():
+        await form.get_by_role("button").click()
+    page = await teller.checked("audio-consented")
+    async with page.expect_navigation():
+        await page.locator("#preview-link").click()
+    await teller.checked("audio-preview")
+    await teller.fill({"visibility": "public"})
+    page = await teller.submit("Release my story", "audio-released")
+    await expect(page.locator("#my-story")).to_have_attribute("data-status", "submitted")
     return story_id
 
 
@@ -59,7 +70,7 @@ async def test_a_released_story_approved_by_a_curator_plays_in_the_gallery(
     tag = uuid.uuid4().hex[:6]
     title = f"Amma's first chemo {tag}"
     teller_email = f"lata-{tag}@example.in"
-    story_id = await released_story(platform, teller_email, title)
+    story_id = await told_in_the_browser(platform, people, teller_email, title)
 
     curator = await people("curator")
     await curator.sign_in(await staff_account(platform, "curator", "voices_curator"))

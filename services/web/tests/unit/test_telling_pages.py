@@ -176,3 +176,34 @@ async def test_the_preview_then_the_release_with_an_embargos_day_in_ist(
     reply = await signed_in.post(f"/my/stories/{STORY_ID}/release", data={
         "csrf_token": csrf(html), "version": "2026-12", "visibility": "public"})
     assert reply.status_code == 422 and "preview the story before its release" in reply.text
+
+
+async def test_a_recordings_transcript_is_written_one_segment_a_line(
+        signed_in: Any, teller: Any) -> None:
+    teller.on("GET", URL, ok(draft(kind="audio", text=None, content_type="audio/webm",
+                                   duration_s=3.0, transcript={
+                                       "origin": "machine", "machine_made": True,
+                                       "label": "machine transcript", "segments": [
+                                           {"start": 0, "end": 1.5, "text": "Amma was"},
+                                           {"start": 65, "end": 70, "text": "Call 98200",
+                                            "redacted": True}]})))
+    teller.on("PUT", f"{URL}/transcript", ok(draft()))
+    html = (await signed_in.get(f"/my/stories/{STORY_ID}")).text
+    assert labelled(html) and "machine transcript" in html
+    assert "0:00 0:01.5 Amma was\n[hidden] 1:05 1:10 Call 98200</textarea>" in html
+    reply = await signed_in.post(f"/my/stories/{STORY_ID}/transcript", data={
+        "csrf_token": csrf(html),
+        "segments": "0:00 0:01.5 Amma was diagnosed in March.\n\n[hidden] 65 70 Call 98200"})
+    assert reply.status_code == 303
+    assert sent(teller, "PUT", f"{URL}/transcript") == [{"segments": [
+        {"start": 0.0, "end": 1.5, "text": "Amma was diagnosed in March.", "redacted": False},
+        {"start": 65.0, "end": 70.0, "text": "Call 98200", "redacted": True}]}]
+    reply = await signed_in.post(f"/my/stories/{STORY_ID}/transcript", data={
+        "csrf_token": csrf(html), "segments": "0:00 0:02 fine\nno times here"})
+    assert reply.status_code == 422 and 'data-field="segments">Line 2 is not' in reply.text
+    assert len(teller.calls("PUT", f"{URL}/transcript")) == 1  # nothing sent
+    teller.on("PUT", f"{URL}/transcript", lambda _: teller.problem(422, [
+        {"field": "segments.0.end", "message": "the end comes after the start"}]))
+    reply = await signed_in.post(f"/my/stories/{STORY_ID}/transcript", data={
+        "csrf_token": csrf(html), "segments": "0:02 0:01 backwards"})
+    assert 'data-field="segments">segments.0.end: the end comes after the start' in reply.text

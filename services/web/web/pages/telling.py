@@ -25,6 +25,7 @@ WORDING_LANGUAGES = ("en", "hi")  # the API's consent wordings are in these
 FILE_FIELD = "file"
 MAX_RECORDING_BYTES = 60 * 1024 * 1024  # a form larger than this is refused unread
 IST = "+05:30"
+HIDDEN = "[hidden]"  # a transcript line's mark: left out of what is published
 
 
 def start_form(language: str) -> Form:
@@ -52,6 +53,47 @@ RELEASE = Form((Fieldset("tell.release_legend", (
     choices("variant", "tell.variant", VARIANTS, "tell.variant_of", hint="tell.variant_hint"),
     Field("policy_use", "tell.policy_use", "checkbox"),
     Field("names_others", "tell.names_others", "checkbox"))),))
+
+
+TRANSCRIPT = Form((Fieldset("tell.transcript_legend", (
+    Field("segments", "tell.transcript", "textarea", required=True,
+          hint="tell.transcript_hint"),)),))
+
+
+def seconds(typed: str) -> float | None:
+    """"1:05" or "65" or "65.5" in seconds; None when it is neither."""
+    minutes, _, rest = typed.rpartition(":")
+    try:
+        return (int(minutes) * 60 if minutes else 0) + float(rest)
+    except ValueError:
+        return None
+
+
+def shown_time(value: float) -> str:
+    minutes, rest = divmod(value, 60)
+    return f"{int(minutes)}:{rest:04.1f}" if rest % 1 else f"{int(minutes)}:{int(rest):02d}"
+
+
+def transcript_lines(segments: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{HIDDEN + ' ' if s.get('redacted') else ''}{shown_time(s['start'])} "
+                     f"{shown_time(s['end'])} {s['text']}" for s in segments)
+
+
+def segments_of(typed: str) -> tuple[list[dict[str, Any]], int | None]:
+    """One segment a line, "start end text" (times as m:ss or seconds), a line starting
+    with [hidden] redacted; the number of the first line that is not so, if any."""
+    segments = []
+    for number, line in enumerate(typed.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        redacted = line.startswith(HIDDEN)
+        start, end, text = [*line.removeprefix(HIDDEN).split(None, 2), "", "", ""][:3]
+        begins, ends = seconds(start), seconds(end)
+        if begins is None or ends is None or not text:
+            return [], number
+        segments.append({"start": begins, "end": ends, "text": text, "redacted": redacted})
+    return segments, None
 
 
 def wording_language(language: str) -> str:
@@ -121,10 +163,12 @@ async def workspace_page(request: Request, status: int = 200, failed: str = "",
     signed_in(request)
     story_id = str(request.path_params["story_id"])
     story = await fetch(request, f"/v1/stories/{story_id}")
-    shown = values or ({"text": story["text"]} if story.get("text") else {})
+    transcript = (story.get("transcript") or {}).get("segments") or []
+    shown = values or {"text": story.get("text") or "",
+                       "segments": transcript_lines(transcript)}
     return page(request, "my_story.html", status, story=story, wordings=await wordings(
-        request), text_form=TEXT, subject=SUBJECT, third_party=THIRD_PARTY, failed=failed,
-        errors=errors or FormErrors(), values=shown)
+        request), text_form=TEXT, transcript_form=TRANSCRIPT, subject=SUBJECT,
+        third_party=THIRD_PARTY, failed=failed, errors=errors or FormErrors(), values=shown)
 
 
 async def workspace(request: Request) -> Response:
@@ -142,6 +186,30 @@ async def write(request: Request) -> Response:
                                     form_errors(reply.problem, TEXT.names),
                                     TEXT.values(form_data))
     session_of(request).flash = "flash.story_text_saved"
+    return see_other(f"/my/stories/{story_id}")
+
+
+async def transcribe(request: Request) -> Response:
+    """The transcript, whole, from its lines; a line that is no segment is named."""
+    signed_in(request)
+    form_data = await posted(request)
+    story_id = str(request.path_params["story_id"])
+    typed = str(form_data.get("segments", ""))
+    segments, wrong = segments_of(typed)
+    if wrong is not None:
+        said = translator(request.state.language)("tell.transcript_line")
+        return await workspace_page(request, 422, "transcript", FormErrors(fields={
+            "segments": said.replace("{n}", str(wrong))}), {"segments": typed})
+    reply = await call(request, "PUT", f"/v1/stories/{story_id}/transcript",
+                       json={"segments": segments})
+    if not reply.ok:
+        problem = reply.problem
+        refused = [f"{name}: {message}" for name, message in problem.errors] or [
+            summary(problem)]
+        return await workspace_page(request, 422 if reply.status < 500 else 502,
+                                    "transcript", FormErrors(fields={
+                                        "segments": " · ".join(refused)}), {"segments": typed})
+    session_of(request).flash = "flash.transcript_saved"
     return see_other(f"/my/stories/{story_id}")
 
 
@@ -250,6 +318,7 @@ ROUTES = [
     Route("/my/stories/{story_id:uuid}/text", write, methods=["POST"]),
     Route("/my/stories/{story_id:uuid}/consents", consent, methods=["POST"]),
     Route("/my/stories/{story_id:uuid}/media", record, methods=["POST"]),
+    Route("/my/stories/{story_id:uuid}/transcript", transcribe, methods=["POST"]),
     Route("/my/stories/{story_id:uuid}/preview", preview, methods=["GET"]),
     Route("/my/stories/{story_id:uuid}/release", release, methods=["POST"]),
 ]
