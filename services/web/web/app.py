@@ -17,6 +17,7 @@ from web.api import Api
 from web.edge import ERROR_PAGES, SessionMiddleware
 from web.pages import (
     account,
+    assistance,
     cases,
     community,
     listings,
@@ -32,7 +33,10 @@ from web.pages import (
     reports,
     schemes,
     search,
+    surveys,
+    telling,
     vetting,
+    voices,
 )
 from web.render import page
 from web.sessions import SessionStore
@@ -43,7 +47,9 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
-         *provider_console.ROUTES)
+         *provider_console.ROUTES, *surveys.ROUTES,
+         *assistance.ROUTES, *telling.ROUTES,
+         *voices.ROUTES)
 
 
 async def health(_: Request) -> Response:

@@ -1,0 +1,102 @@
+"""The Voices Project: the gallery of published stories (community, language and kind
+filters; the API's cursor), a story (its text, or its recording played through this site
+with Range and its WebVTT captions, its transcript labelled as the API labels it),
+"my stories" with their status and the curator's note, and the curators' queue (approve,
+request changes or reject, with a note)."""
+
+from typing import Any, get_args
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from contracts.identity.messages import LANGUAGES
+from contracts.voices.messages import Kind
+from web.edge import call, fetch, posted, relay, see_other, session_of, signed_in
+from web.problems import FormErrors, form_errors
+from web.render import page
+
+CURATORS = ("voices_curator", "moderator", "admin")
+KINDS = get_args(Kind)
+DECISIONS = ("approve", "request_changes", "reject")
+FILTERS = ("community", "language", "kind")
+
+
+def _cursor(request: Request, **params: Any) -> dict[str, Any]:
+    if cursor := request.query_params.get("cursor"):
+        params["cursor"] = cursor
+    return params
+
+
+async def gallery(request: Request) -> Response:
+    chosen = {name: request.query_params.get(name, "").strip() for name in FILTERS}
+    if chosen["kind"] not in KINDS:
+        chosen["kind"] = ""
+    if chosen["language"] not in LANGUAGES:
+        chosen["language"] = ""
+    params = _cursor(request, limit=20, **{k: v for k, v in chosen.items() if v})
+    stories = await fetch(request, "/v1/stories", params=params)
+    following = urlencode({k: v for k, v in chosen.items() if v})
+    return page(request, "stories.html", stories=stories, chosen=chosen, kinds=KINDS,
+                story_languages=LANGUAGES, following=following)
+
+
+async def story(request: Request) -> Response:
+    story_id = str(request.path_params["story_id"])
+    shown = await fetch(request, f"/v1/stories/{story_id}")
+    return page(request, "story.html", story=shown)
+
+
+async def media(request: Request) -> Response:
+    """The recording streamed through, a Range passed on (206 and Content-Range back)."""
+    return await relay(request, f"/v1/stories/{request.path_params['story_id']}/media",
+                       forward=("range",))
+
+
+async def captions(request: Request) -> Response:
+    return await relay(request, f"/v1/stories/{request.path_params['story_id']}/captions.vtt")
+
+
+async def mine(request: Request) -> Response:
+    signed_in(request)
+    stories = await fetch(request, "/v1/me/stories", params=_cursor(request, limit=20))
+    return page(request, "my_stories.html", stories=stories)
+
+
+async def queue_page(request: Request, status: int = 200, failed: str = "",
+                     errors: FormErrors | None = None,
+                     values: dict[str, str] | None = None) -> Response:
+    signed_in(request, *CURATORS)
+    queue = await fetch(request, "/v1/curation/queue", params={"limit": 50})
+    return page(request, "console/stories.html", status, queue=queue, decisions=DECISIONS,
+                failed=failed, errors=errors or FormErrors(), values=values or {})
+
+
+async def queue(request: Request) -> Response:
+    return await queue_page(request)
+
+
+async def decide(request: Request) -> Response:
+    signed_in(request, *CURATORS)
+    form = await posted(request)
+    story_id = str(request.path_params["story_id"])
+    values = {name: str(form.get(name, "")) for name in ("decision", "note")}
+    reply = await call(request, "POST", f"/v1/curation/stories/{story_id}/decision",
+                       json=values)
+    if not reply.ok:
+        return await queue_page(request, 422 if reply.status < 500 else 502, story_id,
+                                form_errors(reply.problem, {"decision", "note"}), values)
+    session_of(request).flash = f"flash.story_{values['decision']}"
+    return see_other("/console/stories")
+
+
+ROUTES = [
+    Route("/stories", gallery, methods=["GET"]),
+    Route("/stories/{story_id:uuid}", story, methods=["GET"]),
+    Route("/stories/{story_id:uuid}/media", media, methods=["GET"]),
+    Route("/stories/{story_id:uuid}/captions.vtt", captions, methods=["GET"]),
+    Route("/my/stories", mine, methods=["GET"]),
+    Route("/console/stories", queue, methods=["GET"]),
+    Route("/console/stories/{story_id:uuid}/decision", decide, methods=["POST"]),
+]
