@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
 from contracts.subjects import context_of, dead_letter, stream_name
-from kit.db import UNAVAILABLE
+from kit.db import unavailable
 from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
@@ -39,8 +39,6 @@ TRACER = tracer(__name__)
 
 log = get_logger(__name__)
 
-# Failures of the infrastructure, not of an event: never a reason to dead-letter.
-TRANSIENT = UNAVAILABLE
 
 # How long a fetched message may stay unacknowledged (a crashed consumer's batch comes
 # back after this). A batch takes well under a second; ten leaves a wide margin.
@@ -197,11 +195,14 @@ class ProjectionRunner:
             try:
                 async with self.engine.begin() as conn:
                     await self._apply(conn, stream, [(msg, envelope)])
-            except TRANSIENT:
-                for pending, _ in decoded:  # the database is away: no message is to blame
-                    await pending.nak(delay=self.retry_delay)
-                raise
             except Exception as error:
+                # The database away (down, restarting, the connection lost: SQLAlchemy's
+                # wrapping seen through) is no message's fault: every one comes back, none
+                # counts a try towards the dead letters.
+                if unavailable(error):
+                    for pending, _ in decoded:
+                        await pending.nak(delay=self.retry_delay)
+                    raise
                 await self._failed(stream, msg, error)
             else:
                 await msg.ack()

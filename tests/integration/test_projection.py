@@ -6,9 +6,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import uuid4
 
+import asyncpg
+import nats
 import pytest
 import sqlalchemy as sa
 from nats.aio.client import Client
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
@@ -165,3 +168,35 @@ async def test_a_projection_is_given_only_its_events_and_is_caught_up_past_the_o
         tracked = set((await conn.execute(sa.select(HANDLED.c.event_id))).scalars())
     assert comment.event_id not in tracked
     assert await counts(engine) == {"hiv": 1}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_the_database_away_is_no_poison_every_event_waits_and_none_is_dead_lettered(
+        engine: AsyncEngine, nc: Client) -> None:
+    """More failed tries than max_deliver while Postgres is away (its errors as SQLAlchemy
+    wraps them, and asyncpg's own): the events come back until it is, none goes to the
+    dead letters."""
+    away = iter([
+        sa_exc.DBAPIError("INSERT", None, asyncpg.exceptions.CannotConnectNowError(
+            "the database system is starting up")),
+        asyncpg.InterfaceError("connection is closed"),
+        sa_exc.DBAPIError("INSERT", None, ConnectionRefusedError(111, "refused")),
+        asyncpg.InterfaceError("connection is closed")])
+
+    async def database_away(conn: AsyncConnection,
+                            run: list[tuple[PostCreated, Envelope]]) -> None:
+        failure = next(away, None)
+        if failure is not None:
+            raise failure
+        await projections.count_posts(conn, run)
+
+    restarting = Projection(service="feed", name="restarting", registry=ALL,
+                            handlers={PostCreated: database_away},
+                            tables=[sql.community_counts])
+    dead = await nc.jetstream().subscribe("dlq.feed.restarting", durable="dlq-restarting")
+    async with running(restarting, engine, nc, max_deliver=2, retry_delay=0.05):
+        last = await publish(nc, envelope("hiv"))
+        await caught_up(nc, "restarting", last)
+    assert await counts(engine) == {"hiv": 1}
+    with pytest.raises(nats.errors.TimeoutError):
+        await dead.next_msg(timeout=0.5)
