@@ -1,7 +1,9 @@
 """The SQL engine: SQLAlchemy async on asyncpg, one Postgres schema per service."""
 
+from typing import Any
+
 import asyncpg
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -40,14 +42,26 @@ def asyncpg_dsn(database_url: str) -> str:
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
-    # No pre-ping (three round trips per checkout): a connection the server dropped fails
-    # one statement, SQLAlchemy discards it, and the caller's retry gets a fresh one. No
+    # No pre-ping (three round trips per checkout): a connection the server closed is told
+    # by its socket (`_discard_closed`, no round trip) and replaced at checkout. No
     # overflow: connections beyond the pool would be opened and closed on every burst.
-    return create_async_engine(
+    engine = create_async_engine(
         sqlalchemy_url(database_url), pool_size=pool_size, max_overflow=0,
         pool_recycle=1800, hide_parameters=True,
         connect_args={"server_settings": {"application_name": "pu"}},
     )
+    event.listen(engine.sync_engine, "checkout", _discard_closed)
+    return engine
+
+
+def _discard_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """A pooled connection whose server went away (a restart, a fail-over) is discarded
+    at checkout and a fresh one opened: the statements on the transaction's own asyncpg
+    connection (kit.sql) fail outside SQLAlchemy, which would otherwise hand the dead
+    connection out again and again."""
+    raw = getattr(dbapi_connection, "driver_connection", None)
+    if raw is not None and raw.is_closed():
+        raise sa_exc.DisconnectionError("the server closed this connection")
 
 
 async def create_schema(engine: AsyncEngine, *metadatas: MetaData) -> None:

@@ -1,0 +1,31 @@
+"""The engine every service uses, against a real Postgres: a connection the server closed
+is not handed out again."""
+
+import sqlalchemy as sa
+
+from kit.db import make_engine
+from kit.sql import driver
+
+
+async def test_a_connection_the_server_closed_is_replaced_at_checkout(database_url: str) -> None:
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            pid = await conn.scalar(sa.text("SELECT pg_backend_pid()"))
+        async with engine.connect() as other:  # the pool's one connection, killed outside
+            raw = await driver(other)
+            await raw.execute("SELECT 1")
+        killer = make_engine(database_url, pool_size=1)
+        async with killer.connect() as admin:
+            assert await admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"),
+                                      {"pid": pid})
+        await killer.dispose()
+        # The statements on the transaction's own asyncpg connection (kit.sql) would fail
+        # with "connection is closed" over and over if the pool handed the dead one out.
+        for _ in range(3):
+            async with engine.begin() as conn:
+                raw = await driver(conn)
+                assert await raw.fetchval("SELECT 1") == 1
+                assert await conn.scalar(sa.text("SELECT pg_backend_pid()")) != pid
+    finally:
+        await engine.dispose()
