@@ -12,11 +12,9 @@ from tests.platform import eventually
 async def test_a_connection_the_server_closed_is_replaced_at_checkout(database_url: str) -> None:
     engine = make_engine(database_url, pool_size=1)
     try:
-        async with engine.connect() as conn:
+        async with engine.connect() as conn:  # the pool's one connection, killed outside
             pid = await conn.scalar(sa.text("SELECT pg_backend_pid()"))
-        async with engine.connect() as other:  # the pool's one connection, killed outside
-            raw = await driver(other)
-            await raw.execute("SELECT 1")
+            raw = (await conn.get_raw_connection()).driver_connection
         killer = make_engine(database_url, pool_size=1)
         async with killer.connect() as admin:
             assert await admin.scalar(sa.text("SELECT pg_terminate_backend(:pid)"),
