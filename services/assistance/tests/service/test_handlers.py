@@ -13,10 +13,10 @@ from assistance import handlers, projections
 from contracts.roles import ADMIN, ASSISTANCE_OFFICER, CAREGIVER, PATIENT
 from contracts.rpc import Principal
 from kit import personal, readmodels
+from tests.documents import TEXT_AS_PDF, pdf, png
 from tests.service_tier import Tier, operations_called_in, operations_of
 
 from .conftest import member
-from .samples import TEXT_AS_PDF, pdf, png
 
 LAKH = 1_00_000_00  # ₹1 lakh in paise
 

@@ -3,8 +3,7 @@
 import pytest
 
 from assistance.documents import DocumentRefusedError, check
-
-from .samples import TEXT_AS_PDF, pdf, png
+from tests.documents import TEXT_AS_PDF, pdf, png
 
 
 def test_a_whole_pdf_is_kept_as_a_pdf() -> None:
