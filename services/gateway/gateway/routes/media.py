@@ -3,7 +3,7 @@ back by HTTP range requests."""
 
 import re
 from base64 import b64encode
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -20,7 +20,7 @@ from contracts.feed.messages import (
     VoiceNoteRef,
 )
 from contracts.subjects import rpc
-from gateway.bus import Caller, ServiceBus
+from gateway.bus import Caller
 from gateway.deps import BusDep, CallerDep
 from gateway.problems import RESPONSES, problem_response
 
@@ -85,38 +85,46 @@ async def play_voice_note(voice_note_id: UUID, request: Request, caller: CallerD
     if info.status_code != 200:
         return info
     note = VoiceNote.model_validate_json(bytes(info.body))
+
+    async def chunk(start: int, length: int) -> Response:
+        return await bus.forward(rpc("feed", "voice_note_bytes"), caller, VoiceNoteRange(
+            voice_note_id=note.voice_note_id, start=start, length=length))
+    return await ranged(request, caller, note.size, note.content_type, chunk,
+                        MAX_VOICE_CHUNK)
+
+
+Chunk = Callable[[int, int], Awaitable[Response]]  # (start, length) -> the service's reply
+
+
+async def ranged(request: Request, caller: Caller, size: int, content_type: str,
+                 chunk: Chunk, most: int) -> Response:
+    """A stored file played through the gateway: the whole of it, or the `Range: bytes=a-b`
+    asked for as a 206, relayed `most` bytes a reply of the service at a time (a NATS
+    message holds 1 MiB); a range outside the file is a 416."""
     try:
-        wanted = byte_range(request.headers.get("range"), note.size)
+        wanted = byte_range(request.headers.get("range"), size)
     except UnsatisfiableError:
         return problem_response(416, "the range is outside the file", language=caller.language,
-                                headers={"Content-Range": f"bytes */{note.size}"})
-    start, end = wanted or (0, note.size - 1)
-    first = await _chunk(bus, caller, note, start, end)
+                                headers={"Content-Range": f"bytes */{size}"})
+    start, end = wanted or (0, size - 1)
+    first = await chunk(start, min(most, end - start + 1))
     if first.status_code != 200:
         return first
     headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
     if wanted:
-        headers["Content-Range"] = f"bytes {start}-{end}/{note.size}"
-    return StreamingResponse(_rest(bus, caller, note, bytes(first.body), start, end),
+        headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    return StreamingResponse(_rest(chunk, most, bytes(first.body), start, end),
                              status_code=206 if wanted else 200, headers=headers,
-                             media_type=note.content_type)
+                             media_type=content_type)
 
 
-async def _chunk(bus: ServiceBus, caller: Caller, note: VoiceNote, start: int,
-                 end: int) -> Response:
-    return await bus.forward(rpc("feed", "voice_note_bytes"), caller, VoiceNoteRange(
-        voice_note_id=note.voice_note_id, start=start,
-        length=min(MAX_VOICE_CHUNK, end - start + 1)))
-
-
-async def _rest(bus: ServiceBus, caller: Caller, note: VoiceNote, first: bytes, start: int,
+async def _rest(chunk: Chunk, most: int, first: bytes, start: int,
                 end: int) -> AsyncIterator[bytes]:
-    """The range, a reply of the service at a time (a NATS message holds 1 MiB)."""
     yield first
     position = start + len(first)
     while position <= end:
-        reply = await _chunk(bus, caller, note, position, end)
+        reply = await chunk(position, min(most, end - position + 1))
         if reply.status_code != 200 or not reply.body:
-            raise RuntimeError("the voice note could not be read to its end")
+            raise RuntimeError("the file could not be read to its end")
         yield bytes(reply.body)
         position += len(reply.body)

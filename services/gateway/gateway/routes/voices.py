@@ -3,12 +3,11 @@ or text, their consents, transcript and release; the gallery; the recording play
 range requests and its WebVTT captions; the curators' queue and decisions."""
 
 from base64 import b64encode
-from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from contracts.identity.messages import Language
 from contracts.subjects import rpc
@@ -53,10 +52,10 @@ from contracts.voices.messages import (
     WriteBody,
     WriteStory,
 )
-from gateway.bus import Caller, ServiceBus
+from gateway.bus import Caller
 from gateway.deps import BusDep, CallerDep
 from gateway.problems import RESPONSES, problem_response
-from gateway.routes.media import UnsatisfiableError, byte_range
+from gateway.routes.media import ranged
 
 router = APIRouter(prefix="/v1", responses=RESPONSES)  # type: ignore[arg-type]
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -223,40 +222,11 @@ async def play(story_id: UUID, request: Request, caller: CallerDep, bus: BusDep)
     if info.status_code != 200:
         return info
     media = MediaInfo.model_validate_json(bytes(info.body))
-    try:
-        wanted = byte_range(request.headers.get("range"), media.size)
-    except UnsatisfiableError:
-        return problem_response(416, "the range is outside the file", language=caller.language,
-                                headers={"Content-Range": f"bytes */{media.size}"})
-    start, end = wanted or (0, media.size - 1)
-    first = await _chunk(bus, caller, media, start, end)
-    if first.status_code != 200:
-        return first
-    headers = {"Accept-Ranges": "bytes", "Content-Length": str(end - start + 1)}
-    if wanted:
-        headers["Content-Range"] = f"bytes {start}-{end}/{media.size}"
-    return StreamingResponse(_rest(bus, caller, media, bytes(first.body), start, end),
-                             status_code=206 if wanted else 200, headers=headers,
-                             media_type=media.content_type)
 
-
-async def _chunk(bus: ServiceBus, caller: Caller, media: MediaInfo, start: int,
-                 end: int) -> Response:
-    return await bus.forward(rpc("voices", "story_media_bytes"), caller, MediaRange(
-        story_id=media.story_id, start=start, length=min(MAX_CHUNK, end - start + 1)))
-
-
-async def _rest(bus: ServiceBus, caller: Caller, media: MediaInfo, first: bytes, start: int,
-                end: int) -> AsyncIterator[bytes]:
-    """The range, a reply of the service at a time (a NATS message holds 1 MiB)."""
-    yield first
-    position = start + len(first)
-    while position <= end:
-        reply = await _chunk(bus, caller, media, position, end)
-        if reply.status_code != 200 or not reply.body:
-            raise RuntimeError("the recording could not be read to its end")
-        yield bytes(reply.body)
-        position += len(reply.body)
+    async def chunk(start: int, length: int) -> Response:
+        return await bus.forward(rpc("voices", "story_media_bytes"), caller, MediaRange(
+            story_id=media.story_id, start=start, length=length))
+    return await ranged(request, caller, media.size, media.content_type, chunk, MAX_CHUNK)
 
 
 @router.get("/curation/queue", response_model=CurationQueue, tags=TAGS)
