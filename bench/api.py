@@ -302,8 +302,7 @@ async def settled(servers: Servers, posts: int, section: str = "c") -> str:
                     await asyncio.sleep(0.05)
         js = nc.jetstream()
         last = (await js.stream_info("PU_FEED")).state.last_seq
-        for durable in ("feed-timeline", "feed-community-stats"):
-            await wait_for(js, durable, "PU_FEED", last, timeout=120)
+        await wait_for(js, "feed-worker-projections", "PU_FEED", last, timeout=120)
     finally:
         await nc.close()
         await engine.dispose()

@@ -110,7 +110,7 @@ async def project(engine: AsyncEngine, nc: Client, projection: Projection,
     # A durable of the bench's own, so that no platform's consumer is disturbed.
     projection = dataclasses.replace(projection, service="bench")
     js = nc.jetstream()
-    runner = ProjectionRunner(projection, engine, nc, feed_sql.tracking)
+    runner = ProjectionRunner([projection], engine, nc, feed_sql.tracking)
     first = (await js.stream_info(STREAM)).state.first_seq
     started = time.perf_counter()
     await runner.start()

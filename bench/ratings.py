@@ -126,7 +126,7 @@ async def directory_settled(nats_url: str) -> None:
     try:
         js = nc.jetstream()
         last = (await js.stream_info("PU_IDENTITY")).state.last_seq
-        await wait_for(js, "ratings-directory", "PU_IDENTITY", last, timeout=60)
+        await wait_for(js, "ratings-projections", "PU_IDENTITY", last, timeout=60)
     finally:
         await nc.close()
 

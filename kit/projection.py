@@ -2,10 +2,11 @@
 
 Each projection records every handled event id in the same transaction as its read-model
 change (a redelivery changes nothing); how far it got is the consumer's ack floor (what
-`wait_for` watches) and the `pu_projection_checkpoint` gauge. Messages are handled in
-batches, one transaction per batch; when a batch fails, its messages are retried one by
-one so that a poison message alone is redelivered and, after `max_deliver` tries, sent to
-the dead-letter subject.
+`wait_for` watches) and the `pu_projection_checkpoint` gauge. A process's projections share
+one consumer per stream, and messages are handled in batches, one transaction per batch
+for all of them; when a batch fails, its messages are retried one by one so that a poison
+message alone is redelivered and, after `max_deliver` tries, sent to the dead-letter
+subject of the projection that could not handle it.
 """
 
 import asyncio
@@ -17,7 +18,6 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from nats.aio.client import Client
 from nats.aio.msg import Msg
-from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -29,12 +29,13 @@ from kit.db import unavailable
 from kit.jetstream import ContinuousPull
 from kit.logging import get_logger
 from kit.metrics import PROJECTION_EVENTS, PROJECTION_LAG
+from kit.progress import handled_up_to, wait_for
 from kit.readmodels import Handler, OneHandler, ReadModel, one_by_one, reshaped
 from kit.sql import Statement
 from kit.telemetry import context_from, tracer
 
-__all__ = ["Handler", "OneHandler", "Projection", "ProjectionRunner", "one_by_one",
-           "tracking_table", "wait_for"]
+__all__ = ["Handler", "OneHandler", "Projection", "ProjectionRunner", "handled_up_to",
+           "one_by_one", "tracking_table", "wait_for"]
 TRACER = tracer(__name__)
 
 log = get_logger(__name__)
@@ -78,12 +79,22 @@ class Projection(ReadModel):
 
 @dataclass
 class ProjectionRunner:
-    """Runs one projection: one consumer loop per stream it reads."""
+    """Runs a process's projections on one durable consumer per stream they read: each
+    batch is applied to every projection in one transaction (one BEGIN, one statement of
+    tracking rows, one COMMIT and one acknowledgement per message, however many
+    projections), and a message is given once to the process, not once per projection.
 
-    projection: Projection
+    A projection that fails on a message does not hold the others back: retried one by one,
+    each projection applies the message in a savepoint of its own, those that succeed
+    commit (their tracking rows make the redelivery harmless to them), and the message
+    comes back for the one that failed, until it is dead-lettered on that projection's
+    subject after `max_deliver` tries."""
+
+    projections: Sequence[Projection]
     engine: AsyncEngine
     nc: Client
     handled: sa.Table
+    durable: str = ""  # the consumer, shared by the process's replicas; one projection's own
     batch_size: int = 256
     max_deliver: int = 5
     retry_delay: float = 0.5
@@ -91,34 +102,51 @@ class ProjectionRunner:
     _running: bool = False
 
     def __post_init__(self) -> None:
+        if not self.durable:
+            if len(self.projections) != 1:
+                raise ValueError("projections sharing a consumer need its name")
+            self.durable = self.projections[0].durable
         self.js = self.nc.jetstream()
-        # One statement for a whole batch: the ids that were not handled before come back.
+        self.streams = sorted({s for p in self.projections for s in p.streams})
+        # One statement for a whole batch: the (projection, event) pairs not handled before
+        # come back. Every batch makes it: compiled once (kit.sql).
         table = f'"{self.handled.schema}"."{self.handled.name}"'
-        # Every batch of every projection makes it: compiled once (kit.sql).
         self._track = Statement(sa.text(
-            f"INSERT INTO {table} (projection, event_id) SELECT :projection, unnest(:ids)"
-            " ON CONFLICT DO NOTHING RETURNING event_id").bindparams(
-                sa.bindparam("projection", type_=sa.Text),
+            f"INSERT INTO {table} (projection, event_id) SELECT * FROM unnest(:projections, "
+            ":ids) ON CONFLICT DO NOTHING RETURNING projection, event_id").bindparams(
+                sa.bindparam("projections", type_=ARRAY(sa.Text)),
                 sa.bindparam("ids", type_=ARRAY(sa.Uuid))))
 
     async def start(self) -> None:
-        """Consume from where the projection got to; from the start of its streams when its
-        tables changed shape since it last ran (dropped and made again, kit.readmodels)."""
-        name = self.projection.name
-
-        async def forget(conn: AsyncConnection) -> int:
-            result = await conn.execute(self.handled.delete().where(
-                self.handled.c.projection == name))
-            return result.rowcount
-        if self.projection.tables and await reshaped(self.engine, self.projection.durable,
-                                                     self.projection.tables, forget):
-            for stream in self.projection.streams:
-                with contextlib.suppress(NotFoundError):
-                    await self.js.delete_consumer(stream, self.projection.durable)
+        """Consume from where the projections got to; from the start of the streams when one
+        of them was made again (its tables changed shape since it last ran, kit.readmodels):
+        the others' tracking rows make the replay harmless to them."""
+        replay = False
+        for projection in self.projections:
+            replay |= await self._reshaped(projection)
+        if replay:
+            await self._delete_consumers()
+        for projection in self.projections:  # consumers of an earlier release, one each
+            if projection.durable != self.durable:
+                await self._delete_consumers(projection.durable, projection.streams)
         self._running = True
-        for stream in self.projection.streams:
+        for stream in self.streams:
             pull = await self._subscribe(stream)
             self._tasks.append(asyncio.create_task(self._consume(stream, pull)))
+
+    async def _reshaped(self, projection: Projection) -> bool:
+        async def forget(conn: AsyncConnection) -> int:
+            result = await conn.execute(self.handled.delete().where(
+                self.handled.c.projection == projection.name))
+            return result.rowcount
+        return bool(projection.tables) and await reshaped(
+            self.engine, projection.durable, projection.tables, forget)
+
+    async def _delete_consumers(self, durable: str | None = None,
+                                streams: Sequence[str] | None = None) -> None:
+        for stream in streams or self.streams:
+            with contextlib.suppress(NotFoundError):
+                await self.js.delete_consumer(stream, durable or self.durable)
 
     async def stop(self) -> None:
         # A flag as well as cancel(): nats-py's fetch can turn a cancellation into a timeout.
@@ -130,29 +158,29 @@ class ProjectionRunner:
                 await task
         self._tasks.clear()
 
-    async def rebuild(self) -> None:
-        """Drop the read model and replay every event from the streams."""
+    async def rebuild(self, name: str) -> None:
+        """Drop projection `name`'s read model and replay every event from the streams (the
+        other projections of the consumer see the replay as redeliveries)."""
+        projection = next(p for p in self.projections if p.name == name)
         await self.stop()
-        for stream in self.projection.streams:
-            with contextlib.suppress(NotFoundError):
-                await self.js.delete_consumer(stream, self.projection.durable)
+        await self._delete_consumers()
         async with self.engine.begin() as conn:
-            for table in self.projection.tables:
+            for table in projection.tables:
                 await conn.execute(table.delete())
-            name = self.projection.name
             await conn.execute(self.handled.delete().where(self.handled.c.projection == name))
-        log.info("projection_rebuilding", projection=self.projection.durable)
+        log.info("projection_rebuilding", projection=projection.durable)
         await self.start()
 
     async def _subscribe(self, stream: str) -> ContinuousPull:
-        # A durable made before its projection handled these events (or others) is updated
+        # A durable made before its projections handled these events (or others) is updated
         # in place: it keeps its position, and the tracking table makes any replay harmless.
+        subjects = sorted({s for p in self.projections for s in p.subjects(stream)})
         config = ConsumerConfig(
-            durable_name=self.projection.durable, ack_policy=AckPolicy.EXPLICIT,
+            durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL, ack_wait=ACK_WAIT_S, max_ack_pending=10_000,
-            filter_subjects=self.projection.subjects(stream))
+            filter_subjects=subjects)
         await self.js.add_consumer(stream, config)
-        pull = ContinuousPull(self.nc, stream, self.projection.durable, self.batch_size)
+        pull = ContinuousPull(self.nc, stream, self.durable, self.batch_size)
         await pull.start()
         return pull
 
@@ -170,7 +198,7 @@ class ProjectionRunner:
         try:
             await self.handle_batch(stream, messages)
         except Exception as error:  # the database is away: let the messages come back
-            log.warning("projection_batch_failed", projection=self.projection.durable,
+            log.warning("projection_batch_failed", projection=self.durable,
                         error=type(error).__name__, detail=str(error)[:200])
             await asyncio.sleep(self.retry_delay)
 
@@ -180,10 +208,12 @@ class ProjectionRunner:
             try:
                 decoded.append((msg, Envelope.model_validate_json(msg.data)))
             except ValueError as error:
-                await self._dead_letter(stream, msg, error)
+                await self._dead_letter(stream, msg, error, [
+                    p for p in self.projections if msg.subject in p.subjects(stream)])
+                await msg.ack()
         try:
             async with self.engine.begin() as conn:
-                await self._apply(conn, stream, decoded)
+                await self._apply(conn, stream, decoded, self.projections)
         except Exception:
             await self._one_by_one(stream, decoded)
             return
@@ -194,7 +224,7 @@ class ProjectionRunner:
         for msg, envelope in decoded:
             try:
                 async with self.engine.begin() as conn:
-                    await self._apply(conn, stream, [(msg, envelope)])
+                    failed = await self._apply_apart(conn, stream, msg, envelope)
             except Exception as error:
                 # The database away (down, restarting, the connection lost: SQLAlchemy's
                 # wrapping seen through) is no message's fault: every one comes back, none
@@ -203,92 +233,92 @@ class ProjectionRunner:
                     for pending, _ in decoded:
                         await pending.nak(delay=self.retry_delay)
                     raise
-                await self._failed(stream, msg, error)
+                failed = [(p, error) for p in self._interested(envelope)]
+            if failed:
+                await self._failed(stream, msg, failed)
             else:
                 await msg.ack()
 
+    async def _apply_apart(self, conn: AsyncConnection, stream: str, msg: Msg,
+                           envelope: Envelope) -> list[tuple[Projection, Exception]]:
+        """The message applied to each projection in a savepoint of its own: the ones that
+        failed, with why."""
+        failed: list[tuple[Projection, Exception]] = []
+        for projection in self._interested(envelope):
+            try:
+                async with conn.begin_nested():
+                    await self._apply(conn, stream, [(msg, envelope)], [projection])
+            except Exception as error:
+                if unavailable(error):
+                    raise
+                failed.append((projection, error))
+        return failed
+
+    def _interested(self, envelope: Envelope) -> list[Projection]:
+        return [p for p in self.projections if p.handler_for(envelope.event_type) is not None]
+
     async def _apply(self, conn: AsyncConnection, stream: str,
-                     batch: list[tuple[Msg, Envelope]]) -> None:
+                     batch: list[tuple[Msg, Envelope]],
+                     projections: Sequence[Projection]) -> None:
         if not batch:
             return
-        inserted = await self._track.rows(conn, projection=self.projection.name,
-                                          ids=[env.event_id for _, env in batch])
-        new = {event_id for (event_id,) in inserted}
-        fresh = [envelope for _, envelope in batch if envelope.event_id in new]
-        for event_type, run in itertools.groupby(fresh, key=lambda e: e.event_type):
-            await self._handle(conn, event_type, list(run))
+        pairs = [(p, envelope) for _, envelope in batch for p in projections
+                 if p.handler_for(envelope.event_type) is not None]
+        inserted = await self._track.rows(conn, projections=[p.name for p, _ in pairs],
+                                          ids=[envelope.event_id for _, envelope in pairs])
+        new = {(name, event_id) for name, event_id in inserted}
         seq = batch[-1][0].metadata.sequence.stream  # a batch comes in stream order
-        PROJECTION_LAG.labels(self.projection.durable, stream).set(seq)
-        PROJECTION_EVENTS.labels(self.projection.durable, "handled").inc(len(new))
-        PROJECTION_EVENTS.labels(self.projection.durable, "duplicate").inc(len(batch) - len(new))
+        for projection in projections:
+            mine = [e for p, e in pairs if p is projection]
+            fresh = [e for e in mine if (projection.name, e.event_id) in new]
+            for event_type, run in itertools.groupby(fresh, key=lambda e: e.event_type):
+                await self._handle(conn, projection, event_type, list(run))
+            PROJECTION_LAG.labels(projection.durable, stream).set(seq)
+            PROJECTION_EVENTS.labels(projection.durable, "handled").inc(len(fresh))
+            PROJECTION_EVENTS.labels(projection.durable, "duplicate").inc(len(mine) - len(fresh))
 
-    async def _handle(self, conn: AsyncConnection, event_type: str,
+    @staticmethod
+    async def _handle(conn: AsyncConnection, projection: Projection, event_type: str,
                       envelopes: list[Envelope]) -> None:
         """One run of consecutive events of one type, in one span that continues the first
         event's trace (under live traffic a run is mostly one event)."""
-        handler = self.projection.handler_for(event_type)
-        if handler is None:
-            return  # a tolerant reader: other events of the stream pass by
-        run = [(self.projection.registry.decode(e), e) for e in envelopes]
+        handler = projection.handler_for(event_type)
+        assert handler is not None  # the consumer is given only handled subjects
+        run = [(projection.registry.decode(e), e) for e in envelopes]
         with TRACER.start_as_current_span(f"project {event_type}",
                                           context=context_from(envelopes[0].trace),
-                                          attributes={"events": len(run)}):
+                                          attributes={"events": len(run),
+                                                      "projection": projection.name}):
             await handler(conn, run)
 
-    async def _failed(self, stream: str, msg: Msg, error: Exception) -> None:
+    async def _failed(self, stream: str, msg: Msg,
+                      failed: list[tuple[Projection, Exception]]) -> None:
         tries = msg.metadata.num_delivered or 1
-        log.warning("projection_event_failed", projection=self.projection.durable,
-                    tries=tries, error=type(error).__name__, detail=str(error)[:200])
-        if tries >= self.max_deliver:
-            await self._dead_letter(stream, msg, error)
-        else:
+        for projection, error in failed:
+            log.warning("projection_event_failed", projection=projection.durable,
+                        tries=tries, error=type(error).__name__, detail=str(error)[:200])
+        if tries < self.max_deliver:
             await msg.nak(delay=self.retry_delay * tries)
-
-    async def _dead_letter(self, stream: str, msg: Msg, error: Exception) -> None:
-        """Park the message on the dead-letter subject and let the stream flow on."""
-        headers = {**(msg.headers or {}), "Pu-Error": f"{type(error).__name__}: {error}"[:500],
-                   "Pu-Source-Stream": stream,
-                   "Pu-Source-Seq": str(msg.metadata.sequence.stream)}
-        msg_id = (msg.headers or {}).get("Nats-Msg-Id")
-        if msg_id:
-            headers["Nats-Msg-Id"] = f"{self.projection.durable}:{msg_id}"
-        await self.js.publish(dead_letter(self.projection.service, self.projection.name),
-                              msg.data, headers=headers)
-        PROJECTION_LAG.labels(self.projection.durable, stream).set(msg.metadata.sequence.stream)
+            return
+        for projection, error in failed:
+            await self._dead_letter(stream, msg, error, [projection])
         await msg.ack()
-        PROJECTION_EVENTS.labels(self.projection.durable, "dead_lettered").inc()
-        log.error("projection_dead_lettered", projection=self.projection.durable,
-                  stream=stream, seq=msg.metadata.sequence.stream)
 
-
-async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
-    """The stream sequence up to which the projection has handled every message it is
-    given (its consumer takes only the subjects it handles).
-
-    The consumer's ack floor, not the highest sequence handled: messages are acknowledged
-    only after their transaction commits, and a batch lost in a crash is redelivered later
-    than the batches after it. The ack floor stops at the last message of the projection's
-    subjects; when nothing is left to deliver or to acknowledge and nothing delivered lies
-    above the floor, every message the stream held when asked is behind the projection,
-    those of other subjects included.
-    """
-    try:
-        last = (await js.stream_info(stream)).state.last_seq  # before the consumer's state
-        info = await js.consumer_info(stream, durable)
-    except NotFoundError:
-        return 0
-    floor = info.ack_floor.stream_seq if info.ack_floor else 0
-    delivered = info.delivered.stream_seq if info.delivered else 0
-    # Nothing left to deliver, nothing unacknowledged, and nothing given back to come again
-    # (a message handed back stays above the ack floor): every message is behind it.
-    if not info.num_pending and not info.num_ack_pending and delivered <= floor:
-        return max(floor, last)
-    return floor
-
-
-async def wait_for(js: JetStreamContext, durable: str, stream: str, seq: int,
-                   timeout: float = 30.0) -> None:
-    """Wait until projection `durable` has handled `stream` up to `seq` (tests use this)."""
-    async with asyncio.timeout(timeout):
-        while await handled_up_to(js, durable, stream) < seq:
-            await asyncio.sleep(0.02)
+    async def _dead_letter(self, stream: str, msg: Msg, error: Exception,
+                           projections: Sequence[Projection]) -> None:
+        """Park the message on the dead-letter subject of each projection and let the
+        stream flow on."""
+        for projection in projections:
+            headers = {**(msg.headers or {}),
+                       "Pu-Error": f"{type(error).__name__}: {error}"[:500],
+                       "Pu-Source-Stream": stream,
+                       "Pu-Source-Seq": str(msg.metadata.sequence.stream)}
+            msg_id = (msg.headers or {}).get("Nats-Msg-Id")
+            if msg_id:
+                headers["Nats-Msg-Id"] = f"{projection.durable}:{msg_id}"
+            await self.js.publish(dead_letter(projection.service, projection.name),
+                                  msg.data, headers=headers)
+            PROJECTION_LAG.labels(projection.durable, stream).set(msg.metadata.sequence.stream)
+            PROJECTION_EVENTS.labels(projection.durable, "dead_lettered").inc()
+            log.error("projection_dead_lettered", projection=projection.durable,
+                      stream=stream, seq=msg.metadata.sequence.stream)

@@ -47,6 +47,14 @@ class Service:
     # Long-running work of the service's own (a relay to the regulator, say).
     background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
 
+    @property
+    def consumer(self) -> str:
+        """The durable consumer its projections share, on each stream they read (its
+        replicas share it too): a lone projection's own name, else `<process>-projections`."""
+        if len(self.projections) == 1:
+            return self.projections[0].durable
+        return f"{self.name}-projections"
+
 
 class Runtime:
     """Starts and stops one service process."""
@@ -55,7 +63,7 @@ class Runtime:
         self.service = service
         self.nc: Client | None = None
         self.server: rpc.Server | None = None
-        self.runners: dict[str, ProjectionRunner] = {}
+        self.runner: ProjectionRunner | None = None
         self._tasks: list[asyncio.Task] = []
 
     async def start(self) -> None:
@@ -76,8 +84,8 @@ class Runtime:
             relay = OutboxRelay(asyncpg_dsn(s.settings.database_url), s.store.schema, self.nc,
                                 s.name)
             self._tasks.append(asyncio.create_task(relay.run()))
-        for projection in s.projections:
-            await self._start_projection(projection, self.nc)
+        if s.projections:
+            await self._start_projections(self.nc)
         self._tasks += [asyncio.create_task(work()) for work in s.background]
         self.server = rpc.Server(self.nc, s.name, {**s.routes, health(s.name): self._health,
                                                    rebuild(s.name): self._rebuild},
@@ -87,12 +95,13 @@ class Runtime:
         serve_metrics(s.settings.metrics_port, s.settings.metrics_host)
         log.info("service_started", projections=[p.durable for p in s.projections])
 
-    async def _start_projection(self, projection: Projection, nc: Client) -> None:
-        if self.service.tracking is None:
+    async def _start_projections(self, nc: Client) -> None:
+        s = self.service
+        if s.tracking is None:
             raise ValueError("a service with projections needs a tracking table")
-        runner = ProjectionRunner(projection, self.service.engine, nc, self.service.tracking)
-        await runner.start()
-        self.runners[projection.name] = runner
+        self.runner = ProjectionRunner(s.projections, s.engine, nc, s.tracking,
+                                       durable=s.consumer)
+        await self.runner.start()
 
     async def _health(self, request: rpc.Request) -> rpc.Reply:
         try:
@@ -111,17 +120,16 @@ class Runtime:
         if name in inline:
             replayed = await readmodels.rebuild(self.service.engine, inline[name])
             return rpc.ok({"projection": name, "status": "rebuilt", "replayed": replayed})
-        runner = self.runners.get(name)
-        if runner is None:
+        if self.runner is None or name not in {p.name for p in self.service.projections}:
             raise not_found(f"projection {name} in {self.service.name}")
-        await runner.rebuild()
+        await self.runner.rebuild(name)
         return rpc.ok({"projection": name, "status": "rebuilding"}, status=202)
 
     async def stop(self) -> None:
         if self.server is not None:
             await self.server.stop()
-        for runner in self.runners.values():
-            await runner.stop()
+        if self.runner is not None:
+            await self.runner.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

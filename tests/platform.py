@@ -100,12 +100,9 @@ class Platform:
         nc = await nats.connect(self.nats.url)
         try:
             js = nc.jetstream()
-            for durable, streams in (("feed-timeline", ("PU_FEED", "PU_IDENTITY")),
-                                     ("feed-community-stats", ("PU_FEED",)),
-                                     ("feed-search", ("PU_FEED",)),
-                                     ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
-                                                             "PU_PHARMACOVIGILANCE",
-                                                             "PU_ASSISTANCE")),
+            for durable, streams in (("feed-worker-projections", (
+                                         "PU_FEED", "PU_IDENTITY", "PU_PHARMACOVIGILANCE",
+                                         "PU_ASSISTANCE")),
                                      ("surveys-members", ("PU_FEED", "PU_IDENTITY"))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq

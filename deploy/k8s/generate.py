@@ -322,13 +322,15 @@ def network_policies() -> list[dict[str, Any]]:
 
 
 def projection_consumers() -> list[tuple[str, str]]:
-    """(stream, durable) of every projection the feed worker runs: what KEDA scales on."""
+    """(stream, durable) of the consumer the feed worker's projections share: what KEDA
+    scales on."""
     from feed.bootstrap import bootstrap_worker
     from feed.settings import FeedSettings
 
     key = base64.b64encode(bytes(32)).decode()  # to construct the projections only
     worker = bootstrap_worker(FeedSettings(personal_data_master_key=key))
-    return sorted((stream, p.durable) for p in worker.projections for stream in p.streams)
+    return sorted({(stream, worker.consumer) for p in worker.projections
+                   for stream in p.streams})
 
 
 def autoscaling() -> list[dict[str, Any]]:

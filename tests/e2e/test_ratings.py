@@ -43,7 +43,7 @@ async def directory_settled(platform: Platform) -> None:
         js = nc.jetstream()
         for stream in ("PU_IDENTITY", "PU_FEED"):
             last = (await js.stream_info(stream)).state.last_seq
-            await wait_for(js, "ratings-directory", stream, last)
+            await wait_for(js, "ratings-projections", stream, last)
     finally:
         await nc.close()
 
@@ -86,7 +86,7 @@ async def scores_settled(platform: Platform) -> None:
     try:
         js = nc.jetstream()
         last = (await js.stream_info("PU_RATINGS")).state.last_seq
-        await wait_for(js, "ratings-scores", "PU_RATINGS", last)
+        await wait_for(js, "ratings-projections", "PU_RATINGS", last)
     finally:
         await nc.close()
 

@@ -49,7 +49,7 @@ async def tables(engine: AsyncEngine) -> None:
 @contextlib.asynccontextmanager
 async def running(projection: Projection, engine: AsyncEngine, nc: Client,
                   **options: float) -> AsyncIterator[ProjectionRunner]:
-    runner = ProjectionRunner(projection, engine, nc, HANDLED, **options)  # type: ignore[arg-type]
+    runner = ProjectionRunner([projection], engine, nc, HANDLED, **options)  # type: ignore[arg-type]
     await runner.start()
     try:
         yield runner
@@ -106,6 +106,48 @@ async def test_a_poison_event_goes_to_the_dead_letter_subject_and_the_stream_flo
 
 
 @pytest.mark.usefixtures("tables")
+async def test_projections_sharing_a_consumer_a_poison_for_one_is_dead_lettered_for_it_alone(
+        engine: AsyncEngine, nc: Client) -> None:
+    """Two projections on one consumer: each event delivered once to both; one that fails
+    on an event holds neither the other's count nor the stream, and only its dead letter
+    holds the event."""
+    seen: list[str] = []
+
+    async def fail_on_poison(conn: AsyncConnection,
+                             run: list[tuple[PostCreated, Envelope]]) -> None:
+        if any(event.body == "poison" for event, _ in run):
+            raise ValueError("cannot handle this one")
+        seen.extend(event.body for event, _ in run)
+
+    flaky = Projection(service="feed", name="flaky", registry=ALL,
+                       handlers={PostCreated: fail_on_poison}, tables=[])
+    dead = await nc.jetstream().subscribe("dlq.feed.flaky", durable="dlq-flaky")
+    stats_dead = await nc.jetstream().subscribe("dlq.feed.community-stats", durable="dlq-stats")
+    poison = envelope("cancer", body="poison")
+    runner = ProjectionRunner([projections.community_stats(), flaky], engine, nc, HANDLED,
+                              durable="feed-together", max_deliver=3, retry_delay=0.05)
+    await runner.start()
+    try:
+        for body in ("one", "two"):
+            await publish(nc, envelope("cancer", body=body))
+        await publish(nc, poison)
+        last = await publish(nc, envelope("cancer", body="three"))
+        await wait_for(nc.jetstream(), "feed-together", "PU_FEED", last, timeout=20)
+        parked = await dead.next_msg(timeout=10)
+    finally:
+        await runner.stop()
+    assert Envelope.model_validate_json(parked.data).event_id == poison.event_id
+    assert seen == ["one", "two", "three"]
+    assert await counts(engine) == {"cancer": 4}  # the poison is no poison to the counts
+    with pytest.raises(nats.errors.TimeoutError):
+        await stats_dead.next_msg(timeout=0.5)
+    async with engine.connect() as conn:
+        tracked = (await conn.execute(sa.select(HANDLED.c.projection, sa.func.count())
+                                      .group_by(HANDLED.c.projection))).all()
+    assert dict(tracked) == {"community-stats": 4, "flaky": 3}
+
+
+@pytest.mark.usefixtures("tables")
 async def test_a_rebuilt_read_model_equals_the_live_one(engine: AsyncEngine,
                                                          nc: Client) -> None:
     async with running(projections.community_stats(), engine, nc) as runner:
@@ -115,9 +157,38 @@ async def test_a_rebuilt_read_model_equals_the_live_one(engine: AsyncEngine,
         live = await counts(engine)
         async with engine.begin() as conn:  # damage the read model: the rebuild must not care
             await conn.execute(sql.community_counts.update().values(post_count=999))
-        await runner.rebuild()
+        await runner.rebuild("community-stats")
         await caught_up(nc, "community-stats", last)
         assert await counts(engine) == live == {"diabetes": 20, "hiv": 20, "cancer": 20}
+
+
+@pytest.mark.usefixtures("tables")
+async def test_rebuilding_one_projection_of_a_shared_consumer_leaves_the_others_as_they_were(
+        engine: AsyncEngine, nc: Client) -> None:
+    """The rebuild replays the streams through the shared consumer: the rebuilt projection
+    handles every event again, the other one none of them."""
+    seen: list[str] = []
+
+    async def remember(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:
+        seen.extend(event.body for event, _ in run)
+
+    other = Projection(service="feed", name="other", registry=ALL,
+                       handlers={PostCreated: remember}, tables=[])
+    runner = ProjectionRunner([projections.community_stats(), other], engine, nc, HANDLED,
+                              durable="feed-together")
+    await runner.start()
+    try:
+        for n in range(12):
+            last = await publish(nc, envelope("hiv", body=f"post {n}"))
+        await wait_for(nc.jetstream(), "feed-together", "PU_FEED", last, timeout=20)
+        async with engine.begin() as conn:
+            await conn.execute(sql.community_counts.update().values(post_count=999))
+        await runner.rebuild("community-stats")
+        await wait_for(nc.jetstream(), "feed-together", "PU_FEED", last, timeout=20)
+    finally:
+        await runner.stop()
+    assert await counts(engine) == {"hiv": 12}
+    assert seen == [f"post {n}" for n in range(12)]
 
 
 @pytest.mark.usefixtures("tables")

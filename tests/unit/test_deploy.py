@@ -318,8 +318,8 @@ def test_the_gateway_scales_on_cpu_and_the_feed_worker_on_its_consumers_lag() ->
     assert keda["scaleTargetRef"]["name"] == "feed-worker"
     consumers = {(t["metadata"]["stream"], t["metadata"]["consumer"]) for t in keda["triggers"]}
     assert {t["type"] for t in keda["triggers"]} == {"nats-jetstream"}
-    assert ("PU_FEED", "feed-community-stats") in consumers
-    assert ("PU_FEED", "feed-timeline") in consumers
+    assert ("PU_FEED", "feed-worker-projections") in consumers
+    assert ("PU_IDENTITY", "feed-worker-projections") in consumers
 
 
 # -- NATS: the streams' replicas, one setting -----------------------------------------------
