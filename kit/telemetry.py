@@ -1,14 +1,16 @@
 """OpenTelemetry traces whose context crosses NATS in message headers."""
 
+import functools
 from collections.abc import Mapping
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.propagate import extract, inject
+from opentelemetry.propagate import extract, inject, set_global_textmap
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _configured = False
 _recording = False
@@ -33,6 +35,9 @@ def configure_tracing(service: str, exporter: str = "none",
     if processor is not None:
         provider.add_span_processor(processor)
     trace.set_tracer_provider(provider)
+    # The trace context alone crosses NATS: no service sets baggage, and the default
+    # composite propagator's baggage half costs every request and message a look for it.
+    set_global_textmap(TraceContextTextMapPropagator())
     _configured = True
 
 
@@ -42,7 +47,9 @@ def recording() -> bool:
     return _recording
 
 
+@functools.cache
 def tracer(name: str) -> trace.Tracer:
+    """The tracer of a module or service, made once (the RPC layer asks on every request)."""
     return trace.get_tracer(name)
 
 
