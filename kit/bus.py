@@ -8,6 +8,7 @@ rebuild`) may do everything. The embedded NATS is started with these (kit.embedd
 production cluster is given the same by `nats_authorization`.
 """
 
+import asyncio
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -30,7 +31,9 @@ DUPLICATE_WINDOW_S = 24 * 3600.0
 
 
 async def connect(url: str, name: str) -> Client:
-    """A client that reconnects for ever: an outage delays work, it never ends the process."""
+    """A client that reconnects for ever: an outage delays work, it never ends the process.
+    `url` may name several servers of a cluster, separated by commas (each with the
+    credentials to use there): the client moves to another when its own goes away."""
 
     async def disconnected() -> None:
         log.warning("nats_disconnected", client=name)
@@ -42,9 +45,9 @@ async def connect(url: str, name: str) -> Client:
         log.warning("nats_error", client=name, error=type(e).__name__)
 
     return await nats.connect(
-        url, name=name, max_reconnect_attempts=-1, reconnect_time_wait=0.5,
-        connect_timeout=2, allow_reconnect=True, disconnected_cb=disconnected,
-        reconnected_cb=reconnected, error_cb=error)
+        [server.strip() for server in url.split(",")], name=name, max_reconnect_attempts=-1,
+        reconnect_time_wait=0.5, connect_timeout=2, allow_reconnect=True,
+        disconnected_cb=disconnected, reconnected_cb=reconnected, error_cb=error)
 
 
 async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
@@ -56,11 +59,32 @@ async def ensure_streams(js: JetStreamContext, replicas: int = 1) -> None:
     configs = [_config(stream_name(c), stream_subjects(c), replicas) for c in CONTEXTS]
     configs.append(_config(DLQ_STREAM, ["dlq.>"], replicas))
     for config in configs:
-        try:
-            await js.stream_info(config.name or "")
-            await js.update_stream(config)
-        except NotFoundError:
-            await js.add_stream(config)
+        for attempt in range(STREAM_API_TRIES):
+            try:
+                await _ensure_stream(js, config)
+                break
+            except nats.errors.TimeoutError:
+                # A cluster electing its leaders, or busy with every pod starting at once.
+                if attempt == STREAM_API_TRIES - 1:
+                    raise
+                log.warning("stream_api_timeout", stream=config.name, attempt=attempt + 1)
+                await asyncio.sleep(0.5 * (attempt + 1))
+
+
+STREAM_API_TRIES = 6
+
+
+async def _ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
+    """Made when missing, updated only when its declared settings changed: on a cluster an
+    update is a round of the meta leader's consensus, and every process starts with this."""
+    try:
+        found = (await js.stream_info(config.name or "")).config
+    except NotFoundError:
+        await js.add_stream(config)
+        return
+    declared = ("subjects", "num_replicas", "duplicate_window", "storage")
+    if any(getattr(found, name) != getattr(config, name) for name in declared):
+        await js.update_stream(config)
 
 
 def _config(name: str, subjects: list[str], replicas: int) -> StreamConfig:

@@ -90,6 +90,8 @@ class EmbeddedNats:
     store_dir: Path
     port: int = 0
     users: dict[str, str] = field(default_factory=dict, repr=False)
+    # More of the server's configuration (a cluster's `server_name` and `cluster`, say).
+    extra: dict[str, object] = field(default_factory=dict)
     process: subprocess.Popen | None = field(default=None, repr=False)
 
     @property
@@ -119,7 +121,7 @@ class EmbeddedNats:
         """The server's configuration, readable by its owner only (it holds passwords)."""
         config: dict[str, object] = {
             "listen": f"127.0.0.1:{self.port}",
-            "jetstream": {"store_dir": str(self.store_dir)}}
+            "jetstream": {"store_dir": str(self.store_dir)}, **self.extra}
         if self.users:
             config["authorization"] = nats_authorization(self.users)
         path = self.store_dir / "nats.conf"

@@ -123,17 +123,23 @@ class OutboxRelay:
         in_flight: collections.deque[tuple[list[asyncpg.Record], list[asyncio.Future]]] = (
             collections.deque())
         published = 0
-        while True:
-            sending = [row["position"] for rows, _ in in_flight for row in rows]
-            room = self.batch_size if limit is None else min(
-                self.batch_size, limit - published - len(sending))
-            rows = await conn.fetch(self._fetch, room, sending) if room > 0 else []
-            if rows:
-                in_flight.append((rows, await self._publish(rows)))
-            if in_flight and (len(in_flight) >= IN_FLIGHT or not rows):
-                published += await self._settle(conn, *in_flight.popleft())
-            if not in_flight and not rows:
-                return published
+        try:
+            while True:
+                sending = [row["position"] for rows, _ in in_flight for row in rows]
+                room = self.batch_size if limit is None else min(
+                    self.batch_size, limit - published - len(sending))
+                rows = await conn.fetch(self._fetch, room, sending) if room > 0 else []
+                if rows:
+                    in_flight.append((rows, await self._publish(rows)))
+                if in_flight and (len(in_flight) >= IN_FLIGHT or not rows):
+                    published += await self._settle(conn, *in_flight.popleft())
+                if not in_flight and not rows:
+                    return published
+        finally:
+            # A failed round leaves batches on the wire: their outcome no longer matters
+            # (the next round sends their rows again), and is not left unheard.
+            for _, futures in in_flight:
+                _forget(futures)
 
     async def _publish(self, rows: list[asyncpg.Record]) -> list[asyncio.Future]:
         futures = []
@@ -157,12 +163,20 @@ class OutboxRelay:
 
     async def _acknowledged(self, futures: list[asyncio.Future[int]]) -> int:
         """How many publishes, from the first, JetStream acknowledged (order is kept)."""
-        finished, pending = await asyncio.wait(futures, timeout=self.ack_timeout)
-        for future in pending:
-            future.cancel()
+        finished, _ = await asyncio.wait(futures, timeout=self.ack_timeout)
+        _forget(futures)
         count = 0
         for future in futures:
             if future not in finished or future.cancelled() or future.exception() is not None:
                 break
             count += 1
         return count
+
+
+def _forget(futures: list[asyncio.Future[int]]) -> None:
+    """Cancel the publishes not acknowledged yet, and mark the failures as seen."""
+    for future in futures:
+        if not future.done():
+            future.cancel()
+        elif not future.cancelled():
+            future.exception()

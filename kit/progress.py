@@ -3,6 +3,7 @@ wait on (kit.projection's consumers acknowledge a message only once it is handle
 
 import asyncio
 
+import nats.errors
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
@@ -24,10 +25,15 @@ async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
     except NotFoundError:
         return 0
     floor = info.ack_floor.stream_seq if info.ack_floor else 0
-    delivered = info.delivered.stream_seq if info.delivered else 0
+    # Deliveries are counted in consumer sequences (redeliveries too), which only messages
+    # of the consumer's subjects take: when the acknowledged floor is the last delivery,
+    # nothing delivered waits to come again. (In stream sequences a clustered consumer's
+    # floor stays behind the other subjects' messages it skipped until its next ack.)
+    delivered = info.delivered.consumer_seq if info.delivered else 0
+    acknowledged = info.ack_floor.consumer_seq if info.ack_floor else 0
     # Nothing left to deliver, nothing unacknowledged, and nothing given back to come again
     # (a message handed back stays above the ack floor): every message is behind it.
-    if not info.num_pending and not info.num_ack_pending and delivered <= floor:
+    if not info.num_pending and not info.num_ack_pending and delivered <= acknowledged:
         return max(floor, last)
     return floor
 
@@ -35,6 +41,26 @@ async def handled_up_to(js: JetStreamContext, durable: str, stream: str) -> int:
 async def wait_for(js: JetStreamContext, durable: str, stream: str, seq: int,
                    timeout: float = 30.0) -> None:
     """Wait until consumer `durable` has handled `stream` up to `seq` (tests use this)."""
-    async with asyncio.timeout(timeout):
-        while await handled_up_to(js, durable, stream) < seq:
-            await asyncio.sleep(0.02)
+    try:
+        async with asyncio.timeout(timeout):
+            while not await _past(js, durable, stream, seq):
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise TimeoutError(f"{durable} has not handled {stream} up to {seq}: "
+                           f"{await _state(js, durable, stream)}") from None
+
+
+async def _past(js: JetStreamContext, durable: str, stream: str, seq: int) -> bool:
+    try:
+        return await handled_up_to(js, durable, stream) >= seq
+    except nats.errors.TimeoutError:  # no answer yet: a cluster electing a leader, say
+        return False
+
+
+async def _state(js: JetStreamContext, durable: str, stream: str) -> str:
+    try:
+        info = await js.consumer_info(stream, durable)
+    except nats.errors.Error as error:
+        return f"its state unknown ({type(error).__name__})"
+    return (f"delivered {info.delivered}, ack floor {info.ack_floor}, pending "
+            f"{info.num_pending}, unacknowledged {info.num_ack_pending}")

@@ -7,9 +7,9 @@ import secrets
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
-import nats
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -48,6 +48,15 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             "REGULATOR_MAX_BACKOFF_S": "1"}
 
 
+class NatsServer(Protocol):
+    """One server (kit.embedded.EmbeddedNats) or a cluster (tests.nats_cluster)."""
+
+    @property
+    def url(self) -> str: ...
+    def url_for(self, account: str) -> str: ...
+    def stop(self) -> None: ...
+
+
 # Every platform's log folder, for the suite-wide check that no log line holds secrets.
 LOG_DIRS: list[Path] = []
 
@@ -55,12 +64,14 @@ LOG_DIRS: list[Path] = []
 class Platform:
     """A running platform for one test module: its own NATS, database and processes."""
 
-    def __init__(self, tmp: Path, database_url: str, **env: str) -> None:
+    def __init__(self, tmp: Path, database_url: str, nats_server: NatsServer | None = None,
+                 **env: str) -> None:
         LOG_DIRS.append(tmp / "logs")
         self.tmp = tmp
         self.database_url = database_url
         # Each process with a NATS account of its own; the tests' `nats.url` is the operator's.
-        self.nats = EmbeddedNats(tmp / "nats", users={
+        # An EmbeddedNats, or the cluster (tests.nats_cluster) of the tests that lose a node.
+        self.nats: Any = nats_server or EmbeddedNats(tmp / "nats", users={
             account: secrets.token_urlsafe(16) for account in bus.ACCOUNTS}).start()
         self.stack = Stack({**platform_env(database_url, self.nats.url), **env}, tmp / "logs",
                            gateway_port=free_port(),  # not 8000: another run may hold it
@@ -97,7 +108,7 @@ class Platform:
             for schema in ("identity", "feed", "pharmacovigilance", "assistance"):
                 while await self.count(f"{schema}.outbox"):
                     await asyncio.sleep(0.05)
-        nc = await nats.connect(self.nats.url)
+        nc = await bus.connect(self.nats.url, "tests-settled")
         try:
             js = nc.jetstream()
             for durable, streams in (("feed-worker-projections", (
@@ -138,10 +149,11 @@ async def login(client: httpx.AsyncClient, username: str,
     return {"Authorization": f"Bearer {reply.json()['access_token']}"}
 
 
-async def running_platform(postgres_url: str, tmp: Path,
+async def running_platform(postgres_url: str, tmp: Path, nats_server: NatsServer | None = None,
                            **env: str) -> AsyncIterator[Platform]:
-    """A platform for one test module (the `platform` fixture), with extra environment."""
-    running = Platform(tmp, await create_database(postgres_url), **env)
+    """A platform for one test module (the `platform` fixture), with extra environment (and
+    a NATS of the test's own making)."""
+    running = Platform(tmp, await create_database(postgres_url), nats_server, **env)
     try:
         running.start()
         yield running
