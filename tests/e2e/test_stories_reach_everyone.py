@@ -1,8 +1,11 @@
 """Published stories reach readers beyond the gallery, through the gateway on real NATS
-and Postgres: an embargoed story enters the feed when its embargo is over, not before."""
+and Postgres: an embargoed story enters the feed (and search) when its embargo is over,
+not before; a published story is found by search within its visibility, and is not
+found once withdrawn or once its storyteller is erased."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +26,23 @@ async def platform(postgres_url: str,
 
 async def story_ids(client: httpx.AsyncClient, path: str) -> set[str]:
     return {item.get("story_id") for item in (await ok(client.get(path)))["items"]}
+
+
+async def found(client: httpx.AsyncClient, q: str,
+                reader: dict[str, str] | None = None) -> set[str]:
+    """The stories search finds for the reader (None: an anonymous visitor)."""
+    reply = await ok(client.get("/v1/search", params={"q": q}, headers=reader or {}))
+    return {item["link"] for item in reply["items"] if item["kind"] == "story"}
+
+
+async def published(client: httpx.AsyncClient, teller: dict[str, str],
+                    curator_: dict[str, str], title: str, summary: str,
+                    **release: Any) -> str:
+    story_id = await told(client, teller, tone(2.0), title=title, summary=summary)
+    await released(client, teller, story_id, SEGMENTS[:2], **release)
+    await ok(client.post(f"/v1/curation/stories/{story_id}/decision", headers=curator_,
+                         json={"decision": "approve"}))
+    return story_id
 
 
 async def test_an_embargoed_story_enters_the_feed_when_its_embargo_is_over(
@@ -48,3 +68,41 @@ async def test_an_embargoed_story_enters_the_feed_when_its_embargo_is_over(
         assert story_id in await story_ids(client, "/v1/stories")
         shown = await ok(client.get(f"/v1/stories/{story_id}"))
         assert shown["visibility"] == "public" and shown["status"] == "published"
+
+        async def searchable() -> bool:
+            return f"/v1/stories/{story_id}" in await found(client, "chemo")
+        await eventually(searchable, timeout=20)
+
+
+async def test_search_finds_a_story_within_its_visibility_and_never_once_withdrawn(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        kiran, vani = await patient(client, "Kiran"), await patient(client, "Vani")
+        reader, farida = await patient(client, "Reader"), await curator(client, "Salma")
+        policy = await published(client, kiran, farida, "Waiting for insulin",
+                                 "Ration cards and insulin pens", visibility="policy")
+        members = await published(client, vani, farida, "Dialysis in Nagpur",
+                                  "Three sessions a week of dialysis", visibility="members")
+        public = await published(client, kiran, farida, "Living with thalassaemia",
+                                 "Transfusions every month since childhood")
+
+        async def indexed() -> bool:  # the public one, published last, was found
+            return f"/v1/stories/{public}" in await found(client, "thalassaemia")
+        await eventually(indexed, timeout=20)
+        assert await found(client, "transfusions", reader) == {f"/v1/stories/{public}"}
+        assert await found(client, "dialysis", reader) == {f"/v1/stories/{members}"}
+        assert await found(client, "dialysis") == set()  # members only: not for visitors
+        for who in (None, reader):
+            assert await found(client, "insulin", who) == set()  # for policy work only
+        assert policy  # published, found by no one through search
+
+        await ok(client.post(f"/v1/stories/{public}/withdraw", headers=kiran))
+
+        async def withdrawn() -> bool:
+            return await found(client, "thalassaemia") == set()
+        await eventually(withdrawn, timeout=20)
+        await ok(client.delete("/v1/me", headers=vani), 202)
+
+        async def erased() -> bool:
+            return await found(client, "dialysis", reader) == set()
+        await eventually(erased, timeout=20)
