@@ -18,19 +18,22 @@ RELATIONS = ("husband|wife|son|daughter|mother|father|mom|mum|dad|brother|sister
              "neighbou?r|aunt|uncle|cousin|grand(?:mother|father|son|daughter)|nephew|niece|"
              "(?:mother|father|son|daughter|sister|brother)-in-law|colleague|boss|doctor|"
              "nurse|child|baby|partner|fianc[eé]e?|caregiver|teacher|landlord|employer")
-ENGLISH = [
+Pattern = tuple[re.Pattern[str], bool]  # strict: every word after the cue must be a name
+
+ENGLISH: list[Pattern] = [
     # Dr. Sharma, Mr Rao, Smt. Devi, Doctor Mehta, Sister Mary
-    re.compile(rf"(?<![\w.])(?P<cue>(?i:(?:dr|mr|mrs|ms|mx|prof|smt|shri|sri|kum)"
-               rf"(?:\.[ \t]*|[ \t]+)|(?:doctor|miss|sister|nurse|professor|madam)[ \t]+))"
-               rf"(?P<name>{NAME})"),
+    (re.compile(rf"(?<![\w.])(?P<cue>(?i:(?:dr|mr|mrs|ms|mx|prof|smt|shri|sri|kum)"
+                rf"(?:\.[ \t]*|[ \t]+)|(?:doctor|miss|sister|nurse|professor|madam)[ \t]+))"
+                rf"(?P<name>{NAME})"), False),
     # my husband Ramesh, her late father Mohan
-    re.compile(rf"(?i:\b(?:my|our|his|her|their)[ \t]+(?:(?:late|elder|younger|little)"
-               rf"[ \t]+)?(?:{RELATIONS}))[ \t]*,?[ \t]+(?P<name>{NAME})"),
+    (re.compile(rf"(?i:\b(?:my|our|his|her|their)[ \t]+(?:(?:late|elder|younger|little)"
+                rf"[ \t]+)?(?:{RELATIONS}))[ \t]*,?[ \t]+(?P<name>{NAME})"), False),
     # a nurse named Priya, my friend called Anil, her name is Kavita
-    re.compile(rf"(?i:\b(?:named|called|name[ \t]+(?:is|was)))[ \t]+(?P<name>{NAME})"),
+    (re.compile(rf"(?i:\b(?:named|called|name[ \t]+(?:is|was)))[ \t]+(?P<name>{NAME})"),
+     False),
     # Sunita ji, Meena-didi, Ramesh bhai
-    re.compile(rf"(?<![\w.])(?P<name>{WORD}(?:[ \t]+{WORD})?)[ \t]*-?[ \t]*"
-               rf"(?P<suffix>(?i:ji|jee|bhai|bhaiya|didi|sahab|saheb))\b"),
+    (re.compile(rf"(?<![\w.])(?P<name>{WORD}(?:[ \t]+{WORD})?)[ \t]*-?[ \t]*"
+                rf"(?P<suffix>(?i:ji|jee|bhai|bhaiya|didi|sahab|saheb))\b"), True),
 ]
 
 DEV = "\u0900-\u097f"
@@ -39,17 +42,26 @@ ALONE = rf"(?<![{DEV}])"  # Devanagari vowel signs are not \w: \b cannot be used
 ENDS = rf"(?![{DEV}])"
 HINDI_RELATIONS = ("पति|पत्नी|बेटा|बेटे|बेटी|माँ|मां|पिता|पिताजी|भाई|बहन|दोस्त|सहेली|सास|"
                    "ससुर|बहू|दामाद|चाचा|चाची|मामा|मामी|नानी|दादी|नाना|दादा|पड़ोसी|पड़ोसन")
-HINDI = [
-    # श्री रमेश, श्रीमती गीता, डॉ. वर्मा, डॉक्टर शर्मा
-    re.compile(rf"{ALONE}(?P<cue>(?:श्रीमती|श्रीमान|सुश्री|कुमारी|श्री|डॉक्टर)[ \t]+|"
-               rf"(?:डॉ|डा)\.[ \t]*)(?P<name>{HWORD}(?:[ \t]+{HWORD})?)"),
-    # मेरे पति रमेश, मेरी बहन सीमा
-    re.compile(rf"{ALONE}(?:मेरे|मेरी|मेरा|हमारे|हमारी|हमारा|उनके|उनकी|उनका|उसके|उसकी|उसका)"
-               rf"[ \t]+(?:{HINDI_RELATIONS}){ENDS}[ \t]*,?[ \t]+(?P<name>{HWORD})"),
+# Hindi has no capitals: after a cue that any word may follow ("मेरे पति बीमार थे", my
+# husband was ill), a word is taken for a name only where a postposition, a conjunction
+# or a sentence's end comes next ("मेरे पति रमेश ने"); after "नाम", where "is" does.
+THEN = rf"(?=[ \t]*(?:[,।.!?]|$|(?:ने|को|से|का|की|के|और|भी|तो|ही){ENDS}))"
+IS = rf"(?=[ \t]+(?:है|था|थी|थे|हैं){ENDS})"
+HINDI: list[Pattern] = [
+    # श्री रमेश, श्रीमती गीता, डॉ. वर्मा
+    (re.compile(rf"{ALONE}(?P<cue>(?:श्रीमती|श्रीमान|सुश्री|कुमारी|श्री)[ \t]+|"
+                rf"(?:डॉ|डा)\.[ \t]*)(?P<name>{HWORD}(?:[ \t]+{HWORD})?)"), False),
+    # डॉक्टर शर्मा ने
+    (re.compile(rf"{ALONE}(?P<cue>डॉक्टर[ \t]+)(?P<name>{HWORD}(?:[ \t]+{HWORD})?){THEN}"),
+     True),
+    # मेरे पति रमेश ने, मेरी बहन सीमा और
+    (re.compile(rf"{ALONE}(?:मेरे|मेरी|मेरा|हमारे|हमारी|हमारा|उनके|उनकी|उनका|उसके|उसकी|उसका)"
+                rf"[ \t]+(?:{HINDI_RELATIONS}){ENDS}[ \t]*,?[ \t]+"
+                rf"(?P<name>{HWORD}(?:[ \t]+{HWORD})?){THEN}"), True),
     # सुनीता जी
-    re.compile(rf"{ALONE}(?P<name>{HWORD})[ \t]+(?P<suffix>जी|भाई|दीदी|साहब){ENDS}"),
+    (re.compile(rf"{ALONE}(?P<name>{HWORD})[ \t]+(?P<suffix>जी|भाई|दीदी|साहब){ENDS}"), True),
     # उनका नाम रमेश है
-    re.compile(rf"{ALONE}नाम[ \t]+(?P<name>{HWORD})"),
+    (re.compile(rf"{ALONE}नाम[ \t]+(?P<name>{HWORD}(?:[ \t]+{HWORD})?){IS}"), True),
 ]
 
 
@@ -67,11 +79,12 @@ def names(text: str, own_name: str | None = None) -> list[str]:
 
 
 def _hits(text: str) -> Iterator[tuple[int, int, str, list[str]]]:
-    for pattern, hindi in [*((p, False) for p in ENGLISH), *((p, True) for p in HINDI)]:
+    for (pattern, strict), hindi in [*((p, False) for p in ENGLISH),
+                                     *((p, True) for p in HINDI)]:
         for match in pattern.finditer(text):
-            words = _name_words(match.group("name").split(), hindi)
-            if not words or (match.groupdict().get("suffix") and
-                             len(words) < len(match.group("name").split())):
+            written = match.group("name").split()
+            words = _name_words(written, hindi)
+            if not words or (strict and len(words) < len(written)):
                 continue
             yield match.start(), match.end(), _shown(match, words), words
 

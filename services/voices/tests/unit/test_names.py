@@ -30,6 +30,8 @@ def test_names_announced_by_an_honorific_a_relation_a_suffix_or_a_naming_word(
     ("मेरे पति रमेश ने कहा", ["रमेश"]),
     ("सुनीता जी ने बहुत मदद की", ["सुनीता जी"]),
     ("उनका नाम रमेश है", ["रमेश"]),
+    ("डॉक्टर राजेश वर्मा ने जाँच की", ["डॉक्टर राजेश वर्मा"]),
+    ("मेरी बहन सीमा, जो नर्स है", ["सीमा"]),
     ("डॉ.वर्मा", ["डॉ.वर्मा"]),
 ])
 def test_names_in_hindi(text: str, expected: list[str]) -> None:
@@ -47,6 +49,9 @@ def test_names_in_hindi(text: str, expected: list[str]) -> None:
     "माँ जी और पिताजी",  # kinship words, not names
     "हम श्रीनगर गए",  # श्री inside a place's name
     "जनवरी में डॉक्टर जी ने पैरासिटामोल दी",
+    "मेरे पति बीमार थे और डॉक्टर अच्छे थे",  # any word may follow: not taken for a name
+    "मेरा नाम लिखा है; हाँ जी, पंडित जी आए",
+    "Doctor Sahab said to rest",
 ])
 def test_what_only_looks_like_a_name_is_not_pointed_out(text: str) -> None:
     assert names(text) == []
