@@ -85,9 +85,11 @@ async def test_search_finds_a_story_within_its_visibility_and_never_once_withdra
                                   "Three sessions a week of dialysis", visibility="members")
         public = await published(client, kiran, farida, "Living with thalassaemia",
                                  "Transfusions every month since childhood")
+        flagged = await published(client, kiran, farida, "Tuberculosis in the family",
+                                  "Six months of tablets for tuberculosis")
 
-        async def indexed() -> bool:  # the public one, published last, was found
-            return f"/v1/stories/{public}" in await found(client, "thalassaemia")
+        async def indexed() -> bool:  # the story published last was found
+            return f"/v1/stories/{flagged}" in await found(client, "tuberculosis")
         await eventually(indexed, timeout=20)
         assert await found(client, "transfusions", reader) == {f"/v1/stories/{public}"}
         assert await found(client, "dialysis", reader) == {f"/v1/stories/{members}"}
@@ -96,6 +98,15 @@ async def test_search_finds_a_story_within_its_visibility_and_never_once_withdra
             assert await found(client, "insulin", who) == set()  # for policy work only
         assert policy  # published, found by no one through search
 
+        await ok(client.post(f"/v1/stories/{flagged}/flags", headers=reader,
+                             json={"reason": "It names my neighbour"}), 201)
+        await ok(client.post(f"/v1/curation/stories/{flagged}/flags/decision",
+                             headers=farida, json={"decision": "take_down",
+                                                   "note": "Leave out the neighbour"}))
+
+        async def taken_down() -> bool:
+            return await found(client, "tuberculosis", reader) == set()
+        await eventually(taken_down, timeout=20)
         await ok(client.post(f"/v1/stories/{public}/withdraw", headers=kiran))
 
         async def withdrawn() -> bool:
