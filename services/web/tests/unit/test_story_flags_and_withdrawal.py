@@ -98,3 +98,16 @@ async def test_a_refused_withdrawal_says_why_and_keeps_the_confirm_step(
                                  data={"csrf_token": csrf(confirm)})
     assert reply.status_code == 422 and "the story does not exist" in reply.text
     assert 'id="confirm-withdraw"' in reply.text
+
+
+async def test_the_storyteller_sees_what_to_redact_before_releasing(signed_in: Any,
+                                                                   stories: Any) -> None:
+    stories.on("GET", "/v1/voices/consent-wordings", ok({"items": []}))
+    stories.on("GET", f"/v1/stories/{STORY_ID}", ok(story(
+        status="draft", storyteller_id=STORY_ID, pointers=[
+            {"where": "segment", "index": 1, "kind": "name", "found": "Dr. Rao"},
+            {"where": "summary", "kind": "phone"}])))
+    html = (await signed_in.get(f"/my/stories/{STORY_ID}")).text
+    section = html.split('id="redact"')[1].split("</section>")[0]
+    assert "[hidden]" in section and f'href="/stories/{STORY_ID}#seg-1">segment 2' in section
+    assert "Dr. Rao" in section and 'data-kind="phone"' in section
