@@ -1,8 +1,8 @@
 """A published story's reader and its storyteller, in Chromium at a phone's size against
 the real platform: a member flags the story from its page with a reason (it reaches the
-curators' queue); the storyteller withdraws it from "my stories" after a confirm step,
-and it is gone from the gallery and its page for everyone. Every page checked (axe-core,
-weight) as the rest."""
+curators' queue); the storyteller, shown on the story's page a name in it to redact,
+withdraws it from "my stories" after a confirm step, and it is gone from the gallery and
+its page for everyone. Every page checked (axe-core, weight) as the rest."""
 
 import uuid
 from typing import Any
@@ -27,7 +27,7 @@ async def published_story(platform: Platform, email: str, title: str) -> str:
         created = await api.post("/v1/stories", headers=teller, json={
             "title": title, "summary": "Three years of dialysis", "language": "en",
             "communities": ["kidney-health"], "kind": "written",
-            "text": "Every Tuesday and Friday the machine, and the bus home."})
+            "text": "Every Tuesday and Friday the machine, and Sister Mary, and the bus home."})
         assert created.status_code == 201, created.text
         story_id = created.json()["story_id"]
         for method, path, body in (
@@ -69,6 +69,8 @@ async def test_a_member_flags_a_story_and_its_storyteller_withdraws_it(
 
     teller = await people("withdrawing-storyteller")
     await teller.sign_in(teller_email)
+    page = await teller.open(f"/stories/{story_id}")  # its storyteller: what to redact
+    await expect(page.locator("#redact q.found")).to_have_text("Sister Mary")
     page = await teller.open("/my/stories")
     item = page.locator(f'[data-story-id="{story_id}"]')
     await expect(item).to_have_attribute("data-status", "published")
