@@ -465,7 +465,7 @@ class SearchQuery(BaseModel):
 
 
 class Found(BaseModel):
-    kind: Literal["post", "comment", "resource", "scheme"]
+    kind: Literal["post", "comment", "story", "resource", "scheme"]
     id: UUID
     title: str | None
     snippet: str

@@ -222,6 +222,16 @@ class Released(BaseModel):
     status: Status
 
 
+class Pointer(BaseModel):
+    """Something in a story for a curator to have redacted: contact details, or another
+    person's name (`found`: the name as written)."""
+
+    where: str  # title, summary, text, segment
+    index: int | None = None  # the segment's
+    kind: Literal["phone", "email", "name"]
+    found: str | None = None
+
+
 class StoryView(BaseModel):
     """A story as the caller may see it."""
 
@@ -250,6 +260,9 @@ class StoryView(BaseModel):
     consents: list[str] = []  # the purposes consented to (storyteller and curators)
     previewed: bool = False  # the current revision was previewed (storyteller)
     review_note: str | None = None  # the curator's note (storyteller and curators)
+    # What to have redacted (contact details, others' names): in a story's own reply, to
+    # its storyteller and the curators.
+    pointers: list[Pointer] = []
     created_at: datetime
     published_at: datetime | None = None
 
@@ -324,14 +337,6 @@ class DecideStory(DecisionBody):
 class Decided(BaseModel):
     story_id: UUID
     status: Status
-
-
-class Pointer(BaseModel):
-    """Something in a story for a curator to look at (contact details, say)."""
-
-    where: str  # title, summary, text, segment
-    index: int | None = None  # the segment's
-    kind: Literal["phone", "email"]
 
 
 class FlagBody(BaseModel):

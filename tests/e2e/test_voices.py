@@ -123,7 +123,9 @@ async def test_a_caregivers_story_about_her_mother_from_recording_to_playback(
 
         [item] = (await ok(client.get("/v1/curation/queue", headers=farida)))["items"]
         assert item["story"]["story_id"] == story_id
-        assert {"where": "segment", "index": 2, "kind": "email"} in item["pointers"]
+        pointed = [(p["where"], p["index"], p["kind"], p["found"]) for p in item["pointers"]]
+        assert ("segment", 2, "email", None) in pointed
+        assert ("segment", 1, "name", "Sunita") in pointed  # "Our neighbour Sunita"
         assert (await client.get("/v1/curation/queue", headers=meera)).status_code == 403
         await ok(client.post(f"/v1/curation/stories/{story_id}/decision", headers=farida,
                              json={"decision": "approve"}))

@@ -104,7 +104,7 @@ def bootstrap_worker(settings: FeedSettings | None = None) -> Service:
     data = personal.PersonalData(personal.master_key_from(settings.personal_data_master_key))
     return Service(name="feed-worker", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata],
-                   projections=[projections.timeline(data), projections.search(),
+                   projections=[projections.timeline(data), projections.search(data),
                                 projections.community_stats(),
                                 notifications.notifications(notifications.LogNotifier())],
                    tracking=sql.tracking)

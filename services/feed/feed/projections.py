@@ -83,11 +83,12 @@ def published_posts(table: sa.Table) -> dict[type[Event], Any]:
             PostEdited: one_by_one(edit)}
 
 
-def search() -> Projection:
-    """Published posts by their words (GET /v1/search), in the feed worker."""
+def search(personal: PersonalData) -> Projection:
+    """Published posts and stories by their words (GET /v1/search), in the feed worker."""
     return Projection(service="feed", name="search", registry=ALL,
-                      handlers=published_posts(sql.searched_posts),
-                      tables=[sql.searched_posts])
+                      handlers={**published_posts(sql.searched_posts),
+                                **stories.searched(personal)},
+                      tables=[sql.searched_posts, sql.searched_stories])
 
 
 async def add_posts(conn: AsyncConnection, run: list[tuple[PostCreated, Envelope]]) -> None:

@@ -1,11 +1,12 @@
 """The voices' published stories in the feed, as posts of kind `story`: in each of the
-story's communities and in the common feed, taken off when the story is withdrawn (or its
-storyteller erased) or a curator takes it down. Handlers of the timeline projection, fed
-from the voices' stream.
+story's communities and in the common feed, and in search, taken off when the story is
+withdrawn (or its storyteller erased) or a curator takes it down. Handlers of the timeline
+and search projections, fed from the voices' stream.
 
 Only what the feed may show goes in: public stories for everyone, members-only ones for
 signed-in members (`members_only`: the personal feed only, never the public cached pages);
-stories for policy work only, and embargoed ones, stay in the voices' gallery."""
+stories for policy work only stay in the voices' gallery, and embargoed ones until the
+voices publish them again, public, at the embargo's end."""
 
 from typing import Any
 from uuid import UUID, uuid5
@@ -34,14 +35,11 @@ def post_id(story_id: UUID, community: str) -> UUID:
 
 def handlers(personal: PersonalData) -> dict[type, Handler]:
     async def published(conn: AsyncConnection, event: StoryPublished, _: Envelope) -> None:
-        if event.visibility not in IN_THE_FEED:
+        words = await revealed(personal, conn, event)
+        if words is None:
             return
-        owner = event.storyteller_id
-        title = await personal.reveal(conn, owner, "title", event.title)
-        summary = await personal.reveal(conn, owner, "summary", event.summary)
-        if title is None or summary is None:  # its storyteller was erased meanwhile
-            return
-        author = ANONYMOUS if event.anonymous else owner
+        title, summary = words
+        author = ANONYMOUS if event.anonymous else event.storyteller_id
         if event.anonymous:
             await conn.execute(insert(sql.authors).values(
                 user_id=ANONYMOUS, display_name=ANONYMOUS_NAME).on_conflict_do_nothing())
@@ -60,6 +58,39 @@ def handlers(personal: PersonalData) -> dict[type, Handler]:
 
     return {StoryPublished: one_by_one(published), StoryWithdrawn: one_by_one(withdrawn),
             StoryUnpublished: one_by_one(withdrawn)}
+
+
+def searched(personal: PersonalData) -> dict[type, Handler]:
+    """Handlers of the search projection: a story found by its title and summary while it
+    is published (members-only ones by members only), gone when it is withdrawn (or its
+    storyteller erased) or taken down."""
+    async def published(conn: AsyncConnection, event: StoryPublished, _: Envelope) -> None:
+        words = await revealed(personal, conn, event)
+        if words is None:
+            return
+        await conn.execute(insert(sql.searched_stories).values(
+            story_id=event.story_id, title=words[0], body=words[1], language=event.language,
+            members_only=IN_THE_FEED[event.visibility]).on_conflict_do_nothing())
+
+    async def withdrawn(conn: AsyncConnection, event: StoryWithdrawn | StoryUnpublished,
+                        _: Envelope) -> None:
+        await conn.execute(sa.delete(sql.searched_stories).where(
+            sql.searched_stories.c.story_id == event.story_id))
+
+    return {StoryPublished: one_by_one(published), StoryWithdrawn: one_by_one(withdrawn),
+            StoryUnpublished: one_by_one(withdrawn)}
+
+
+async def revealed(personal: PersonalData, conn: AsyncConnection,
+                   event: StoryPublished) -> tuple[str, str] | None:
+    """The story's title and summary where the feed may show it (None: it may not, or
+    its storyteller was erased meanwhile)."""
+    if event.visibility not in IN_THE_FEED:
+        return None
+    owner = event.storyteller_id
+    title = await personal.reveal(conn, owner, "title", event.title)
+    summary = await personal.reveal(conn, owner, "summary", event.summary)
+    return None if title is None or summary is None else (title, summary)
 
 
 def once(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """The composition root of the voices service: its use cases, the inline `stories` model,
-the `people` projection (identity's names and erasures) and, where a speech-to-text model
+the `people` projection (identity's names and erasures), the periodic checks (overdue
+flags, ended embargoes) and, where a speech-to-text model
 is installed, the machine transcriber's background work."""
 
 from collections.abc import Coroutine
@@ -17,6 +18,7 @@ from voices.adapters import sql
 from voices.adapters.transcriber import transcriber
 from voices.deps import Deps
 from voices.handlers.curation import erase_storyteller
+from voices.handlers.embargo import watch_embargoes
 from voices.handlers.flags import watch_overdue_flags
 from voices.handlers.media import transcribe_waiting
 from voices.settings import VoicesSettings
@@ -45,7 +47,8 @@ def bootstrap(settings: VoicesSettings | None = None) -> Service:
     deps = deps_for(db, settings)
     routes = serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
-    background: list[Any] = [lambda: watch_overdue_flags(deps, settings.voices_flag_watch_s)]
+    background: list[Any] = [lambda: watch_overdue_flags(deps, settings.voices_flag_watch_s),
+                             lambda: watch_embargoes(deps, settings.voices_embargo_check_s)]
     if deps.transcriber.available:
         def machine() -> Coroutine[Any, Any, None]:
             return transcribe_waiting(deps, settings.voices_transcribe_every_s)

@@ -147,6 +147,7 @@ class Story:
     machine_made: bool = False  # the transcript was a machine's first
     consents: frozenset[str] = frozenset()
     release: StoryReleased | None = None
+    published_as: str = ""  # the visibility it was last published with
     flaggers: frozenset[UUID] = frozenset()  # of the open flags
     silenced_keys: frozenset[str] = frozenset()  # the copies with redactions silenced
 
@@ -186,7 +187,7 @@ def evolve(state: Story, event: Event) -> Story:
             return replace(state, previewed=event.revision)
         case StoryReleased():
             silenced = {event.silenced_key} if event.silenced_key else set()
-            return replace(state, status=SUBMITTED, release=event,
+            return replace(state, status=SUBMITTED, release=event, published_as="",
                            silenced_keys=state.silenced_keys | silenced)
         case StoryReviewed():
             status = {"approve": state.status, "request_changes": CHANGES_REQUESTED,
@@ -194,7 +195,7 @@ def evolve(state: Story, event: Event) -> Story:
             return replace(state, status=status,
                            release=None if status == CHANGES_REQUESTED else state.release)
         case StoryPublished():
-            return replace(state, status=PUBLISHED)
+            return replace(state, status=PUBLISHED, published_as=event.visibility)
         case StoryWithdrawn():
             return replace(state, status=WITHDRAWN, media_key=None, sound_key=None,
                            flaggers=frozenset(), silenced_keys=frozenset())
@@ -203,7 +204,7 @@ def evolve(state: Story, event: Event) -> Story:
         case FlagsReviewed():
             return replace(state, flaggers=frozenset())
         case StoryUnpublished():
-            return replace(state, status=CHANGES_REQUESTED, release=None)
+            return replace(state, status=CHANGES_REQUESTED, release=None, published_as="")
     return state
 
 
@@ -378,11 +379,33 @@ def decide(state: Story, curator_id: UUID, decision: str, note: str,
     if decision != "approve":
         return [reviewed]
     release = state.release
-    return [reviewed, StoryPublished(
+    visibility = "public" if _embargo_over(release, now) else release.visibility
+    return [reviewed, _published(state, release, visibility, now)]
+
+
+def end_embargo(state: Story, now: datetime) -> list[Event]:
+    """An embargoed story published to everyone once its embargo is over, once: the
+    feed and search show it from then on (the gallery reads the date itself)."""
+    release = state.release
+    if state.status != PUBLISHED or state.published_as != "embargoed" or release is None \
+            or not _embargo_over(release, now):
+        return []
+    return [_published(state, release, "public", now)]
+
+
+def _embargo_over(release: StoryReleased, now: datetime) -> bool:
+    return (release.visibility == "embargoed" and release.embargo_until is not None
+            and release.embargo_until <= now)
+
+
+def _published(state: Story, release: StoryReleased, visibility: str,
+               now: datetime) -> StoryPublished:
+    assert state.story_id is not None and state.storyteller_id is not None
+    return StoryPublished(
         story_id=state.story_id, storyteller_id=state.storyteller_id, title=state.title,
         summary=state.summary, language=state.language, communities=list(state.communities),
-        kind=state.kind, visibility=release.visibility, embargo_until=release.embargo_until,
-        anonymous=release.anonymous, variant=release.variant, published_at=now)]
+        kind=state.kind, visibility=visibility, embargo_until=release.embargo_until,
+        anonymous=release.anonymous, variant=release.variant, published_at=now)
 
 
 def withdraw(state: Story, caller_id: UUID | None, reason: str) -> list[Event]:

@@ -147,7 +147,10 @@ async def reviewed(conn: AsyncConnection, event: StoryReviewed, _: Envelope) -> 
 
 
 async def published(conn: AsyncConnection, event: StoryPublished, _: Envelope) -> None:
-    await _set(conn, event.story_id, status="published", published_at=event.published_at)
+    """Published, within its visibility: an embargoed story is public at the embargo's
+    end (domain.end_embargo)."""
+    await _set(conn, event.story_id, status="published", published_at=event.published_at,
+               visibility=event.visibility)
 
 
 async def withdrawn(conn: AsyncConnection, event: StoryWithdrawn, _: Envelope) -> None:

@@ -14,3 +14,5 @@ class VoicesSettings(ServiceSettings):
     voices_transcriber_model: str = "tiny.en"
     voices_transcribe_every_s: float = 5.0  # how often the waiting recordings are looked for
     voices_flag_watch_s: float = 15.0  # how often the overdue flags are counted (metric)
+    # How often stories whose embargo is over are looked for, to publish to everyone.
+    voices_embargo_check_s: float = 30.0

@@ -1,12 +1,14 @@
 """Transcripts: segments kept as JSON, what others see of them (no redacted segment), their
-WebVTT captions, and the contact details a curator is pointed to. Pure."""
+WebVTT captions, and the contact details and names a curator is pointed to. Pure."""
 
 from collections.abc import Sequence
+from typing import Any
 
 import orjson
 
 from contracts.text import EMAIL, PHONE
 from contracts.voices.messages import Pointer, Segment, Transcript
+from voices.names import names
 
 LABELS = {("machine", True): "machine transcript",
           ("storyteller", True): "machine transcript, corrected by the storyteller",
@@ -53,9 +55,10 @@ def _cue_text(text: str) -> str:
     return "\n".join(lines).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def pointers(title: str, summary: str, text: str | None,
-             segments: Sequence[Segment]) -> list[Pointer]:
-    """Where contact details seem to be, for the curator to have redacted."""
+def pointers(title: str, summary: str, text: str | None, segments: Sequence[Segment],
+             own_name: str | None = None) -> list[Pointer]:
+    """Where contact details and other people's names seem to be (the storyteller's own
+    name, `own_name`, is no one else's), for the curator to have redacted."""
     found: list[Pointer] = []
     for where, value, index in [("title", title, None), ("summary", summary, None),
                                 ("text", text or "", None),
@@ -64,4 +67,12 @@ def pointers(title: str, summary: str, text: str | None,
         for kind, pattern in (("phone", PHONE), ("email", EMAIL)):
             if pattern.search(value):
                 found.append(Pointer(where=where, index=index, kind=kind))  # type: ignore[arg-type]
+        found += [Pointer(where=where, index=index, kind="name", found=name)
+                  for name in names(value, own_name)]
     return found
+
+
+def of_row(row: Any) -> list[Pointer]:
+    """The pointers of a story's read-model row."""
+    return pointers(row.title or "", row.summary or "", row.text, loaded(row.segments),
+                    row.display_name)

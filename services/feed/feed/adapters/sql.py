@@ -98,6 +98,18 @@ class SearchedPost(PostRow, table=True):
 
 
 searched_posts: sa.Table = SearchedPost.__table__  # type: ignore[attr-defined]
+# Projection "search" too: the voices' published stories (feed.stories) by their title and
+# summary, those for members only found by signed-in members only.
+searched_stories = sa.Table(
+    "searched_stories", metadata,
+    sa.Column("story_id", sa.Uuid, primary_key=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("language", sa.Text, nullable=False),
+    sa.Column("members_only", sa.Boolean, nullable=False),
+    sa.Column("search", TSVECTOR, searchable("title", "body")),
+    sa.Index("searched_stories_words", "search", postgresql_using="gin"),
+)
 
 # pg_trgm, for the words the stemmers miss: an extension of the whole database, created
 # with the first table that needs it, once (IF NOT EXISTS), and tolerant of a concurrent
@@ -670,10 +682,23 @@ def _alike(text: sa.ColumnElement[str], similar: list[str]) -> tuple[
             functools.reduce(operator.add, likeness) / float(len(similar)))
 
 
-async def search(conn: AsyncConnection, q: str, limit: int, offset: int = 0) -> list[sa.Row]:
+def _found_stories(words: sa.ColumnElement[Any], members: bool) -> sa.Select[Any]:
+    """The published stories with the words that the reader may see."""
+    found = searched_stories
+    seen = sa.true() if members else sa.not_(found.c.members_only)
+    return (sa.select(sa.literal("story").label("kind"), found.c.story_id.label("id"),
+                      sa.null().label("post_id"), found.c.title, found.c.body,
+                      sa.true().label("exact"),
+                      sa.func.ts_rank(found.c.search, words).label("rank"))
+            .where(found.c.search.op("@@", is_comparison=True)(words), seen))
+
+
+async def search(conn: AsyncConnection, q: str, limit: int, offset: int = 0,
+                 members: bool = False) -> list[sa.Row]:
     """Published posts (projection "search") and the comments of published posts matching
     the words, best first: those with the words themselves (full text, stemmed by their
-    language) and resources and schemes whose text holds them; then, when these do not
+    language), published stories (those for members only when `members`), and resources
+    and schemes whose text holds them; then, when these do not
     fill the page, posts and comments with words like them (trigrams: an inflected form
     that no stemmer knows). The `limit` after the first `offset`, best first (ties by id:
     a page's order is the same each time)."""
@@ -695,6 +720,7 @@ async def search(conn: AsyncConnection, q: str, limit: int, offset: int = 0) -> 
                                 sa.func.ts_rank(comments.c.search, words).label("rank"))
                       .join(posts, posts.c.post_id == comments.c.post_id)
                       .where(published, shown_comment, comments_hold))
+    found_stories = _found_stories(words, members)
     plain = q.casefold()
     found_resources = (sa.select(sa.literal("resource").label("kind"),
                                  resources.c.resource_id.label("id"), sa.null().label("post_id"),
@@ -709,7 +735,8 @@ async def search(conn: AsyncConnection, q: str, limit: int, offset: int = 0) -> 
                                schemes.c.entry["details"]["covers"]["en"].astext.label("body"),
                                sa.true().label("exact"), sa.literal(0.05).label("rank"))
                      .where(schemes.c.search.contains(plain, autoescape=True)))
-    exact = sa.union_all(found_posts, found_comments, found_resources, found_schemes)
+    exact = sa.union_all(found_posts, found_comments, found_stories, found_resources,
+                         found_schemes)
     found: sa.CompoundSelect[Any] = exact
     if similar:
         exact_found = exact.cte("exact_found")

@@ -1,6 +1,8 @@
 """Search through its HANDLERS entry: by language, across kinds, never what is hidden."""
 
 import asyncio
+import os
+from base64 import b64encode
 from typing import Any
 from uuid import UUID as uuid
 
@@ -9,16 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from feed import projections
 from feed.adapters import sql
+from kit import personal
 from tests.service_tier import Tier, person
 
 from .test_handlers import known_author
 
 MEERA, RAVI, MODERATOR = person("patient"), person("caregiver"), person("moderator")
+PERSONAL = personal.PersonalData(personal.master_key_from(b64encode(os.urandom(32)).decode()))
 
 
 async def index(engine: AsyncEngine) -> None:
     """Feed the search projection from the store, as its consumer would from the stream."""
-    projection = projections.search()
+    projection = projections.search(PERSONAL)
     async with engine.begin() as conn:
         envelopes = [e for e in await sql.store.read_all(conn)
                      if projection.handler_for(e.event_type)]

@@ -350,8 +350,10 @@ async def search(caller: CallerDep, bus: BusDep,
                  cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """Published posts and their comments (full text, stemmed where Postgres has the
     language's dictionary, then words like the asked ones: the inflected forms of other
-    Indian scripts), resources and schemes; best matches first, a page at a time
-    (`next_cursor`)."""
+    Indian scripts), published stories of the Voices Project by their title and summary
+    (kind `story`, link `/v1/stories/{id}`; members-only ones for signed-in members only,
+    those for policy work never), resources and schemes; best matches first, a page at a
+    time (`next_cursor`)."""
     # The service judges the words (stripped, they may be too short: a 422, never a 500).
     return await bus.forward(rpc("feed", "search"), caller,
                              {"q": q, "limit": limit, "cursor": cursor})

@@ -115,7 +115,9 @@ async def my_stories(caller: CallerDep, bus: BusDep, limit: Limit = 20,
 
 @router.get("/stories/{story_id}", response_model=StoryView, tags=TAGS)
 async def story(story_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
-    """A story as the caller may see it (a draft only by its storyteller)."""
+    """A story as the caller may see it (a draft only by its storyteller); to its
+    storyteller and the curators, `pointers` to what to redact (contact details, other
+    people's names) as in the curation queue."""
     return await bus.forward(rpc("voices", "get_story"), caller, StoryRef(story_id=story_id))
 
 
@@ -233,7 +235,9 @@ async def play(story_id: UUID, request: Request, caller: CallerDep, bus: BusDep)
 async def curation_queue(caller: CallerDep, bus: BusDep,
                          limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Response:
     """Released stories awaiting review, the longest waiting first, with the contact
-    details found in them pointed out."""
+    details and other people's names found in them pointed out for redaction (`pointers`:
+    where, the segment's index, the kind, and a name as written in `found`); and the
+    flagged published stories with their 24-hour clock."""
     return await bus.forward(rpc("voices", "curation_queue"), caller, QueueQuery(limit=limit))
 
 

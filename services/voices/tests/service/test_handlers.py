@@ -31,7 +31,7 @@ STORY = {"title": "Amma's first chemo", "summary": "What the first weeks were li
          "language": "en", "communities": ["cancer", "caregivers"], "kind": "audio"}
 SEGMENTS = [{"start": 0.0, "end": 1.2, "text": "My mother was diagnosed in March."},
             {"start": 1.2, "end": 2.4, "text": "Call me on 98765 43210 if you need help."},
-            {"start": 2.4, "end": 3.0, "text": "We found a good oncologist."}]
+            {"start": 2.4, "end": 3.0, "text": "We found a good oncologist, Dr. Iyer."}]
 
 
 async def test_every_handler_is_called_by_a_test() -> None:
@@ -100,13 +100,18 @@ async def test_a_caregivers_story_about_her_mother_is_told_released_and_publishe
 
     [item] = (await voices.ok("curation_queue", {}, curator))["items"]
     assert item["story"]["story_id"] == story_id
-    assert {"where": "segment", "index": 1, "kind": "phone"} in item["pointers"]
+    assert {"where": "segment", "index": 1, "kind": "phone", "found": None} in item["pointers"]
+    named = {"where": "segment", "index": 2, "kind": "name", "found": "Dr. Iyer"}
+    assert named in item["pointers"]
+    detail = await voices.ok("get_story", {"story_id": story_id}, curator)
+    assert named in detail["pointers"]
     decided = await voices.ok("decide_story", {"story_id": story_id, "decision": "approve"},
                               curator)
     assert decided["status"] == "published"
 
     shown = await voices.ok("get_story", {"story_id": story_id}, member)
     assert shown["storyteller"] is None and shown["storyteller_id"] is None
+    assert shown["pointers"] == []  # what to redact is for the storyteller and curators
     assert shown["media"] and shown["transcript"]["label"] == "the storyteller's own transcript"
     info = await voices.ok("story_media", {"story_id": story_id}, member)
     head = await voices.call("story_media_bytes", {"story_id": story_id, "start": 0,

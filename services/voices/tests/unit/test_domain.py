@@ -116,6 +116,28 @@ def test_an_embargo_ends_in_the_future() -> None:
         domain.release(ready(), TELLER, past, "w", NOW)
 
 
+def test_an_embargoed_story_is_published_to_everyone_once_its_embargo_is_over() -> None:
+    until = NOW + timedelta(hours=1)
+    body = ReleaseBody(visibility="embargoed", until=until, version="v")
+    released = domain.evolve(ready(), *domain.release(ready(), TELLER, body, "w", NOW))
+    _, approved = domain.decide(released, CURATOR, "approve", "", NOW)
+    assert isinstance(approved, StoryPublished) and approved.visibility == "embargoed"
+    published = domain.evolve(released, approved)
+    assert domain.end_embargo(published, until - timedelta(seconds=1)) == []
+    [ended] = domain.end_embargo(published, until)
+    assert isinstance(ended, StoryPublished) and ended.visibility == "public"
+    assert ended.embargo_until == until and ended.published_at == until
+    assert domain.end_embargo(domain.evolve(published, ended), until + timedelta(days=1)) == []
+    assert domain.end_embargo(released, until) == []  # not approved: not published
+    withdrawn = domain.evolve(published, *domain.withdraw(published, TELLER, "storyteller"))
+    assert domain.end_embargo(withdrawn, until) == []
+    _, late = domain.decide(released, CURATOR, "approve", "", until)  # approved after it
+    assert late.visibility == "public"  # type: ignore[attr-defined]
+    members = domain.evolve(ready(), *domain.release(ready(), TELLER, MEMBERS, "w", NOW))
+    assert domain.end_embargo(domain.evolve(members, domain.decide(
+        members, CURATOR, "approve", "", NOW)[1]), until) == []
+
+
 def test_approval_of_a_released_story_publishes_it_and_nothing_else_does() -> None:
     with pytest.raises(domain.NotSubmittedError):
         domain.decide(ready(), CURATOR, "approve", "", NOW)

@@ -129,6 +129,15 @@ async def submitted(conn: AsyncConnection, limit: int) -> Sequence[Any]:
                                .limit(limit))).all()
 
 
+async def embargo_ended(conn: AsyncConnection, now: datetime, limit: int) -> Sequence[UUID]:
+    """Published stories whose embargo is over but not yet published to everyone."""
+    return (await conn.scalars(
+        sa.select(stories.c.story_id)
+        .where(stories.c.status == "published", stories.c.visibility == "embargoed",
+               stories.c.embargo_until <= now)
+        .order_by(stories.c.embargo_until, stories.c.story_id).limit(limit))).all()
+
+
 async def awaiting_machine(conn: AsyncConnection, limit: int) -> Sequence[Any]:
     """Recorded stories without a transcript yet, for the machine transcriber."""
     return (await conn.execute(

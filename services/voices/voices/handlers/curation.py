@@ -31,7 +31,8 @@ STATUS = {"approve": "published", "request_changes": "changes_requested",
 
 async def curation_queue(call: Call[QueueQuery], deps: Deps) -> CurationQueue:
     """Released stories awaiting review, the longest waiting first, with what to look at:
-    contact details in the title, summary, text or a segment, to be redacted; and the
+    contact details and others' names in the title, summary, text or a segment, to be
+    redacted; and the
     flagged published stories, with their 24-hour clock."""
     now = deps.clock()
     async with deps.db.connect() as conn:
@@ -40,8 +41,7 @@ async def curation_queue(call: Call[QueueQuery], deps: Deps) -> CurationQueue:
     return CurationQueue(flagged=flagged_items(found, call.caller, deps), items=[QueueItem(
         story=views.view(row, call.caller, now),
         waiting_hours=round((now - row.submitted_at) / timedelta(hours=1), 2),
-        pointers=transcripts.pointers(row.title or "", row.summary or "", row.text,
-                                      transcripts.loaded(row.segments)))
+        pointers=transcripts.of_row(row))
         for row in rows])
 
 

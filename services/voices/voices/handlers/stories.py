@@ -24,7 +24,7 @@ from contracts.voices.messages import (
 from kit.logging import get_logger
 from kit.pagination import page
 from kit.usecases import Call
-from voices import consents, domain, views
+from voices import consents, domain, transcripts, views
 from voices.adapters import sql
 from voices.deps import Deps
 from voices.handlers.common import readable, sealer
@@ -130,7 +130,10 @@ async def withdraw_story(call: Call[StoryRef], deps: Deps) -> Withdrawn:
 
 async def get_story(call: Call[StoryRef], deps: Deps) -> StoryView:
     row = await readable(deps, call.command.story_id, call.caller)
-    return views.view(row, call.caller, deps.clock())
+    shown = views.view(row, call.caller, deps.clock())
+    if not views.whole(row, call.caller):
+        return shown
+    return shown.model_copy(update={"pointers": transcripts.of_row(row)})
 
 
 async def list_stories(call: Call[StoriesQuery], deps: Deps) -> StoriesPage:

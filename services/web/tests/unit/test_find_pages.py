@@ -88,6 +88,7 @@ async def test_an_empty_search_asks_nothing_and_a_refused_one_names_the_box(
 def test_a_result_opens_its_page_here() -> None:
     assert page_of(f"/v1/posts/{POST_ID}") == f"/posts/{POST_ID}"
     assert page_of("/v1/resources") == "/resources"
+    assert page_of(f"/v1/stories/{POST_ID}") == f"/stories/{POST_ID}"
     assert page_of("/v1/posts/") == page_of("/v1/other") == "/search"
 
 

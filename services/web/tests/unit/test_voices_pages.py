@@ -115,7 +115,8 @@ async def test_my_stories_show_their_status_and_the_curators_note(
 
 QUEUE = CurationQueue.model_validate({"items": [{
     "story": story(status="submitted", visibility="public", consents=["take_part"]),
-    "waiting_hours": 5.5, "pointers": [{"where": "segment", "index": 2, "kind": "email"}]}]}
+    "waiting_hours": 5.5, "pointers": [{"where": "segment", "index": 2, "kind": "email"},
+                 {"where": "segment", "index": 1, "kind": "name", "found": "Dr. Iyer"}]}]}
 ).model_dump(mode="json")
 
 
@@ -126,6 +127,9 @@ async def test_the_curators_queue_and_a_decision_with_a_note(signed_in: Any,
         {"story_id": STORY_ID, "status": "changes_requested"}))
     html = (await signed_in.get("/console/stories")).text  # signed in as an admin
     assert 'data-where="segment" data-kind="email"' in html and "segment 3" in html
+    named = html.split('data-kind="name"')[1].split("</li>")[0]
+    assert "Another person&#39;s name" in named and "<q class=\"found\">Dr. Iyer</q>" in named
+    assert f'href="/stories/{STORY_ID}#seg-1"' in named  # to the segment, to redact it
     controls = parsed(html)
     assert all(c.get("id") in controls.labelled for c in controls.controls)
     assert 'checked' not in html.split('id="s-')[1]  # no decision preselected
@@ -161,3 +165,14 @@ async def test_a_story_in_hindi(browser: Any, voices: Any) -> None:
     browser.cookies.set(LANGUAGE_COOKIE, "hi")
     html = (await browser.get(f"/stories/{STORY_ID}")).text
     assert '<html lang="hi">' in html and "मशीन प्रतिलेख" in html and "प्रतिलेख" in html
+
+
+async def test_a_curator_sees_on_the_story_what_to_redact_and_in_which_segment(
+        browser: Any, voices: Any) -> None:
+    voices.on("GET", f"/v1/stories/{STORY_ID}", ok(story(status="submitted", pointers=[
+        {"where": "segment", "index": 0, "kind": "name", "found": "श्रीमती गीता"}])))
+    html = (await browser.get(f"/stories/{STORY_ID}")).text
+    section = html.split('id="redact"')[1].split("</section>")[0]
+    assert '<q class="found">श्रीमती गीता</q>' in section and 'href="#seg-0"' not in section
+    assert f'href="/stories/{STORY_ID}#seg-0"' in section and '<li id="seg-0"' in html
+    assert 'id="redact"' not in (await browser.get("/stories")).text

@@ -1,4 +1,4 @@
-"""Search: posts and their comments, resources and schemes, best matches first."""
+"""Search: posts and their comments, stories, resources and schemes, best matches first."""
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,7 +10,7 @@ from web.render import page
 
 PAGE = 20  # matches a page; the API's next_cursor leads to the next
 # The API's link of what was found, as the page here (a comment's link is its post's).
-PAGES = {"/v1/posts/": "/posts/", "/v1/schemes/": "/schemes/"}
+PAGES = {"/v1/posts/": "/posts/", "/v1/schemes/": "/schemes/", "/v1/stories/": "/stories/"}
 EXACT = {"/v1/resources": "/resources"}
 
 

@@ -1,8 +1,9 @@
 """The Voices Project: the gallery of published stories (community, language and kind
 filters; the API's cursor), a story (its text, or its recording played through this site
 with Range and its WebVTT captions, its transcript labelled as the API labels it),
-"my stories" with their status and the curator's note, and the curators' queue (approve,
-request changes or reject, with a note)."""
+a member's flag of a published story (with a reason), "my stories" with their status and
+the curator's note and their withdrawal (a confirm step first), and the curators' queue
+(approve, request changes or reject, with a note)."""
 
 from typing import Any, get_args
 from urllib.parse import urlencode
@@ -42,10 +43,32 @@ async def gallery(request: Request) -> Response:
                 story_languages=LANGUAGES, following=following)
 
 
-async def story(request: Request) -> Response:
+async def story_page(request: Request, status: int = 200,
+                     errors: FormErrors | None = None,
+                     values: dict[str, str] | None = None) -> Response:
     story_id = str(request.path_params["story_id"])
     shown = await fetch(request, f"/v1/stories/{story_id}")
-    return page(request, "story.html", story=shown)
+    return page(request, "story.html", status, story=shown, errors=errors or FormErrors(),
+                values=values or {})
+
+
+async def story(request: Request) -> Response:
+    return await story_page(request)
+
+
+async def flag(request: Request) -> Response:
+    """A member asks the curators to look at a published story, with a reason (once while
+    their flag is open: a second time, the API's 409 is shown by the form)."""
+    signed_in(request)
+    form = await posted(request)
+    story_id = str(request.path_params["story_id"])
+    values = {"reason": str(form.get("reason", "")).strip()}
+    reply = await call(request, "POST", f"/v1/stories/{story_id}/flags", json=values)
+    if not reply.ok:
+        return await story_page(request, 422 if reply.status < 500 else 502,
+                                form_errors(reply.problem, {"reason"}), values)
+    session_of(request).flash = "flash.story_flagged"
+    return see_other(f"/stories/{story_id}")
 
 
 async def media(request: Request) -> Response:
@@ -62,6 +85,34 @@ async def mine(request: Request) -> Response:
     signed_in(request)
     stories = await fetch(request, "/v1/me/stories", params=_cursor(request, limit=20))
     return page(request, "my_stories.html", stories=stories)
+
+
+async def withdrawal_page(request: Request, status: int = 200,
+                          errors: FormErrors | None = None) -> Response:
+    """The confirm step: what withdrawal does, before it is done."""
+    signed_in(request)
+    story_id = str(request.path_params["story_id"])
+    shown = await fetch(request, f"/v1/stories/{story_id}")
+    return page(request, "story_withdraw.html", status, story=shown,
+                errors=errors or FormErrors())
+
+
+async def confirm_withdrawal(request: Request) -> Response:
+    return await withdrawal_page(request)
+
+
+async def withdraw(request: Request) -> Response:
+    """The storyteller's withdrawal, confirmed: off the gallery, the feed and search at
+    once, its recording deleted."""
+    signed_in(request)
+    await posted(request)
+    story_id = str(request.path_params["story_id"])
+    reply = await call(request, "POST", f"/v1/stories/{story_id}/withdraw")
+    if not reply.ok:
+        return await withdrawal_page(request, 422 if reply.status < 500 else 502,
+                                     form_errors(reply.problem, set()))
+    session_of(request).flash = "flash.story_withdrawn"
+    return see_other("/my/stories")
 
 
 async def queue_page(request: Request, status: int = 200, failed: str = "",
@@ -96,7 +147,10 @@ ROUTES = [
     Route("/stories/{story_id:uuid}", story, methods=["GET"]),
     Route("/stories/{story_id:uuid}/media", media, methods=["GET"]),
     Route("/stories/{story_id:uuid}/captions.vtt", captions, methods=["GET"]),
+    Route("/stories/{story_id:uuid}/flag", flag, methods=["POST"]),
     Route("/my/stories", mine, methods=["GET"]),
+    Route("/my/stories/{story_id:uuid}/withdraw", confirm_withdrawal, methods=["GET"]),
+    Route("/my/stories/{story_id:uuid}/withdraw", withdraw, methods=["POST"]),
     Route("/console/stories", queue, methods=["GET"]),
     Route("/console/stories/{story_id:uuid}/decision", decide, methods=["POST"]),
 ]
