@@ -114,6 +114,18 @@ class SurveysQuery(Strict):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+SurveyStatus = Literal["draft", "published", "closed"]
+
+
+class StaffSurveysQuery(Strict):
+    """GET /v1/admin/surveys: every survey, for survey managers and admins."""
+
+    status: SurveyStatus | None = None
+    languages: list[LangCode] = Field(default=[], max_length=8)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
 class AnswersBody(Strict):
     """PUT /v1/surveys/{id}/draft and POST /v1/surveys/{id}/responses."""
 
@@ -187,6 +199,30 @@ class SurveySummary(BaseModel):
 
 class SurveysPage(BaseModel):
     items: list[SurveySummary]
+    next_cursor: str | None = None
+
+
+class StaffSurveySummary(BaseModel):
+    """One survey as staff list it: `version` is the published one (0: never published),
+    `working_version` the one an edit changes; `responses` is how many answered (in an
+    anonymous survey: None while fewer than 5, the small-cell rule)."""
+
+    survey_id: UUID
+    title: str
+    language: str
+    mode: Mode
+    status: SurveyStatus
+    version: int
+    working_version: int
+    responses: int | None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    drafted_at: datetime
+    published_at: datetime | None = None
+
+
+class StaffSurveysPage(BaseModel):
+    items: list[StaffSurveySummary]
     next_cursor: str | None = None
 
 

@@ -313,3 +313,23 @@ async def test_bad_input_is_a_problem_and_writes_nothing(platform: Platform) -> 
             assert 400 <= reply.status_code < 500, (path, reply.status_code, reply.text)
             assert reply.headers["content-type"] == PROBLEM, (path, reply.text)
         assert await platform.count("surveys.events") == events
+
+
+async def test_staff_list_every_survey_and_members_may_not(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        _, manager = await person(client, roles=["survey_manager"])
+        _, member = await person(client, "diabetes")
+        created = await client.post("/v1/surveys", headers=manager,
+                                    json=clinic_survey("identified", "diabetes"))
+        assert created.status_code == 201, created.text
+        drafts = await client.get("/v1/admin/surveys?status=draft&limit=100", headers=manager)
+        assert drafts.status_code == 200, drafts.text
+        listed = {i["survey_id"]: i for i in drafts.json()["items"]}
+        mine = listed[created.json()["survey_id"]]
+        assert (mine["status"], mine["version"], mine["working_version"], mine["responses"]) \
+            == ("draft", 0, 1, 0)
+        assert all(i["status"] == "draft" for i in listed.values())
+        refused = await client.get("/v1/admin/surveys", headers=member)
+        assert refused.status_code == 403 and refused.headers["content-type"] == PROBLEM
+        bad = await client.get("/v1/admin/surveys?status=open", headers=manager)
+        assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM

@@ -130,6 +130,7 @@ ACCESS: dict[tuple[str, str], frozenset[str] | None] = {
     ("PUT", "/v1/surveys/{survey_id}"): SURVEY_STAFF,
     ("POST", "/v1/surveys/{survey_id}/publish"): SURVEY_STAFF,
     ("GET", "/v1/surveys"): MEMBERS,
+    ("GET", "/v1/admin/surveys"): SURVEY_STAFF,
     ("GET", "/v1/surveys/{survey_id}"): MEMBERS,
     ("PUT", "/v1/surveys/{survey_id}/draft"): MEMBERS,
     ("POST", "/v1/surveys/{survey_id}/responses"): MEMBERS,

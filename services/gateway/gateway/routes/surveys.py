@@ -18,11 +18,14 @@ from contracts.surveys.messages import (
     Results,
     ReviseSurvey,
     SaveDraft,
+    StaffSurveysPage,
+    StaffSurveysQuery,
     SubmitResponse,
     SurveyAccepted,
     SurveyRef,
     SurveysPage,
     SurveysQuery,
+    SurveyStatus,
     SurveyView,
 )
 from gateway.deps import BusDep, CallerDep
@@ -85,6 +88,18 @@ async def open_surveys(caller: CallerDep, bus: BusDep,
     """The open surveys of the caller's audience, titled in their language."""
     return await bus.forward(rpc("surveys", "list_surveys"), caller, SurveysQuery(
         languages=languages(accept_language), limit=limit, cursor=cursor))
+
+
+@router.get("/admin/surveys", response_model=StaffSurveysPage, tags=["surveys"])
+async def all_surveys(caller: CallerDep, bus: BusDep, accept_language: AcceptLanguage = None,
+                      status: SurveyStatus | None = None,
+                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                      cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """Every survey, newest first, for survey managers and admins: drafts, published and
+    closed ones (`?status=`), with the published and working versions and how many
+    answered (hidden under 5 in an anonymous survey)."""
+    return await bus.forward(rpc("surveys", "list_all_surveys"), caller, StaffSurveysQuery(
+        status=status, languages=languages(accept_language), limit=limit, cursor=cursor))
 
 
 @router.get("/surveys/{survey_id}", response_model=SurveyView, tags=["surveys"])

@@ -6,6 +6,7 @@ from contracts.surveys.messages import (
     Definition,
     ReviseSurvey,
     SaveDraft,
+    StaffSurveysQuery,
     SubmitResponse,
     SurveyRef,
     SurveysQuery,
@@ -14,6 +15,7 @@ from kit.usecases import ErrorMap, Handler
 from surveys import domain
 from surveys.handlers.answering import get_survey, list_surveys, save_draft, submit_response
 from surveys.handlers.authoring import create_survey, publish_survey, revise_survey
+from surveys.handlers.listing import list_all_surveys
 from surveys.handlers.results import export_responses, results_chart, survey_results
 
 STAFF = (SURVEY_MANAGER, ADMIN)
@@ -24,6 +26,8 @@ HANDLERS = {
                                              idempotent=True, status=201),
     rpc("surveys", "revise_survey"): Handler(revise_survey, ReviseSurvey, roles=STAFF),
     rpc("surveys", "publish_survey"): Handler(publish_survey, SurveyRef, roles=STAFF),
+    rpc("surveys", "list_all_surveys"): Handler(list_all_surveys, StaffSurveysQuery,
+                                                roles=STAFF),
     rpc("surveys", "list_surveys"): Handler(list_surveys, SurveysQuery, roles=VETTED),
     rpc("surveys", "get_survey"): Handler(get_survey, SurveyRef, roles=VETTED),
     rpc("surveys", "save_draft"): Handler(save_draft, SaveDraft, roles=VETTED),

@@ -4,13 +4,14 @@ beside it), a draft saved and resumed, the response sent, "answered already"; th
 definition, publication, results (suppressed cells) and the relayed chart and CSV."""
 
 import json
+import re
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from contracts.surveys.messages import Results, SurveysPage, SurveyView
+from contracts.surveys.messages import Results, StaffSurveysPage, SurveysPage, SurveyView
 from web.i18n import LANGUAGE_COOKIE
 
 from .pages import CSRF, parsed
@@ -73,7 +74,22 @@ def surveys(gateway: Any) -> Any:
          "language": "en", "mode": "identified", "questions": 2, "answered": True}],
         "next_cursor": "Y3Vyc29y"}).model_dump(mode="json")))
     gateway.on("GET", SURVEY_PATH, ok(view()))
+    gateway.on("GET", "/v1/admin/surveys", ok(StaffSurveysPage.model_validate({"items": [
+        staff_item(SURVEY_ID, "Your hospital experience", "published", 1, 2, 12),
+        staff_item(DRAFT_ID, "A new questionnaire", "draft", 0, 1, 0),
+        staff_item(str(uuid.uuid4()), "Last winter's visits", "closed", 3, 3, None,
+                   mode="anonymous")], "next_cursor": "bmV4dA"}).model_dump(mode="json")))
     return gateway
+
+
+DRAFT_ID = str(uuid.uuid4())
+
+
+def staff_item(survey_id: str, title: str, status: str, version: int, working: int,
+               responses: int | None, mode: str = "identified") -> dict[str, Any]:
+    return {"survey_id": survey_id, "title": title, "language": "en", "mode": mode,
+            "status": status, "version": version, "working_version": working,
+            "responses": responses, "drafted_at": "2026-11-30T10:00:00Z"}
 
 
 async def test_the_open_surveys_say_which_are_answered_and_page_on(
@@ -196,6 +212,24 @@ async def test_a_patient_gets_no_console(browser: Any, gateway: Any, csrf_of: An
     assert (await browser.get("/console/surveys")).status_code == 403
     assert 'href="/console/surveys"' not in (await browser.get("/")).text
     assert (await browser.get(f"/console/surveys/{SURVEY_ID}/export.csv")).status_code == 403
+
+
+async def test_the_console_lists_every_survey_with_status_versions_and_responses(
+        signed_in: Any, surveys: Any) -> None:
+    html = (await signed_in.get("/console/surveys")).text
+    rows = re.findall(r'<tr data-survey-id="([^"]+)" data-status="([a-z]+)">', html)
+    assert [status for _, status in rows] == ["published", "draft", "closed"]
+    assert rows[1][0] == DRAFT_ID and f'href="/console/surveys/{DRAFT_ID}"' in html
+    assert 'data-responses="12"' in html and "hidden (too few answers)" in html
+    assert f'href="/console/surveys/{DRAFT_ID}/results"' not in html  # nothing to count
+    assert 'href="?cursor=bmV4dA"' in html
+    filtered = await signed_in.get("/console/surveys?status=draft&cursor=bmV4dA")
+    assert filtered.status_code == 200 and 'href="?cursor=bmV4dA&amp;status=draft"' \
+        in filtered.text
+    asked = surveys.calls("GET", "/v1/admin/surveys")[-1].url.params
+    assert (asked["status"], asked["cursor"]) == ("draft", "bmV4dA")
+    await signed_in.get("/console/surveys?status=nonsense")
+    assert "status" not in surveys.calls("GET", "/v1/admin/surveys")[-1].url.params
 
 
 async def test_a_definition_is_sent_as_json_and_the_apis_errors_shown_beside_it(

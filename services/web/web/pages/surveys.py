@@ -155,12 +155,20 @@ def _pretty(definition: Any) -> str:
     return json.dumps(definition, ensure_ascii=False, indent=2)
 
 
+STATUSES = ("draft", "published", "closed")
+
+
 async def console_page(request: Request, status: int = 200, errors: FormErrors | None = None,
                        values: dict[str, str] | None = None) -> Response:
+    """Every survey (drafts, published, closed; filtered by status), and a new one."""
     signed_in(request, *STAFF)
-    surveys = await fetch(request, "/v1/surveys", params=_params(request))
-    return page(request, "console/surveys.html", status, surveys=surveys,
-                errors=errors or FormErrors(), values=values or {})
+    params = _params(request)
+    shown = request.query_params.get("status", "")
+    if shown in STATUSES:
+        params["status"] = shown
+    surveys = await fetch(request, "/v1/admin/surveys", params=params)
+    return page(request, "console/surveys.html", status, surveys=surveys, shown=shown,
+                statuses=STATUSES, errors=errors or FormErrors(), values=values or {})
 
 
 async def console(request: Request) -> Response:
