@@ -126,6 +126,19 @@ class StaffSurveysQuery(Strict):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+class ExportRef(Strict):
+    survey_id: UUID
+    export_id: UUID
+
+
+MAX_EXPORT_CHUNK = 512 * 1024  # bytes of a file in one reply (a NATS message holds 1 MiB)
+
+
+class ExportRange(ExportRef):
+    start: int = Field(ge=0)
+    length: int = Field(ge=1, le=MAX_EXPORT_CHUNK)
+
+
 class AnswersBody(Strict):
     """PUT /v1/surveys/{id}/draft and POST /v1/surveys/{id}/responses."""
 
@@ -224,6 +237,20 @@ class StaffSurveySummary(BaseModel):
 class StaffSurveysPage(BaseModel):
     items: list[StaffSurveySummary]
     next_cursor: str | None = None
+
+
+class ExportStatus(BaseModel):
+    """An export job: `percent` of the responses written so far; the file (`size` bytes)
+    at GET /v1/surveys/{id}/exports/{export_id}.csv once `done`."""
+
+    export_id: UUID
+    survey_id: UUID
+    status: Literal["queued", "running", "done", "failed"]
+    rows_done: int
+    rows_total: int
+    percent: float
+    size: int | None = None
+    requested_on: date
 
 
 class DraftSaved(BaseModel):

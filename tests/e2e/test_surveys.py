@@ -333,3 +333,42 @@ async def test_staff_list_every_survey_and_members_may_not(platform: Platform) -
         assert refused.status_code == 403 and refused.headers["content-type"] == PROBLEM
         bad = await client.get("/v1/admin/surveys?status=open", headers=manager)
         assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+
+
+async def test_an_export_job_reports_progress_and_serves_its_file(platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        _, manager = await person(client, roles=["survey_manager"])
+        survey_id = await published(client, manager,
+                                    clinic_survey("identified", "respiratory-health"))
+        members = [await person(client, "respiratory-health") for _ in range(3)]
+        await platform.settled()
+        for index, (_, who) in enumerate(members):
+            reply = await answer(client, who, survey_id, on_time="yes", care=4,
+                                 recommend=index)
+            assert reply.status_code == 201, reply.text
+        started = await client.post(f"/v1/surveys/{survey_id}/exports", headers=manager)
+        assert started.status_code == 202, started.text
+        job_path = f"/v1/surveys/{survey_id}/exports/{started.json()['export_id']}"
+        job: dict = {}
+
+        async def done() -> bool:
+            reply = await client.get(job_path, headers=manager)
+            assert reply.status_code == 200, reply.text
+            job.update(reply.json())
+            assert job["status"] in ("queued", "running", "done"), job
+            return job["status"] == "done"
+
+        await eventually(done)
+        assert (job["rows_done"], job["rows_total"], job["percent"]) == (3, 3, 100.0)
+        whole = await client.get(f"{job_path}.csv", headers=manager)
+        assert whole.status_code == 200 and whole.headers["content-length"] == str(job["size"])
+        assert whole.headers["content-disposition"].startswith("attachment")
+        exported = await client.get(f"/v1/surveys/{survey_id}/export.csv", headers=manager)
+        assert whole.content == exported.content
+        part = await client.get(f"{job_path}.csv", headers={**manager, "Range": "bytes=0-9"})
+        assert part.status_code == 206 and part.content == whole.content[:10]
+        _, member = await person(client, "respiratory-health")
+        assert (await client.get(job_path, headers=member)).status_code == 403
+        missing = await client.get(f"/v1/surveys/{survey_id}/exports/{uuid.uuid4()}.csv",
+                                   headers=manager)
+        assert missing.status_code == 404 and missing.headers["content-type"] == PROBLEM

@@ -12,3 +12,7 @@ class SurveysSettings(ServiceSettings):
     # waited SURVEYS_BATCH_LONGEST_S, or when the survey has closed.
     surveys_batch_every_s: float = 60.0
     surveys_batch_longest_s: float = 6 * 3600.0
+    # Export jobs (README.md, "Results"): looked for every SURVEYS_EXPORT_EVERY_S seconds,
+    # written SURVEYS_EXPORT_PAGE responses at a time (the progress moves a page at a time).
+    surveys_export_every_s: float = 1.0
+    surveys_export_page: int = 500

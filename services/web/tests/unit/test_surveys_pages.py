@@ -340,3 +340,41 @@ async def test_the_chart_and_the_csv_are_relayed_from_the_api(
         404, detail="no such survey"))
     missing = await signed_in.get(f"/console/surveys/{SURVEY_ID}/export.csv")
     assert missing.status_code == 404 and "no such survey" in missing.text
+
+
+def export_job(status: str, done: int, total: int, size: int | None = None) -> dict[str, Any]:
+    return {"export_id": EXPORT_ID, "survey_id": SURVEY_ID, "status": status,
+            "rows_done": done, "rows_total": total,
+            "percent": 100.0 if status == "done" else round(100 * done / total, 1),
+            "size": size, "requested_on": "2026-12-01"}
+
+
+EXPORT_ID = str(uuid.uuid4())
+EXPORT_PAGE = f"/console/surveys/{SURVEY_ID}/exports/{EXPORT_ID}"
+
+
+async def test_a_large_export_is_a_job_whose_page_shows_a_progress_bar(
+        signed_in: Any, surveys: Any) -> None:
+    surveys.on("GET", f"{SURVEY_PATH}/results", ok(RESULTS))
+    html = (await signed_in.get(f"/console/surveys/{SURVEY_ID}/results")).text
+    assert f'action="/console/surveys/{SURVEY_ID}/exports"' in html
+    surveys.on("POST", f"{SURVEY_PATH}/exports", ok(export_job("queued", 0, 1), 202))
+    reply = await signed_in.post(f"/console/surveys/{SURVEY_ID}/exports",
+                                 data={"csrf_token": csrf(html)})
+    assert reply.status_code == 303 and reply.headers["location"] == EXPORT_PAGE
+    job_path = f"{SURVEY_PATH}/exports/{EXPORT_ID}"
+    surveys.on("GET", job_path, ok(export_job("running", 1500, 4000)))
+    running = (await signed_in.get(EXPORT_PAGE)).text
+    assert '<progress id="export-progress" max="100" value="37.5">' in running
+    assert '<meta http-equiv="refresh" content="2">' in running  # it reloads itself
+    assert "1500 of 4000 responses (37.5%)" in running and "export-file" not in running
+    surveys.on("GET", job_path, ok(export_job("done", 4000, 4000, 2048)))
+    done = (await signed_in.get(EXPORT_PAGE)).text
+    assert 'value="100.0"' in done and 'http-equiv="refresh"' not in done
+    assert f'href="{EXPORT_PAGE}.csv"' in done and "2.0 KB" in done
+    surveys.on("GET", f"{job_path}.csv", lambda _: httpx.Response(
+        206, content=b"1,outpatient\r\n", headers={"content-type": "text/csv",
+                                                   "content-range": "bytes 10-23/2048"}))
+    part = await signed_in.get(f"{EXPORT_PAGE}.csv", headers={"Range": "bytes=10-23"})
+    assert part.status_code == 206 and part.content == b"1,outpatient\r\n"
+    assert surveys.calls("GET", f"{job_path}.csv")[-1].headers["range"] == "bytes=10-23"
