@@ -109,7 +109,8 @@ class Platform:
                                      ("feed-notifications", ("PU_FEED", "PU_IDENTITY",
                                                              "PU_PHARMACOVIGILANCE",
                                                              "PU_ASSISTANCE")),
-                                     ("surveys-members", ("PU_FEED", "PU_IDENTITY"))):
+                                     ("surveys-members", ("PU_FEED", "PU_IDENTITY")),
+                                     ("assistance-owners", ("PU_IDENTITY",))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq
                     await wait_for(js, durable, stream, last, timeout)

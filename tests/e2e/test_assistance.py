@@ -366,3 +366,26 @@ async def test_a_scanned_pdf_of_a_few_mb_is_kept_and_an_oversized_one_is_a_413(
         big_post = await client.post("/v1/assistance/applications", content=b" " * 400_000,
                                      headers={**anita, "content-type": "application/json"})
         assert big_post.status_code == 413
+
+
+async def test_an_erased_applicants_documents_are_deleted_from_the_media_store(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        anita, case_officer = await caregiver(client), await officer(client, admin)
+        case = (await client.post("/v1/assistance/applications", headers=anita,
+                                  json=FATHER)).json()["application_id"]
+        added = await upload(client, anita, case, "estimate", pdf())
+        assert added.status_code == 201, added.text
+        stored = (platform.tmp / "logs" / "media" / "assistance"
+                  / f"assistance-{uuid.UUID(added.json()['document_id']).hex}")
+        assert stored.exists()
+        erased = await client.delete("/v1/me", headers=anita)
+        assert erased.status_code == 202, erased.text
+
+        async def gone() -> bool:
+            return not stored.exists()
+
+        await eventually(gone)
+        path = f"/v1/assistance/applications/{case}/documents/{added.json()['document_id']}"
+        assert (await client.get(path, headers=case_officer)).status_code == 410
