@@ -1,8 +1,8 @@
 """Surveys: a member's open surveys and the survey answered in their language (every
 question a plain control; skip logic stated beside the question it governs, the API
 judging what is hidden; a draft saved to resume; one response), and the survey managers'
-console (the surveys, a definition written as JSON and published, the results with the
-API's chart and CSV export relayed)."""
+console (every survey by status, a definition written as JSON and published, the results
+with the API's chart and CSV export relayed; a large export's job: pages/survey_exports.py)."""
 
 import json
 from typing import Any
@@ -176,7 +176,7 @@ async def console(request: Request) -> Response:
 
 
 async def console_open(request: Request) -> Response:
-    """A survey by its reference (a draft is in no list the API has)."""
+    """A survey by its reference (a shortcut past the list)."""
     signed_in(request, *STAFF)
     reference = request.query_params.get("id", "").strip()
     return see_other(f"/console/surveys/{reference}" if len(reference) == 36
@@ -283,33 +283,6 @@ async def export(request: Request) -> Response:
     return response
 
 
-async def start_export(request: Request) -> Response:
-    """An export job for a large survey, whose page shows its progress."""
-    signed_in(request, *STAFF)
-    await posted(request)
-    survey_id = str(request.path_params["survey_id"])
-    reply = await call(request, "POST", f"/v1/surveys/{survey_id}/exports")
-    if not reply.ok:
-        session_of(request).flash = "flash.survey_export_refused"
-        return see_other(f"/console/surveys/{survey_id}/results")
-    return see_other(f"/console/surveys/{survey_id}/exports/{reply.body['export_id']}")
-
-
-async def export_job(request: Request) -> Response:
-    """The job's progress bar; the page reloads itself until the file is written."""
-    signed_in(request, *STAFF)
-    survey_id, export_id = request.path_params["survey_id"], request.path_params["export_id"]
-    job = await fetch(request, f"/v1/surveys/{survey_id}/exports/{export_id}")
-    return page(request, "console/survey_export.html", job=job)
-
-
-async def export_file(request: Request) -> Response:
-    signed_in(request, *STAFF)
-    survey_id, export_id = request.path_params["survey_id"], request.path_params["export_id"]
-    return await relay(request, f"/v1/surveys/{survey_id}/exports/{export_id}.csv",
-                       forward=("range",))
-
-
 ROUTES = [
     Route("/surveys", open_surveys, methods=["GET"]),
     Route("/surveys/{survey_id:uuid}", survey, methods=["GET"]),
@@ -323,9 +296,4 @@ ROUTES = [
     Route("/console/surveys/{survey_id:uuid}/results", results, methods=["GET"]),
     Route("/console/surveys/{survey_id:uuid}/results.svg", chart, methods=["GET"]),
     Route("/console/surveys/{survey_id:uuid}/export.csv", export, methods=["GET"]),
-    Route("/console/surveys/{survey_id:uuid}/exports", start_export, methods=["POST"]),
-    Route("/console/surveys/{survey_id:uuid}/exports/{export_id:uuid}.csv", export_file,
-          methods=["GET"]),
-    Route("/console/surveys/{survey_id:uuid}/exports/{export_id:uuid}", export_job,
-          methods=["GET"]),
 ]
