@@ -15,9 +15,21 @@ def neutralised(cell: str) -> str:
 
 
 def csv_bytes(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
+    return csv_header(columns) + csv_rows(columns, rows)
+
+
+def csv_header(columns: Sequence[str]) -> bytes:
+    """The first line of a file, after a BOM, so that spreadsheets read Hindi."""
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n",
+                   quoting=csv.QUOTE_ALL).writeheader()
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def csv_rows(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> bytes:
+    """Lines of a file whose header was written apart (a file written a page at a time)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n",
                             quoting=csv.QUOTE_ALL)
-    writer.writeheader()
     writer.writerows({name: neutralised(cell) for name, cell in row.items()} for row in rows)
-    return ("\ufeff" + out.getvalue()).encode()  # a BOM, so that spreadsheets read Hindi
+    return out.getvalue().encode()

@@ -45,7 +45,10 @@ def platform_env(database_url: str, nats_url: str) -> dict[str, str]:
             "SIGNUPS_PER_ADDRESS": "100000",
             # Tests read right after they write; the micro-cache has a test of its own.
             "PUBLIC_CACHE_TTL_S": "0",
-            "REGULATOR_MAX_BACKOFF_S": "1"}
+            "REGULATOR_MAX_BACKOFF_S": "1",
+            # Tests read anonymous survey results right after answering: batches at once
+            # (the batching itself has its own tests, services/surveys/tests/service).
+            "SURVEYS_BATCH_EVERY_S": "0.2", "SURVEYS_BATCH_LONGEST_S": "0"}
 
 
 class NatsServer(Protocol):
@@ -113,8 +116,9 @@ class Platform:
             js = nc.jetstream()
             for durable, streams in (("feed-worker-projections", (
                                          "PU_FEED", "PU_IDENTITY", "PU_PHARMACOVIGILANCE",
-                                         "PU_ASSISTANCE")),
-                                     ("surveys-members", ("PU_FEED", "PU_IDENTITY"))):
+                                         "PU_ASSISTANCE", "PU_VOICES")),
+                                     ("surveys-members", ("PU_FEED", "PU_IDENTITY")),
+                                     ("assistance-projections", ("PU_FEED", "PU_IDENTITY"))):
                 for stream in streams:
                     last = (await js.stream_info(stream)).state.last_seq
                     await wait_for(js, durable, stream, last, timeout)

@@ -21,7 +21,11 @@ Status = Literal["submitted", "documents_requested", "verified", "approved", "re
 Outcome = Literal["treated", "referred_to_scheme", "rejected", "withdrawn", "deceased",
                   "other"]
 MAX_AMOUNT = 10**11  # ₹100 crore in paise: anything above is a typing slip
-MAX_DOCUMENT_BYTES = 200 * 1024  # within the gateway's body limit and one NATS message
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a scanned PDF of a few pages, or a phone's photo
+# A NATS message holds 1 MiB: a document crosses the bus in pieces of this many bytes.
+DOCUMENT_PART_BYTES = 512 * 1024
+MAX_DOCUMENT_PARTS = -(-MAX_DOCUMENT_BYTES // DOCUMENT_PART_BYTES)
+PART_B64 = (DOCUMENT_PART_BYTES * 4) // 3 + 8
 Amount = Field(gt=0, le=MAX_AMOUNT, description="paise (₹1 = 100 paise)")
 Note = Field(min_length=1, max_length=1000)
 Strict = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -174,7 +178,26 @@ class UploadDocument(BaseModel):
 
     application_id: UUID
     kind: DocumentKind
-    data_b64: str = Field(min_length=1, max_length=(MAX_DOCUMENT_BYTES * 4) // 3 + 8)
+    data_b64: str = Field(min_length=1, max_length=PART_B64)  # the last (or only) piece
+    # The pieces before it, put with DocumentPart under this upload id, numbered from 0.
+    upload_id: UUID | None = None
+    parts: int = Field(default=0, ge=0, lt=MAX_DOCUMENT_PARTS)
+
+
+class DocumentPart(BaseModel):
+    """One piece of a document too large for one message, kept until its upload ends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    application_id: UUID
+    upload_id: UUID
+    index: int = Field(ge=0, lt=MAX_DOCUMENT_PARTS)
+    data_b64: str = Field(min_length=1, max_length=PART_B64)
+
+
+class PartKept(BaseModel):
+    index: int
+    size: int
 
 
 class DocumentRef(BaseModel):
@@ -182,6 +205,17 @@ class DocumentRef(BaseModel):
 
     application_id: UUID
     document_id: UUID
+
+
+class DocumentRange(DocumentRef):
+    start: int = Field(ge=0)
+    length: int = Field(ge=1, le=DOCUMENT_PART_BYTES)
+
+
+class DocumentInfo(BaseModel):
+    document_id: UUID
+    content_type: str
+    size: int
 
 
 class DocumentAccepted(BaseModel):

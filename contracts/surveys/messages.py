@@ -114,6 +114,31 @@ class SurveysQuery(Strict):
     cursor: str | None = Field(default=None, max_length=200)
 
 
+SurveyStatus = Literal["draft", "published", "closed"]
+
+
+class StaffSurveysQuery(Strict):
+    """GET /v1/admin/surveys: every survey, for survey managers and admins."""
+
+    status: SurveyStatus | None = None
+    languages: list[LangCode] = Field(default=[], max_length=8)
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=200)
+
+
+class ExportRef(Strict):
+    survey_id: UUID
+    export_id: UUID
+
+
+MAX_EXPORT_CHUNK = 512 * 1024  # bytes of a file in one reply (a NATS message holds 1 MiB)
+
+
+class ExportRange(ExportRef):
+    start: int = Field(ge=0)
+    length: int = Field(ge=1, le=MAX_EXPORT_CHUNK)
+
+
 class AnswersBody(Strict):
     """PUT /v1/surveys/{id}/draft and POST /v1/surveys/{id}/responses."""
 
@@ -188,6 +213,44 @@ class SurveySummary(BaseModel):
 class SurveysPage(BaseModel):
     items: list[SurveySummary]
     next_cursor: str | None = None
+
+
+class StaffSurveySummary(BaseModel):
+    """One survey as staff list it: `version` is the published one (0: never published),
+    `working_version` the one an edit changes; `responses` is how many answered (in an
+    anonymous survey: None while fewer than 5, the small-cell rule)."""
+
+    survey_id: UUID
+    title: str
+    language: str
+    mode: Mode
+    status: SurveyStatus
+    version: int
+    working_version: int
+    responses: int | None
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    drafted_at: datetime
+    published_at: datetime | None = None
+
+
+class StaffSurveysPage(BaseModel):
+    items: list[StaffSurveySummary]
+    next_cursor: str | None = None
+
+
+class ExportStatus(BaseModel):
+    """An export job: `percent` of the responses written so far; the file (`size` bytes)
+    at GET /v1/surveys/{id}/exports/{export_id}.csv once `done`."""
+
+    export_id: UUID
+    survey_id: UUID
+    status: Literal["queued", "running", "done", "failed"]
+    rows_done: int
+    rows_total: int
+    percent: float
+    size: int | None = None
+    requested_on: date
 
 
 class DraftSaved(BaseModel):

@@ -13,7 +13,9 @@ import httpx
 import nats
 import pytest
 
+from contracts.assistance.messages import MAX_DOCUMENT_BYTES
 from kit.projection import wait_for
+from tests import documents as sample_documents
 from tests.platform import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -76,7 +78,7 @@ async def schemes_settled(platform: Platform) -> None:
     try:
         js = nc.jetstream()
         last = (await js.stream_info("PU_FEED")).state.last_seq
-        await wait_for(js, "assistance-schemes", "PU_FEED", last)
+        await wait_for(js, "assistance-projections", "PU_FEED", last)
     finally:
         await nc.close()
 
@@ -331,3 +333,59 @@ async def test_rebuilding_the_read_models_gives_the_same_results(platform: Platf
                    (await client.post("/v1/assistance/eligibility", json=check)).json()]
             return now == before
         await eventually(same)
+
+
+async def test_a_scanned_pdf_of_a_few_mb_is_kept_and_an_oversized_one_is_a_413(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=60) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        anita, case_officer = await caregiver(client), await officer(client, admin)
+        case = (await client.post("/v1/assistance/applications", headers=anita,
+                                  json=FATHER)).json()["application_id"]
+        scan = sample_documents.pdf("Estimate for CABG: Rs 2,00,000", scan_bytes=4_000_000)
+        added = await upload(client, anita, case, "estimate", scan)
+        assert added.status_code == 201, added.text
+        assert (added.json()["size"], added.json()["content_type"]) == (len(scan),
+                                                                        "application/pdf")
+        path = f"/v1/assistance/applications/{case}/documents/{added.json()['document_id']}"
+        read = await client.get(path, headers=case_officer)
+        assert read.status_code == 200 and read.content == scan
+        assert read.headers["content-length"] == str(len(scan))
+        part = await client.get(path, headers={**case_officer, "Range": "bytes=1000-2999"})
+        assert part.status_code == 206 and part.content == scan[1000:3000]
+        documents, events = (await platform.count("assistance.documents"),
+                             await platform.count("assistance.events"))
+        huge = sample_documents.pdf(scan_bytes=MAX_DOCUMENT_BYTES + 100_000)
+        refused = await upload(client, anita, case, "estimate", huge)
+        assert refused.status_code == 413 and refused.headers["content-type"].startswith(
+            PROBLEM)
+        assert "the body may be at most" in refused.json()["detail"]
+        assert (await platform.count("assistance.documents"),
+                await platform.count("assistance.events")) == (documents, events)
+        # The pattern is this route's: elsewhere the default limit holds.
+        big_post = await client.post("/v1/assistance/applications", content=b" " * 400_000,
+                                     headers={**anita, "content-type": "application/json"})
+        assert big_post.status_code == 413
+
+
+async def test_an_erased_applicants_documents_are_deleted_from_the_media_store(
+        platform: Platform) -> None:
+    async with httpx.AsyncClient(base_url=platform.url, timeout=30) as client:
+        admin = await login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
+        anita, case_officer = await caregiver(client), await officer(client, admin)
+        case = (await client.post("/v1/assistance/applications", headers=anita,
+                                  json=FATHER)).json()["application_id"]
+        added = await upload(client, anita, case, "estimate", pdf())
+        assert added.status_code == 201, added.text
+        stored = (platform.tmp / "logs" / "media" / "assistance"
+                  / f"assistance-{uuid.UUID(added.json()['document_id']).hex}")
+        assert stored.exists()
+        erased = await client.delete("/v1/me", headers=anita)
+        assert erased.status_code == 202, erased.text
+
+        async def gone() -> bool:
+            return not stored.exists()
+
+        await eventually(gone)
+        path = f"/v1/assistance/applications/{case}/documents/{added.json()['document_id']}"
+        assert (await client.get(path, headers=case_officer)).status_code == 410

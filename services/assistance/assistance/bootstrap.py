@@ -1,9 +1,10 @@
 """The composition root of the assistance service: its use cases, the inline applications
-model and the schemes projection (the feed's directory), in one process."""
+model, the schemes projection (the feed's directory) and the owners projection (an erased
+owner's documents deleted), in one process."""
 
 from pathlib import Path
 
-from assistance import domain, fund, handlers, projections
+from assistance import domain, erasure, fund, handlers, projections
 from assistance.adapters import sql
 from assistance.deps import Deps
 from assistance.settings import AssistanceSettings
@@ -39,9 +40,11 @@ def bootstrap(settings: AssistanceSettings | None = None) -> Service:
     settings = settings or AssistanceSettings()
     engine = make_engine(settings.database_url, settings.db_pool_size)
     db = Database(engine)
-    routes = serve(handlers.HANDLERS, deps_for(db, settings), errors=handlers.ERRORS, db=db,
+    deps = deps_for(db, settings)
+    routes = serve(handlers.HANDLERS, deps, errors=handlers.ERRORS, db=db,
                    idempotency=sql.idempotency)
     return Service(name="assistance", settings=settings, engine=engine,
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.APPLICATIONS],
-                   projections=[projections.SCHEMES], tracking=sql.tracking)
+                   projections=[projections.SCHEMES, erasure.owners(deps.media)],
+                   tracking=sql.tracking)

@@ -23,6 +23,12 @@ class DocumentRefusedError(ValueError):
     field = "file"
 
 
+class DocumentRangeError(ValueError):
+    """A range past the document's end."""
+
+    field = "start"
+
+
 @dataclass(frozen=True)
 class Checked:
     content_type: str

@@ -22,12 +22,18 @@ from gateway.cache import MicroCache
 from gateway.docs import add_docs
 from gateway.middleware import EdgeMiddleware
 from gateway.revocations import RevocationFeed, Revocations
-from gateway.routes import ROUTERS, media
+from gateway.routes import ROUTERS, assistance, media, voices
 from gateway.routing import RouteIndex
 from gateway.settings import GatewaySettings
 from kit import bus as nats_bus
 from kit import rpc
 from kit.telemetry import recording
+
+# Every route that takes a document or a recording, by its path template, with its own
+# body limit (the edge's 413 comes before any parsing); every other path the default.
+UPLOAD_BODY_LIMITS = {media.UPLOAD_PATH: media.UPLOAD_BODY_LIMIT,
+                      assistance.DOCUMENT_PATH: assistance.DOCUMENT_BODY_LIMIT,
+                      **voices.UPLOAD_BODY_LIMITS}
 
 
 def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
@@ -66,7 +72,7 @@ def create_app(settings: GatewaySettings, nc: Client | None = None) -> FastAPI:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
                            allow_methods=["*"], allow_headers=["*"])
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes,
-                       large_bodies={media.UPLOAD_PATH: media.UPLOAD_BODY_LIMIT})
+                       large_bodies=UPLOAD_BODY_LIMITS)
     _add_operational_routes(app, settings)
     add_docs(app)
     app.router.routes.insert(0, RouteIndex(app.router.routes))

@@ -5,6 +5,7 @@ chunks (read here, up to the limit, before the app sees it); more headers than a
 sends, or longer ones, are a 431.
 """
 
+import re
 import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
@@ -19,12 +20,32 @@ MAX_HEADERS = 100
 MAX_HEADER_BYTES = 16 * 1024  # all names and values together; a long token is ~1 KB
 
 
+class BodyLimits:
+    """The body limit of each path: the default, or the limit of the first upload route
+    whose path (a route's template, `{name}` standing for one segment) matches it."""
+
+    def __init__(self, default: int, large: Mapping[str, int] | None = None) -> None:
+        self.default = default
+        self.patterns = [(re.compile(_pattern(path)), limit)
+                         for path, limit in (large or {}).items()]
+
+    def of(self, path: str) -> int:
+        return next((limit for pattern, limit in self.patterns if pattern.fullmatch(path)),
+                    self.default)
+
+
+def _pattern(template: str) -> str:
+    """A route template as a regular expression: `{name}` is one segment, the rest as is."""
+    parts = re.split(r"\{[a-z_][a-z0-9_]*\}", template)
+    return "[^/]+".join(re.escape(part) for part in parts)
+
+
 class EdgeMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int,
                  large_bodies: Mapping[str, int] | None = None) -> None:
         self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.large_bodies = dict(large_bodies or {})  # path -> its own limit (uploads)
+        # Upload routes (path templates) -> their own limit; every other path the default.
+        self.limits = BodyLimits(max_body_bytes, large_bodies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -42,7 +63,7 @@ class EdgeMiddleware:
             return
         length = headers.get("content-length")
         chunked = length is None and "chunked" in headers.get("transfer-encoding", "")
-        limit = self.large_bodies.get(scope["path"], self.max_body_bytes)
+        limit = self.limits.of(scope["path"])
         if (length is not None and (not length.isdigit() or int(length) > limit)):
             await self._too_large(scope, receive, send, language, limit)
             return

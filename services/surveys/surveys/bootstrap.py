@@ -1,6 +1,7 @@
 """The composition root of the surveys service: its use cases, its inline read models
-(surveys, results), the members projection (the feed's follows, identity's languages) and
-the two ready surveys seeded at start-up, in one process."""
+(surveys, results), the members projection (the feed's follows, identity's languages),
+the two ready surveys seeded at start-up, the anonymous answers' batches and the export
+jobs, in one process."""
 
 import base64
 import hashlib
@@ -16,6 +17,8 @@ from surveys.adapters import sql
 from surveys.deps import Deps
 from surveys.events import REGISTRY
 from surveys.handlers.authoring import seed_ready_surveys
+from surveys.handlers.batches import keep_writing_batches
+from surveys.handlers.exports import keep_exporting
 from surveys.settings import SurveysSettings
 
 
@@ -49,4 +52,8 @@ def bootstrap(settings: SurveysSettings | None = None) -> Service:
                    metadata=[personal.metadata, sql.metadata], routes=routes, store=sql.store,
                    inline_models=[projections.SURVEYS, projections.RESULTS],
                    projections=[projections.members()], tracking=sql.tracking,
-                   on_start=[lambda: seed_ready_surveys(deps)])
+                   on_start=[lambda: seed_ready_surveys(deps)],
+                   background=[lambda: keep_writing_batches(
+                       deps, settings.surveys_batch_every_s, settings.surveys_batch_longest_s),
+                       lambda: keep_exporting(deps, settings.surveys_export_every_s,
+                                              settings.surveys_export_page)])

@@ -39,6 +39,14 @@ class NoSuchSurveyError(SurveyError):
     """No survey by that id, or none the caller may see (404)."""
 
 
+class NoSuchExportError(SurveyError):
+    """No export job by that id for that survey (404)."""
+
+
+class ExportNotReadyError(SurveyError):
+    """The export's file is not written yet, or its job failed (409)."""
+
+
 class NotOpenError(SurveyError):
     """Not published, not open yet, or closed (409)."""
 

@@ -24,14 +24,15 @@ from surveys.events import REGISTRY, ResponseSubmitted
 ALL_RESPONSES = ""  # the community of the overall counts
 
 
-async def drafted(conn: AsyncConnection, event: SurveyDrafted, _: Envelope) -> None:
+async def drafted(conn: AsyncConnection, event: SurveyDrafted, envelope: Envelope) -> None:
     statement = insert(sql.versions).values(
         survey_id=event.survey_id, version=event.survey_version, definition=event.definition)
     await conn.execute(statement.on_conflict_do_update(
         index_elements=["survey_id", "version"],
         set_={"definition": statement.excluded.definition}))
     survey = insert(sql.surveys).values(survey_id=event.survey_id,
-                                        working_version=event.survey_version)
+                                        working_version=event.survey_version,
+                                        drafted_at=envelope.occurred_at)
     await conn.execute(survey.on_conflict_do_update(
         index_elements=["survey_id"], set_={"working_version": event.survey_version}))
 

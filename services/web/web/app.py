@@ -33,6 +33,7 @@ from web.pages import (
     reports,
     schemes,
     search,
+    survey_exports,
     surveys,
     telling,
     vetting,
@@ -47,7 +48,7 @@ PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *ca
          *monitoring.ROUTES, *vetting.ROUTES, *mine.ROUTES, *moderation.ROUTES,
          *questions.ROUTES, *schemes.ROUTES, *notifications.ROUTES, *search.ROUTES,
          *listings.ROUTES, *policy.ROUTES, *providers.ROUTES,
-         *provider_console.ROUTES, *surveys.ROUTES,
+         *provider_console.ROUTES, *surveys.ROUTES, *survey_exports.ROUTES,
          *assistance.ROUTES, *telling.ROUTES,
          *voices.ROUTES)
 

@@ -7,9 +7,7 @@ from assistance.handlers.applications import (
     apply,
     check_eligibility,
     get_application,
-    get_document,
     my_applications,
-    upload_document,
 )
 from assistance.handlers.casework import (
     assistance_queue,
@@ -20,12 +18,21 @@ from assistance.handlers.casework import (
 )
 from assistance.handlers.funding import fund_balance, fund_report, record_sponsorship
 from assistance.handlers.sealing import OwnerErasedError
+from assistance.handlers.uploads import (
+    document_bytes,
+    document_info,
+    get_document,
+    put_document_part,
+    upload_document,
+)
 from contracts.assistance.messages import (
     ApplicationRef,
     Apply,
     Close,
     Decide,
     Disburse,
+    DocumentPart,
+    DocumentRange,
     DocumentRef,
     Eligibility,
     MineQuery,
@@ -61,6 +68,9 @@ HANDLERS = {
                                    status=201),
     _h("get_application"): Handler(get_application, ApplicationRef, roles=SIGNED_IN),
     _h("get_document"): Handler(get_document, DocumentRef, roles=SIGNED_IN),
+    _h("put_document_part"): Handler(put_document_part, DocumentPart, roles=SIGNED_IN),
+    _h("document_info"): Handler(document_info, DocumentRef, roles=SIGNED_IN),
+    _h("document_bytes"): Handler(document_bytes, DocumentRange, roles=SIGNED_IN),
     _h("my_applications"): Handler(my_applications, MineQuery, roles=SIGNED_IN),
     _h("assistance_queue"): Handler(assistance_queue, QueueQuery, roles=CASEWORK),
     _h("decide_application"): Handler(decide_application, Decide, roles=CASEWORK,
@@ -82,6 +92,7 @@ ERRORS: ErrorMap = {
     domain.PayeeError: 422,
     domain.NoSuchSchemeError: 422,
     documents.DocumentRefusedError: 422,
+    documents.DocumentRangeError: 416,
     NotForOthersError: 403,
     NoSuchAccountError: 422,
     OwnerErasedError: 410,

@@ -1,8 +1,6 @@
 """Applying: the eligibility check first, the application (by the patient, a caregiver, or
 a caseworker assisting them), its documents, and what the applicant reads back."""
 
-from base64 import b64decode
-from binascii import Error as Base64Error
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -10,35 +8,29 @@ from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from assistance import documents, domain, eligibility
+from assistance import domain, eligibility
 from assistance.adapters import sql
 from assistance.deps import Deps
 from assistance.handlers.sealing import (
     OwnerErasedError,
-    open_document,
-    owner_key,
     reveal,
-    seal_document,
     sealer,
 )
-from contracts.assistance.events import ApplicationSubmitted, DocumentAdded
+from contracts.assistance.events import ApplicationSubmitted
 from contracts.assistance.messages import (
     ApplicationAccepted,
     ApplicationRef,
     ApplicationView,
     Apply,
-    DocumentAccepted,
-    DocumentRef,
     Eligibility,
     EligibilityResult,
     MineQuery,
     SchemeSuggestion,
-    UploadDocument,
 )
 from contracts.roles import ADMIN, ASSISTANCE_OFFICER
 from kit.logging import get_logger
 from kit.pagination import page
-from kit.usecases import Binary, Call, Caller
+from kit.usecases import Call, Caller
 
 log = get_logger(__name__)
 OFFICERS = (ASSISTANCE_OFFICER, ADMIN)
@@ -135,39 +127,6 @@ async def _owner_sealer(conn: AsyncConnection, deps: Deps, owner_id: UUID, calle
         raise
 
 
-async def upload_document(call: Call[UploadDocument], deps: Deps) -> DocumentAccepted:
-    """A document checked on its bytes, kept in the media store, then recorded; the file is
-    removed again if the record is refused."""
-    command, caller = call.command, call.caller
-    try:
-        data = b64decode(command.data_b64, validate=True)
-    except (Base64Error, ValueError):
-        raise documents.DocumentRefusedError("the file was not sent whole") from None
-    checked = documents.check(data)
-    stream, document_id = domain.stream(command.application_id), uuid4()
-    async with deps.db.connect() as conn:
-        state, _ = await deps.applications.get(conn, stream)
-        owner = domain.check_may_add_document(state, caller.user_id, caller.has_any(*OFFICERS))
-        sealed = seal_document(await owner_key(conn, deps, owner), owner, document_id, data)
-    key = f"assistance-{document_id.hex}"
-    await deps.media.put(key, sealed, "application/octet-stream")
-    event = DocumentAdded(application_id=command.application_id, document_id=document_id,
-                          kind=command.kind, content_type=checked.content_type,
-                          size=checked.size, media_key=key, added_by=caller.user_id)
-    try:
-        async with deps.db.transaction() as conn:
-            after = await deps.applications.change(
-                conn, stream, lambda s: domain.add_document(s, event), caller.metadata)
-    except BaseException:
-        await deps.media.delete(key)
-        raise
-    status = domain.evolve(after, event).status
-    log.info("document_added", application_id=str(command.application_id), kind=command.kind)
-    return DocumentAccepted(document_id=document_id, kind=command.kind,
-                            content_type=checked.content_type, size=checked.size,
-                            status=status)  # type: ignore[arg-type]
-
-
 def may_read(row: dict[str, Any], caller: Caller) -> bool:
     """The applicant (owner or whoever filed it), its caseworker, and the officers."""
     return caller.has_any(*OFFICERS) or caller.user_id in (
@@ -189,21 +148,6 @@ async def get_application(call: Call[ApplicationRef], deps: Deps) -> Application
     return ApplicationView.model_validate({
         **row, **names, "documents_outstanding": row["outstanding"], "documents": docs,
         "timeline": steps})
-
-
-async def get_document(call: Call[DocumentRef], deps: Deps) -> Binary:
-    """A document of a case, to those who may read the case, opened with the owner's key."""
-    command = call.command
-    async with deps.db.connect() as conn:
-        row = await sql.application(conn, command.application_id)
-        document = await sql.document(conn, command.application_id, command.document_id)
-        if row is None or document is None or not may_read(row, call.caller):
-            raise domain.NoSuchApplicationError()
-        key = await owner_key(conn, deps, row["owner_id"])
-    media_key = document["media_key"]
-    sealed = await deps.media.get(media_key, 0, await deps.media.size(media_key))
-    return Binary(open_document(key, row["owner_id"], command.document_id, sealed),
-                  document["content_type"])
 
 
 async def my_applications(call: Call[MineQuery], deps: Deps) -> dict[str, Any]:

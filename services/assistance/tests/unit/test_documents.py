@@ -3,6 +3,7 @@
 import pytest
 
 from assistance.documents import DocumentRefusedError, check
+from contracts.assistance.messages import MAX_DOCUMENT_BYTES
 from tests.documents import TEXT_AS_PDF, pdf, png
 
 
@@ -34,4 +35,4 @@ def test_a_tiny_image_cannot_be_read_and_is_refused() -> None:
 
 def test_a_document_over_the_limit_is_refused() -> None:
     with pytest.raises(DocumentRefusedError, match="at most"):
-        check(pdf("x" * 300_000))
+        check(pdf(scan_bytes=MAX_DOCUMENT_BYTES))  # its frame on top makes it one too many

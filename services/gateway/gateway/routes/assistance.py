@@ -3,12 +3,14 @@ eligibility check, applications and their documents, case work, and the fund."""
 
 from base64 import b64encode
 from typing import Annotated
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+import orjson
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from starlette.responses import Response
 
 from contracts.assistance.messages import (
+    DOCUMENT_PART_BYTES,
     MAX_DOCUMENT_BYTES,
     ApplicationAccepted,
     ApplicationRef,
@@ -22,7 +24,10 @@ from contracts.assistance.messages import (
     Disburse,
     DisbursementBody,
     DocumentAccepted,
+    DocumentInfo,
     DocumentKind,
+    DocumentPart,
+    DocumentRange,
     DocumentRef,
     Eligibility,
     EligibilityResult,
@@ -42,6 +47,7 @@ from contracts.rpc import NoBody
 from contracts.subjects import rpc
 from gateway.deps import BusDep, CallerDep
 from gateway.problems import RESPONSES, problem_response
+from gateway.routes.media import ranged
 
 router = APIRouter(prefix="/v1/assistance", responses=RESPONSES)  # type: ignore[arg-type]
 Limit = Annotated[int, Query(ge=1, le=100)]
@@ -78,6 +84,10 @@ async def application(application_id: UUID, caller: CallerDep, bus: BusDep) -> R
                              ApplicationRef(application_id=application_id))
 
 
+DOCUMENT_PATH = "/v1/assistance/applications/{application_id}/documents"
+DOCUMENT_BODY_LIMIT = MAX_DOCUMENT_BYTES + 16 * 1024  # the file and the form around it
+
+
 @router.post("/applications/{application_id}/documents", status_code=201,
              response_model=DocumentAccepted,
              tags=["assistance"])
@@ -85,26 +95,46 @@ async def upload_document(application_id: UUID, caller: CallerDep, bus: BusDep,
                           file: Annotated[UploadFile, File()],
                           kind: Annotated[DocumentKind, Form()]) -> Response:
     """A document of the case (estimate, income certificate, ration card, ID, other): a
-    PDF, JPEG or PNG of at most 200 KB, judged on its bytes."""
+    PDF, JPEG or PNG of at most 10 MB, judged on its bytes (a larger body is a 413)."""
     data = await file.read(MAX_DOCUMENT_BYTES + 1)
     if not data or len(data) > MAX_DOCUMENT_BYTES:
         message = (f"a document may be at most {MAX_DOCUMENT_BYTES} bytes" if data
                    else "the file is empty")
         return problem_response(422, message, language=caller.language,
                                 errors=[{"field": "file", "message": message}])
+    pieces = [data[i:i + DOCUMENT_PART_BYTES] for i in range(0, len(data), DOCUMENT_PART_BYTES)]
+    upload_id = uuid4()
+    for index, piece in enumerate(pieces[:-1]):
+        kept = await bus.forward(_s("put_document_part"), caller, DocumentPart(
+            application_id=application_id, upload_id=upload_id, index=index,
+            data_b64=b64encode(piece).decode()))
+        if kept.status_code != 200:
+            return kept
     return await bus.forward(_s("upload_document"), caller, UploadDocument(
-        application_id=application_id, kind=kind, data_b64=b64encode(data).decode()))
+        application_id=application_id, kind=kind, upload_id=upload_id,
+        parts=len(pieces) - 1, data_b64=b64encode(pieces[-1]).decode()), timeout=30)
 
 
 @router.get("/applications/{application_id}/documents/{document_id}", response_class=Response,
             tags=["assistance"], responses={200: {"content": {
                 "application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
-async def document(application_id: UUID, document_id: UUID, caller: CallerDep,
-                   bus: BusDep) -> Response:
+async def document(application_id: UUID, document_id: UUID, request: Request,
+                   caller: CallerDep, bus: BusDep) -> Response:
     """A document of the case, to those who may read the case (410 once its owner was
-    erased: it was sealed with their key)."""
-    return await bus.forward(_s("get_document"), caller, DocumentRef(
-        application_id=application_id, document_id=document_id))
+    erased: it was sealed with their key); with its Content-Length and Range requests."""
+    ref = DocumentRef(application_id=application_id, document_id=document_id)
+    found = await bus.forward(_s("document_info"), caller, ref)
+    if found.status_code != 200:
+        return found
+    info = DocumentInfo.model_validate(orjson.loads(bytes(found.body)))
+
+    async def chunk(start: int, length: int) -> Response:
+        return await bus.forward(_s("document_bytes"), caller, DocumentRange(
+            application_id=application_id, document_id=document_id, start=start,
+            length=length))
+
+    return await ranged(request, caller, info.size, info.content_type, chunk,
+                        DOCUMENT_PART_BYTES)
 
 
 @router.post("/applications/{application_id}/decision", response_model=StepDone,

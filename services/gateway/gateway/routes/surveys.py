@@ -6,27 +6,36 @@ import re
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query
+import orjson
+from fastapi import APIRouter, Header, Query, Request
 from starlette.responses import Response
 
 from contracts.subjects import rpc
 from contracts.surveys.messages import (
+    MAX_EXPORT_CHUNK,
     AnswersBody,
     Definition,
     DraftSaved,
+    ExportRange,
+    ExportRef,
+    ExportStatus,
     ResponseAccepted,
     Results,
     ReviseSurvey,
     SaveDraft,
+    StaffSurveysPage,
+    StaffSurveysQuery,
     SubmitResponse,
     SurveyAccepted,
     SurveyRef,
     SurveysPage,
     SurveysQuery,
+    SurveyStatus,
     SurveyView,
 )
 from gateway.deps import BusDep, CallerDep
-from gateway.problems import RESPONSES
+from gateway.problems import RESPONSES, problem_response
+from gateway.routes.media import ranged
 
 router = APIRouter(prefix="/v1", responses=RESPONSES)  # type: ignore[arg-type]
 AcceptLanguage = Annotated[str | None, Header(max_length=200)]
@@ -87,6 +96,18 @@ async def open_surveys(caller: CallerDep, bus: BusDep,
         languages=languages(accept_language), limit=limit, cursor=cursor))
 
 
+@router.get("/admin/surveys", response_model=StaffSurveysPage, tags=["surveys"])
+async def all_surveys(caller: CallerDep, bus: BusDep, accept_language: AcceptLanguage = None,
+                      status: SurveyStatus | None = None,
+                      limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                      cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """Every survey, newest first, for survey managers and admins: drafts, published and
+    closed ones (`?status=`), with the published and working versions and how many
+    answered (hidden under 5 in an anonymous survey)."""
+    return await bus.forward(rpc("surveys", "list_all_surveys"), caller, StaffSurveysQuery(
+        status=status, languages=languages(accept_language), limit=limit, cursor=cursor))
+
+
 @router.get("/surveys/{survey_id}", response_model=SurveyView, tags=["surveys"])
 async def survey(survey_id: UUID, caller: CallerDep, bus: BusDep,
                  accept_language: AcceptLanguage = None) -> Response:
@@ -138,3 +159,48 @@ async def chart(survey_id: UUID, caller: CallerDep, bus: BusDep,
     be hidden."""
     return await bus.forward(rpc("surveys", "results_chart"), caller, SurveyRef(
         survey_id=survey_id, languages=languages(accept_language)))
+
+
+@router.post("/surveys/{survey_id}/exports", status_code=202, response_model=ExportStatus,
+             tags=["surveys"])
+async def start_export(survey_id: UUID, caller: CallerDep, bus: BusDep) -> Response:
+    """Ask for the responses as CSV, written by a job: watch its progress at the job's
+    address, download the file once it is done (large surveys)."""
+    return await bus.forward(rpc("surveys", "start_export"), caller,
+                             SurveyRef(survey_id=survey_id))
+
+
+# Before the job's own address, whose {export_id} would take "….csv" too.
+@router.get("/surveys/{survey_id}/exports/{export_id}.csv", responses=CSV, tags=["surveys"])
+async def export_file(survey_id: UUID, export_id: UUID, request: Request, caller: CallerDep,
+                      bus: BusDep) -> Response:
+    """The finished job's file, with its Content-Length (a download shows its progress) and
+    Range requests (a broken download resumes); 409 while the job is not done."""
+    status = await bus.forward(rpc("surveys", "export_status"), caller,
+                               ExportRef(survey_id=survey_id, export_id=export_id))
+    if status.status_code != 200:
+        return status
+    job = ExportStatus.model_validate(orjson.loads(bytes(status.body)))
+    if job.status != "done" or job.size is None:
+        return problem_response(409, f"the export is {job.status}, not done",
+                                language=caller.language)
+
+    async def chunk(start: int, length: int) -> Response:
+        return await bus.forward(rpc("surveys", "export_bytes"), caller, ExportRange(
+            survey_id=survey_id, export_id=export_id, start=start, length=length))
+
+    if job.size == 0:
+        return Response(b"", media_type="text/csv; charset=utf-8")
+    response = await ranged(request, caller, job.size, "text/csv; charset=utf-8", chunk,
+                            MAX_EXPORT_CHUNK)
+    response.headers["Content-Disposition"] = f'attachment; filename="survey-{survey_id}.csv"'
+    return response
+
+
+@router.get("/surveys/{survey_id}/exports/{export_id}", response_model=ExportStatus,
+            tags=["surveys"])
+async def export_status(survey_id: UUID, export_id: UUID, caller: CallerDep,
+                        bus: BusDep) -> Response:
+    """The job's status: queued, running, done or failed, rows written of all, percent."""
+    return await bus.forward(rpc("surveys", "export_status"), caller,
+                             ExportRef(survey_id=survey_id, export_id=export_id))

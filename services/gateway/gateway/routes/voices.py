@@ -129,6 +129,11 @@ async def write_story(story_id: UUID, body: WriteBody, caller: CallerDep,
                              WriteStory(story_id=story_id, text=body.text))
 
 
+# Their bodies: a part, or the last piece with the form around it (gateway.app's limits).
+UPLOAD_BODY_LIMITS = {"/v1/stories/{story_id}/media/parts/{index}": PART_BYTES,
+                      "/v1/stories/{story_id}/media": PART_BYTES + 16 * 1024}
+
+
 @router.put("/stories/{story_id}/media/parts/{index}", response_model=PartAccepted,
             tags=TAGS, openapi_extra={"requestBody": {"required": True, "content": {
                 "application/octet-stream": {"schema": {"type": "string",

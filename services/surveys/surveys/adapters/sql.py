@@ -35,6 +35,7 @@ surveys = sa.Table(
     sa.Column("roles", Texts, nullable=False, server_default="{}"),
     sa.Column("opens_at", TZ), sa.Column("closes_at", TZ),
     sa.Column("published_at", TZ),
+    sa.Column("drafted_at", TZ, nullable=False),
 )
 versions = sa.Table(
     "versions", metadata,
@@ -189,3 +190,32 @@ async def all_responses(conn: AsyncConnection, survey_id: UUID) -> Sequence[Any]
     """Every response of a survey, in the order of their random ids (not of arrival)."""
     return (await conn.execute(sa.select(responses).where(responses.c.survey_id == survey_id)
                                .order_by(responses.c.response_id))).all()
+
+
+def _status(now: datetime) -> Any:
+    s = surveys.c
+    return sa.case((s.published_version == 0, "draft"),
+                   (sa.and_(s.closes_at.is_not(None), s.closes_at <= now), "closed"),
+                   else_="published")
+
+
+async def all_surveys(conn: AsyncConnection, now: datetime, status: str | None,
+                      after: tuple[datetime, UUID] | None, limit: int) -> Sequence[Any]:
+    """Every survey, newest first, with its current definition (the published version, else
+    the draft), its status and how many people answered it (identified responses and spent
+    tokens: an anonymous answer still waiting for its batch counts)."""
+    s = surveys.c
+    current = sa.case((s.published_version > 0, s.published_version), else_=s.working_version)
+    identified = sa.select(sa.func.count()).where(
+        responses.c.survey_id == s.survey_id, responses.c.respondent_id.is_not(None))
+    anonymous = sa.select(sa.func.count()).where(participants.c.survey_id == s.survey_id)
+    statement = sa.select(
+        surveys, versions.c.definition, _status(now).label("status"),
+        (identified.scalar_subquery() + anonymous.scalar_subquery()).label("answered"),
+    ).join(versions, sa.and_(versions.c.survey_id == s.survey_id, versions.c.version == current))
+    if status is not None:
+        statement = statement.where(_status(now) == status)
+    if after is not None:
+        statement = statement.where(sa.tuple_(s.drafted_at, s.survey_id) < after)
+    return (await conn.execute(statement.order_by(s.drafted_at.desc(), s.survey_id.desc())
+                               .limit(limit + 1))).all()

@@ -24,13 +24,12 @@ from contracts.surveys.messages import (
     SurveyView,
 )
 from contracts.text import has_contact_details
-from kit.eventstore import Metadata
 from kit.logging import get_logger
 from kit.pagination import decode_cursor, next_cursor
 from kit.personal import KeyShreddedError
 from kit.usecases import Call, Caller
 from surveys import domain
-from surveys.adapters import sql
+from surveys.adapters import ballots, sql
 from surveys.deps import Deps
 
 log = get_logger(__name__)
@@ -213,17 +212,17 @@ async def _anonymous(conn: AsyncConnection, deps: Deps, survey: domain.Survey,
                      definition: Definition, answers: dict[str, Any], communities: list[str],
                      language: str, held: dict[str, list[str]], token: bytes,
                      today: Any) -> None:
-    """The token into the "who answered" set, the response on a stream of its own with a
-    random id, no respondent, the day only and no actor or correlation in its envelope."""
+    """The token into the "who answered" set and the answers into the ballot box, with no
+    respondent and the day only; a later batch writes them as a response (handlers/
+    batches.py), apart from this transaction."""
     assert survey.survey_id is not None
+    await ballots.lock(conn, survey.survey_id, shared=True)
     if not await sql.took_part(conn, survey.survey_id, token):
         raise domain.AlreadyAnsweredError("you have answered this survey already")
-    response_id = uuid4()
-    event = domain.respond(survey, definition, response_id, answers, communities, language,
+    event = domain.respond(survey, definition, uuid4(), answers, communities, language,
                            today, None)
-    event = event.model_copy(update={"held": held})
-    await deps.responses.append(conn, domain.anonymous_stream(response_id), 0, [event],
-                                Metadata())
+    await ballots.cast(conn, survey.survey_id, event.model_copy(update={"held": held})
+                       .model_dump(mode="json", exclude={"response_id"}))
 
 
 async def _identified(conn: AsyncConnection, deps: Deps, call: Call[SubmitResponse],

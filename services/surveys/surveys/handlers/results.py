@@ -3,7 +3,9 @@ small-cell rule hidden in anonymous surveys), the free texts the moderation patt
 through, and the CSV export of the responses (never who gave them, when anonymous)."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -24,7 +26,9 @@ from surveys.handlers.answering import TEXT_FIELD
 from surveys.projections import ALL_RESPONSES
 
 
-async def _survey(conn: AsyncConnection, deps: Deps, ref: SurveyRef) -> tuple[Any, Definition]:
+async def staff_survey(conn: AsyncConnection, deps: Deps,
+                       ref: SurveyRef) -> tuple[Any, Definition]:
+    """The survey and the version staff read: the published one, else the draft."""
     survey, _ = await deps.surveys.get(conn, domain.survey_stream(ref.survey_id))
     if not survey.exists:
         raise domain.NoSuchSurveyError("no such survey")
@@ -33,7 +37,7 @@ async def _survey(conn: AsyncConnection, deps: Deps, ref: SurveyRef) -> tuple[An
 
 async def survey_results(call: Call[SurveyRef], deps: Deps) -> Results:
     async with deps.db.connect() as conn:
-        _, definition = await _survey(conn, deps, call.command)
+        _, definition = await staff_survey(conn, deps, call.command)
         counts: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
         for row in await sql.counts(conn, call.command.survey_id):
             counts[row.community][row.question][row.option] = row.count
@@ -76,27 +80,46 @@ async def _texts(conn: AsyncConnection, deps: Deps, ref: SurveyRef) -> list[Text
 
 async def export_responses(call: Call[SurveyRef], deps: Deps) -> Binary:
     """One row per response; the respondent and their communities only when identified;
-    held free texts as "[held]"; cells never run as formulas (kit.spreadsheet)."""
+    held free texts as "[held]"; cells never run as formulas (kit.spreadsheet). Made whole
+    in one reply: a large survey's export is a job with its progress (handlers/exports.py)."""
     async with deps.db.connect() as conn:
-        _, definition = await _survey(conn, deps, call.command)
+        _, definition = await staff_survey(conn, deps, call.command)
+        sheet = await Sheet.of(conn, call.command.survey_id, definition)
         rows = await sql.all_responses(conn, call.command.survey_id)
-        held = {(r.response_id, r.question) for r in await sql.free_texts(
-            conn, call.command.survey_id) if r.held}
+        lines = [await sheet.line(conn, deps, row, number) for number, row in
+                 enumerate(rows, 1)]
+    return Binary(csv_bytes(sheet.columns, lines), "text/csv; charset=utf-8")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """How responses become the export's lines: its columns, and the held free texts."""
+
+    columns: list[str]
+    questions: list[str]
+    identified: bool
+    held: set[tuple[Any, str]]
+
+    @staticmethod
+    async def of(conn: AsyncConnection, survey_id: UUID, definition: Definition) -> "Sheet":
         identified = definition.mode == "identified"
         ids = [q.id for q in definition.questions]
+        held = {(r.response_id, r.question) for r in await sql.free_texts(conn, survey_id)
+                if r.held}
         columns = [*(["respondent_id", "communities"] if identified else []),
                    "response", "version", "answered_on", "language", *ids]
-        lines = []
-        for number, row in enumerate(rows, 1):
-            line = {"response": str(number), "version": str(row.version),
-                    "answered_on": row.answered_on.isoformat(), "language": row.language}
-            if identified:
-                line |= {"respondent_id": str(row.respondent_id),
-                         "communities": ";".join(row.communities)}
-            for qid in ids:
-                line[qid] = await _cell(conn, deps, row, qid, (row.response_id, qid) in held)
-            lines.append(line)
-    return Binary(csv_bytes(columns, lines), "text/csv; charset=utf-8")
+        return Sheet(columns, ids, identified, held)
+
+    async def line(self, conn: AsyncConnection, deps: Deps, row: Any,
+                   number: int) -> dict[str, str]:
+        line = {"response": str(number), "version": str(row.version),
+                "answered_on": row.answered_on.isoformat(), "language": row.language}
+        if self.identified:
+            line |= {"respondent_id": str(row.respondent_id),
+                     "communities": ";".join(row.communities)}
+        for qid in self.questions:
+            line[qid] = await _cell(conn, deps, row, qid, (row.response_id, qid) in self.held)
+        return line
 
 
 async def _cell(conn: AsyncConnection, deps: Deps, row: Any, question: str,
@@ -117,7 +140,7 @@ async def results_chart(call: Call[SurveyRef], deps: Deps) -> Binary:
     """The overall results as an SVG chart, labelled in the caller's language."""
     results = await survey_results(call, deps)
     async with deps.db.connect() as conn:
-        _, definition = await _survey(conn, deps, call.command)
+        _, definition = await staff_survey(conn, deps, call.command)
     titles = {q.id: domain.label(q.label, call.command.languages,
                                  definition.default_language)[0] or q.id
               for q in definition.questions}

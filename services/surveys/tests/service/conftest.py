@@ -20,6 +20,7 @@ from kit.usecases import Database, serve
 from surveys import handlers, projections
 from surveys.adapters import sql
 from surveys.bootstrap import deps_for
+from surveys.deps import Deps
 from surveys.handlers.authoring import seed_ready_surveys
 from surveys.settings import SurveysSettings
 from tests.service_tier import Tier, person, service_engine
@@ -35,10 +36,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def surveys(engine: AsyncEngine, database_url: str) -> Tier:
+async def deps(engine: AsyncEngine, database_url: str) -> Deps:
     settings = SurveysSettings(database_url=database_url, personal_data_master_key=MASTER_KEY)
     deps = deps_for(Database(engine), settings)
     await seed_ready_surveys(deps)
+    return deps
+
+
+@pytest.fixture
+async def surveys(deps: Deps) -> Tier:
     return Tier("surveys", serve(handlers.HANDLERS, deps, errors=handlers.ERRORS,
                                  db=deps.db, idempotency=sql.idempotency))
 

@@ -3,6 +3,7 @@
 import asyncio
 import csv
 import io
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,6 +13,8 @@ from contracts.identity.events import PersonErased
 from contracts.roles import ADMIN, SURVEY_MANAGER
 from kit import readmodels
 from surveys import handlers, projections, ready
+from surveys.deps import Deps
+from surveys.handlers.batches import Waits, write_due_batches
 from tests.service_tier import Tier, operations_called_in, operations_of, person
 
 from .conftest import envelope, member
@@ -84,12 +87,13 @@ async def test_a_draft_is_saved_and_resumed_then_one_response_per_person(
 
 
 async def test_an_anonymous_response_is_one_per_person_and_carries_no_one(
-        surveys: Tier, engine: AsyncEngine) -> None:
+        surveys: Tier, deps: Deps, engine: AsyncEngine) -> None:
     survey_id = await published(surveys, "anonymous")
     meera = await member(engine, "diabetes")
     body = {"survey_id": survey_id, "answers": {"seen": "yes", "care": 5}}
     await surveys.ok("submit_response", body, meera)
     assert (await surveys.call("submit_response", body, meera)).status == 409
+    assert await write_due_batches(deps, Waits(timedelta(0))) == 1
     async with engine.connect() as conn:
         rows = (await conn.exec_driver_sql(
             "SELECT data, actor, correlation_id, occurred_at FROM surveys.events "
@@ -163,7 +167,7 @@ async def test_the_ready_surveys_are_drafts_a_manager_can_publish(surveys: Tier)
 
 
 async def test_concurrent_submissions_of_one_person_make_one_response(
-        surveys: Tier, engine: AsyncEngine) -> None:
+        surveys: Tier, deps: Deps, engine: AsyncEngine) -> None:
     for mode in ("anonymous", "identified"):
         survey_id = await published(surveys, mode)
         meera = await member(engine, "diabetes")
@@ -171,6 +175,7 @@ async def test_concurrent_submissions_of_one_person_make_one_response(
         replies = await asyncio.gather(*(surveys.call("submit_response", body, meera)
                                          for _ in range(6)))
         assert sorted(r.status for r in replies) == [201] + [409] * 5, mode
+        await write_due_batches(deps, Waits(timedelta(0)))
         results = await surveys.ok("survey_results", {"survey_id": survey_id}, MANAGER)
         assert results["by_version"] == {"1": None if mode == "anonymous" else 1}
 

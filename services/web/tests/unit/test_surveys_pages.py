@@ -4,13 +4,14 @@ beside it), a draft saved and resumed, the response sent, "answered already"; th
 definition, publication, results (suppressed cells) and the relayed chart and CSV."""
 
 import json
+import re
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from contracts.surveys.messages import Results, SurveysPage, SurveyView
+from contracts.surveys.messages import Results, StaffSurveysPage, SurveysPage, SurveyView
 from web.i18n import LANGUAGE_COOKIE
 
 from .pages import CSRF, parsed
@@ -73,7 +74,22 @@ def surveys(gateway: Any) -> Any:
          "language": "en", "mode": "identified", "questions": 2, "answered": True}],
         "next_cursor": "Y3Vyc29y"}).model_dump(mode="json")))
     gateway.on("GET", SURVEY_PATH, ok(view()))
+    gateway.on("GET", "/v1/admin/surveys", ok(StaffSurveysPage.model_validate({"items": [
+        staff_item(SURVEY_ID, "Your hospital experience", "published", 1, 2, 12),
+        staff_item(DRAFT_ID, "A new questionnaire", "draft", 0, 1, 0),
+        staff_item(str(uuid.uuid4()), "Last winter's visits", "closed", 3, 3, None,
+                   mode="anonymous")], "next_cursor": "bmV4dA"}).model_dump(mode="json")))
     return gateway
+
+
+DRAFT_ID = str(uuid.uuid4())
+
+
+def staff_item(survey_id: str, title: str, status: str, version: int, working: int,
+               responses: int | None, mode: str = "identified") -> dict[str, Any]:
+    return {"survey_id": survey_id, "title": title, "language": "en", "mode": mode,
+            "status": status, "version": version, "working_version": working,
+            "responses": responses, "drafted_at": "2026-11-30T10:00:00Z"}
 
 
 async def test_the_open_surveys_say_which_are_answered_and_page_on(
@@ -198,6 +214,24 @@ async def test_a_patient_gets_no_console(browser: Any, gateway: Any, csrf_of: An
     assert (await browser.get(f"/console/surveys/{SURVEY_ID}/export.csv")).status_code == 403
 
 
+async def test_the_console_lists_every_survey_with_status_versions_and_responses(
+        signed_in: Any, surveys: Any) -> None:
+    html = (await signed_in.get("/console/surveys")).text
+    rows = re.findall(r'<tr data-survey-id="([^"]+)" data-status="([a-z]+)">', html)
+    assert [status for _, status in rows] == ["published", "draft", "closed"]
+    assert rows[1][0] == DRAFT_ID and f'href="/console/surveys/{DRAFT_ID}"' in html
+    assert 'data-responses="12"' in html and "hidden (too few answers)" in html
+    assert f'href="/console/surveys/{DRAFT_ID}/results"' not in html  # nothing to count
+    assert 'href="?cursor=bmV4dA"' in html
+    filtered = await signed_in.get("/console/surveys?status=draft&cursor=bmV4dA")
+    assert filtered.status_code == 200 and 'href="?cursor=bmV4dA&amp;status=draft"' \
+        in filtered.text
+    asked = surveys.calls("GET", "/v1/admin/surveys")[-1].url.params
+    assert (asked["status"], asked["cursor"]) == ("draft", "bmV4dA")
+    await signed_in.get("/console/surveys?status=nonsense")
+    assert "status" not in surveys.calls("GET", "/v1/admin/surveys")[-1].url.params
+
+
 async def test_a_definition_is_sent_as_json_and_the_apis_errors_shown_beside_it(
         signed_in: Any, surveys: Any) -> None:
     surveys.on("POST", "/v1/surveys", lambda _: surveys.problem(422, [
@@ -306,3 +340,41 @@ async def test_the_chart_and_the_csv_are_relayed_from_the_api(
         404, detail="no such survey"))
     missing = await signed_in.get(f"/console/surveys/{SURVEY_ID}/export.csv")
     assert missing.status_code == 404 and "no such survey" in missing.text
+
+
+def export_job(status: str, done: int, total: int, size: int | None = None) -> dict[str, Any]:
+    return {"export_id": EXPORT_ID, "survey_id": SURVEY_ID, "status": status,
+            "rows_done": done, "rows_total": total,
+            "percent": 100.0 if status == "done" else round(100 * done / total, 1),
+            "size": size, "requested_on": "2026-12-01"}
+
+
+EXPORT_ID = str(uuid.uuid4())
+EXPORT_PAGE = f"/console/surveys/{SURVEY_ID}/exports/{EXPORT_ID}"
+
+
+async def test_a_large_export_is_a_job_whose_page_shows_a_progress_bar(
+        signed_in: Any, surveys: Any) -> None:
+    surveys.on("GET", f"{SURVEY_PATH}/results", ok(RESULTS))
+    html = (await signed_in.get(f"/console/surveys/{SURVEY_ID}/results")).text
+    assert f'action="/console/surveys/{SURVEY_ID}/exports"' in html
+    surveys.on("POST", f"{SURVEY_PATH}/exports", ok(export_job("queued", 0, 1), 202))
+    reply = await signed_in.post(f"/console/surveys/{SURVEY_ID}/exports",
+                                 data={"csrf_token": csrf(html)})
+    assert reply.status_code == 303 and reply.headers["location"] == EXPORT_PAGE
+    job_path = f"{SURVEY_PATH}/exports/{EXPORT_ID}"
+    surveys.on("GET", job_path, ok(export_job("running", 1500, 4000)))
+    running = (await signed_in.get(EXPORT_PAGE)).text
+    assert '<progress id="export-progress" max="100" value="37.5">' in running
+    assert '<meta http-equiv="refresh" content="2">' in running  # it reloads itself
+    assert "1500 of 4000 responses (37.5%)" in running and "export-file" not in running
+    surveys.on("GET", job_path, ok(export_job("done", 4000, 4000, 2048)))
+    done = (await signed_in.get(EXPORT_PAGE)).text
+    assert 'value="100.0"' in done and 'http-equiv="refresh"' not in done
+    assert f'href="{EXPORT_PAGE}.csv"' in done and "2.0 KB" in done
+    surveys.on("GET", f"{job_path}.csv", lambda _: httpx.Response(
+        206, content=b"1,outpatient\r\n", headers={"content-type": "text/csv",
+                                                   "content-range": "bytes 10-23/2048"}))
+    part = await signed_in.get(f"{EXPORT_PAGE}.csv", headers={"Range": "bytes=10-23"})
+    assert part.status_code == 206 and part.content == b"1,outpatient\r\n"
+    assert surveys.calls("GET", f"{job_path}.csv")[-1].headers["range"] == "bytes=10-23"

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from contracts.assistance.messages import (
+    MAX_DOCUMENT_BYTES,
     DiseaseArea,
     DocumentKind,
     HospitalType,
@@ -35,7 +36,7 @@ URGENCIES, RELATIONS, KINDS = get_args(Urgency), get_args(Relation), get_args(Do
 STATUSES, OUTCOMES = get_args(Status), get_args(Outcome)
 AMOUNTS = ("estimate", "amount")  # typed in rupees, sent in paise
 FILE_FIELD = "file"
-MAX_UPLOAD_BYTES = 2 * 200 * 1024  # twice the API's limit: refused before it is read
+MAX_UPLOAD_BYTES = MAX_DOCUMENT_BYTES + 64 * 1024  # the API's limit and the form around it
 
 ELIGIBILITY = Form((Fieldset("assist.eligibility_legend", (
     Field("patient_age", "assist.patient_age", "number", required=True),

@@ -1,8 +1,8 @@
 """Surveys: a member's open surveys and the survey answered in their language (every
 question a plain control; skip logic stated beside the question it governs, the API
 judging what is hidden; a draft saved to resume; one response), and the survey managers'
-console (the surveys, a definition written as JSON and published, the results with the
-API's chart and CSV export relayed)."""
+console (every survey by status, a definition written as JSON and published, the results
+with the API's chart and CSV export relayed; a large export's job: pages/survey_exports.py)."""
 
 import json
 from typing import Any
@@ -155,12 +155,20 @@ def _pretty(definition: Any) -> str:
     return json.dumps(definition, ensure_ascii=False, indent=2)
 
 
+STATUSES = ("draft", "published", "closed")
+
+
 async def console_page(request: Request, status: int = 200, errors: FormErrors | None = None,
                        values: dict[str, str] | None = None) -> Response:
+    """Every survey (drafts, published, closed; filtered by status), and a new one."""
     signed_in(request, *STAFF)
-    surveys = await fetch(request, "/v1/surveys", params=_params(request))
-    return page(request, "console/surveys.html", status, surveys=surveys,
-                errors=errors or FormErrors(), values=values or {})
+    params = _params(request)
+    shown = request.query_params.get("status", "")
+    if shown in STATUSES:
+        params["status"] = shown
+    surveys = await fetch(request, "/v1/admin/surveys", params=params)
+    return page(request, "console/surveys.html", status, surveys=surveys, shown=shown,
+                statuses=STATUSES, errors=errors or FormErrors(), values=values or {})
 
 
 async def console(request: Request) -> Response:
@@ -168,7 +176,7 @@ async def console(request: Request) -> Response:
 
 
 async def console_open(request: Request) -> Response:
-    """A survey by its reference (a draft is in no list the API has)."""
+    """A survey by its reference (a shortcut past the list)."""
     signed_in(request, *STAFF)
     reference = request.query_params.get("id", "").strip()
     return see_other(f"/console/surveys/{reference}" if len(reference) == 36
