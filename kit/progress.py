@@ -64,3 +64,14 @@ async def _state(js: JetStreamContext, durable: str, stream: str) -> str:
         return f"its state unknown ({type(error).__name__})"
     return (f"delivered {info.delivered}, ack floor {info.ack_floor}, pending "
             f"{info.num_pending}, unacknowledged {info.num_ack_pending}")
+
+
+async def last_sequence(js: JetStreamContext, stream: str, timeout: float = 30.0) -> int:
+    """The stream's last sequence, asked again while JetStream does not answer in time (its
+    leader being elected, on a cluster)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                return (await js.stream_info(stream)).state.last_seq
+            except nats.errors.TimeoutError:
+                await asyncio.sleep(0.1)

@@ -18,7 +18,7 @@ from kit import bus
 from kit import db as kit_db
 from kit.db import make_engine
 from kit.embedded import EmbeddedNats, free_port
-from kit.projection import wait_for
+from kit.progress import last_sequence, wait_for
 from stack.processes import PROCESSES, Stack
 
 ADMIN_EMAIL = "admin@test.patientsunion.in"
@@ -120,8 +120,8 @@ class Platform:
                                      ("surveys-members", ("PU_FEED", "PU_IDENTITY")),
                                      ("assistance-projections", ("PU_FEED", "PU_IDENTITY"))):
                 for stream in streams:
-                    last = (await js.stream_info(stream)).state.last_seq
-                    await wait_for(js, durable, stream, last, timeout)
+                    await wait_for(js, durable, stream,
+                                   await last_sequence(js, stream, timeout), timeout)
         finally:
             await nc.close()
 
