@@ -22,7 +22,8 @@ from urllib.parse import quote
 import httpx
 
 from kit.logging import get_logger
-from kit.media import NoSuchMediaError, checked
+from kit.media import LocalMediaStore, MediaStore, NoSuchMediaError, checked
+from kit.settings import MediaSettings
 from kit.sigv4 import EMPTY_SHA256, Credentials, sign
 
 log = get_logger(__name__)
@@ -156,3 +157,25 @@ def secret_from(value: str, path: str, name: str) -> str:
     if stat.S_IMODE(mode) & 0o077:
         raise ValueError(f"{name}_FILE may be readable by its owner only (chmod 600)")
     return Path(path).read_text().strip()
+
+
+def media_store(settings: MediaSettings, local_dir: str | Path | None = None) -> MediaStore:
+    """The local folder (`local_dir`, else MEDIA_DIR), or the S3-compatible bucket when
+    MEDIA_STORE=s3: every service that keeps media chooses it so."""
+    if settings.media_store == "local":
+        return LocalMediaStore(local_dir or settings.media_dir)
+    secret = secret_from(settings.s3_secret_access_key.get_secret_value(),
+                         settings.s3_secret_access_key_file, "S3_SECRET_ACCESS_KEY")
+    token = secret_from(settings.s3_session_token.get_secret_value(),
+                        settings.s3_session_token_file, "S3_SESSION_TOKEN")
+    missing = [name for name, value in (
+        ("S3_ENDPOINT", settings.s3_endpoint), ("S3_BUCKET", settings.s3_bucket),
+        ("S3_ACCESS_KEY_ID", settings.s3_access_key_id),
+        ("S3_SECRET_ACCESS_KEY", secret)) if not value]
+    if missing:
+        raise ValueError(f"MEDIA_STORE=s3 needs {', '.join(missing)}")
+    return S3MediaStore(settings.s3_endpoint, settings.s3_bucket,
+                        Credentials(settings.s3_access_key_id, secret, token),
+                        settings.s3_region, timeout_s=settings.s3_timeout_s,
+                        deadline_s=settings.s3_deadline_s,
+                        server_side_encryption=settings.s3_server_side_encryption)

@@ -64,6 +64,12 @@ class Process:
         return {"gateway": 8000, "web": 8080}.get(self.component, 0)
 
 
+# The media store (kit.media_s3): the feed's voice notes, the voices' recordings and the
+# FAITH documents, in one private bucket (base/config/media.env) with one key pair.
+MEDIA_SECRETS = (("S3_ACCESS_KEY_ID", "media-s3", "access-key-id"),
+                 ("S3_SECRET_ACCESS_KEY", "media-s3", "secret-access-key"))
+
+
 def processes() -> list[Process]:
     from stack.processes import PROCESSES
 
@@ -75,17 +81,18 @@ def processes() -> list[Process]:
                             # Argon2 hashing (HASHING_THREADS of them) needs the memory.
                             requests={"cpu": "500m", "memory": "512Mi"},
                             limits={"cpu": "2", "memory": "1Gi"}),
-        "feed": Process("feed", "feed", "service", "feed", config=("feed",),
-                        secrets=(("S3_ACCESS_KEY_ID", "feed-s3", "access-key-id"),
-                                 ("S3_SECRET_ACCESS_KEY", "feed-s3", "secret-access-key")),
-                        egress_https=True),
+        "feed": Process("feed", "feed", "service", "feed", config=("feed", "media"),
+                        secrets=MEDIA_SECRETS, egress_https=True),
         "feed-worker": Process("feed-worker", "feed.worker", "worker", "feed",
                                requests={"cpu": "250m", "memory": "384Mi"},
                                limits={"cpu": "1", "memory": "768Mi"}),
         "pharmacovigilance": Process("pharmacovigilance", "pharmacovigilance", "service",
                                      "pharmacovigilance", config=("pharmacovigilance",),
                                      egress_https=True),
-        "voices": Process("voices", "voices", "service", "voices", personal_data=False),
+        "voices": Process("voices", "voices", "service", "voices", personal_data=False,
+                          config=("media",), secrets=MEDIA_SECRETS, egress_https=True),
+        "assistance": Process("assistance", "assistance", "service", "assistance",
+                              config=("media",), secrets=MEDIA_SECRETS, egress_https=True),
     }
     table = {**PROCESSES, **{k: v for k, v in LANDING.items() if k not in PROCESSES}}
     found = [special.get(name) or Process(name, module, "service", name)
@@ -311,7 +318,7 @@ def network_policies() -> list[dict[str, Any]]:
         policy("services-to-postgres", components("service", "worker"),
                egress=[{"to": [{"podSelector": {"matchLabels": {"cnpg.io/cluster": PG_CLUSTER}}}],
                         "ports": tcp(5432)}]),
-        # The feed's voice notes (S3) and the relay to the regulator (E2B over HTTPS):
+        # The media store (S3) and the relay to the regulator (E2B over HTTPS):
         # outside the cluster, on 443 only. An in-cluster MinIO needs a policy of its own.
         *[policy(f"{p.name}-to-internet", {"matchLabels": selector(p)},
                  egress=[{"to": [{"ipBlock": {"cidr": cidr, "except": private}}

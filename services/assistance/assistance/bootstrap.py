@@ -12,7 +12,8 @@ from contracts.assistance.events import REGISTRY
 from kit import personal
 from kit.aggregates import Repository
 from kit.db import make_engine
-from kit.media import LocalMediaStore, MediaStore
+from kit.media import MediaStore
+from kit.media_s3 import media_store
 from kit.service import Service
 from kit.usecases import Database, serve
 
@@ -26,14 +27,15 @@ def deps_for(db: Database, settings: AssistanceSettings,
         applications=Repository(sql.store, REGISTRY, domain.Application, domain.evolve,
                                 on_append=projections.APPLICATIONS.apply),
         fund=Repository(sql.store, REGISTRY, fund.Fund, fund.evolve),
-        media=media or media_store(settings),
+        media=media or documents_store(settings),
         fund_attempts=settings.assistance_fund_attempts)
 
 
-def media_store(settings: AssistanceSettings) -> MediaStore:
-    """The documents' local folder. (The S3 adapter, kit.media_s3, is not wired here yet.)"""
-    return LocalMediaStore(settings.assistance_media_dir
-                           or Path(settings.media_dir) / "assistance")
+def documents_store(settings: AssistanceSettings) -> MediaStore:
+    """The documents' store: the S3 bucket when MEDIA_STORE=s3 (keys are the documents'
+    own ids), else a local folder of their own."""
+    return media_store(settings, settings.assistance_media_dir
+                       or Path(settings.media_dir) / "assistance")
 
 
 def bootstrap(settings: AssistanceSettings | None = None) -> Service:

@@ -12,10 +12,8 @@ from feed.settings import FeedSettings
 from kit import personal
 from kit.aggregates import Repository
 from kit.db import make_engine
-from kit.media import LocalMediaStore, MediaStore
-from kit.media_s3 import S3MediaStore, secret_from
+from kit.media_s3 import media_store
 from kit.service import Service
-from kit.sigv4 import Credentials
 from kit.usecases import Database, serve
 
 
@@ -50,27 +48,6 @@ def deps_for(db: Database, settings: FeedSettings) -> Deps:
                 sandbox_posts_per_hour=settings.sandbox_posts_per_hour,
                 policy_report_max=settings.policy_report_max,
                 keywords=settings.keywords)
-
-
-def media_store(settings: FeedSettings) -> MediaStore:
-    """The local folder (MEDIA_DIR), or the S3-compatible bucket when MEDIA_STORE=s3."""
-    if settings.media_store == "local":
-        return LocalMediaStore(settings.media_dir)
-    secret = secret_from(settings.s3_secret_access_key.get_secret_value(),
-                         settings.s3_secret_access_key_file, "S3_SECRET_ACCESS_KEY")
-    token = secret_from(settings.s3_session_token.get_secret_value(),
-                        settings.s3_session_token_file, "S3_SESSION_TOKEN")
-    missing = [name for name, value in (
-        ("S3_ENDPOINT", settings.s3_endpoint), ("S3_BUCKET", settings.s3_bucket),
-        ("S3_ACCESS_KEY_ID", settings.s3_access_key_id),
-        ("S3_SECRET_ACCESS_KEY", secret)) if not value]
-    if missing:
-        raise ValueError(f"MEDIA_STORE=s3 needs {', '.join(missing)}")
-    return S3MediaStore(settings.s3_endpoint, settings.s3_bucket,
-                        Credentials(settings.s3_access_key_id, secret, token),
-                        settings.s3_region, timeout_s=settings.s3_timeout_s,
-                        deadline_s=settings.s3_deadline_s,
-                        server_side_encryption=settings.s3_server_side_encryption)
 
 
 def bootstrap(settings: FeedSettings | None = None) -> Service:

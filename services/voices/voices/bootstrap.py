@@ -10,7 +10,7 @@ from contracts.voices.events import REGISTRY
 from kit import personal
 from kit.aggregates import Repository
 from kit.db import make_engine
-from kit.media import LocalMediaStore
+from kit.media_s3 import media_store
 from kit.service import Service
 from kit.usecases import Database, serve
 from voices import domain, handlers, projections
@@ -34,7 +34,7 @@ def deps_for(db: Database, settings: VoicesSettings) -> Deps:
     return Deps(db=db, personal=data,
                 stories=Repository(sql.store, REGISTRY, domain.Story, domain.evolve,
                                    on_append=projections.stories(data).apply),
-                media=LocalMediaStore(settings.media_dir),
+                media=media_store(settings),  # the feed's folder or bucket: keys do not collide
                 transcriber=transcriber(settings.voices_transcriber_model),
                 max_media_bytes=settings.voices_max_media_bytes,
                 max_media_seconds=settings.voices_max_media_seconds)

@@ -1,14 +1,12 @@
 """Voices settings, from the environment."""
 
-from kit.settings import ServiceSettings
+from kit.settings import MediaSettings
 
 
-class VoicesSettings(ServiceSettings):
+class VoicesSettings(MediaSettings):
     # A story's recording: at most this many bytes and seconds (checked by decoding).
     voices_max_media_bytes: int = 50 * 1024 * 1024
     voices_max_media_seconds: float = 15 * 60.0
-    # The local media store's folder, the feed's too (MEDIA_DIR; keys do not collide).
-    media_dir: str = ".data/media"
     # The machine transcriber's model (faster-whisper, the optional extra): a name such as
     # "tiny.en" or a folder; empty, or faster-whisper not installed: no machine transcripts.
     voices_transcriber_model: str = "tiny.en"

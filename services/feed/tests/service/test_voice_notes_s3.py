@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from feed import handlers
 from feed.adapters import sql
-from feed.bootstrap import deps_for, media_store
+from feed.bootstrap import deps_for
 from feed.settings import FeedSettings
-from kit.media_s3 import S3MediaStore
+from kit.media_s3 import S3MediaStore, media_store
 from kit.usecases import Database, serve
 from tests.audio import tone
 from tests.s3 import BUCKET, REGION, S3Server, running_s3
