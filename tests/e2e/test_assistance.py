@@ -4,9 +4,7 @@ overdrawn by concurrent approvals, who may do and see what, bad input, and rebui
 models, on real NATS and Postgres."""
 
 import asyncio
-import struct
 import uuid
-import zlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -16,6 +14,7 @@ import pytest
 from contracts.assistance.messages import MAX_DOCUMENT_BYTES
 from kit.projection import wait_for
 from tests import documents as sample_documents
+from tests.documents import pdf, png
 from tests.platform import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -44,32 +43,6 @@ async def platform(postgres_url: str,
     async for running in running_platform(postgres_url, tmp_path_factory.mktemp("assistance"),
                                            SANDBOX_HOURS="0"):
         yield running
-
-
-def pdf(text: str = "Estimate for CABG: Rs 2,00,000. Medical Superintendent") -> bytes:
-    """A one-page PDF whose startxref points at its cross-reference table."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text.encode())]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o
-                                                           for o in offsets)
-    out += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
-def png(width: int = 400, height: int = 300) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    rows = b"".join(b"\x00" + b"\x60" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n"
-            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 async def schemes_settled(platform: Platform) -> None:
