@@ -27,7 +27,11 @@ async def driver(conn: AsyncConnection) -> asyncpg.Connection:
     in a transaction must not run before it, in autocommit. The driver adapter is asked to
     begin, so that its commit and rollback stay its own (SQLAlchemy 2.1's asyncpg adapter:
     `_start_transaction` is what its cursor calls; a test shows the rollback)."""
-    raw = await conn.get_raw_connection()
+    sync = conn.sync_connection
+    # The connection is checked out already (an AsyncConnection starts so): take it without
+    # SQLAlchemy's greenlet round (get_raw_connection), on every statement of the hot path.
+    raw = (sync.connection if sync is not None and not sync.closed and not sync.invalidated
+           else await conn.get_raw_connection())
     connection = raw.driver_connection
     assert connection is not None
     if conn.in_transaction() and not connection.is_in_transaction():
