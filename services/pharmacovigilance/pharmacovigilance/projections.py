@@ -52,7 +52,8 @@ async def _count_pairs(conn: AsyncConnection, event: AdverseReactionReported,
         [(m["name"], m["role"]) for m in clear["medicines"]],
         [(r["description"], (r.get("meddra") or {}).get("term")) for r in clear["reactions"]]))
     if pairs:
-        await sql.COUNT_PAIRS.execute(conn, medicines=[m for m, _ in pairs],
+        await sql.COUNT_PAIRS.execute(conn, case_id=event.case_id,
+                                      medicines=[m for m, _ in pairs],
                                       reactions=[r for _, r in pairs])
 
 

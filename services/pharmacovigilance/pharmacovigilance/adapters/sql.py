@@ -80,13 +80,17 @@ class TimelineEntry(PvTable, table=True):
 
 
 class SignalPair(PvTable, table=True):
-    """Disproportionality counts, kept as cases open: (case, medicine, reaction) pairs."""
+    """The (case, medicine, reaction) pairs the disproportionality counts are made of, one
+    row each, written as cases open. Rows, not running totals: a total is one row that
+    every new case of a common pair (paracetamol, rash) would update, and that row's lock,
+    held until the commit, made concurrent reports wait for each other (bench (d)); the
+    signals query counts them instead (SIGNAL_TOTALS)."""
 
     __tablename__ = "signal_pairs"
 
+    case_id: UUID = Field(primary_key=True)
     medicine: str = Field(primary_key=True, sa_type=sa.Text)
     reaction: str = Field(primary_key=True, sa_type=sa.Text)
-    pairs: int = Field(sa_type=sa.BigInteger)
 
 
 class QueuedVersionRow(PvTable, table=True):
@@ -173,8 +177,13 @@ SELECT report_id, :at, :status FROM opened""").bindparams(
     sa.bindparam("serious", type_=sa.Boolean), sa.bindparam("due_at", type_=TZ),
     sa.bindparam("at", type_=TZ)))
 COUNT_PAIRS = Statement(sa.text("""
-INSERT INTO pharmacovigilance.signal_pairs (medicine, reaction, pairs)
-SELECT medicine, reaction, 1 FROM unnest(:medicines, :reactions) AS p(medicine, reaction)
-ON CONFLICT (medicine, reaction) DO UPDATE SET pairs = signal_pairs.pairs + 1""").bindparams(
+INSERT INTO pharmacovigilance.signal_pairs (case_id, medicine, reaction)
+SELECT :case_id, medicine, reaction FROM unnest(:medicines, :reactions) AS p(medicine, reaction)
+ON CONFLICT DO NOTHING""").bindparams(
+    sa.bindparam("case_id", type_=sa.Uuid),
     sa.bindparam("medicines", type_=ARRAY(sa.Text)),
     sa.bindparam("reactions", type_=ARRAY(sa.Text))))
+# Each pair's cases: what the 2x2 tables are read from (domain.signals.Counts).
+SIGNAL_TOTALS = (sa.select(signal_pairs.c.medicine, signal_pairs.c.reaction,
+                           sa.func.count().label("pairs"))
+                 .group_by(signal_pairs.c.medicine, signal_pairs.c.reaction))

@@ -100,7 +100,7 @@ async def case_reads(call: Call[ReadsQuery], deps: Deps) -> CaseReads:
 async def signal_list(call: Call[SignalQuery], deps: Deps) -> Signals:
     """Disproportionality of every (medicine, reaction) pair seen at least min_count times."""
     async with deps.db.connect() as conn:
-        rows = (await conn.execute(sa.select(sql.signal_pairs))).all()
+        rows = (await conn.execute(sql.SIGNAL_TOTALS)).all()
     counts = signals.Counts()
     for row in rows:
         counts.add_pair(row.medicine, row.reaction, row.pairs)

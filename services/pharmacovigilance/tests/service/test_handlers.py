@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.rpc import Principal
 from pharmacovigilance import handlers
+from pharmacovigilance.adapters import sql
 from pharmacovigilance.deps import Deps
 from tests.adr import report
 from tests.service_tier import Tier, operations_called_in, operations_of, person
@@ -141,6 +143,24 @@ async def test_signals_count_each_case_s_medicine_reaction_pairs(
         await a_case(pv, reporter, initials=initials, medicine="Drugzol 500")
     found = await pv.ok("signals", {"min_count": 3}, officer)
     assert [(s["medicine"], s["a"]) for s in found["items"]] == [("drugzol 500", 3)]
+
+
+async def test_cases_of_one_pair_are_counted_without_waiting_for_each_other(
+        engine: AsyncEngine) -> None:
+    """Two reports of the same medicine and reaction in transactions open at once: the
+    second counts its pair while the first still holds its locks (a running total would
+    make it wait for the first's commit: here, fail on the lock timeout)."""
+    pair = {"medicines": ["paracetamol 500"], "reactions": ["rash"]}
+    async with engine.connect() as first, engine.connect() as second:
+        await sql.COUNT_PAIRS.execute(first, case_id=uuid4(), **pair)
+        await second.execute(sa.text("SET lock_timeout = '500ms'"))
+        await sql.COUNT_PAIRS.execute(second, case_id=uuid4(), **pair)
+        await second.commit()
+        await first.commit()
+    async with engine.connect() as conn:
+        totals = (await conn.execute(sql.SIGNAL_TOTALS)).all()
+    assert [(t.medicine, t.reaction, t.pairs) for t in totals] == [
+        ("paracetamol 500", "rash", 2)]
 
 
 async def test_an_export_is_handed_out_in_chunks_to_whoever_asked(
