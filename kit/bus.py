@@ -133,10 +133,11 @@ def _identity_reader() -> list[str]:
 
 def _bucket_user(bucket: str) -> list[str]:
     """One key-value bucket's JetStream API and its keys, nothing else: make it (or find
-    it) as it starts, read, write and delete keys."""
+    it, and change its TTL) as it starts, read, write and delete keys."""
     stream = f"KV_{bucket}"
     return [f"$KV.{bucket}.>", f"$JS.API.STREAM.INFO.{stream}",
-            f"$JS.API.STREAM.CREATE.{stream}", f"$JS.API.DIRECT.GET.{stream}.>",
+            f"$JS.API.STREAM.CREATE.{stream}", f"$JS.API.STREAM.UPDATE.{stream}",
+            f"$JS.API.DIRECT.GET.{stream}.>",
             f"$JS.API.STREAM.MSG.GET.{stream}"]
 
 

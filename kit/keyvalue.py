@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import nats.errors
 from nats.aio.client import Client
 from nats.js.api import KeyValueConfig, StorageType
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError, NotFoundError
 from nats.js.kv import KeyValue
 
 from kit.bus import connect
@@ -70,15 +70,20 @@ class Bucket:
 async def open_bucket(url: str, client: str, name: str, ttl_s: float, replicas: int = 1,
                       timeout_s: float = 2.0) -> Bucket:
     """The bucket `name` (made when missing: file storage, one revision kept per key, a
-    value forgotten `ttl_s` after its last write), on a connection of its own."""
+    value forgotten `ttl_s` after its last write; its TTL and replicas changed in place
+    when the settings changed), on a connection of its own."""
     nc = await connect(url, client)
     js = nc.jetstream(timeout=timeout_s)
     try:
-        kv = await js.key_value(name)
-    except BucketNotFoundError:
+        found = (await js.stream_info(f"KV_{name}")).config
+    except NotFoundError:
         kv = await js.create_key_value(KeyValueConfig(
             bucket=name, ttl=ttl_s, history=1, replicas=replicas, storage=StorageType.FILE))
-    return Bucket(nc, kv, timeout_s)
+        return Bucket(nc, kv, timeout_s)
+    if found.max_age != ttl_s or found.num_replicas != replicas:
+        found.max_age, found.num_replicas = ttl_s, replicas
+        await js.update_stream(found)
+    return Bucket(nc, await js.key_value(name), timeout_s)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from web.session_store import Sessions, SessionsUnavailableError
 from web.sessions import COOKIE, Session, User, state
 
 STATIC = "/static/"
+SESSIONLESS = ("/health",)  # the probes': no session made for them
 # Nothing from another site, no script at all, no framing, forms only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
@@ -56,7 +57,8 @@ class SessionMiddleware(BaseHTTPMiddleware):
         self.sessions, self.secure = sessions, secure
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await (call_next(request) if request.url.path.startswith(STATIC)
+        sessionless = request.url.path.startswith(STATIC) or request.url.path in SESSIONLESS
+        response = await (call_next(request) if sessionless
                           else self.with_session(request, call_next))
         response.headers.update(SECURITY_HEADERS)
         return response

@@ -13,8 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.subjects import WEB_SESSIONS_BUCKET
 from kit import bus
 from kit.embedded import EmbeddedNats
+from kit.keyvalue import open_bucket
 from tests.platform import eventually
 from web.app import create_app
 from web.sessions import COOKIE, Session
@@ -175,3 +177,15 @@ async def test_nats_away_is_a_503_page_and_the_session_is_back_with_it(
 
     await eventually(back, timeout=20)
     assert (await a.get("/my/reports")).status_code == 200  # still signed in, on both
+
+
+async def test_a_new_idle_time_is_the_buckets_new_ttl(nats: EmbeddedNats) -> None:
+    for idle_s in (3600, 600):
+        bucket = await open_bucket(nats.url_for("web"), "web", WEB_SESSIONS_BUCKET, idle_s)
+        await bucket.close()
+    nc = await bus.connect(nats.url, "tests-bucket")
+    try:
+        info = await nc.jetstream().stream_info(f"KV_{WEB_SESSIONS_BUCKET}")
+    finally:
+        await nc.close()
+    assert info.config.max_age == 600 and info.config.max_msgs_per_subject == 1

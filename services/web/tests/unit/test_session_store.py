@@ -164,3 +164,13 @@ async def test_the_store_lost_in_the_middle_of_a_request_is_a_503_not_a_500(
     gateway.on("POST", "/v1/auth/refresh", lambda _: gateway.tokens())
     reply = await signed_in.get("/my/reports")
     assert reply.status_code == 503 and "Something went wrong" not in reply.text
+
+
+async def test_the_probes_and_static_files_make_no_session(browser: httpx.AsyncClient) -> None:
+    store = browser.app.state.sessions.store  # type: ignore[attr-defined]
+    for path in ("/health", "/static/site.css"):
+        reply = await browser.get(path)
+        assert reply.status_code == 200 and "set-cookie" not in reply.headers, path
+    assert len(store) == 0
+    await browser.get("/signin")  # a page: its forms carry the session's CSRF token
+    assert len(store) == 1
