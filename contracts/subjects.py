@@ -12,6 +12,8 @@ CONTEXTS = ("identity", "feed", "ratings", "pharmacovigilance", "voices", "surve
 SERVICES = ("identity", "feed", "feed-worker", "ratings", "pharmacovigilance", "voices",
             "surveys", "assistance")
 DLQ_STREAM = "PU_DLQ"
+# The web app's sessions, a key-value bucket its replicas share (its stream `KV_<bucket>`).
+WEB_SESSIONS_BUCKET = "PU_WEB_SESSIONS"
 
 
 def stream_name(context: str) -> str:

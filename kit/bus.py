@@ -3,7 +3,8 @@ may do what on NATS.
 
 Every process has an account of its own, with subject permissions: only the gateway may
 send requests (`rpc.>`), each service answers only its own (`rpc.<service>.>`) and
-publishes only its own context's events and dead letters; the operator (tests, `make
+publishes only its own context's events and dead letters, the web app touches only its
+sessions' key-value bucket; the operator (tests, `make
 rebuild`) may do everything. The embedded NATS is started with these (kit.embedded); a
 production cluster is given the same by `nats_authorization`.
 """
@@ -18,13 +19,20 @@ from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
 from nats.js.errors import NotFoundError
 
-from contracts.subjects import CONTEXTS, DLQ_STREAM, SERVICES, stream_name, stream_subjects
+from contracts.subjects import (
+    CONTEXTS,
+    DLQ_STREAM,
+    SERVICES,
+    WEB_SESSIONS_BUCKET,
+    stream_name,
+    stream_subjects,
+)
 from kit.logging import get_logger
 
 log = get_logger(__name__)
 
-GATEWAY, OPERATOR = "gateway", "operator"
-ACCOUNTS = (*SERVICES, GATEWAY, OPERATOR)
+GATEWAY, WEB, OPERATOR = "gateway", "web", "operator"
+ACCOUNTS = (*SERVICES, GATEWAY, WEB, OPERATOR)
 
 # Long enough that a relay re-sending a batch after a long NATS outage is still de-duplicated.
 DUPLICATE_WINDOW_S = 24 * 3600.0
@@ -141,6 +149,9 @@ def permissions(account: str) -> dict[str, Any]:
     if account == GATEWAY:
         return {"publish": {"allow": ["rpc.>", *_identity_reader()]},
                 "subscribe": {"allow": ["_INBOX.>"]}}
+    if account == WEB:
+        return {"publish": {"allow": _bucket_user(WEB_SESSIONS_BUCKET)},
+                "subscribe": {"allow": ["_INBOX.>"]}}
     context = account.split("-", 1)[0]  # feed-worker publishes as the feed
     return {
         # Its events, its dead letters, the JetStream API and acknowledgements; replies to
@@ -160,6 +171,16 @@ def _identity_reader() -> list[str]:
     return [stream % "STREAM.INFO", stream % "CONSUMER.CREATE",
             stream % "CONSUMER.CREATE" + ".>", stream % "CONSUMER.INFO" + ".*",
             stream % "CONSUMER.DELETE" + ".*", f"$JS.FC.{stream_name('identity')}.>"]
+
+
+def _bucket_user(bucket: str) -> list[str]:
+    """One key-value bucket's JetStream API and its keys, nothing else: make it (or find
+    it, and change its TTL) as it starts, read, write and delete keys."""
+    stream = f"KV_{bucket}"
+    return [f"$KV.{bucket}.>", f"$JS.API.STREAM.INFO.{stream}",
+            f"$JS.API.STREAM.CREATE.{stream}", f"$JS.API.STREAM.UPDATE.{stream}",
+            f"$JS.API.DIRECT.GET.{stream}.>",
+            f"$JS.API.STREAM.MSG.GET.{stream}"]
 
 
 def nats_authorization(passwords: dict[str, str]) -> dict[str, Any]:

@@ -104,10 +104,13 @@ class Stack:
 
     def start_web(self) -> None:
         """The web app, a client of the gateway like any other: none of the platform's
-        secrets in its environment."""
+        secrets in its environment, only NATS for its sessions (its own account's URL)."""
         self.web_port = self.web_port or free_port(8080)
+        nats_url = self.nats_urls.get("web") or self.setting("NATS_URL") or ""
         self._spawn("web", ["-m", "web"], {"WEB_PORT": str(self.web_port),
-                                           "GATEWAY_URL": self.url}, platform_env=False)
+                                           "GATEWAY_URL": self.url,
+                                           **({"NATS_URL": nats_url} if nats_url else {})},
+                    platform_env=False)
         wait_for_port(self.web_port, timeout=30, process=self.processes["web"])
 
     def _spawn(self, name: str, args: list[str], extra: dict[str, str],

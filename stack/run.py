@@ -9,7 +9,7 @@ from pathlib import Path
 
 import uvloop
 
-from kit.bus import GATEWAY
+from kit.bus import GATEWAY, WEB
 from kit.db import create_database
 from kit.embedded import EmbeddedNats, EmbeddedPostgres
 from stack import demo
@@ -35,7 +35,7 @@ def main() -> None:
         nats = EmbeddedNats(data_dir / "nats", users=nats_users(secrets)).start()
         servers.append(nats)
         nats_url = nats.url
-        nats_urls = {name: nats.url_for(name) for name in (*PROCESSES, GATEWAY)}
+        nats_urls = {name: nats.url_for(name) for name in (*PROCESSES, GATEWAY, WEB)}
     write_private(data_dir / "jwt.pem", secrets["jwt_private_key"])
     admin = admin_account(os.environ, secrets)
     env = {"DATABASE_URL": database_url, "NATS_URL": nats_url,

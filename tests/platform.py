@@ -80,7 +80,7 @@ class Platform:
                            gateway_port=free_port(),  # not 8000: another run may hold it
                            web_port=free_port(),  # nor 8080
                            nats_urls={name: self.nats.url_for(name)
-                                      for name in (*PROCESSES, bus.GATEWAY)})
+                                      for name in (*PROCESSES, bus.GATEWAY, bus.WEB)})
         self.engine: AsyncEngine = make_engine(database_url, 2)
 
     @property

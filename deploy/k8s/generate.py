@@ -125,17 +125,24 @@ def secret_env(variable: str, secret: str, key: str) -> dict[str, Any]:
     return {"name": variable, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
 
 
-def environment(p: Process) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """env (Secret references, never values, and what is composed from them) and envFrom."""
-    if p.component == "web":  # a client of the gateway: none of the platform's settings
-        return [], [{"configMapRef": {"name": "web"}}]
-    env: list[dict[str, Any]] = [
+def nats_env(p: Process) -> list[dict[str, Any]]:
+    """NATS_URL with the process's own account (composed in the pod from the Secret)."""
+    return [
         {"name": "NATS_USER", "value": p.nats_user},
         secret_env("NATS_PASSWORD", "nats-users", p.nats_user),
         # Passwords are hex (deploy/k8s/README.md): nothing to escape in the URL.
         {"name": "NATS_URL", "value": f"nats://$(NATS_USER):$(NATS_PASSWORD)@{NATS_HOST}:4222"},
-        secret_env("PRINCIPAL_SIGNING_KEY", "platform-keys", "principal-signing-key"),
     ]
+
+
+def environment(p: Process) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """env (Secret references, never values, and what is composed from them) and envFrom."""
+    if p.component == "web":
+        # A client of the gateway: none of the platform's settings or keys, only its own
+        # NATS account, for the sessions' bucket its replicas share.
+        return nats_env(p), [{"configMapRef": {"name": "web"}}]
+    env = [*nats_env(p),
+           secret_env("PRINCIPAL_SIGNING_KEY", "platform-keys", "principal-signing-key")]
     if p.database_role:
         # The role's Secret, the one the CloudNativePG Cluster's managed role reads
         # (base/postgres/cluster.yaml): the service connects as its own role.
@@ -311,8 +318,9 @@ def network_policies() -> list[dict[str, Any]]:
         # Prometheus scrapes /metrics: the gateway's HTTP port, every service's metrics port.
         policy("prometheus-scrape", components("gateway", "service", "worker"),
                ingress=[{"from": [prometheus], "ports": tcp(8000, METRICS_PORT)}]),
-        # The services and the gateway reach NATS; the services PostgreSQL; nothing else.
-        policy("platform-to-nats", components("gateway", "service", "worker"),
+        # The services, the gateway and the web app (its sessions) reach NATS; the services
+        # PostgreSQL; nothing else.
+        policy("platform-to-nats", components("gateway", "service", "worker", "web"),
                egress=[{"to": [in_namespace("nats", {"app.kubernetes.io/name": "nats"})],
                         "ports": tcp(4222)}]),
         policy("services-to-postgres", components("service", "worker"),
@@ -374,9 +382,9 @@ def autoscaling() -> list[dict[str, Any]]:
 def nats_values() -> dict[str, Any]:
     """The official chart's values (https://github.com/nats-io/k8s, chart `nats` 1.x)."""
     from contracts.subjects import SERVICES
-    from kit.bus import GATEWAY, OPERATOR, permissions
+    from kit.bus import GATEWAY, OPERATOR, WEB, permissions
 
-    accounts = [*dict.fromkeys([*SERVICES, *LANDING, GATEWAY, OPERATOR])]
+    accounts = [*dict.fromkeys([*SERVICES, *LANDING, GATEWAY, WEB, OPERATOR])]
     users = [{"user": a, "password": f"<< ${password_variable(a)} >>",
               "permissions": permissions(a)} for a in accounts]
     env = {password_variable(a): {"valueFrom": {"secretKeyRef": {"name": "nats-users",

@@ -248,7 +248,9 @@ def test_secrets_are_referenced_never_written(overlay: str) -> None:
             if variable in env:
                 assert "$(" in env[variable]["value"], f"{name}: {variable}"
     web = container(of_kind(overlay, "Deployment")["web"])
-    assert "env" not in web, "the web app is a client: none of the platform's secrets"
+    # A client of the gateway: none of the platform's secrets, only its NATS account.
+    assert {e["name"] for e in web["env"]} == {"NATS_USER", "NATS_PASSWORD", "NATS_URL"}
+    assert [ref["configMapRef"]["name"].split("-")[0] for ref in web["envFrom"]] == ["web"]
 
 
 def test_each_service_connects_to_postgres_as_the_role_the_cluster_manages() -> None:
@@ -342,6 +344,9 @@ def test_the_overlays_set_the_replicas_for_their_nats() -> None:
         platform = next(d for d in objects(overlay) if d["kind"] == "ConfigMap"
                         and d["metadata"]["name"].startswith("platform-"))
         assert platform["data"]["NATS_STREAM_REPLICAS"] == replicas, overlay
+        web = next(d for d in objects(overlay) if d["kind"] == "ConfigMap"
+                   and d["metadata"]["name"].startswith("web-"))
+        assert web["data"]["NATS_STREAM_REPLICAS"] == replicas, overlay  # its sessions' bucket
     values = yaml.safe_load((DEPLOY / "nats" / "values.yaml").read_text())
     assert values["config"]["cluster"] == {"enabled": True, "replicas": 3}
 
@@ -352,7 +357,7 @@ def test_the_nats_values_give_a_jetstream_cluster_its_users_and_an_exporter() ->
     assert jetstream["enabled"] and jetstream["fileStore"]["pvc"]["enabled"]
     assert values["config"]["monitor"]["enabled"] and values["promExporter"]["enabled"]
     users = {u["user"]: u for u in values["config"]["merge"]["authorization"]["users"]}
-    assert {*SERVICES, *LANDING, bus.GATEWAY, bus.OPERATOR} <= set(users)
+    assert {*SERVICES, *LANDING, bus.GATEWAY, bus.WEB, bus.OPERATOR} <= set(users)
     for name, user in users.items():
         assert user["permissions"] == bus.permissions(name)
         variable = re.fullmatch(r"<< \$(\w+) >>", user["password"])

@@ -1,5 +1,8 @@
 """The public API, called over HTTP with the signed-in user's token, refreshed as needed."""
 
+import asyncio
+import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -7,7 +10,14 @@ from typing import Any
 import httpx
 
 from web.problems import Problem
+from web.session_store import Sessions
 from web.sessions import Session, Tokens
+
+# A refresh claimed by one request (any replica's) is waited for this long at most; a claim
+# is taken over once older than CLAIM_S (its request died), and looked at every CLAIM_POLL_S.
+CLAIM_WAIT_S = 10.0
+CLAIM_S = 20.0
+CLAIM_POLL_S = 0.05
 
 
 class SignedOutError(Exception):
@@ -38,8 +48,8 @@ class Reply:
 class Api:
     """One HTTP client for every user; each call carries its session's access token."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
+    def __init__(self, client: httpx.AsyncClient, sessions: Sessions) -> None:
+        self.client, self.sessions = client, sessions
 
     async def call(self, method: str, path: str, session: Session | None = None, *,
                    language: str = "en", **kwargs: Any) -> Reply:
@@ -81,20 +91,51 @@ class Api:
             raise UnavailableError(type(error).__name__) from error
 
     async def refresh(self, session: Session) -> None:
-        """A new token pair, once for concurrent callers (a refresh token used twice ends
-        every session of the user)."""
+        """A new token pair, asked once for every request and replica that found the old
+        one expired (a refresh token used twice ends every session of the user): the one
+        whose claim is written first into the shared session asks; the others wait for the
+        tokens it writes there."""
         used = session.tokens
-        async with session.refreshing:
-            if session.tokens is not used:
-                return  # another request refreshed meanwhile
-            if used is None:
-                raise SignedOutError
-            reply = await self._send("POST", "/v1/auth/refresh", None, "en",
-                                     {"json": {"refresh_token": used.refresh}})
-            if not reply.ok:
+        if used is None:
+            raise SignedOutError
+        if session.revision and not await self._claim(session, used):
+            return
+        reply = await self._send("POST", "/v1/auth/refresh", None, "en",
+                                 {"json": {"refresh_token": used.refresh}})
+        tokens = Tokens.issued(reply.body) if reply.ok else None
+
+        def refreshed(latest: Session) -> Session:
+            latest.tokens, latest.refreshing, latest.refreshing_until = tokens, None, 0.0
+            if tokens is None:
+                latest.user = None
+            return latest
+
+        if session.revision:
+            await self.sessions.update(session.session_id, refreshed)
+        refreshed(session)
+        if tokens is None:
+            raise SignedOutError
+
+    async def _claim(self, session: Session, used: Tokens) -> bool:
+        """True once this request may spend `used.refresh`; False when another did and the
+        session holds its tokens now."""
+        claim, deadline = secrets.token_urlsafe(12), time.monotonic() + CLAIM_WAIT_S
+        while True:
+            latest = await self.sessions.store.load(session.session_id)
+            if latest is None or latest.tokens is None:
                 session.tokens, session.user = None, None
                 raise SignedOutError
-            session.tokens = Tokens.issued(reply.body)
+            if latest.tokens.refresh != used.refresh:  # refreshed meanwhile
+                session.tokens = latest.tokens
+                return False
+            if latest.refreshing and latest.refreshing_until > time.time():
+                if time.monotonic() > deadline:
+                    raise UnavailableError("refresh_wait")
+                await asyncio.sleep(CLAIM_POLL_S)
+                continue
+            latest.refreshing, latest.refreshing_until = claim, time.time() + CLAIM_S
+            if await self.sessions.store.replace(latest):
+                return True
 
     async def _send(self, method: str, path: str, session: Session | None, language: str,
                     kwargs: dict[str, Any]) -> Reply:

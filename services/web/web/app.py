@@ -40,7 +40,7 @@ from web.pages import (
     voices,
 )
 from web.render import page
-from web.sessions import SessionStore
+from web.session_store import NatsSessionStore, Sessions, SessionStore
 from web.settings import WebSettings
 
 log = get_logger(__name__)
@@ -72,21 +72,31 @@ async def failed(request: Request, error: Exception) -> Response:
 
 
 def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None = None,
-               ) -> Starlette:
-    """The app, calling the gateway at `settings.gateway_url` (through `transport` in tests)."""
-    sessions = SessionStore(settings.session_idle_s, settings.max_sessions)
+               store: SessionStore | None = None) -> Starlette:
+    """The app, calling the gateway at `settings.gateway_url` (through `transport` in tests),
+    its sessions in the NATS bucket every replica shares (or in `store`)."""
+    if store is None:
+        store = NatsSessionStore(settings.nats_url, settings.session_idle_s,
+                                 settings.nats_stream_replicas)
+    sessions = Sessions(store)
     client = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
                                timeout=settings.api_timeout_s)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        yield
-        await client.aclose()
+        await sessions.open()
+        try:
+            yield
+        finally:
+            await client.aclose()
+            await sessions.close()
 
     static = StaticFiles(directory=str(files("web") / "static"))
     app = Starlette(
         routes=[*PAGES, Route("/health", health), Mount("/static", static, name="static")],
-        middleware=[Middleware(SessionMiddleware, store=sessions, secure=settings.production)],
+        middleware=[Middleware(SessionMiddleware, sessions=sessions,
+                               secure=settings.production)],
         exception_handlers={**ERROR_PAGES, 404: not_found, Exception: failed}, lifespan=lifespan)
-    app.state.settings, app.state.sessions, app.state.api = settings, sessions, Api(client)
+    app.state.settings, app.state.sessions = settings, sessions
+    app.state.api = Api(client, sessions)
     return app

@@ -18,9 +18,11 @@ from web.api import Api, Reply, SignedOutError, UnavailableError
 from web.forms import CSRF_FIELD
 from web.i18n import LANGUAGE_COOKIE, choose
 from web.render import page
-from web.sessions import COOKIE, Session, SessionStore, User
+from web.session_store import Sessions, SessionsUnavailableError
+from web.sessions import COOKIE, Session, User, state
 
 STATIC = "/static/"
+SESSIONLESS = ("/health",)  # the probes': no session made for them
 # Nothing from another site, no script at all, no framing, forms only to this site.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'none'; object-src 'none'; "
@@ -47,14 +49,16 @@ class Forbidden(Exception):
 
 
 class SessionMiddleware(BaseHTTPMiddleware):
-    """Loads the session named by the cookie (a new one otherwise) and the language."""
+    """Loads the session named by the cookie (a new one otherwise) and the language, and
+    writes the request's changes to it back to the shared store."""
 
-    def __init__(self, app: Any, store: SessionStore, secure: bool) -> None:
+    def __init__(self, app: Any, sessions: Sessions, secure: bool) -> None:
         super().__init__(app)
-        self.store, self.secure = store, secure
+        self.sessions, self.secure = sessions, secure
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await (call_next(request) if request.url.path.startswith(STATIC)
+        sessionless = request.url.path.startswith(STATIC) or request.url.path in SESSIONLESS
+        response = await (call_next(request) if sessionless
                           else self.with_session(request, call_next))
         response.headers.update(SECURITY_HEADERS)
         return response
@@ -62,19 +66,29 @@ class SessionMiddleware(BaseHTTPMiddleware):
     async def with_session(self, request: Request, call_next: RequestResponseEndpoint,
                            ) -> Response:
         sent = request.cookies.get(COOKIE)
-        request.state.session = self.store.get(sent) or self.store.new()
         request.state.language = choose(request.cookies.get(LANGUAGE_COOKIE),
                                         request.headers.get("accept-language"))
+        try:
+            loaded = await self.sessions.get(sent)
+        except SessionsUnavailableError:
+            return sessions_unavailable(request)
+        request.state.session = loaded or Session.fresh()
+        before = state(loaded) if loaded else None
         if request.method == "GET":
             await self.count_unread(request)
         response = await call_next(request)
+        if getattr(request.state, "sessions_unavailable", False):
+            return response  # the page says so; the visitor's cookie is left as it was
         session: Session = request.state.session
+        try:
+            await self.sessions.save(session, before if session is loaded else None)
+        except SessionsUnavailableError:
+            return sessions_unavailable(request)
         if session.session_id != sent:
             response.set_cookie(COOKIE, session.session_id, httponly=True, samesite="lax",
                                 secure=self.secure, path="/")
         response.headers.setdefault("Cache-Control", "no-store")
         return response
-
 
     @staticmethod
     async def count_unread(request: Request) -> None:
@@ -83,12 +97,22 @@ class SessionMiddleware(BaseHTTPMiddleware):
         session: Session = request.state.session
         if not session.signed_in or not session.unread_stale:
             return
-        session.unread_at = time.monotonic()
-        with contextlib.suppress(SignedOutError, UnavailableError):
+        session.unread_at = time.time()
+        with contextlib.suppress(SignedOutError, UnavailableError, SessionsUnavailableError):
             reply = await call(request, "GET", "/v1/me/notifications",
                                params={"unread": "true", "limit": 1})
             if reply.ok and isinstance(reply.body, dict):
                 session.unread = int(reply.body.get("unread_count", 0))
+
+
+def sessions_unavailable(request: Request) -> Response:
+    """The store of sessions is away: a page that says so (no session is read or kept)."""
+    request.state.session, request.state.sessions_unavailable = Session.fresh(), True
+    response = page(request, "error.html", 503, heading="error.sessions_unavailable",
+                    detail=None)
+    response.headers["Retry-After"] = "10"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def session_of(request: Request) -> Session:
@@ -182,6 +206,10 @@ async def on_unavailable(request: Request, _: Exception) -> Response:
     return page(request, "error.html", 503, heading="error.unavailable", detail=None)
 
 
+async def on_sessions_unavailable(request: Request, _: Exception) -> Response:
+    return sessions_unavailable(request)
+
+
 async def on_api_failure(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiFailure)
     status = error.reply.status
@@ -193,4 +221,5 @@ async def on_api_failure(request: Request, error: Exception) -> Response:
 
 
 ERROR_PAGES = {SignedOutError: on_signed_out, CsrfError: on_csrf, Forbidden: on_forbidden,
-               UnavailableError: on_unavailable, ApiFailure: on_api_failure}
+               UnavailableError: on_unavailable, ApiFailure: on_api_failure,
+               SessionsUnavailableError: on_sessions_unavailable}

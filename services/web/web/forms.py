@@ -22,6 +22,7 @@ class Field:
     kind: str = "text"  # text, email, tel, password, date, number, textarea, select, checkbox
     options: tuple[str, ...] = ()  # a select's values; their labels are `label_of(value)`
     option_labels: str = ""  # the catalogue prefix of the options' labels
+    option_names: tuple[str, ...] = ()  # or their labels as the API names them
     required: bool = False
     autocomplete: str = ""
     hint: str = ""  # catalogue key of a line of help under the control

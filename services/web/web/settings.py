@@ -1,5 +1,6 @@
 """The web app's settings, from the environment."""
 
+from pydantic import Field
 from pydantic_settings import BaseSettings
 
 
@@ -10,7 +11,10 @@ class WebSettings(BaseSettings):
     # In production the session cookie is sent over HTTPS only (its Secure attribute).
     production: bool = False
     session_idle_s: int = 12 * 3600  # a session unused this long is forgotten
-    max_sessions: int = 100_000  # the oldest are forgotten past this many
+    # The sessions' key-value bucket (every replica's), on the web app's own NATS account;
+    # kept on this many servers (NATS_STREAM_REPLICAS, as the streams are).
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     api_timeout_s: float = 15.0
     # The version of the terms and of the privacy notice that sign-up shows.
     consent_version: str = "2026-11"

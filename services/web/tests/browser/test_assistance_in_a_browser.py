@@ -90,6 +90,8 @@ async def test_a_caregiver_applies_an_officer_works_the_case_and_the_fund_pays(
     async with page.expect_navigation():
         await row.get_by_role("link").click()
     await officer.checked("case")
+    # A referral's scheme is picked from the directory by its name, not typed.
+    await expect(page.locator('#f-scheme-refer option[value="pm-jay"]')).to_have_count(1)
     page = await step(officer, "request-documents", {
         "documents.income_certificate": "on",
         "reason": "Please add the income certificate"}, "documents-requested")

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from web.app import create_app
+from web.session_store import InMemorySessionStore
 from web.settings import WebSettings
 
 from .pages import csrf_token
@@ -81,7 +82,8 @@ def settings() -> WebSettings:
 async def browser(gateway: FakeGateway,
                   settings: WebSettings) -> AsyncIterator[httpx.AsyncClient]:
     """A client of the web app that keeps its cookies, as a browser does."""
-    app = create_app(settings, transport=httpx.MockTransport(gateway.handle))
+    app = create_app(settings, transport=httpx.MockTransport(gateway.handle),
+                     store=InMemorySessionStore(settings.session_idle_s))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://web.test") as client:
         client.app = app  # type: ignore[attr-defined]

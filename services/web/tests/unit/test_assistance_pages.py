@@ -2,9 +2,11 @@
 first), an application (for oneself, on someone's behalf, by a caseworker; rupees sent as
 paise), my applications and a case's timeline, a document uploaded (multipart) or refused
 beside its field; the officers' queue, each step of the case work (a fund that cannot pay
-said so), and the fund with a sponsorship recorded."""
+said so; the scheme of a referral picked from the API's directory), and the fund with a
+sponsorship recorded."""
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -17,6 +19,7 @@ from contracts.assistance.messages import (
     EligibilityResult,
     FundReport,
 )
+from contracts.feed.messages import SchemeView
 from web.i18n import LANGUAGE_COOKIE
 
 from .pages import CSRF, parsed
@@ -316,3 +319,43 @@ async def test_the_case_in_hindi(signed_in: Any, faith: Any) -> None:
     signed_in.cookies.set(LANGUAGE_COOKIE, "hi")
     html = (await signed_in.get(f"/my/assistance/{APP_ID}")).text
     assert '<html lang="hi">' in html and "दस्तावेज़ माँगे गए" in html and "अपलोड करें" in html
+
+
+def scheme(slug: str, name: str) -> dict[str, Any]:
+    return SchemeView.model_validate({
+        "scheme_id": str(uuid.uuid4()), "slug": slug, "name": name, "covers": "c",
+        "eligibility": "e", "how_to_apply": "h", "documents": "d", "helpline": "104",
+        "link": "https://example.gov.in", "needs": [], "states": []}).model_dump(mode="json")
+
+
+async def test_the_scheme_of_a_referral_is_picked_from_the_apis_directory_by_name(
+        officer: Any, faith: Any) -> None:
+    faith.on("GET", "/v1/schemes", ok({"items": [
+        scheme("rajiv-aarogyasri", "Rajiv Aarogyasri"),
+        scheme("pm-jay", "Ayushman Bharat PM-JAY")]}))
+    faith.on("POST", f"{APP_PATH}/decision", lambda _: faith.problem(
+        422, [{"field": "scheme", "message": "no scheme cghs in the directory"}]))
+    html = (await officer.get(f"/console/assistance/{APP_ID}")).text
+    form = html[html.index('id="step-refer"'):]
+    form = form[:form.index("</form>")]
+    assert labelled(form) and '<select id="f-scheme-refer" name="scheme"' in form
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', form)
+    assert options == [("", "— choose —"), ("pm-jay", "Ayushman Bharat PM-JAY"),
+                       ("rajiv-aarogyasri", "Rajiv Aarogyasri")]  # by name, none chosen
+    reply = await officer.post(f"/console/assistance/{APP_ID}/refer", data={
+        "csrf_token": csrf(html), "scheme": "rajiv-aarogyasri", "reason": "Telangana card"})
+    assert reply.status_code == 422
+    assert sent(faith, "POST", f"{APP_PATH}/decision") == [
+        {"decision": "refer", "scheme": "rajiv-aarogyasri", "reason": "Telangana card"}]
+    form = reply.text[reply.text.index('id="step-refer"'):]
+    form = form[:form.index("</form>")]
+    assert '<option value="rajiv-aarogyasri" selected>' in form  # kept, and the refusal
+    assert 'data-field="scheme">no scheme cghs in the directory' in form  # beside it
+    assert 'aria-describedby="f-scheme-refer-error f-scheme-refer-hint"' in form
+
+
+async def test_without_the_apis_schemes_the_referral_scheme_is_typed(
+        officer: Any, faith: Any) -> None:
+    html = (await officer.get(f"/console/assistance/{APP_ID}")).text  # /v1/schemes: 404
+    form = html[html.index('id="step-refer"'):]
+    assert '<input type="text" id="f-scheme-refer" name="scheme"' in form[:form.index("</form>")]

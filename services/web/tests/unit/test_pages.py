@@ -277,9 +277,11 @@ async def test_the_same_report_form_sent_twice_is_one_write_at_the_api(
 async def test_our_own_fault_is_a_plain_page_without_its_traceback(
         gateway: Any, settings: Any) -> None:
     from web.app import create_app
+    from web.session_store import InMemorySessionStore
     gateway.on("GET", "/v1/feed", lambda _: httpx.Response(
         200, content=b"{not json", headers={"content-type": "application/json"}))
-    app = create_app(settings, transport=httpx.MockTransport(gateway.handle))
+    app = create_app(settings, transport=httpx.MockTransport(gateway.handle),
+                     store=InMemorySessionStore(settings.session_idle_s))
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://web.test") as client:
         reply = await client.get("/")

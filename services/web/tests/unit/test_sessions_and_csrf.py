@@ -6,7 +6,20 @@ from typing import Any
 import httpx
 from starlette.routing import Route
 
-from web.sessions import COOKIE
+from web.session_store import InMemorySessionStore
+from web.sessions import COOKIE, Session
+
+
+async def expire_tokens(client: httpx.AsyncClient) -> None:
+    """The signed-in session's access token, expired in the store."""
+    sessions = client.app.state.sessions  # type: ignore[attr-defined]
+
+    def expired(session: Session) -> Session:
+        assert session.tokens is not None
+        session.tokens.expires_at = 0
+        return session
+
+    assert await sessions.update(client.cookies[COOKIE], expired) is not None
 
 
 async def test_signing_in_keeps_the_tokens_server_side_under_a_new_session_id(
@@ -27,7 +40,8 @@ async def test_signing_in_keeps_the_tokens_server_side_under_a_new_session_id(
 async def test_the_cookie_is_secure_in_production(gateway: Any) -> None:
     from web.app import create_app
     from web.settings import WebSettings
-    app = create_app(WebSettings(production=True), transport=httpx.MockTransport(gateway.handle))
+    app = create_app(WebSettings(production=True), transport=httpx.MockTransport(gateway.handle),
+                     store=InMemorySessionStore(3600))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="https://web.test") as client:
         cookie = (await client.get("/signin")).headers["set-cookie"].lower()
@@ -63,8 +77,7 @@ async def test_an_expired_access_token_is_refreshed_once(
     gateway.on("POST", "/v1/auth/refresh", lambda _: gateway.tokens())
     gateway.on("GET", "/v1/me/adr-reports",
                lambda _: httpx.Response(200, json={"items": [], "next_cursor": None}))
-    session = next(iter(signed_in.app.state.sessions._sessions.values()))  # type: ignore[attr-defined]
-    session.tokens.expires_at = 0
+    await expire_tokens(signed_in)
     assert (await signed_in.get("/my/reports")).status_code == 200
     [refresh] = gateway.calls("POST", "/v1/auth/refresh")
     assert refresh.read() == b'{"refresh_token":"refresh-1"}'

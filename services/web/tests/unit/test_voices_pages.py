@@ -176,3 +176,60 @@ async def test_a_curator_sees_on_the_story_what_to_redact_and_in_which_segment(
     assert '<q class="found">श्रीमती गीता</q>' in section and 'href="#seg-0"' not in section
     assert f'href="/stories/{STORY_ID}#seg-0"' in section and '<li id="seg-0"' in html
     assert 'id="redact"' not in (await browser.get("/stories")).text
+
+
+OTHER_ID = str(uuid.uuid4())
+FLAGGED = CurationQueue.model_validate({"items": [], "flagged": [
+    {"story": story(story_id=OTHER_ID, title="A newer one"), "open_flags": 1,
+     "reasons": ["spam"], "first_flagged_at": "2026-12-01T20:00:00Z", "waiting_hours": 2.0,
+     "overdue": False},
+    {"story": story(), "open_flags": 2,
+     "reasons": ["It names my neighbour", "Gives a phone number"],
+     "first_flagged_at": "2026-11-30T08:00:00Z", "waiting_hours": 30.5, "overdue": True}]}
+).model_dump(mode="json")
+
+
+async def test_the_flagged_stories_the_longest_waiting_first_dismissed_or_taken_down(
+        signed_in: Any, voices: Any) -> None:
+    voices.on("GET", "/v1/curation/queue", ok(FLAGGED))
+    voices.on("POST", f"/v1/curation/stories/{STORY_ID}/flags/decision", ok(
+        {"story_id": STORY_ID, "status": "changes_requested"}))
+    html = (await signed_in.get("/console/stories/flagged")).text  # signed in as an admin
+    assert 'href="/console/stories/flagged" aria-current="page"' in html
+    assert html.index(f'data-story-id="{STORY_ID}"') < html.index(f'data-story-id="{OTHER_ID}"')
+    first = html.split(f'data-story-id="{STORY_ID}"')[1].split("</article>")[0]
+    assert 'badge overdue' in first and 'data-open-flags="2"' in first
+    assert "<li>It names my neighbour</li>" in first and "30.5 hours" in first
+    assert "badge overdue" not in html.split(f'data-story-id="{OTHER_ID}"')[1]
+    controls = parsed(html)
+    assert all(c.get("id") in controls.labelled for c in controls.controls)
+    assert "checked" not in html  # no decision preselected
+    reply = await signed_in.post(f"/console/stories/{STORY_ID}/flags/decision", data={
+        "csrf_token": csrf(html), "decision": "take_down", "note": "Names a neighbour"})
+    assert reply.status_code == 303 and reply.headers["location"] == "/console/stories/flagged"
+    assert [json.loads(r.read()) for r in voices.calls(
+        "POST", f"/v1/curation/stories/{STORY_ID}/flags/decision")] == [
+        {"decision": "take_down", "note": "Names a neighbour"}]
+    assert "The story is taken down" in (await signed_in.get("/console/stories/flagged")).text
+    voices.on("POST", f"/v1/curation/stories/{STORY_ID}/flags/decision",
+              lambda _: voices.problem(422, [{"field": "note", "message": "String should "
+                                              "have at least 1 character"}]))
+    reply = await signed_in.post(f"/console/stories/{STORY_ID}/flags/decision", data={
+        "csrf_token": csrf(html), "decision": "dismiss"})
+    assert reply.status_code == 422
+    mine = reply.text.split(f'data-story-id="{STORY_ID}"')[1].split("</article>")[0]
+    assert 'data-field="note">String should have at least 1 character' in mine
+    assert 'value="dismiss" checked' in mine
+
+
+async def test_no_flagged_story_and_no_console_for_a_patient(
+        signed_in: Any, voices: Any, gateway: Any) -> None:
+    voices.on("GET", "/v1/curation/queue", ok({"items": [], "flagged": []}))
+    signed_in.cookies.set(LANGUAGE_COOKIE, "hi")
+    html = (await signed_in.get("/console/stories/flagged")).text
+    assert 'id="flagged-empty"' in html and "रिपोर्ट की गई कहानियाँ" in html
+    gateway.roles[:] = ["patient"]
+    await signed_in.post("/signin", data={"username": "a@example.in", "password": "x" * 12,
+                                          "csrf_token": csrf(html)})
+    assert 'href="/console/stories/flagged"' not in (await signed_in.get("/")).text
+    assert (await signed_in.get("/console/stories/flagged")).status_code == 403

@@ -79,7 +79,7 @@ async def sign_in(request: Request) -> Response:
 async def start_session(request: Request, tokens: Tokens) -> str | None:
     """A fresh session id for the signed-in user, with who they are; their preferred
     language."""
-    session = request.app.state.sessions.renew(session_of(request))
+    session = await request.app.state.sessions.renew(session_of(request))
     session.tokens = tokens
     request.state.session = session
     me = await call(request, "GET", "/v1/me")
@@ -148,7 +148,7 @@ async def sign_out(request: Request) -> Response:
     if session.tokens is not None:
         await call(request, "POST", "/v1/auth/logout",
                    json={"refresh_token": session.tokens.refresh})
-    request.state.session = request.app.state.sessions.renew(session)
+    request.state.session = await request.app.state.sessions.renew(session)
     request.state.session.flash = "flash.signed_out"
     return see_other("/")
 

@@ -98,9 +98,21 @@ REJECT = Form((Fieldset("assist.reject", (
     Field("reason", "assist.reason", "textarea", required=True,
           hint="assist.reason_hint"),)),))
 REFER = Form((Fieldset("assist.refer", (
-    Field("scheme", "assist.scheme", required=True, hint="assist.scheme_hint"),
+    Field("scheme", "assist.scheme", required=True, hint="assist.scheme_typed_hint"),
     Field("reason", "assist.reason", "textarea", required=True,
           hint="assist.reason_hint"))),))
+
+
+def refer_form(schemes: list[dict[str, Any]]) -> Form:
+    """The referral with the schemes of the API's directory to pick from (by name, in the
+    page's language; the API takes the slug); the typed field when it gave none."""
+    if not schemes:
+        return REFER
+    listed = sorted(schemes, key=lambda s: str(s["name"]).casefold())
+    scheme = Field("scheme", "assist.scheme", "select", tuple(str(s["slug"]) for s in listed),
+                   required=True, blank=True, hint="assist.scheme_hint",
+                   option_names=tuple(str(s["name"]) for s in listed))
+    return Form((Fieldset("assist.refer", (scheme, *REFER.fields[1:])),))
 DISBURSE = Form((Fieldset("assist.disburse", (
     Field("amount", "assist.amount", required=True, hint="assist.rupees_hint"),
     choices("payee", "assist.payee", ("hospital", "bank"), "assist.payee_of"),
@@ -287,7 +299,10 @@ async def case_page(request: Request, status: int = 200, failed: str = "",
     signed_in(request, *OFFICERS)
     application_id = str(request.path_params["application_id"])
     application = await fetch(request, f"/v1/assistance/applications/{application_id}")
+    listed = await call(request, "GET", "/v1/schemes")
+    schemes = listed.body["items"] if listed.ok and isinstance(listed.body, dict) else []
     steps = {name: form for name, (_, form) in STEPS.items()}
+    steps["refer"] = refer_form(schemes)
     return page(request, "console/assistance_case.html", status, application=application,
                 steps=steps, failed=failed, errors=errors or FormErrors(),
                 values=values or {})

@@ -82,7 +82,7 @@ async def erase_me(request: Request) -> Response:
     if not reply.ok:
         return await data_page(request, 422 if reply.status < 500 else 502,
                                form_errors(reply.problem, ()))
-    request.state.session = request.app.state.sessions.renew(session_of(request))
+    request.state.session = await request.app.state.sessions.renew(session_of(request))
     request.state.session.flash = "flash.erased"
     return see_other("/")
 

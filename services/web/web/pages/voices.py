@@ -2,8 +2,9 @@
 filters; the API's cursor), a story (its text, or its recording played through this site
 with Range and its WebVTT captions, its transcript labelled as the API labels it),
 a member's flag of a published story (with a reason), "my stories" with their status and
-the curator's note and their withdrawal (a confirm step first), and the curators' queue
-(approve, request changes or reject, with a note)."""
+the curator's note and their withdrawal (a confirm step first), the curators' queue
+(approve, request changes or reject, with a note) and the flagged published stories
+(dismiss the flags or take the story down, with a note)."""
 
 from typing import Any, get_args
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from web.render import page
 CURATORS = ("voices_curator", "moderator", "admin")
 KINDS = get_args(Kind)
 DECISIONS = ("approve", "request_changes", "reject")
+FLAG_DECISIONS = ("dismiss", "take_down")
 FILTERS = ("community", "language", "kind")
 
 
@@ -142,6 +144,37 @@ async def decide(request: Request) -> Response:
     return see_other("/console/stories")
 
 
+async def flagged_page(request: Request, status: int = 200, failed: str = "",
+                       errors: FormErrors | None = None,
+                       values: dict[str, str] | None = None) -> Response:
+    signed_in(request, *CURATORS)
+    queue = await fetch(request, "/v1/curation/queue", params={"limit": 50})
+    flagged = sorted(queue.get("flagged") or (), key=lambda f: -float(f["waiting_hours"]))
+    return page(request, "console/flagged_stories.html", status, flagged=flagged,
+                decisions=FLAG_DECISIONS, failed=failed, errors=errors or FormErrors(),
+                values=values or {})
+
+
+async def flagged(request: Request) -> Response:
+    return await flagged_page(request)
+
+
+async def decide_flags(request: Request) -> Response:
+    """Dismiss a story's open flags, or take it down (unpublished, back to its storyteller
+    with the note); the API's refusal beside the story's form."""
+    signed_in(request, *CURATORS)
+    form = await posted(request)
+    story_id = str(request.path_params["story_id"])
+    values = {name: str(form.get(name, "")) for name in ("decision", "note")}
+    reply = await call(request, "POST", f"/v1/curation/stories/{story_id}/flags/decision",
+                       json=values)
+    if not reply.ok:
+        return await flagged_page(request, 422 if reply.status < 500 else 502, story_id,
+                                  form_errors(reply.problem, {"decision", "note"}), values)
+    session_of(request).flash = f"flash.story_flags_{values['decision']}"
+    return see_other("/console/stories/flagged")
+
+
 ROUTES = [
     Route("/stories", gallery, methods=["GET"]),
     Route("/stories/{story_id:uuid}", story, methods=["GET"]),
@@ -153,4 +186,6 @@ ROUTES = [
     Route("/my/stories/{story_id:uuid}/withdraw", withdraw, methods=["POST"]),
     Route("/console/stories", queue, methods=["GET"]),
     Route("/console/stories/{story_id:uuid}/decision", decide, methods=["POST"]),
+    Route("/console/stories/flagged", flagged, methods=["GET"]),
+    Route("/console/stories/{story_id:uuid}/flags/decision", decide_flags, methods=["POST"]),
 ]
