@@ -40,6 +40,9 @@ class Stack:
     regulator_port: int = 0  # the fake regulator's, unless REGULATOR_URL names a real one
     # Each process's own NATS_URL (its account's credentials); unset: the shared one.
     nats_urls: dict[str, str] = field(default_factory=dict)
+    # The key the web app seals its sessions with (`make run`'s, kept across restarts);
+    # unset: one of its process's own.
+    web_session_key: str = field(default="", repr=False)
 
     @property
     def url(self) -> str:
@@ -107,9 +110,11 @@ class Stack:
         secrets in its environment, only NATS for its sessions (its own account's URL)."""
         self.web_port = self.web_port or free_port(8080)
         nats_url = self.nats_urls.get("web") or self.setting("NATS_URL") or ""
+        key = {"WEB_SESSION_KEY": self.web_session_key} if self.web_session_key else {}
         self._spawn("web", ["-m", "web"], {"WEB_PORT": str(self.web_port),
                                            "GATEWAY_URL": self.url,
-                                           **({"NATS_URL": nats_url} if nats_url else {})},
+                                           **({"NATS_URL": nats_url} if nats_url else {}),
+                                           **key},
                     platform_env=False)
         wait_for_port(self.web_port, timeout=30, process=self.processes["web"])
 

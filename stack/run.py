@@ -44,7 +44,8 @@ def main() -> None:
            "JWT_PRIVATE_KEY_FILE": str(data_dir / "jwt.pem"),
            "ADMIN_EMAIL": admin[0], "ADMIN_PASSWORD": admin[1]}
     stack = Stack(env, data_dir / "logs", int(os.environ.get("GATEWAY_PORT", "0")),
-                  web_port=int(os.environ.get("WEB_PORT", "0")), nats_urls=nats_urls)
+                  web_port=int(os.environ.get("WEB_PORT", "0")), nats_urls=nats_urls,
+                  web_session_key=secrets["web_session_key"])
     try:
         stack.start()
         demo.load(stack.url, secrets, admin)

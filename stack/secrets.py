@@ -31,6 +31,7 @@ def _generators() -> dict[str, Callable[[], str]]:
     made: dict[str, Callable[[], str]] = {
         "master_key": new_master_key, "jwt_private_key": new_private_key_pem,
         "principal_signing_key": lambda: base64.b64encode(os.urandom(32)).decode(),
+        "web_session_key": lambda: base64.b64encode(os.urandom(32)).decode(),
         "postgres_password": lambda: secrets.token_urlsafe(24)}
     made.update({f"nats_password_{account}": lambda: secrets.token_urlsafe(24)
                  for account in bus.ACCOUNTS})

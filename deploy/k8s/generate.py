@@ -139,8 +139,10 @@ def environment(p: Process) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
     """env (Secret references, never values, and what is composed from them) and envFrom."""
     if p.component == "web":
         # A client of the gateway: none of the platform's settings or keys, only its own
-        # NATS account, for the sessions' bucket its replicas share.
-        return nats_env(p), [{"configMapRef": {"name": "web"}}]
+        # NATS account, for the sessions' bucket its replicas share, and the key they seal
+        # the sessions with there.
+        return ([*nats_env(p), secret_env("WEB_SESSION_KEY", "web-sessions", "key")],
+                [{"configMapRef": {"name": "web"}}])
     env = [*nats_env(p),
            secret_env("PRINCIPAL_SIGNING_KEY", "platform-keys", "principal-signing-key")]
     if p.database_role:

@@ -248,8 +248,10 @@ def test_secrets_are_referenced_never_written(overlay: str) -> None:
             if variable in env:
                 assert "$(" in env[variable]["value"], f"{name}: {variable}"
     web = container(of_kind(overlay, "Deployment")["web"])
-    # A client of the gateway: none of the platform's secrets, only its NATS account.
-    assert {e["name"] for e in web["env"]} == {"NATS_USER", "NATS_PASSWORD", "NATS_URL"}
+    # A client of the gateway: none of the platform's secrets, only its NATS account and
+    # the key of its sessions.
+    assert {e["name"] for e in web["env"]} == {"NATS_USER", "NATS_PASSWORD", "NATS_URL",
+                                               "WEB_SESSION_KEY"}
     assert [ref["configMapRef"]["name"].split("-")[0] for ref in web["envFrom"]] == ["web"]
 
 

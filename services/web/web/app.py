@@ -41,7 +41,7 @@ from web.pages import (
 )
 from web.render import page
 from web.session_store import NatsSessionStore, Sessions, SessionStore
-from web.settings import WebSettings
+from web.settings import WebSettings, session_key
 
 log = get_logger(__name__)
 PAGES = (*account.ROUTES, *community.ROUTES, *posts.ROUTES, *reports.ROUTES, *cases.ROUTES,
@@ -77,7 +77,7 @@ def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None
     its sessions in the NATS bucket every replica shares (or in `store`)."""
     if store is None:
         store = NatsSessionStore(settings.nats_url, settings.session_idle_s,
-                                 settings.nats_stream_replicas)
+                                 session_key(settings), settings.nats_stream_replicas)
     sessions = Sessions(store)
     client = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
                                timeout=settings.api_timeout_s)

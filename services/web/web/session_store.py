@@ -3,10 +3,16 @@
 request does with them: read, renew, and write its changes back by compare-and-set, so
 that neither its write nor a concurrent one (another tab, another replica) is lost."""
 
+import hashlib
+import hmac
+import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from contracts.subjects import WEB_SESSIONS_BUCKET
 from kit.keyvalue import Bucket, KeyValueUnavailableError, RevisionConflictError, open_bucket
@@ -39,12 +45,38 @@ class SessionStore(Protocol):
     async def close(self) -> None: ...
 
 
+class Seal:
+    """What the bucket holds of a session, and under which key: neither gives anything away
+    to whoever can read the bucket (NATS's operators, a backup of its disk). The key is a
+    MAC of the session id, not the id the cookie carries; the value is the session's JSON,
+    tokens and drafts included, encrypted (AES-GCM, bound to that key)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._mac_key = hmac.new(key, b"pu-web-session-id", hashlib.sha256).digest()
+        self._aead = AESGCM(hmac.new(key, b"pu-web-session-value", hashlib.sha256).digest())
+
+    def name(self, session_id: str) -> str:
+        return hmac.new(self._mac_key, session_id.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, name: str, data: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, name.encode())
+
+    def open(self, name: str, sealed: bytes) -> bytes | None:
+        """The JSON, or None when it was sealed with another key (a key rotated) or altered."""
+        try:
+            return self._aead.decrypt(sealed[:12], sealed[12:], name.encode())
+        except (InvalidTag, ValueError):
+            return None
+
+
 class NatsSessionStore:
     """The sessions in a JetStream key-value bucket whose TTL is the idle time, opened as
-    the app starts."""
+    the app starts; sealed (`Seal`) with the key every replica is given."""
 
-    def __init__(self, nats_url: str, idle_s: float, replicas: int = 1) -> None:
+    def __init__(self, nats_url: str, idle_s: float, key: bytes, replicas: int = 1) -> None:
         self.nats_url, self.idle_s, self.replicas = nats_url, idle_s, replicas
+        self._seal = Seal(key)
         self._bucket: Bucket | None = None
 
     async def open(self) -> None:
@@ -58,11 +90,14 @@ class NatsSessionStore:
         return self._bucket
 
     async def load(self, session_id: str) -> Session | None:
+        name = self._seal.name(session_id)
         try:
-            found = await self.bucket.get(session_id)
+            found = await self.bucket.get(name)
         except KeyValueUnavailableError as error:
             raise SessionsUnavailableError from error
-        return None if found is None else decode(session_id, found.revision, found.value)
+        data = None if found is None else self._seal.open(name, found.value)
+        return None if found is None or data is None else decode(session_id, found.revision,
+                                                                   data)
 
     async def create(self, session: Session) -> bool:
         return await self._write(session, 0)
@@ -71,13 +106,13 @@ class NatsSessionStore:
         return await self._write(session, session.revision)
 
     async def _write(self, session: Session, revision: int) -> bool:
+        name = self._seal.name(session.session_id)
+        sealed = self._seal.seal(name, encode(session))
         try:
             if revision:
-                session.revision = await self.bucket.update(
-                    session.session_id, encode(session), revision)
+                session.revision = await self.bucket.update(name, sealed, revision)
             else:
-                session.revision = await self.bucket.create(session.session_id,
-                                                            encode(session))
+                session.revision = await self.bucket.create(name, sealed)
         except RevisionConflictError:
             return False
         except KeyValueUnavailableError as error:
@@ -86,7 +121,7 @@ class NatsSessionStore:
 
     async def forget(self, session_id: str) -> None:
         try:
-            await self.bucket.delete(session_id)
+            await self.bucket.delete(self._seal.name(session_id))
         except KeyValueUnavailableError as error:
             raise SessionsUnavailableError from error
 

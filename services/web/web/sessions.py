@@ -1,6 +1,7 @@
 """A visitor's session: the API's tokens never reach the browser, which holds only a random
 session id in an HttpOnly cookie. Kept in a store every replica shares
-(`web.session_store`), as plain JSON: times are wall-clock seconds, the same on each."""
+(`web.session_store`), as JSON sealed there (`Seal`): times are wall-clock seconds, the
+same on each."""
 
 import json
 import re

@@ -189,3 +189,30 @@ async def test_a_new_idle_time_is_the_buckets_new_ttl(nats: EmbeddedNats) -> Non
     finally:
         await nc.close()
     assert info.config.max_age == 600 and info.config.max_msgs_per_subject == 1
+
+
+async def test_the_bucket_holds_neither_the_cookie_s_id_nor_the_tokens(
+        two: list[httpx.AsyncClient], nats: EmbeddedNats) -> None:
+    """Whoever reads the bucket (NATS's operators, a copy of its disk) can neither follow a
+    session nor use its tokens; a replica given another key finds no session there."""
+    a, b = two
+    await sign_in(a, b)
+    session_id = a.cookies[COOKIE]
+    nc = await bus.connect(nats.url, "tests-bucket")
+    try:
+        kv = await nc.jetstream().key_value(WEB_SESSIONS_BUCKET)
+        names = await kv.keys()
+        values = [(await kv.get(name)).value or b"" for name in names]
+    finally:
+        await nc.close()
+    assert names and session_id not in names
+    for value in values:
+        assert b"access-1" not in value and b"refresh-1" not in value
+        assert b"Asha" not in value and session_id.encode() not in value
+    other = create_app(WebSettings(gateway_url="http://gateway.test",
+                                   nats_url=nats.url_for("web")))  # a key of its own
+    await other.state.sessions.open()
+    try:
+        assert await other.state.sessions.get(session_id) is None
+    finally:
+        await other.state.sessions.close()

@@ -1,5 +1,7 @@
 """Tokens stay on the server; every form needs the session's CSRF token."""
 
+import base64
+import os
 import uuid
 from typing import Any
 
@@ -37,10 +39,14 @@ async def test_signing_in_keeps_the_tokens_server_side_under_a_new_session_id(
     assert gateway.calls("GET", "/v1/me")[0].headers["authorization"] == "Bearer access-1"
 
 
+KEY = base64.b64encode(os.urandom(32)).decode()
+
+
 async def test_the_cookie_is_secure_in_production(gateway: Any) -> None:
     from web.app import create_app
     from web.settings import WebSettings
-    app = create_app(WebSettings(production=True), transport=httpx.MockTransport(gateway.handle),
+    app = create_app(WebSettings(production=True, web_session_key=KEY),
+                     transport=httpx.MockTransport(gateway.handle),
                      store=InMemorySessionStore(3600))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="https://web.test") as client:
