@@ -20,8 +20,8 @@ venv: $(STAMP)
 run: $(STAMP)  ## the whole platform with demo data (GATEWAY_PORT, DATA_DIR, DATABASE_URL, NATS_URL)
 	$(BIN)/python -m stack.run
 
-test: $(STAMP)  ## every test, against NATS and Postgres the suite starts itself
-	$(BIN)/python -m pytest -q
+test: $(STAMP)  ## every test, against NATS and Postgres the suite starts itself (the 30 slowest listed)
+	$(BIN)/python -m pytest -q --durations=30
 
 test-fast: $(STAMP)  ## the unit tier only: no servers
 	$(BIN)/python -m pytest -q -m "not integration"
