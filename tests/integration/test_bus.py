@@ -111,3 +111,28 @@ async def test_publishing_goes_on_after_the_server_comes_back(
             await listener.close()
     finally:
         await client.close()
+
+
+async def test_flush_returns_once_the_server_has_what_was_sent_before_it(nc: Client) -> None:
+    """A subscription made, then flush(): its SUB reaches the socket before the PING whose
+    PONG flush() waits for (nats-py's own client writes the PING at once, before what is
+    still pending)."""
+    transport = nc._transport
+    assert transport is not None
+    written: list[bytes] = []
+    write, writelines = transport.write, transport.writelines
+
+    def recorded(payload: bytes) -> None:
+        written.append(bytes(payload))
+        write(payload)
+
+    def recorded_lines(payload: list[bytes]) -> None:
+        written.append(b"".join(payload))
+        writelines(payload)
+    transport.write = recorded  # type: ignore[method-assign]
+    transport.writelines = recorded_lines  # type: ignore[method-assign]
+    await nc.subscribe("coalesce.sub-then-flush")
+    await nc.flush()
+    sent = b"".join(written)
+    assert b"SUB coalesce.sub-then-flush" in sent and b"PING" in sent
+    assert sent.index(b"SUB coalesce.sub-then-flush") < sent.index(b"PING")
