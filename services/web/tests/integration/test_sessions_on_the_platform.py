@@ -7,14 +7,14 @@ import asyncio
 import contextlib
 import re
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
 
 from tests.platform import Platform, register
-from web.app import create_app
 from web.sessions import COOKIE, Session
 from web.settings import WebSettings
+
+from .replicas import two_replicas
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "a-long-password-1"
@@ -36,24 +36,10 @@ class Counting(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-@contextlib.asynccontextmanager
-async def replicas(platform: Platform, gateway: Counting,
-                   ) -> AsyncIterator[list[httpx.AsyncClient]]:
-    settings = WebSettings(gateway_url=platform.url, nats_url=platform.nats.url_for("web"))
-    apps = [create_app(settings, transport=gateway) for _ in range(2)]
-    clients = []
-    for app in apps:
-        await app.state.sessions.open()
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://web.test")
-        client.app = app  # type: ignore[attr-defined]
-        clients.append(client)
-    try:
-        yield clients
-    finally:
-        for client in clients:
-            await client.aclose()
-            await client.app.state.sessions.close()  # type: ignore[attr-defined]
+def replicas(platform: Platform, gateway: Counting,
+             ) -> contextlib.AbstractAsyncContextManager[list[httpx.AsyncClient]]:
+    return two_replicas(WebSettings(gateway_url=platform.url,
+                                    nats_url=platform.nats.url_for("web")), gateway)
 
 
 def expired(session: Session) -> Session:

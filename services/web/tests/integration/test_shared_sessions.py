@@ -22,6 +22,8 @@ from web.app import create_app
 from web.sessions import COOKIE, Session
 from web.settings import WebSettings
 
+from .replicas import two_replicas
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -74,25 +76,11 @@ def gateway() -> Gateway:
     return Gateway()
 
 
-@contextlib.asynccontextmanager
-async def replicas(nats: EmbeddedNats, gateway: Gateway, idle_s: int = 3600,
-                   ) -> AsyncIterator[list[httpx.AsyncClient]]:
-    settings = WebSettings(gateway_url="http://gateway.test", nats_url=nats.url_for("web"),
-                           session_idle_s=idle_s)
-    apps = [create_app(settings, transport=gateway) for _ in range(2)]
-    clients = []
-    for app in apps:
-        await app.state.sessions.open()  # the lifespan's work (ASGITransport runs none)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://web.test")
-        client.app = app  # type: ignore[attr-defined]
-        clients.append(client)
-    try:
-        yield clients
-    finally:
-        for client in clients:
-            await client.aclose()
-            await client.app.state.sessions.close()  # type: ignore[attr-defined]
+def replicas(nats: EmbeddedNats, gateway: Gateway, idle_s: int = 3600,
+             ) -> contextlib.AbstractAsyncContextManager[list[httpx.AsyncClient]]:
+    return two_replicas(WebSettings(gateway_url="http://gateway.test",
+                                    nats_url=nats.url_for("web"), session_idle_s=idle_s),
+                        gateway)
 
 
 @pytest.fixture

@@ -131,17 +131,24 @@ async def queue(request: Request) -> Response:
 
 
 async def decide(request: Request) -> Response:
+    return await _curated(request, "decision", queue_page, "flash.story_", "/console/stories")
+
+
+async def _curated(request: Request, action: str, again: Any, flash: str,
+                   back: str) -> Response:
+    """A curator's decision and note on a story (`action` under its API path): the page
+    `again` with the API's refusal beside the story's form, or `back` with a flash."""
     signed_in(request, *CURATORS)
     form = await posted(request)
     story_id = str(request.path_params["story_id"])
     values = {name: str(form.get(name, "")) for name in ("decision", "note")}
-    reply = await call(request, "POST", f"/v1/curation/stories/{story_id}/decision",
+    reply = await call(request, "POST", f"/v1/curation/stories/{story_id}/{action}",
                        json=values)
     if not reply.ok:
-        return await queue_page(request, 422 if reply.status < 500 else 502, story_id,
-                                form_errors(reply.problem, {"decision", "note"}), values)
-    session_of(request).flash = f"flash.story_{values['decision']}"
-    return see_other("/console/stories")
+        return await again(request, 422 if reply.status < 500 else 502, story_id,
+                           form_errors(reply.problem, {"decision", "note"}), values)
+    session_of(request).flash = f"{flash}{values['decision']}"
+    return see_other(back)
 
 
 async def flagged_page(request: Request, status: int = 200, failed: str = "",
@@ -162,17 +169,8 @@ async def flagged(request: Request) -> Response:
 async def decide_flags(request: Request) -> Response:
     """Dismiss a story's open flags, or take it down (unpublished, back to its storyteller
     with the note); the API's refusal beside the story's form."""
-    signed_in(request, *CURATORS)
-    form = await posted(request)
-    story_id = str(request.path_params["story_id"])
-    values = {name: str(form.get(name, "")) for name in ("decision", "note")}
-    reply = await call(request, "POST", f"/v1/curation/stories/{story_id}/flags/decision",
-                       json=values)
-    if not reply.ok:
-        return await flagged_page(request, 422 if reply.status < 500 else 502, story_id,
-                                  form_errors(reply.problem, {"decision", "note"}), values)
-    session_of(request).flash = f"flash.story_flags_{values['decision']}"
-    return see_other("/console/stories/flagged")
+    return await _curated(request, "flags/decision", flagged_page, "flash.story_flags_",
+                          "/console/stories/flagged")
 
 
 ROUTES = [
