@@ -78,7 +78,7 @@ def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None
     if store is None:
         store = NatsSessionStore(settings.nats_url, settings.session_idle_s,
                                  session_key(settings), settings.nats_stream_replicas)
-    sessions = Sessions(store)
+    sessions = Sessions(store, session_key(settings))
     client = httpx.AsyncClient(base_url=settings.gateway_url, transport=transport,
                                timeout=settings.api_timeout_s)
 

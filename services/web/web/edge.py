@@ -72,7 +72,7 @@ class SessionMiddleware(BaseHTTPMiddleware):
             loaded = await self.sessions.get(sent)
         except SessionsUnavailableError:
             return sessions_unavailable(request)
-        request.state.session = loaded or Session.fresh()
+        request.state.session = loaded or self.sessions.anonymous(sent)
         before = state(loaded) if loaded else None
         if request.method == "GET":
             await self.count_unread(request)

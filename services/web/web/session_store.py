@@ -3,9 +3,11 @@
 request does with them: read, renew, and write its changes back by compare-and-set, so
 that neither its write nor a concurrent one (another tab, another replica) is lost."""
 
+import base64
 import hashlib
 import hmac
 import os
+import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -190,10 +192,25 @@ class InMemorySessionStore:
 
 
 class Sessions:
-    """What requests do with the store."""
+    """What requests do with the store.
 
-    def __init__(self, store: SessionStore) -> None:
+    A visitor's session is stored only once it holds something (a sign-in, a message for
+    the next page, a draft): reading pages signed out writes nothing, so a crawler or a
+    flood of cookieless requests does not fill the bucket. Such a session lives in its
+    cookie's id alone, its CSRF token a MAC of that id under `key` (the replicas' shared
+    one), the same on every page and replica until the id changes at sign-in."""
+
+    def __init__(self, store: SessionStore, key: bytes | None = None) -> None:
         self.store = store
+        self._csrf_key = hmac.new(key or os.urandom(32), b"pu-web-csrf", hashlib.sha256).digest()
+
+    def anonymous(self, session_id: str | None = None) -> Session:
+        """A session not stored (yet): the cookie's id when it is well formed (one whose
+        stored session is gone, say), else a new one."""
+        if not session_id or not SESSION_ID.fullmatch(session_id):
+            session_id = secrets.token_urlsafe(32)
+        mac = hmac.new(self._csrf_key, session_id.encode(), hashlib.sha256).digest()
+        return Session(session_id, base64.urlsafe_b64encode(mac).decode().rstrip("="))
 
     async def get(self, session_id: str | None) -> Session | None:
         """The session the cookie names, if it is one and still kept."""
@@ -206,12 +223,14 @@ class Sessions:
         someone planted or saw before cannot follow them into their signed-in session."""
         if session.revision:
             await self.store.forget(session.session_id)
-        return Session.fresh()
+        return self.anonymous()
 
     async def save(self, session: Session, before: dict[str, Any] | None) -> None:
         """A request's changes to the session it read (`before`: its state then), merged
         into the latest; a new session stored whole."""
         if not session.revision:
+            if not worth_keeping(session):
+                return
             session.seen_at = time.time()
             if not await self.store.create(session):
                 raise SessionsUnavailableError("session id taken")
@@ -239,6 +258,12 @@ class Sessions:
 
     async def close(self) -> None:
         await self.store.close()
+
+
+def worth_keeping(session: Session) -> bool:
+    """Whether a session not stored yet holds anything its id and CSRF token do not."""
+    return bool(session.tokens or session.user or session.flash or session.told
+                or session.offers or session.refreshing)
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:

@@ -50,3 +50,16 @@ def test_the_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("PRODUCTION")
     assert len(session_key(WebSettings())) == 32  # a process's own, outside production
     assert session_key(WebSettings()) != session_key(WebSettings())
+
+
+def test_a_signed_out_visitor_s_csrf_token_is_the_same_on_every_replica_sharing_the_key(
+        ) -> None:
+    from web.session_store import InMemorySessionStore, Sessions
+    key = os.urandom(32)
+    one, other = (Sessions(InMemorySessionStore(60), key) for _ in range(2))
+    visitor = one.anonymous()
+    assert other.anonymous(visitor.session_id).csrf_token == visitor.csrf_token
+    assert Sessions(InMemorySessionStore(60), os.urandom(32)).anonymous(
+        visitor.session_id).csrf_token != visitor.csrf_token
+    assert one.anonymous().session_id != visitor.session_id  # none given: a new id
+    assert one.anonymous("../not-an-id").session_id != "../not-an-id"

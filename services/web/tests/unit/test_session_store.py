@@ -172,5 +172,31 @@ async def test_the_probes_and_static_files_make_no_session(browser: httpx.AsyncC
         reply = await browser.get(path)
         assert reply.status_code == 200 and "set-cookie" not in reply.headers, path
     assert len(store) == 0
-    await browser.get("/signin")  # a page: its forms carry the session's CSRF token
-    assert len(store) == 1
+
+
+async def test_pages_read_signed_out_store_nothing_and_their_forms_still_work(
+        browser: httpx.AsyncClient) -> None:
+    """A visitor reading signed out (a crawler, a flood of cookieless requests) writes
+    nothing to the bucket; their session is the cookie's id, its CSRF token the same on
+    every page, until the sign-in stores it under a new id."""
+    store = browser.app.state.sessions.store  # type: ignore[attr-defined]
+    first = await browser.get("/signin")
+    assert first.status_code == 200 and COOKIE in first.headers.get("set-cookie", "")
+    token = await csrf_token(browser)
+    again = await browser.get("/signin")
+    assert "set-cookie" not in again.headers  # the same id, kept by the browser
+    assert await csrf_token(browser) == token
+    assert len(store) == 0
+    cookieless = httpx.AsyncClient(transport=browser._transport, base_url="http://web.test")
+    async with cookieless:
+        for _ in range(5):
+            assert (await cookieless.get("/signin")).status_code == 200
+            cookieless.cookies.clear()
+    assert len(store) == 0
+    anonymous = browser.cookies[COOKIE]
+    reply = await browser.post("/signin", data={
+        "username": "asha@example.in", "password": "a-long-password-1", "csrf_token": token})
+    assert reply.status_code == 303, reply.text
+    assert len(store) == 1 and browser.cookies[COOKIE] != anonymous
+    forged = await browser.post("/signout", data={"csrf_token": token})  # the old id's
+    assert forged.status_code == 403
