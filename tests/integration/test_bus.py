@@ -95,7 +95,9 @@ async def test_publishing_goes_on_after_the_server_comes_back(
     client = await bus.connect(nats_server.url, "test-restart")
     try:
         nats_server.kill()
-        await asyncio.sleep(0.5)
+        async with asyncio.timeout(15):
+            while client.is_connected:  # until the client has seen it go
+                await asyncio.sleep(0.05)
         nats_server.start()  # on the same port
         async with asyncio.timeout(15):
             while not client.is_connected:

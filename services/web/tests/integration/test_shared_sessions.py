@@ -17,6 +17,7 @@ from contracts.subjects import WEB_SESSIONS_BUCKET
 from kit import bus
 from kit.embedded import EmbeddedNats
 from kit.keyvalue import open_bucket
+from tests.overlap import Overlap
 from tests.platform import eventually
 from web.app import create_app
 from web.sessions import COOKIE, Session
@@ -28,13 +29,14 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 class Gateway(httpx.AsyncBaseTransport):
-    """The API's token routes and one page's, its refresh taking a while (so that
-    concurrent requests overlap in it); counts the refreshes."""
+    """The API's token routes and one page's, its refresh held by `overlap` when set (so
+    that concurrent requests overlap in it); counts the refreshes."""
 
     def __init__(self) -> None:
         self.issued = 0
         self.refreshed: list[bytes] = []
         self.bearers: list[str] = []
+        self.overlap: Overlap | None = None
 
     def tokens(self) -> httpx.Response:
         self.issued += 1
@@ -48,7 +50,8 @@ class Gateway(httpx.AsyncBaseTransport):
             return self.tokens()
         if path == "/v1/auth/refresh":
             self.refreshed.append(await request.aread())
-            await asyncio.sleep(0.3)
+            if self.overlap is not None:
+                await self.overlap.held()  # until the other requests wait on its claim
             return self.tokens()
         if path == "/v1/auth/logout":
             return httpx.Response(200, json={"status": "signed_out"})
@@ -127,6 +130,10 @@ async def test_an_expired_token_found_by_both_replicas_at_once_is_refreshed_once
 
     sessions = a.app.state.sessions  # type: ignore[attr-defined]
     assert await sessions.update(a.cookies[COOKIE], expired) is not None
+    gateway.overlap = Overlap(3)  # the refresh waits for the three other requests
+    for client in (a, b):
+        gateway.overlap.watch(client.app.state.sessions.store, "load",  # type: ignore[attr-defined]
+                              lambda found: found is not None and found.refreshing is not None)
     replies = await asyncio.gather(*(c.get("/my/reports") for c in (a, b, a, b)))
     assert [r.status_code for r in replies] == [200] * 4
     assert gateway.refreshed == [b'{"refresh_token":"refresh-1"}']

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from tests.overlap import Overlap
+from tests.platform import eventually
 from web.app import create_app
 from web.session_store import InMemorySessionStore, Sessions
 from web.sessions import COOKIE, Session, Tokens, User, decode, encode, state
@@ -92,20 +94,28 @@ async def test_an_idle_session_is_forgotten() -> None:
     store = InMemorySessionStore(idle_s=0.05)
     sessions = Sessions(store)
     session = await stored(sessions, signed_in_session())
-    await asyncio.sleep(0.1)
-    assert await sessions.get(session.session_id) is None
+
+    async def forgotten() -> bool:
+        return await sessions.get(session.session_id) is None
+    await eventually(forgotten, timeout=5)
 
 
-class SlowRefresh(httpx.AsyncBaseTransport):
-    """The fake gateway, its refresh taking a while: concurrent requests overlap in it."""
+class HeldRefresh(httpx.AsyncBaseTransport):
+    """The fake gateway, its refresh held until the other requests wait on its claim: the
+    concurrent requests overlap in it, however loaded the machine."""
 
-    def __init__(self, gateway: Any) -> None:
-        self.inner = httpx.MockTransport(gateway.handle)
+    def __init__(self, gateway: Any, overlap: Overlap) -> None:
+        self.inner, self.overlap = httpx.MockTransport(gateway.handle), overlap
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/auth/refresh":
-            await asyncio.sleep(0.2)
+            await self.overlap.held()
         return await self.inner.handle_async_request(request)
+
+
+def claimed(session: Session | None) -> bool:
+    """A request read the session while another's refresh claim stands in it."""
+    return session is not None and session.refreshing is not None
 
 
 async def test_replicas_finding_the_token_expired_at_once_refresh_it_once(
@@ -113,7 +123,9 @@ async def test_replicas_finding_the_token_expired_at_once_refresh_it_once(
     gateway.on("GET", "/v1/me/adr-reports",
                lambda _: httpx.Response(200, json={"items": [], "next_cursor": None}))
     store = InMemorySessionStore(3600)  # shared: two app instances, as two replicas
-    apps = [create_app(settings, transport=SlowRefresh(gateway), store=store)
+    overlap = Overlap(3)  # the refresh waits for the three other requests
+    overlap.watch(store, "load", claimed)
+    apps = [create_app(settings, transport=HeldRefresh(gateway, overlap), store=store)
             for _ in range(2)]
     clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://web.test") for app in apps]
